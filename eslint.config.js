@@ -1,0 +1,65 @@
+// ESLint flat config. The layering table below IS the architecture's import rules
+// (ARCHITECTURE.md mirrors it); change both together.
+import tseslint from 'typescript-eslint';
+import layering from './tools/eslint-rules/layering.js';
+
+const base = ['model', 'util'];
+const collectors = ['storage', 'net', 'tenancy', 'state', ...base];
+/** module -> modules it may import ('*' = anything: composition roots). */
+export const layers = {
+  model: [],
+  util: [],
+  config: base,
+  storage: base,
+  state: base,
+  net: ['util'],
+  tsdb: ['storage', ...base],
+  promql: ['storage', ...base],
+  tenancy: ['state', ...base],
+  auth: ['state', ...base],
+  scrape: collectors,
+  ingest: collectors,
+  checks: collectors,
+  rules: ['promql', 'storage', 'state', ...base],
+  alerting: ['net', 'tenancy', 'state', 'storage', ...base],
+  logs: ['net', 'tenancy', 'state', 'storage', ...base],
+  traces: ['net', 'tenancy', 'state', 'storage', ...base],
+  incidents: ['alerting', 'tenancy', ...base],
+  api: '*',
+  server: '*',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'web/**', '**/testdata/**', 'data/**'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { argus: { rules: { layering } } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'argus/layering': [
+        'error',
+        {
+          srcRoot: 'src',
+          allow: layers,
+          pluginParents: ['ingest', 'checks', 'alerting'],
+          reservedPackages: { fastify: ['api', 'server'], '@fastify': ['api', 'server'] },
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', '**/*.bench.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+    },
+  },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+);

@@ -1,0 +1,25 @@
+/**
+ * @module storage
+ * The seams between collectors, stores and queriers: Appendable/Appender (write path),
+ * Queryable/Querier/SampleIterator (read path), MetadataStore, and the typed errors they use.
+ * Only interfaces and small helpers live here; implementations are in `tsdb` (and, for tests,
+ * `storage/testing.ts`).
+ */
+export type { Appendable, Appender, AppendResult, SeriesRef } from './appender.js';
+export type { Queryable, Querier, Series, SampleIterator, SelectHints } from './querier.js';
+export type { MetadataStore, MetricMetadata, MetricType } from './metadata.js';
+export {
+  AppendError,
+  PermanentAppendError,
+  OutOfOrderSampleError,
+  DuplicateSampleError,
+  TooOldSampleError,
+  FutureSampleError,
+  InvalidTimestampError,
+  InvalidSeriesError,
+  LimitExceededError,
+  StorageUnavailableError,
+  UnknownSeriesRefError,
+  QueryError,
+} from './errors.js';
+export { ArraySampleIterator } from './array-iterator.js';

@@ -1,0 +1,6 @@
+/**
+ * Test-only public surface of `storage`: the shared conformance suite every
+ * Appendable/Queryable implementation must pass, and a small in-memory reference store.
+ */
+export { MemStore } from './memstore.js';
+export { runStorageSuite, type StorageUnderTest } from './suite.js';

@@ -1,0 +1,7 @@
+/**
+ * @module util
+ * Small dependency-free helpers shared by every module: the base error classes and fast hashes.
+ * Nothing here does I/O or knows about Argus's domain.
+ */
+export { ArgusError, BugError, errorChain } from './errors.js';
+export { hashBytes, hashStrings } from './hash.js';
