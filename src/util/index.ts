@@ -5,3 +5,4 @@
  */
 export { ArgusError, BugError, errorChain } from './errors.js';
 export { hashBytes, hashStrings } from './hash.js';
+export { type Logger, nopLogger } from './logger.js';
