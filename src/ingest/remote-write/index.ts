@@ -4,3 +4,9 @@
  * buffer into an Appender, with all-or-nothing batches and limits.
  */
 export { remoteWriteConfigSchema, type RemoteWriteConfig } from './config.js';
+export {
+  encodeWriteRequest,
+  METRIC_TYPE_NUMBERS,
+  type EncodeSeries,
+  type EncodeMetadata,
+} from './encode.js';
