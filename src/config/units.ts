@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-const DURATION_RE = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+const DURATION_RE =
+  /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 const UNIT_MS = [365 * 86_400_000, 7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1];
 
 /**
@@ -12,7 +13,8 @@ export function parseDuration(s: string): number | undefined {
   const m = DURATION_RE.exec(s);
   if (!m || s === '') return undefined;
   let ms = 0;
-  for (let i = 0; i < UNIT_MS.length; i++) if (m[i + 1] !== undefined) ms += Number(m[i + 1]) * UNIT_MS[i]!;
+  for (let i = 0; i < UNIT_MS.length; i++)
+    if (m[i + 1] !== undefined) ms += Number(m[i + 1]) * UNIT_MS[i];
   return ms;
 }
 
@@ -23,10 +25,10 @@ export function formatDuration(ms: number): string {
   let out = '';
   let rest = ms;
   for (let i = 0; i < UNIT_MS.length; i++) {
-    const n = Math.floor(rest / UNIT_MS[i]!);
+    const n = Math.floor(rest / UNIT_MS[i]);
     if (n > 0) {
       out += `${n}${names[i]}`;
-      rest -= n * UNIT_MS[i]!;
+      rest -= n * UNIT_MS[i];
     }
   }
   return out;
@@ -51,26 +53,38 @@ const BYTE_UNITS: Record<string, number> = {
 export function parseBytes(s: string): number | undefined {
   const m = BYTES_RE.exec(s.trim());
   if (!m) return undefined;
-  return Math.round(Number(m[1]) * BYTE_UNITS[m[2] ?? 'B']!);
+  return Math.round(Number(m[1]) * BYTE_UNITS[m[2] ?? 'B']);
 }
 
-/** zod type for a duration written as a string (`15d`) → milliseconds. */
-export const zDuration = z.string().transform((s, ctx) => {
-  const ms = parseDuration(s);
+/**
+ * zod type for a duration written as a string (`15d`) → milliseconds. Accepts any YAML value so
+ * that a bare number (`15`) gets the same helpful message as a bad string.
+ */
+export const zDuration = z.unknown().transform((s, ctx) => {
+  const ms = s === 0 ? 0 : typeof s === 'string' ? parseDuration(s) : undefined;
   if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration like 30s, 5m, 2h or 15d, got ${JSON.stringify(s)}` });
+    ctx.addIssue({ code: 'custom', message: `expected a duration like 30s, 5m, 2h or 15d, got ${describe(s)}` });
     return z.NEVER;
   }
   return ms;
 });
 
 /** zod type for a byte size written as a number or string (`512MiB`) → bytes. */
-export const zBytes = z.union([z.number().int().nonnegative(), z.string()]).transform((s, ctx) => {
-  if (typeof s === 'number') return s;
-  const b = parseBytes(s);
+export const zBytes = z.unknown().transform((s, ctx) => {
+  const b =
+    typeof s === 'number' ? (Number.isSafeInteger(s) && s >= 0 ? s : undefined) : typeof s === 'string' ? parseBytes(s) : undefined;
   if (b === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a byte size like 512MiB or 10GB, got ${JSON.stringify(s)}` });
+    ctx.addIssue({ code: 'custom', message: `expected a byte size like 512MiB or 10GB, got ${describe(s)}` });
     return z.NEVER;
   }
   return b;
 });
+
+/** Renders a bad value for the messages above (strings quoted). */
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null (empty value)';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}

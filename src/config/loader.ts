@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { errorChain } from '../util/index.js';
+import { ConfigError, type ConfigProblem } from './errors.js';
+import { issueMessage, describeValue } from './issues.js';
+import { childKeyPosition, keyPosition } from './yaml-position.js';
+
+function byPosition(a: ConfigProblem, b: ConfigProblem): number {
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+}
+
+function dotted(path: readonly PropertyKey[]): string {
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+    .join('.')
+    .replaceAll('.[', '[');
+}
+
+/**
+ * Parses YAML `text` (named `fileName` in errors) and validates it against `schema`.
+ * An empty file (or one with only comments) yields the schema's defaults.
+ * Throws a ConfigError listing every problem, each with line:column where it can be found.
+ */
+export function parseConfigText<S extends z.ZodType>(
+  text: string,
+  fileName: string,
+  schema: S,
+): z.output<S> {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e): ConfigProblem => {
+      const { line, col } = lc.linePos(e.pos[0]);
+      return { file: fileName, line, column: col, path: '', message: `invalid YAML: ${e.message}` };
+    });
+    throw new ConfigError(problems);
+  }
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    const { line, column } = keyPosition(doc, lc, []);
+    throw new ConfigError([
+      {
+        file: fileName,
+        line,
+        column,
+        path: '',
+        message: `expected a mapping of settings, got ${describeValue(raw)}`,
+      },
+    ]);
+  }
+  const res = schema.safeParse(raw, { reportInput: true });
+  if (res.success) return res.data;
+  const problems: ConfigProblem[] = [];
+  for (const issue of res.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const pos = childKeyPosition(doc, lc, issue.path, key);
+        problems.push({
+          file: fileName,
+          ...pos,
+          path: dotted(issue.path),
+          message: `unknown key ${JSON.stringify(key)}`,
+        });
+      }
+      continue;
+    }
+    const pos = keyPosition(doc, lc, issue.path);
+    problems.push({
+      file: fileName,
+      ...pos,
+      path: dotted(issue.path),
+      message: issueMessage(issue),
+    });
+  }
+  problems.sort(byPosition);
+  throw new ConfigError(problems);
+}
+
+/** Reads and parses a config file; errors name it as given. */
+export async function loadConfigFile<S extends z.ZodType>(
+  path: string,
+  schema: S,
+): Promise<z.output<S>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(
+      [{ file: path, path: '', message: `cannot read config file: ${errorChain(err)}` }],
+      {
+        cause: err,
+      },
+    );
+  }
+  return parseConfigText(text, path, schema);
+}
