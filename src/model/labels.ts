@@ -27,7 +27,7 @@ export class Labels {
   static fromObject(obj: Readonly<Record<string, string>>): Labels {
     const pairs: [string, string][] = [];
     for (const k of Object.keys(obj)) {
-      const v = obj[k]!;
+      const v = obj[k];
       if (v !== '') pairs.push([k, v]);
     }
     return Labels.fromPairs(pairs);
@@ -38,8 +38,8 @@ export class Labels {
     const sorted = pairs.filter((p) => p[1] !== '').sort((a, b) => cmpStr(a[0], b[0]));
     const flat: string[] = new Array<string>(sorted.length * 2);
     for (let i = 0; i < sorted.length; i++) {
-      const [n, v] = sorted[i]!;
-      if (i > 0 && sorted[i - 1]![0] === n) {
+      const [n, v] = sorted[i];
+      if (i > 0 && sorted[i - 1][0] === n) {
         throw new InvalidLabelsError(`duplicate label name "${n}"`);
       }
       flat[2 * i] = n;
@@ -56,7 +56,7 @@ export class Labels {
   static fromSortedFlat(flat: string[]): Labels {
     for (let i = 0; i < flat.length; i += 2) {
       if (flat[i + 1] === '') throw new InvalidLabelsError(`label "${flat[i]}" has an empty value`);
-      if (i > 0 && cmpStr(flat[i - 2]!, flat[i]!) >= 0) {
+      if (i > 0 && cmpStr(flat[i - 2], flat[i]) >= 0) {
         throw new InvalidLabelsError(
           flat[i - 2] === flat[i]
             ? `duplicate label name "${flat[i]}"`
@@ -73,17 +73,17 @@ export class Labels {
   }
 
   name(i: number): string {
-    return this.flat[2 * i]!;
+    return this.flat[2 * i];
   }
 
   value(i: number): string {
-    return this.flat[2 * i + 1]!;
+    return this.flat[2 * i + 1];
   }
 
   /** The value of `name`, or '' when absent (Prometheus semantics). */
   get(name: string): string {
     const f = this.flat;
-    for (let i = 0; i < f.length; i += 2) if (f[i] === name) return f[i + 1]!;
+    for (let i = 0; i < f.length; i += 2) if (f[i] === name) return f[i + 1];
     return '';
   }
 
@@ -119,14 +119,14 @@ export class Labels {
     const b = y.flat;
     const n = Math.min(a.length, b.length);
     for (let i = 0; i < n; i++) {
-      if (a[i] !== b[i]) return cmpStr(a[i]!, b[i]!);
+      if (a[i] !== b[i]) return cmpStr(a[i], b[i]);
     }
     return a.length - b.length;
   }
 
   toObject(): Record<string, string> {
     const o: Record<string, string> = {};
-    for (let i = 0; i < this.flat.length; i += 2) o[this.flat[i]!] = this.flat[i + 1]!;
+    for (let i = 0; i < this.flat.length; i += 2) o[this.flat[i]] = this.flat[i + 1]!;
     return o;
   }
 
@@ -134,7 +134,7 @@ export class Labels {
   without(...names: string[]): Labels {
     const out: string[] = [];
     for (let i = 0; i < this.flat.length; i += 2) {
-      if (!names.includes(this.flat[i]!)) out.push(this.flat[i]!, this.flat[i + 1]!);
+      if (!names.includes(this.flat[i])) out.push(this.flat[i], this.flat[i + 1]);
     }
     return new Labels(out);
   }

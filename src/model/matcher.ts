@@ -72,9 +72,12 @@ function compileAnchored(re: string): (v: string) => boolean {
     // DOTALL: Prometheus compiles label regexes with (?s) so `.` matches newlines too.
     compiled = RE2JS.compile(`^(?:${re})$`, RE2JS.DOTALL);
   } catch (err) {
-    throw new InvalidMatcherError(`invalid regular expression ${JSON.stringify(re)}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new InvalidMatcherError(
+      `invalid regular expression ${JSON.stringify(re)}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   return (v) => compiled.matches(v);
 }

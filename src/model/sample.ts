@@ -11,7 +11,7 @@ const u32 = new Uint32Array(f64.buffer);
 export const staleNaN: number = (() => {
   u32[0] = 0x00000002;
   u32[1] = 0x7ff00000;
-  return f64[0]!;
+  return f64[0];
 })();
 
 /** True when `v` carries exactly the stale-marker bits. */

@@ -52,7 +52,8 @@ export function validateLabels(
     );
   }
   const name = ls.get(METRIC_NAME);
-  if (name === '') throw new InvalidLabelsError(`series ${truncate(ls.toString())} has no metric name (__name__)`);
+  if (name === '')
+    throw new InvalidLabelsError(`series ${truncate(ls.toString())} has no metric name (__name__)`);
   if (mode === 'legacy' && !LEGACY_METRIC.test(name)) {
     throw new InvalidLabelsError(`invalid metric name ${JSON.stringify(truncate(name))}`);
   }

@@ -24,7 +24,7 @@ export class ArraySampleIterator implements SampleIterator {
 
   seek(t: number): boolean {
     if (this.i < 0) this.i = 0;
-    while (this.i < this.ts.length && this.ts[this.i]! < t) this.i++;
+    while (this.i < this.ts.length && this.ts[this.i] < t) this.i++;
     if (this.i >= this.ts.length) return false;
     this.t = this.ts[this.i]!;
     this.v = this.vs[this.i]!;

@@ -25,7 +25,7 @@ export function errorChain(err: unknown): string {
       parts.push(cur.message);
       cur = cur.cause;
     } else {
-      parts.push(String(cur));
+      parts.push(typeof cur === 'string' ? cur : JSON.stringify(cur));
       break;
     }
   }

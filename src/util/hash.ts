@@ -20,7 +20,7 @@ export function hashBytes(buf: Uint8Array, start = 0, end = buf.length, seed = 0
   let h1 = SEED1 ^ seed;
   let h2 = SEED2 ^ seed;
   for (let i = start; i < end; i++) {
-    const c = buf[i]!;
+    const c = buf[i];
     h1 = Math.imul(h1 ^ c, 2654435761);
     h2 = Math.imul(h2 ^ c, 1597334677);
   }
@@ -35,7 +35,7 @@ export function hashStrings(parts: readonly string[], seed = 0): number {
   let h1 = SEED1 ^ seed;
   let h2 = SEED2 ^ seed;
   for (let p = 0; p < parts.length; p++) {
-    const s = parts[p]!;
+    const s = parts[p];
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       h1 = Math.imul(h1 ^ c, 2654435761);
