@@ -239,7 +239,7 @@ export class MemStore implements Appendable, Queryable, MetadataStore {
     const all = this.tenant(tenant).metadata;
     if (metric === undefined) return new Map<string, MetricMetadata>(all);
     const md = all.get(metric);
-    return md ? new Map([[metric, md]]) : new Map();
+    return new Map<string, MetricMetadata>(md ? [[metric, md]] : []);
   }
 }
 
