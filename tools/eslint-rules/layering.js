@@ -43,7 +43,10 @@ export default {
       if (!spec.startsWith('.')) {
         for (const [pkg, mods] of Object.entries(reserved)) {
           if ((spec === pkg || spec.startsWith(pkg + '/')) && !mods.includes(from)) {
-            context.report({ node, message: `module "${from}" may not import "${spec}" (reserved to ${mods.join(', ')})` });
+            context.report({
+              node,
+              message: `module "${from}" may not import "${spec}" (reserved to ${mods.join(', ')})`,
+            });
           }
         }
         return;
@@ -60,14 +63,20 @@ export default {
         return;
       }
       if (allowed !== '*' && !allowed.includes(to)) {
-        context.report({ node, message: `module "${from}" may not import module "${to}" (allowed: ${allowed.length ? allowed.join(', ') : 'nothing'})` });
+        context.report({
+          node,
+          message: `module "${from}" may not import module "${to}" (allowed: ${allowed.length ? allowed.join(', ') : 'nothing'})`,
+        });
         return;
       }
       const base = parts[parts.length - 1].replace(/\.(js|ts)$/, '');
       const surface = base === 'index' || (isTest && base === 'testing') || base === 'testing';
       const depthOk = parts.length === 2 || (parts.length === 3 && pluginParents.has(to));
       if (!surface || !depthOk) {
-        context.report({ node, message: `deep import "${spec}": import module "${to}" through its index.ts` });
+        context.report({
+          node,
+          message: `deep import "${spec}": import module "${to}" through its index.ts`,
+        });
       }
     }
     return {

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite: what `npm test` and CI (.ci/run) run. Installs what the tests need when
+# missing (npm dependencies, Debian packages), then: build/typecheck, lint, format check, tests
+# with line coverage of src/ (>= 85%, counting code run in spawned `argus` processes).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "dependencies"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+# Real peers the compatibility tests run against (skipped with a message when absent).
+bash tools/scripts/ensure-debian.sh prometheus
+
+step "typecheck + build"
+rm -rf dist
+npx tsc -p tsconfig.json
+
+step "lint"
+npx eslint --max-warnings 0 .
+
+step "format"
+npx prettier --check . >/dev/null || { npx prettier --check . | tail -20; exit 1; }
+
+step "tests + coverage"
+rm -rf coverage
+# c8 sets NODE_V8_COVERAGE, which node:test's per-file subprocesses and every spawned `argus`
+# process inherit; coverage is mapped back to src/*.ts through the source maps.
+npx c8 --config .c8rc.json bash tools/scripts/run-tests.sh
