@@ -1,0 +1,75 @@
+/**
+ * Big-endian bit stream writer over a growable Uint8Array. Bits gather in a 32-bit accumulator
+ * and leave as whole 32-bit words, so the per-bit cost is a shift and an OR; only `flushTail`
+ * (called by readers wanting a view) writes the partial last word.
+ */
+export class BitWriter {
+  /** Backing store; invariant: `buf.length >= pos + 4` so a word or the tail always fits. */
+  buf: Uint8Array;
+  /** Byte offset where the next full 32-bit word goes. */
+  pos: number;
+  /** Pending bits, right-aligned; only the low `accBits` bits are set. */
+  private acc = 0;
+  /** Number of pending bits, 0..31. */
+  private accBits = 0;
+
+  /** `start` bytes at the front are reserved for a header the owner writes itself. */
+  constructor(initialBytes: number, start: number) {
+    this.buf = new Uint8Array(Math.max(initialBytes, start + 4));
+    this.pos = start;
+  }
+
+  /** Total bits written after the reserved header bytes and before them (as bytes*8). */
+  get bitLength(): number {
+    return this.pos * 8 + this.accBits;
+  }
+
+  /** Bytes needed to hold every written bit (the last one zero-padded). */
+  get byteLength(): number {
+    return this.pos + ((this.accBits + 7) >>> 3);
+  }
+
+  /**
+   * Appends the low `n` bits of `v`, most significant first. 1 <= n <= 32; for n < 32 the bits
+   * of `v` above `n` MUST be zero (callers mask), which keeps this path free of masking.
+   */
+  writeBits(v: number, n: number): void {
+    const total = this.accBits + n;
+    if (total < 32) {
+      this.acc = (this.acc << n) | v;
+      this.accBits = total;
+      return;
+    }
+    const over = total - 32;
+    // acc is 0 when accBits is 0, so the shift-by-32 (== shift by 0 in JS) is harmless.
+    const word = (this.acc << (32 - this.accBits)) | (v >>> over);
+    let buf = this.buf;
+    let p = this.pos;
+    buf[p] = word >>> 24;
+    buf[p + 1] = word >>> 16;
+    buf[p + 2] = word >>> 8;
+    buf[p + 3] = word;
+    p += 4;
+    this.pos = p;
+    this.acc = v & ((1 << over) - 1);
+    this.accBits = over;
+    if (p + 4 > buf.length) {
+      buf = new Uint8Array(buf.length * 2);
+      buf.set(this.buf.subarray(0, p));
+      this.buf = buf;
+    }
+  }
+
+  /** Writes the pending bits (zero-padded to a byte) into `buf` without consuming them. */
+  flushTail(): void {
+    const bits = this.accBits;
+    if (bits === 0) return;
+    const w = this.acc << (32 - bits);
+    const buf = this.buf;
+    const p = this.pos;
+    buf[p] = w >>> 24;
+    if (bits > 8) buf[p + 1] = w >>> 16;
+    if (bits > 16) buf[p + 2] = w >>> 8;
+    if (bits > 24) buf[p + 3] = w;
+  }
+}

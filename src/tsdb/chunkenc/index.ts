@@ -1,0 +1,13 @@
+/**
+ * Chunk encodings of the tsdb module (internal to tsdb; other modules never import this).
+ * XOR (Gorilla) chunks, byte-compatible with Prometheus's; format in docs/format/chunks.md.
+ */
+export {
+  XorEncoder,
+  chunkNumSamples,
+  MAX_SAMPLES_PER_CHUNK,
+  MAX_SAMPLES_IN_FORMAT,
+  ENCODING_XOR,
+} from './xor-encoder.js';
+export { XorIterator } from './xor-iterator.js';
+export { ChunkAppendError, InvalidChunkError } from './errors.js';
