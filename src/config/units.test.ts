@@ -43,13 +43,13 @@ describe('units', () => {
     const d = zDuration.safeParse('2 hours');
     assert.ok(!d.success);
     assert.match(
-      d.error.issues[0]!.message,
+      d.error.issues[0].message,
       /expected a duration like 30s, 5m, 2h or 15d, got "2 hours"/,
     );
     const b = zBytes.safeParse('lots');
     assert.ok(!b.success);
     assert.match(
-      b.error.issues[0]!.message,
+      b.error.issues[0].message,
       /expected a byte size like 512MiB or 10GB, got "lots"/,
     );
   });
