@@ -23,3 +23,4 @@ export {
   QueryError,
 } from './errors.js';
 export { ArraySampleIterator } from './array-iterator.js';
+export { mergeQueriers, mergeSeriesSets, MergeIterator } from './merge.js';
