@@ -1,0 +1,120 @@
+import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { DataDirLock, DataDirLockedError, readLock } from '../src/server/index.js';
+import { ArgusError } from '../src/util/index.js';
+import { parseFlags, str } from './flags.js';
+import { BACKUP_USAGE, UsageError } from './usage.js';
+
+/** A backup that could not be made. */
+export class BackupError extends ArgusError {}
+
+async function ensureEmptyTarget(out: string): Promise<void> {
+  const st = await stat(out).catch(() => undefined);
+  if (st === undefined) return;
+  if (!st.isDirectory() || (await readdir(out)).length > 0) {
+    throw new BackupError(`cannot back up to ${out}: it exists and is not an empty directory`);
+  }
+}
+
+/** Copies `<dataDir>/tsdb` (minus snapshots) while holding the data dir lock. */
+async function offlineCopy(dataDir: string, out: string, lock: DataDirLock): Promise<void> {
+  try {
+    const src = path.join(dataDir, 'tsdb');
+    await mkdir(out, { recursive: true });
+    if ((await stat(src).catch(() => undefined))?.isDirectory()) {
+      const snapshots = path.join(src, 'snapshots');
+      await cp(src, path.join(out, 'tsdb'), {
+        recursive: true,
+        filter: (p) => p !== snapshots,
+      });
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Asks the running server for a snapshot, copies it into `out/tsdb`, then deletes it. */
+async function onlineCopy(dataDir: string, out: string, url: string): Promise<string> {
+  let name: string;
+  try {
+    const res = await fetch(
+      new URL('api/v1/admin/tsdb/snapshot', url.endsWith('/') ? url : `${url}/`),
+      {
+        method: 'POST',
+        signal: AbortSignal.timeout(120_000),
+      },
+    );
+    const body = (await res.json().catch(() => ({}))) as {
+      status?: string;
+      data?: { name?: string };
+      error?: string;
+    };
+    if (!res.ok || body.status !== 'success' || typeof body.data?.name !== 'string') {
+      throw new BackupError(
+        `snapshot API answered ${res.status}${body.error ? `: ${body.error}` : ''}`,
+      );
+    }
+    name = body.data.name;
+  } catch (err) {
+    throw new BackupError(
+      `cannot back up ${dataDir}: the running server's snapshot API at ${url} failed`,
+      {
+        cause: err,
+      },
+    );
+  }
+  const snap = path.join(dataDir, 'tsdb', 'snapshots', name);
+  await mkdir(out, { recursive: true });
+  await cp(snap, path.join(out, 'tsdb'), { recursive: true });
+  await rm(snap, { recursive: true, force: true });
+  return name;
+}
+
+/**
+ * `argus backup --data-dir D OUT`. With a running server on D (its lock is live), uses its
+ * snapshot API; otherwise takes the lock itself and copies the files, so no server can start
+ * and change them meanwhile.
+ */
+export async function backupCommand(args: string[]): Promise<number> {
+  const parsed = parseFlags(
+    args,
+    { 'data-dir': { type: 'string' }, url: { type: 'string' } },
+    BACKUP_USAGE,
+  );
+  if (!parsed) {
+    process.stdout.write(BACKUP_USAGE);
+    return 0;
+  }
+  const [outArg, ...extra] = parsed.positionals;
+  if (outArg === undefined) throw new UsageError('missing OUT directory', BACKUP_USAGE);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, BACKUP_USAGE);
+  const dataDir = path.resolve(
+    str(parsed.values['data-dir']) ?? (process.env.ARGUS_DATA_DIR || './data'),
+  );
+  const out = path.resolve(outArg);
+  if (!(await stat(dataDir).catch(() => undefined))?.isDirectory()) {
+    throw new BackupError(`cannot back up ${dataDir}: no such data directory`);
+  }
+  await ensureEmptyTarget(out);
+  let lock: DataDirLock | undefined;
+  try {
+    lock = await DataDirLock.acquire(dataDir);
+  } catch (err) {
+    if (!(err instanceof DataDirLockedError)) throw err;
+  }
+  if (lock) {
+    await offlineCopy(dataDir, out, lock);
+    process.stdout.write(`backed up ${dataDir} (no server running: copied files) to ${out}\n`);
+    return 0;
+  }
+  const holder = await readLock(dataDir);
+  const url = str(parsed.values.url) ?? holder?.url;
+  if (!url) {
+    throw new BackupError(
+      `cannot back up ${dataDir}: it is in use by process ${holder?.pid ?? '?'} and its URL is unknown; pass --url`,
+    );
+  }
+  const name = await onlineCopy(dataDir, out, url);
+  process.stdout.write(`backed up ${dataDir} (snapshot ${name} from ${url}) to ${out}\n`);
+  return 0;
+}

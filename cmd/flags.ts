@@ -1,0 +1,35 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './usage.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * `parseArgs` with `--help` built in and its errors turned into UsageError (exit 2).
+ * Returns undefined when help was asked for (the caller prints usage and exits 0).
+ */
+export function parseFlags<O extends Options>(
+  args: string[],
+  options: O,
+  usage: string,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    throw new UsageError(msg, usage);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help === true) return undefined;
+  return { values, positionals: parsed.positionals };
+}
+
+/** A string flag's value (parseArgs guarantees the type for `type: 'string'` options). */
+export function str(v: string | boolean | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,75 @@
+import { errorChain } from '../src/util/index.js';
+import { backupCommand } from './backup.js';
+import { checkCommand } from './check.js';
+import { serverCommand } from './server.js';
+import {
+  BACKUP_USAGE,
+  CHECK_USAGE,
+  HELP_USAGE,
+  MAIN_USAGE,
+  SERVER_USAGE,
+  UsageError,
+  VERSION_USAGE,
+} from './usage.js';
+import { versionText } from './version.js';
+
+const USAGES: Record<string, string> = {
+  server: SERVER_USAGE,
+  check: CHECK_USAGE,
+  backup: BACKUP_USAGE,
+  version: VERSION_USAGE,
+  help: HELP_USAGE,
+};
+
+function simple(args: string[], usage: string, run: () => void): number {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}"`, usage);
+  run();
+  return 0;
+}
+
+async function dispatch(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'server':
+      return serverCommand(rest);
+    case 'check':
+      return checkCommand(rest);
+    case 'backup':
+      return backupCommand(rest);
+    case 'version':
+    case '--version':
+      return simple(rest, VERSION_USAGE, () => process.stdout.write(versionText()));
+    case undefined:
+      throw new UsageError('missing command', MAIN_USAGE);
+    case 'help':
+    case '--help':
+    case '-h': {
+      const topic = rest.find((a) => !a.startsWith('-'));
+      if (topic !== undefined && USAGES[topic] === undefined) {
+        throw new UsageError(`unknown command "${topic}"`, MAIN_USAGE);
+      }
+      process.stdout.write(topic !== undefined ? USAGES[topic]! : MAIN_USAGE);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${cmd}"`, MAIN_USAGE);
+  }
+}
+
+/** Runs the `argus` command line; resolves with the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return await dispatch(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`argus: ${err.message}\n\n${err.usage}`);
+      return 2;
+    }
+    process.stderr.write(`argus: ${errorChain(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * @module server
+ * The composition root: the root config schema (each module's section composed), settings
+ * precedence (flags > ARGUS_* env > file > defaults), the data-dir lock, and the running
+ * server (HTTP endpoints, store lifecycle, reload, graceful shutdown). `cmd/` drives it.
+ */
+export {
+  argusConfigSchema,
+  defaultArgusConfig,
+  parseListen,
+  LOG_LEVELS,
+  type ArgusConfig,
+  type LogLevel,
+} from './config.js';
+export {
+  resolveSettings,
+  loadArgusConfig,
+  externalUrl,
+  type ServerFlags,
+  type Settings,
+  type ConfigSource,
+} from './settings.js';
+export { DataDirLock, DataDirLockedError, readLock, LOCK_FILE, type LockInfo } from './lock.js';
+export { createLogger, type ServerLogger } from './logger.js';
+export { ArgusServer, ServerStartError, type ServerOptions } from './server.js';
+export { runServer } from './run.js';

@@ -1,0 +1,233 @@
+import os from 'node:os';
+import path from 'node:path';
+import { fastify, type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import { ArgusError, errorChain } from '../util/index.js';
+import { parseListen, type ArgusConfig } from './config.js';
+import { DataDirLock } from './lock.js';
+import type { ServerLogger } from './logger.js';
+import { createRegistry, instrumentHttp, reloadMetrics } from './metrics.js';
+import type { Store } from './mem-store.js';
+import { externalUrl, loadArgusConfig, type Settings } from './settings.js';
+import { createStore, registerRoutes, type ApiDeps } from './wiring.js';
+
+export interface ServerOptions {
+  settings: Settings;
+  /** The config already loaded from `settings.source` (so startup errors surface before this). */
+  config: ArgusConfig;
+  logger: ServerLogger;
+  version: string;
+  /** Graceful shutdown budget before a forced exit (ms). */
+  shutdownTimeoutMs?: number;
+}
+
+/** Listens (all interfaces for an empty host) and returns a URL local tools can reach. */
+async function listenOn(app: FastifyInstance, host: string, port: number): Promise<string> {
+  if (host) await app.listen({ host, port });
+  else {
+    try {
+      await app.listen({ host: '::', port });
+    } catch (err) {
+      // No IPv6 on this machine: all IPv4 interfaces.
+      if ((err as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT') throw err;
+      await app.listen({ host: '0.0.0.0', port });
+    }
+  }
+  const a = app.server.address();
+  if (a === null || typeof a === 'string') return `http://${host}:${port}`;
+  const h = a.address === '::' || a.address === '0.0.0.0' ? '127.0.0.1' : a.address;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${a.port}`;
+}
+
+/** Could not start: the data dir is taken, the port is busy… */
+export class ServerStartError extends ArgusError {}
+
+/**
+ * The running Argus server: HTTP endpoints, the store, the data-dir lock, reload and
+ * shutdown. `done` resolves with the process exit code once shut down.
+ */
+export class ArgusServer {
+  readonly registry: Registry;
+  readonly done: Promise<number>;
+  /** Base URL the server listens on (e.g. `http://127.0.0.1:9470`). */
+  url = '';
+  private config: ArgusConfig;
+  private reloading: Promise<unknown> = Promise.resolve();
+  private shuttingDown = false;
+  private resolveDone!: (code: number) => void;
+  private readonly reloadGauge: { success(ok: boolean): void };
+  private readonly deps: ApiDeps;
+
+  private constructor(
+    private readonly opts: ServerOptions,
+    private readonly app: FastifyInstance,
+    private readonly store: Store,
+    private readonly lock: DataDirLock,
+    registry: Registry,
+  ) {
+    this.config = opts.config;
+    this.registry = registry;
+    this.reloadGauge = reloadMetrics(registry);
+    this.done = new Promise((r) => (this.resolveDone = r));
+    this.deps = {
+      storage: store,
+      snapshot: (withHead) => store.snapshot(withHead),
+      remoteWrite: opts.config.ingest.remote_write,
+      registry,
+      logger: opts.logger,
+    };
+  }
+
+  /** Locks the data dir, listens, then opens the store in the background (ready when done). */
+  static async start(opts: ServerOptions): Promise<ArgusServer> {
+    const { settings, config, logger } = opts;
+    const lock = await DataDirLock.acquire(settings.dataDir);
+    let app: FastifyInstance | undefined;
+    try {
+      const registry = createRegistry(opts.version);
+      const store = createStore({
+        dir: path.join(settings.dataDir, 'tsdb'),
+        config: config.storage.tsdb,
+        logger: logger.child({ component: 'tsdb' }),
+        registry,
+      });
+      app = fastify({ logger: false, forceCloseConnections: 'idle', return503OnClosing: true });
+      const srv = new ArgusServer(opts, app, store, lock, registry);
+      srv.routes();
+      const listen = parseListen(config.server.listen)!;
+      srv.url = await listenOn(app, listen.host, listen.port);
+      await lock.setUrl(srv.url);
+      logger.info(
+        {
+          address: srv.url,
+          data_dir: settings.dataDir,
+          config_file: settings.source.file ?? null,
+          external_url: externalUrl(config, os.hostname(), Number(new URL(srv.url).port)),
+          version: opts.version,
+        },
+        'listening',
+      );
+      srv.openStore();
+      return srv;
+    } catch (err) {
+      await app?.close().catch(() => undefined);
+      await lock.release();
+      throw new ServerStartError(`cannot start server: ${errorChain(err)}`, { cause: err });
+    }
+  }
+
+  private routes(): void {
+    const { app, registry } = this;
+    instrumentHttp(app, registry);
+    app.get('/-/healthy', async (_req, reply) =>
+      reply.type('text/plain').send('Argus is Healthy.\n'),
+    );
+    app.get('/-/ready', async (_req, reply) =>
+      this.store.isReady
+        ? reply.type('text/plain').send('Argus is Ready.\n')
+        : reply.code(503).type('text/plain').send('Service Unavailable: the store is opening.\n'),
+    );
+    app.get('/metrics', async (_req, reply) =>
+      reply.type(registry.contentType).send(await registry.metrics()),
+    );
+    app.post('/-/reload', async (_req, reply) => {
+      const err = await this.reload();
+      if (err) return reply.code(400).type('text/plain').send(`${err}\n`);
+      return reply.type('text/plain').send('OK\n');
+    });
+    registerRoutes(app, this.deps);
+  }
+
+  private openStore(): void {
+    const started = Date.now();
+    this.opts.logger.info({}, 'opening store');
+    this.store.open().then(
+      () => this.opts.logger.info({ duration_ms: Date.now() - started }, 'store ready'),
+      (err: unknown) => {
+        this.opts.logger.error({ err: errorChain(err) }, 'cannot open store; shutting down');
+        void this.shutdown('store failed to open', 1);
+      },
+    );
+  }
+
+  /**
+   * Re-reads the config; a bad one is refused and the running one kept. Returns the error
+   * text, or undefined on success. Reloads are serialised.
+   */
+  reload(): Promise<string | undefined> {
+    const next = this.reloading.then(() => this.doReload());
+    this.reloading = next.catch(() => undefined);
+    return next;
+  }
+
+  private async doReload(): Promise<string | undefined> {
+    const { logger, settings } = this.opts;
+    let cfg: ArgusConfig;
+    try {
+      cfg = await loadArgusConfig(settings.source);
+    } catch (err) {
+      const msg = errorChain(err);
+      this.reloadGauge.success(false);
+      logger.error(
+        { err: msg, config_file: settings.source.file ?? null },
+        'cannot reload config; keeping the running one',
+      );
+      return msg;
+    }
+    const old = this.config;
+    if (cfg.server.listen !== old.server.listen) {
+      logger.warn(
+        { listen: cfg.server.listen, running: old.server.listen },
+        'server.listen changes take effect after a restart',
+      );
+    }
+    if (cfg.logging.format !== old.logging.format) {
+      logger.warn(
+        { format: cfg.logging.format },
+        'logging.format changes take effect after a restart',
+      );
+    }
+    logger.level = cfg.logging.level;
+    this.store.applyConfig(cfg.storage.tsdb);
+    this.deps.remoteWrite = cfg.ingest.remote_write;
+    this.config = cfg;
+    this.reloadGauge.success(true);
+    logger.info({ config_file: settings.source.file ?? null }, 'config reloaded');
+    return undefined;
+  }
+
+  /** The config currently applied. */
+  get currentConfig(): ArgusConfig {
+    return this.config;
+  }
+
+  /**
+   * Stops accepting, lets in-flight requests finish, closes the store (flushing its WAL) and
+   * releases the lock; resolves `done` with `code`. Forces exit code 1 past the timeout.
+   */
+  async shutdown(reason: string, code = 0): Promise<number> {
+    if (this.shuttingDown) return this.done;
+    this.shuttingDown = true;
+    const { logger } = this.opts;
+    const timeoutMs = this.opts.shutdownTimeoutMs ?? 9000;
+    logger.info({ reason, timeout_ms: timeoutMs }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error({ timeout_ms: timeoutMs }, 'shutdown timed out; forcing exit');
+      this.resolveDone(1);
+    }, timeoutMs);
+    timer.unref();
+    let exit = code;
+    try {
+      await this.app.close();
+      await this.store.close();
+    } catch (err) {
+      logger.error({ err: errorChain(err) }, 'error during shutdown');
+      exit = 1;
+    }
+    await this.lock.release().catch(() => undefined);
+    clearTimeout(timer);
+    logger.info({ code: exit }, 'shutdown complete');
+    this.resolveDone(exit);
+    return this.done;
+  }
+}
