@@ -5,7 +5,12 @@ export interface CacheEntry {
   ref: SeriesRef;
   /** The series' label fields exactly as on the wire (a private copy, never a request view). */
   key: Buffer;
+  /** Next entry whose hash shares the same map slot. */
+  next: CacheEntry | undefined;
 }
+
+/** Map keys are the low 30 bits of the hash: small integers (Smis) keep V8's Map fast. */
+const SLOT_MASK = 0x3fffffff;
 
 /**
  * Maps the hash of a series' raw protobuf label bytes to its store ref, so a known series costs a
@@ -23,32 +28,46 @@ export class SeriesCache {
 
   /** The entry for `hash` whose key equals `buf[start, end)`, or undefined. */
   get(hash: number, buf: Buffer, start: number, end: number): CacheEntry | undefined {
-    let e = this.cur.get(hash);
-    if (e === undefined) {
-      e = this.old.get(hash);
-      if (e === undefined) return undefined;
-      this.old.delete(hash);
-      this.insert(hash, e);
-    }
-    const k = e.key;
-    if (k.length !== end - start || buf.compare(k, 0, k.length, start, end) !== 0) return undefined;
-    return e;
+    const slot = hash & SLOT_MASK;
+    const e = find(this.cur.get(slot), buf, start, end);
+    if (e !== undefined) return e;
+    const o = find(this.old.get(slot), buf, start, end);
+    if (o !== undefined) this.set(hash, o.ref, o.key); // promote
+    return o;
   }
 
-  /** Stores (or replaces, on a hash collision) the entry for `hash`. */
+  /** Stores the entry for the key bytes `key` (replacing one with the same bytes). */
   set(hash: number, ref: SeriesRef, key: Buffer): void {
-    this.insert(hash, { ref, key });
+    const slot = hash & SLOT_MASK;
+    if (this.cur.size >= this.capacity >> 1 && !this.cur.has(slot)) {
+      this.old = this.cur;
+      this.cur = new Map();
+    }
+    let head = this.cur.get(slot);
+    const same = find(head, key, 0, key.length);
+    if (same !== undefined) {
+      same.ref = ref;
+      return;
+    }
+    head = { ref, key, next: head };
+    this.cur.set(slot, head);
   }
 
   get size(): number {
     return this.cur.size + this.old.size;
   }
+}
 
-  private insert(hash: number, e: CacheEntry): void {
-    if (this.cur.size >= this.capacity >> 1) {
-      this.old = this.cur;
-      this.cur = new Map();
-    }
-    this.cur.set(hash, e);
+function find(
+  e: CacheEntry | undefined,
+  buf: Buffer,
+  start: number,
+  end: number,
+): CacheEntry | undefined {
+  const n = end - start;
+  for (; e !== undefined; e = e.next) {
+    const k = e.key;
+    if (k.length === n && buf.compare(k, 0, n, start, end) === 0) return e;
   }
+  return undefined;
 }
