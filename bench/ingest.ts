@@ -1,0 +1,133 @@
+/**
+ * Whole-system ingest benchmark: the same pre-generated remote_write load (PERFORMANCE.md) is
+ * sent to real Prometheus and then to Argus, one after the other, and a table compares ingest
+ * rate, CPU per sample, peak RSS per series, on-disk bytes per sample and restart time after
+ * `kill -9`. Run with `npm run bench -- ingest [--series N] [--steps N] [--senders N]
+ * [--only=argus|prometheus] [--keep]`; results also land in `.bench/ingest-<time>.json`.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from './lib/args.js';
+import { generateLoad } from './lib/load.js';
+import { argus, prometheus, type Peer } from './lib/peers.js';
+import { ratios, renderTable } from './lib/report.js';
+import { runPeer, type PeerResult } from './lib/run-peer.js';
+
+const USAGE = `usage: npm run bench -- ingest [--series N=100000] [--steps N=240] [--senders N=4]
+  [--samples-per-request N=2000] [--seed N=1] [--only=argus|prometheus] [--keep] [--out FILE]`;
+
+async function main(): Promise<number> {
+  if (process.argv.includes('--help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const args = parseArgs(process.argv.slice(2), {
+    series: 'number',
+    steps: 'number',
+    senders: 'number',
+    'samples-per-request': 'number',
+    seed: 'number',
+    only: 'string',
+    keep: 'boolean',
+    out: 'string',
+  });
+  const num = (k: string, d: number): number => Number(args.get(k) ?? d);
+  const only = args.get('only');
+  const all: Peer[] = [prometheus, argus];
+  const peers = only === undefined ? all : all.filter((p) => p.name === only);
+  if (peers.length === 0)
+    throw new Error(`cannot select peer: --only=${only}, want argus or prometheus`);
+  const log = (msg: string): void =>
+    console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+  const stepMs = 15_000;
+  const t0 = performance.now();
+  // The last step lands on "now", so the whole load lies within the last steps×15 s.
+  const endMs = Math.floor(Date.now() / stepMs) * stepMs;
+  const load = generateLoad({
+    series: num('series', 100_000),
+    steps: num('steps', 240),
+    stepMs,
+    samplesPerRequest: num('samples-per-request', 2000),
+    changeRatio: 0.77,
+    seed: num('seed', 1),
+    endMs,
+  });
+  log(
+    `load: ${load.hosts} hosts × 176 = ${load.series} series × ${load.requests.length ? load.samples / load.series : 0} steps = ` +
+      `${load.samples} samples in ${load.requests.length} requests; ${(load.compressedBytes / 1e6).toFixed(0)} MB snappy ` +
+      `(${(load.rawBytes / 1e6).toFixed(0)} MB raw), built in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+
+  const results: PeerResult[] = [];
+  const skipped: Record<string, string> = {};
+  for (const peer of peers) {
+    const why = peer.unavailable();
+    if (why !== '') {
+      if (only !== undefined) throw new Error(`cannot run ${peer.name}: ${why}`);
+      log(`${peer.name}: SKIPPED: ${why}`);
+      skipped[peer.name] = why;
+      continue;
+    }
+    results.push(
+      await runPeer(peer, load, { senders: num('senders', 4), keep: args.has('keep'), log }),
+    );
+  }
+
+  console.log(`\n${renderTable(results)}\n`);
+  for (const r of results) {
+    for (const p of r.probes.filter((x) => x.got !== x.want)) {
+      console.log(
+        `${r.peer}: probe ${p.selector}: got ${p.got} samples after restart, want ${p.want}`,
+      );
+    }
+    if (r.samplesAccepted !== r.samplesSent) {
+      console.log(
+        `${r.peer}: accepted ${r.samplesAccepted} of ${r.samplesSent} samples: ${r.firstError}`,
+      );
+    }
+  }
+  const out =
+    args.get('out') ??
+    path.join('.bench', `ingest-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  await mkdir(path.dirname(out), { recursive: true });
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? '',
+    memBytes: os.totalmem(),
+    node: process.version,
+  };
+  const config = {
+    series: load.series,
+    hosts: load.hosts,
+    steps: load.samples / load.series,
+    senders: num('senders', 4),
+  };
+  await writeFile(
+    out,
+    JSON.stringify(
+      {
+        when: new Date().toISOString(),
+        machine,
+        config,
+        results,
+        skipped,
+        ratios: ratios(results),
+      },
+      null,
+      2,
+    ),
+  );
+  log(`results written to ${out}`);
+  const bad = results.some((r) => !r.probesOk || r.samplesAccepted !== r.samplesSent);
+  return bad ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,126 @@
+/**
+ * One peer's pass through the ingest benchmark: start on a fresh dir, send the whole load, read
+ * CPU and peak RSS, persist and measure the snapshot, `kill -9`, time the restart to ready and
+ * check that probe series are complete.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Load } from './load.js';
+import { dataDirOf, snapshot, type Peer } from './peers.js';
+import {
+  cpuSeconds,
+  dirBytes,
+  freePort,
+  killHard,
+  peakRssBytes,
+  stopGracefully,
+  waitReady,
+  type Spawned,
+} from './proc.js';
+import { sendAll } from './send.js';
+
+export interface PeerResult {
+  peer: string;
+  series: number;
+  samplesSent: number;
+  samplesAccepted: number;
+  failures: Record<string, number>;
+  firstError: string;
+  retries: number;
+  sendWallMs: number;
+  samplesPerSec: number;
+  cpuSeconds: number;
+  cpuMicrosPerSample: number;
+  peakRssBytes: number;
+  rssBytesPerSeries: number;
+  dataDirBytesBeforeKill: number;
+  snapshotBytes: number;
+  bytesPerSample: number;
+  firstStartMs: number;
+  restartMs: number;
+  probes: { selector: string; want: number; got: number }[];
+  probesOk: boolean;
+  logFile: string;
+}
+
+export interface RunOptions {
+  senders: number;
+  keep: boolean;
+  log: (msg: string) => void;
+}
+
+/** Runs the whole pass; the server is always stopped and, unless `keep`, its dir removed. */
+export async function runPeer(peer: Peer, load: Load, opts: RunOptions): Promise<PeerResult> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `argus-bench-${peer.name}-`));
+  await peer.prepare(dir);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let proc: Spawned | undefined;
+  try {
+    let t0 = performance.now();
+    proc = peer.start(dir, port);
+    const firstStartMs = await waitReady(`${base}/-/ready`, proc, t0, 60_000);
+    opts.log(`${peer.name}: ready in ${firstStartMs.toFixed(0)} ms (pid ${proc.pid}, dir ${dir})`);
+
+    const cpu0 = await cpuSeconds(proc.pid);
+    const sent = await sendAll(
+      `${base}/api/v1/write`,
+      load.requests,
+      load.requestSamples,
+      load.after,
+      opts.senders,
+    );
+    const cpu = (await cpuSeconds(proc.pid)) - cpu0;
+    const rss = await peakRssBytes(proc.pid);
+    opts.log(
+      `${peer.name}: sent ${load.requests.length} requests in ${(sent.wallMs / 1000).toFixed(1)} s`,
+    );
+    if (sent.firstError !== '')
+      opts.log(`${peer.name}: failures ${JSON.stringify(sent.failures)}: ${sent.firstError}`);
+
+    const snapDir = await snapshot(base, dataDirOf(dir));
+    const snapshotBytes = await dirBytes(snapDir);
+    const dataDirBytesBeforeKill = (await dirBytes(dataDirOf(dir))) - snapshotBytes;
+    opts.log(`${peer.name}: snapshot ${(snapshotBytes / 1e6).toFixed(1)} MB; killing with SIGKILL`);
+
+    await killHard(proc);
+    t0 = performance.now();
+    proc = peer.start(dir, port);
+    const restartMs = await waitReady(`${base}/-/ready`, proc, t0, 600_000);
+    opts.log(`${peer.name}: restarted, ready in ${restartMs.toFixed(0)} ms`);
+
+    const probes = [];
+    for (const p of load.probes) {
+      const got = await peer.countSamples(base, p.selector, load.firstTs, load.lastTs);
+      probes.push({ selector: p.selector, want: p.samples, got });
+    }
+    const accepted = sent.acceptedSamples;
+    return {
+      peer: peer.name,
+      series: load.series,
+      samplesSent: load.samples,
+      samplesAccepted: accepted,
+      failures: sent.failures,
+      firstError: sent.firstError,
+      retries: sent.retries,
+      sendWallMs: sent.wallMs,
+      samplesPerSec: accepted / (sent.wallMs / 1000),
+      cpuSeconds: cpu,
+      cpuMicrosPerSample: (cpu * 1e6) / Math.max(1, accepted),
+      peakRssBytes: rss,
+      rssBytesPerSeries: rss / load.series,
+      dataDirBytesBeforeKill,
+      snapshotBytes,
+      bytesPerSample: snapshotBytes / Math.max(1, accepted),
+      firstStartMs,
+      restartMs,
+      probes,
+      probesOk: probes.every((p) => p.got === p.want),
+      logFile: proc.logFile,
+    };
+  } finally {
+    if (proc) await stopGracefully(proc);
+    if (!opts.keep) await rm(dir, { recursive: true, force: true });
+  }
+}
