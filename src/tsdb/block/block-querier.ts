@@ -34,7 +34,7 @@ export function postingsForMatchers(ix: IndexReader, matchers: readonly Matcher[
     p = new Uint32Array(ix.numSeries);
     for (let i = 0; i < p.length; i++) p[i] = i;
   } else {
-    p = include.length === 1 ? include[0]! : intersect(include);
+    p = include.length === 1 ? include[0] : intersect(include);
   }
   for (const x of exclude) {
     if (p.length === 0) break;
@@ -62,14 +62,14 @@ export class BlockQuerier implements Querier {
     if (mint > maxt) return out;
     const ids = postingsForMatchers(this.ix, matchers);
     for (let i = 0; i < ids.length; i++) {
-      const { labels, chunks } = this.ix.series(ids[i]!);
+      const { labels, chunks } = this.ix.series(ids[i]);
       // Keep the chunks overlapping [mint, maxt]; chunks are time-ordered.
       const refs: number[] = [];
       const maxts: number[] = [];
       for (let c = 0; c < chunks.length; c += 3) {
-        if (chunks[c + 1]! < mint || chunks[c]! > maxt) continue;
-        refs.push(chunks[c + 2]!);
-        maxts.push(chunks[c + 1]!);
+        if (chunks[c + 1] < mint || chunks[c] > maxt) continue;
+        refs.push(chunks[c + 2]);
+        maxts.push(chunks[c + 1]);
       }
       if (refs.length > 0) out.push(new BlockSeries(labels, this.chunks, refs, maxts, mint, maxt));
     }
@@ -81,7 +81,7 @@ export class BlockQuerier implements Querier {
     const names = new Set<string>();
     const ids = postingsForMatchers(this.ix, matchers);
     for (let i = 0; i < ids.length; i++) {
-      const l = this.ix.labels(ids[i]!);
+      const l = this.ix.labels(ids[i]);
       for (let j = 0; j < l.size; j++) names.add(l.name(j));
     }
     return [...names].sort();
@@ -92,7 +92,7 @@ export class BlockQuerier implements Querier {
     const values = new Set<string>();
     const ids = postingsForMatchers(this.ix, matchers);
     for (let i = 0; i < ids.length; i++) {
-      const v = this.ix.labels(ids[i]!).get(name);
+      const v = this.ix.labels(ids[i]).get(name);
       if (v !== '') values.add(v);
     }
     return [...values].sort();
@@ -147,8 +147,8 @@ export class BlockSeriesIterator implements SampleIterator {
     for (;;) {
       this.c++;
       if (this.c >= this.data.length) return false;
-      if (this.maxts[this.c]! < lb) continue;
-      this.it.reset(this.data[this.c]!);
+      if (this.maxts[this.c] < lb) continue;
+      this.it.reset(this.data[this.c]);
       return true;
     }
   }

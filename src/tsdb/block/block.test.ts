@@ -132,7 +132,7 @@ describe('block round trip', () => {
     const q = block.querier(T0, maxT);
     const ms = [re('__name__', 'metric_[01]'), eq('job', 'api')];
     const hinted = q.select(ms, { start: T0 + 10 * STEP, end: T0 + 20 * STEP });
-    const it0 = hinted[0]!.iterator();
+    const it0 = hinted[0].iterator();
     let n = 0;
     while (it0.next()) n++;
     assert.equal(n, 11);
@@ -150,13 +150,13 @@ describe('block round trip', () => {
     const q = block.querier(T0 + 99 * STEP, T0 + 103 * STEP);
     const got = readSelect(q, [eq('__name__', 'metric_0'), eq('instance', 'host-1:9100')]);
     q.close();
-    assert.deepEqual(got[0]!.vs.slice(1, 4), ['stale', '-0', Infinity]);
+    assert.deepEqual(got[0].vs.slice(1, 4), ['stale', '-0', Infinity]);
     assert.equal(tag(staleNaN), 'stale');
   });
 
   it('seeks forward, never backwards, across chunks', () => {
     const q = block.querier(T0, maxT);
-    const s = q.select([eq('__name__', 'metric_0'), eq('instance', 'host-1:9100')])[0]!;
+    const s = q.select([eq('__name__', 'metric_0'), eq('instance', 'host-1:9100')])[0];
     const it = s.iterator();
     assert.ok(it.seek(T0 + 200 * STEP));
     assert.equal(it.t, T0 + 200 * STEP);
@@ -205,7 +205,7 @@ describe('block round trip', () => {
     assert.throws(() => b.querier(T0, maxT), /closed/);
     // Still readable: the descriptors are open until q closes.
     assert.equal(
-      readSelect(q, [eq('__name__', 'metric_1'), eq('instance', 'host-2:9100')])[0]!.ts.length,
+      readSelect(q, [eq('__name__', 'metric_1'), eq('instance', 'host-2:9100')])[0].ts.length,
       N,
     );
     q.close();
@@ -218,7 +218,7 @@ describe('block round trip', () => {
   it('iterates all series with chunk bytes for compaction', () => {
     const all = [...block.series()];
     assert.equal(all.length, series.length);
-    assert.ok(all.every((s, i) => s.labels.equals(series[i]!.labels) && s.chunks.length === 3));
+    assert.ok(all.every((s, i) => s.labels.equals(series[i].labels) && s.chunks.length === 3));
   });
 });
 
@@ -280,13 +280,13 @@ describe('writeBlock', () => {
       );
       const over = {
         labels: a.labels,
-        chunks: [...toSeriesChunks([a])[0]!.chunks, ...toSeriesChunks([a])[0]!.chunks],
+        chunks: [...toSeriesChunks([a])[0].chunks, ...toSeriesChunks([a])[0].chunks],
       };
       await assert.rejects(writeBlock(dir, { minTime: 0, maxTime: 10 }, [over]), /overlaps/);
       await assert.rejects(writeBlock(dir, { minTime: 10, maxTime: 10 }, []), /minTime < maxTime/);
       await assert.rejects(
         writeBlock(dir, { minTime: 0, maxTime: 10 }, [
-          { labels: Labels.EMPTY, chunks: toSeriesChunks([a])[0]!.chunks },
+          { labels: Labels.EMPTY, chunks: toSeriesChunks([a])[0].chunks },
         ]),
         /no labels/,
       );

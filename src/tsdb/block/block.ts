@@ -91,13 +91,13 @@ export class Block {
     for (let id = 0; id < this.index.numSeries; id++) {
       const { labels, chunks } = this.index.series(id);
       const refs: number[] = [];
-      for (let c = 2; c < chunks.length; c += 3) refs.push(chunks[c]!);
+      for (let c = 2; c < chunks.length; c += 3) refs.push(chunks[c]);
       const data = this.chunks.read(refs, 0, refs.length);
       yield {
         labels,
         chunks: data.map((d, i) => ({
-          minTime: chunks[3 * i]!,
-          maxTime: chunks[3 * i + 1]!,
+          minTime: chunks[3 * i],
+          maxTime: chunks[3 * i + 1],
           data: d,
         })),
       };

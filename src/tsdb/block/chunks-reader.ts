@@ -90,9 +90,9 @@ export class ChunkReader {
     let i = from;
     while (i < to) {
       // One read per run of refs in the same segment.
-      const seg = refSegment(refs[i]!);
+      const seg = refSegment(refs[i]);
       let j = i + 1;
-      while (j < to && refSegment(refs[j]!) === seg && refs[j]! > refs[j - 1]!) j++;
+      while (j < to && refSegment(refs[j]) === seg && refs[j] > refs[j - 1]) j++;
       this.readRun(refs, i, j, seg, out);
       i = j;
     }
@@ -106,7 +106,7 @@ export class ChunkReader {
         `cannot read chunk ${ref} in ${this.dir}: segment ${seg} does not exist (have ${this.fds.length})`,
       );
     }
-    return { fd, size: this.sizes[seg - 1]! };
+    return { fd, size: this.sizes[seg - 1] };
   }
 
   private readRun(
@@ -116,41 +116,41 @@ export class ChunkReader {
     seg: number,
     out: Uint8Array[],
   ): void {
-    const { fd, size } = this.segment(seg, refs[from]!);
-    const start = refOffset(refs[from]!);
-    const lastStart = refOffset(refs[to - 1]!);
+    const { fd, size } = this.segment(seg, refs[from]);
+    const start = refOffset(refs[from]);
+    const lastStart = refOffset(refs[to - 1]);
     let buf = this.pread(
       fd,
       start,
       Math.min(size, lastStart + READ_AHEAD) - start,
       seg,
-      refs[from]!,
+      refs[from],
     );
     for (let k = from; k < to; k++) {
-      const off = refOffset(refs[k]!) - start;
+      const off = refOffset(refs[k]) - start;
       let r = new ByteReader(buf, off);
       let len: number;
       try {
         len = r.uvarint();
       } catch (err) {
-        throw this.corrupt(refs[k]!, 'truncated length', err);
+        throw this.corrupt(refs[k], 'truncated length', err);
       }
       const total = r.pos - off + 1 + len + 4;
       if (off + total > buf.length) {
         if (k !== to - 1 || start + off + total > size)
           throw this.corrupt(
-            refs[k]!,
+            refs[k],
             `chunk of ${len} bytes runs past the end of the segment (${size} bytes)`,
           );
-        buf = this.pread(fd, start, off + total, seg, refs[k]!);
+        buf = this.pread(fd, start, off + total, seg, refs[k]);
         r = new ByteReader(buf, r.pos);
       }
-      out.push(this.check(buf, r.pos, len, refs[k]!));
+      out.push(this.check(buf, r.pos, len, refs[k]));
     }
   }
 
   private check(buf: Buffer, encAt: number, len: number, ref: number): Uint8Array {
-    const enc = buf[encAt]!;
+    const enc = buf[encAt];
     const data = buf.subarray(encAt + 1, encAt + 1 + len);
     const want = buf.readUInt32BE(encAt + 1 + len);
     const got = crc32(buf.subarray(encAt, encAt + 1 + len));

@@ -112,7 +112,7 @@ export class ByteReader {
 
   u8(): number {
     this.need(1);
-    return this.buf[this.pos++]!;
+    return this.buf[this.pos++];
   }
 
   u32(): number {
@@ -137,7 +137,7 @@ export class ByteReader {
     let mul = 1;
     for (let i = 0; i < 8; i++) {
       if (p >= end) throw new DecodeError(`unexpected end of data in varint at offset ${this.pos}`);
-      const c = b[p++]!;
+      const c = b[p++];
       v += (c & 0x7f) * mul;
       if (c < 0x80) {
         this.pos = p;

@@ -174,7 +174,7 @@ export class IndexReader {
     const e = this.table.get(name);
     if (e === undefined) return EMPTY;
     const i = bsearch(e.values, value);
-    return i < 0 ? EMPTY : this.decodePostings(e.offs[i]!);
+    return i < 0 ? EMPTY : this.decodePostings(e.offs[i]);
   }
 
   /** Postings lists of every value of `name` for which `pred` holds. */
@@ -183,7 +183,7 @@ export class IndexReader {
     if (e === undefined) return [];
     const out: Uint32Array[] = [];
     for (let i = 0; i < e.values.length; i++)
-      if (pred(e.values[i]!)) out.push(this.decodePostings(e.offs[i]!));
+      if (pred(e.values[i])) out.push(this.decodePostings(e.offs[i]));
     return out;
   }
 
@@ -265,7 +265,7 @@ function bsearch(a: readonly string[], v: string): number {
   let hi = a.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const x = a[mid]!;
+    const x = a[mid];
     if (x === v) return mid;
     if (x < v) lo = mid + 1;
     else hi = mid - 1;

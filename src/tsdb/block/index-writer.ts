@@ -62,7 +62,7 @@ export class IndexBuilder {
       w.uvarint(n);
       w.uvarint(v);
       let byValue = this.postings.get(n);
-      if (byValue === undefined) this.postings.set(n, (byValue = new Map()));
+      if (byValue === undefined) this.postings.set(n, (byValue = new Map<number, number[]>()));
       const list = byValue.get(v);
       if (list === undefined) byValue.set(v, [id]);
       else list.push(id);
@@ -71,9 +71,9 @@ export class IndexBuilder {
     let prevMax = 0;
     let prevRef = 0;
     for (let c = 0; c < numChunks; c++) {
-      const mint = chunks[3 * c]!;
-      const maxt = chunks[3 * c + 1]!;
-      const ref = chunks[3 * c + 2]!;
+      const mint = chunks[3 * c];
+      const maxt = chunks[3 * c + 1];
+      const ref = chunks[3 * c + 2];
       if (c === 0) {
         w.varint(mint);
         w.uvarint(maxt - mint);
@@ -91,9 +91,9 @@ export class IndexBuilder {
   /** The complete index file. */
   finish(): Uint8Array {
     const names = this.tmpNames;
-    const order = names.map((_, i) => i).sort((a, b) => cmpStr(names[a]!, names[b]!));
+    const order = names.map((_, i) => i).sort((a, b) => cmpStr(names[a], names[b]));
     const remap = new Uint32Array(names.length);
-    for (let i = 0; i < order.length; i++) remap[order[i]!] = i;
+    for (let i = 0; i < order.length; i++) remap[order[i]] = i;
 
     const out = new ByteWriter(this.series.len + 1024 + names.length * 16);
     out.u32(INDEX_MAGIC);
@@ -119,7 +119,7 @@ export class IndexBuilder {
     // Symbols, sorted.
     section((w) => {
       w.uvarint(order.length);
-      for (const i of order) w.str(names[i]!);
+      for (const i of order) w.str(names[i]);
     });
 
     // Series entries, label refs rewritten to sorted symbol ids; chunk metas copied verbatim.
@@ -128,13 +128,13 @@ export class IndexBuilder {
       const src = Buffer.from(this.series.buf.buffer, this.series.buf.byteOffset, this.series.len);
       const start = w.len;
       for (let s = 0; s < this.offsets.length; s++) {
-        const from = this.offsets[s]!;
-        const to = s + 1 < this.offsets.length ? this.offsets[s + 1]! : this.series.len;
+        const from = this.offsets[s];
+        const to = s + 1 < this.offsets.length ? this.offsets[s + 1] : this.series.len;
         newOffsets[s] = w.len - start;
         const r = new ByteReader(src, from, to);
         const n = r.uvarint();
         w.uvarint(n);
-        for (let i = 0; i < 2 * n; i++) w.uvarint(remap[r.uvarint()]!);
+        for (let i = 0; i < 2 * n; i++) w.uvarint(remap[r.uvarint()]);
         w.bytes(src.subarray(r.pos, to));
       }
       if (w.len - start > 0xffffffff)
@@ -148,22 +148,22 @@ export class IndexBuilder {
     });
 
     // Postings lists, and the table mapping (name, value) -> list offset, both sorted.
-    const nameIds = [...this.postings.keys()].sort((a, b) => remap[a]! - remap[b]!);
+    const nameIds = [...this.postings.keys()].sort((a, b) => remap[a] - remap[b]);
     const table: { name: number; values: number[]; offs: number[] }[] = [];
     section((w) => {
       const start = w.len;
       for (const n of nameIds) {
         const byValue = this.postings.get(n)!;
-        const valueIds = [...byValue.keys()].sort((a, b) => remap[a]! - remap[b]!);
-        const entry = { name: remap[n]!, values: [] as number[], offs: [] as number[] };
+        const valueIds = [...byValue.keys()].sort((a, b) => remap[a] - remap[b]);
+        const entry = { name: remap[n], values: [] as number[], offs: [] as number[] };
         for (const v of valueIds) {
           const ids = byValue.get(v)!;
-          entry.values.push(remap[v]!);
+          entry.values.push(remap[v]);
           entry.offs.push(w.len - start);
           w.uvarint(ids.length);
           let prev = 0;
           for (let i = 0; i < ids.length; i++) {
-            w.uvarint(i === 0 ? ids[0]! : ids[i]! - prev);
+            w.uvarint(i === 0 ? ids[0] : ids[i] - prev);
             prev = ids[i]!;
           }
         }
@@ -176,8 +176,8 @@ export class IndexBuilder {
         w.uvarint(e.name);
         w.uvarint(e.values.length);
         for (let i = 0; i < e.values.length; i++) {
-          w.uvarint(e.values[i]!);
-          w.uvarint(e.offs[i]!);
+          w.uvarint(e.values[i]);
+          w.uvarint(e.offs[i]);
         }
       }
     });

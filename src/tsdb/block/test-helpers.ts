@@ -22,7 +22,7 @@ export function encodeChunks(
   const out: ChunkMeta[] = [];
   for (let i = 0; i < ts.length; i += perChunk) {
     const enc = new XorEncoder();
-    for (let j = i; j < Math.min(ts.length, i + perChunk); j++) enc.append(ts[j]!, vs[j]!);
+    for (let j = i; j < Math.min(ts.length, i + perChunk); j++) enc.append(ts[j], vs[j]);
     out.push({ minTime: enc.minTime, maxTime: enc.maxTime, data: enc.finish() });
   }
   return out;
@@ -79,9 +79,9 @@ export function modelSelect(
     const ts: number[] = [];
     const vs: (number | string)[] = [];
     for (let i = 0; i < s.ts.length; i++) {
-      if (s.ts[i]! >= mint && s.ts[i]! <= maxt) {
-        ts.push(s.ts[i]!);
-        vs.push(tag(s.vs[i]!));
+      if (s.ts[i] >= mint && s.ts[i] <= maxt) {
+        ts.push(s.ts[i]);
+        vs.push(tag(s.vs[i]));
       }
     }
     if (ts.length > 0) out.push({ labels: s.labels.toString(), ts, vs });

@@ -17,7 +17,7 @@ export function newUlid(now: number = Date.now()): string {
     // Same (or earlier: clock step back) ms: keep monotonic by incrementing the random part.
     now = lastTime;
     for (let i = 9; i >= 0; i--) {
-      lastRandom[i] = (lastRandom[i]! + 1) & 0xff;
+      lastRandom[i] = (lastRandom[i] + 1) & 0xff;
       if (lastRandom[i] !== 0) break;
     }
   } else {
@@ -37,8 +37,8 @@ export function newUlid(now: number = Date.now()): string {
     const bit = g * 5;
     const byte = bit >> 3;
     const shift = bit & 7;
-    const word = (lastRandom[byte]! << 8) | (byte + 1 < 10 ? lastRandom[byte + 1]! : 0);
-    out += ALPHABET[(word >> (11 - shift)) & 31]!;
+    const word = (lastRandom[byte] << 8) | (byte + 1 < 10 ? lastRandom[byte + 1] : 0);
+    out += ALPHABET[(word >> (11 - shift)) & 31];
   }
   return out;
 }
@@ -51,6 +51,6 @@ export function isUlid(s: string): boolean {
 /** The millisecond timestamp encoded in a ULID. */
 export function ulidTime(id: string): number {
   let t = 0;
-  for (let i = 0; i < 10; i++) t = t * 32 + ALPHABET.indexOf(id[i]!);
+  for (let i = 0; i < 10; i++) t = t * 32 + ALPHABET.indexOf(id[i]);
   return t;
 }

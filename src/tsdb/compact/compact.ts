@@ -49,10 +49,10 @@ export function* mergeSeries(streams: Iterator<SeriesChunks>[]): Generator<Serie
       const h = heads[i];
       if (h && Labels.compare(h.labels, min) === 0) {
         parts.push(h.chunks);
-        heads[i] = nextOf(streams[i]!);
+        heads[i] = nextOf(streams[i]);
       }
     }
-    yield { labels: min, chunks: parts.length === 1 ? parts[0]! : mergeChunks(parts) };
+    yield { labels: min, chunks: parts.length === 1 ? parts[0] : mergeChunks(parts) };
   }
 }
 
@@ -70,12 +70,12 @@ export function mergeChunks(parts: ChunkMeta[][]): ChunkMeta[] {
   const out: ChunkMeta[] = [];
   for (let i = 0; i < all.length;) {
     let j = i + 1;
-    let maxt = all[i]!.maxTime;
-    while (j < all.length && all[j]!.minTime <= maxt) {
-      maxt = Math.max(maxt, all[j]!.maxTime);
+    let maxt = all[i].maxTime;
+    while (j < all.length && all[j].minTime <= maxt) {
+      maxt = Math.max(maxt, all[j].maxTime);
       j++;
     }
-    if (j === i + 1) out.push(all[i]!);
+    if (j === i + 1) out.push(all[i]);
     else out.push(...reencode(all.slice(i, j), parts));
     i = j;
   }

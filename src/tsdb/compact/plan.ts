@@ -41,11 +41,11 @@ function cmp(a: string, b: string): number {
 function selectOverlapping(ms: BlockMeta[]): string[] {
   const out: string[] = [];
   if (ms.length < 2) return out;
-  let globalMax = ms[0]!.maxTime;
+  let globalMax = ms[0].maxTime;
   for (let i = 1; i < ms.length; i++) {
-    const m = ms[i]!;
+    const m = ms[i];
     if (m.minTime < globalMax) {
-      if (out.length === 0) out.push(ms[i - 1]!.ulid);
+      if (out.length === 0) out.push(ms[i - 1].ulid);
       out.push(m.ulid);
     } else if (out.length > 0) {
       break;
@@ -57,11 +57,11 @@ function selectOverlapping(ms: BlockMeta[]): string[] {
 
 function selectDirs(ms: BlockMeta[], ranges: readonly number[]): BlockMeta[] {
   if (ranges.length < 2 || ms.length < 1) return [];
-  const highTime = ms[ms.length - 1]!.minTime;
+  const highTime = ms[ms.length - 1].minTime;
   for (const iv of ranges.slice(1)) {
     for (const p of splitByRange(ms, iv)) {
-      const mint = p[0]!.minTime;
-      const maxt = p[p.length - 1]!.maxTime;
+      const mint = p[0].minTime;
+      const maxt = p[p.length - 1].maxTime;
       // A group spanning the whole range (gaps allowed), or wholly before the newest block so
       // no further block can still join it.
       if ((maxt - mint === iv || maxt <= highTime) && p.length > 1) return p;
@@ -74,7 +74,7 @@ function selectDirs(ms: BlockMeta[], ranges: readonly number[]): BlockMeta[] {
 export function splitByRange(ms: readonly BlockMeta[], tr: number): BlockMeta[][] {
   const out: BlockMeta[][] = [];
   for (let i = 0; i < ms.length;) {
-    const m = ms[i]!;
+    const m = ms[i];
     const t0 = tr * Math.floor(m.minTime / tr);
     if (m.maxTime > t0 + tr) {
       // Misaligned or already as large as the window.
@@ -83,8 +83,8 @@ export function splitByRange(ms: readonly BlockMeta[], tr: number): BlockMeta[][
     }
     const group: BlockMeta[] = [];
     for (; i < ms.length; i++) {
-      if (ms[i]!.minTime < t0 || ms[i]!.maxTime > t0 + tr) break;
-      group.push(ms[i]!);
+      if (ms[i].minTime < t0 || ms[i].maxTime > t0 + tr) break;
+      group.push(ms[i]);
     }
     if (group.length > 0) out.push(group);
   }

@@ -30,7 +30,7 @@ export function retentionVictims(metas: readonly BlockMeta[], opts: RetentionOpt
   if (opts.retentionBytes > 0) {
     let total = opts.reservedBytes ?? 0;
     for (let i = 0; i < newestFirst.length; i++) {
-      total += opts.sizes.get(newestFirst[i]!.ulid) ?? 0;
+      total += opts.sizes.get(newestFirst[i].ulid) ?? 0;
       if (total > opts.retentionBytes) {
         for (const m of newestFirst.slice(i)) victims.add(m.ulid);
         break;
