@@ -2,6 +2,9 @@
  * @module tsdb
  * Argus's embedded time-series store: in-memory head (Gorilla-compressed chunks, postings
  * index), write-ahead log, immutable on-disk blocks, compaction and retention. Implements the
- * `storage` seams (Appendable, Queryable, MetadataStore) per tenant.
+ * `storage` seams (Appendable, Queryable, MetadataStore) per tenant. See README.md.
  */
 export { tsdbConfigSchema, defaultTsdbConfig, type TsdbConfig } from './config.js';
+export { Tsdb, type TsdbOptions } from './tsdb.js';
+export type { TsdbStats, TenantStats } from './stats.js';
+export type { RejectReason } from './head.js';

@@ -1,0 +1,198 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { TenantId } from '../model/index.js';
+import {
+  mergeQueriers,
+  StorageUnavailableError,
+  type MetricMetadata,
+  type Querier,
+} from '../storage/index.js';
+import { errorChain, type Logger } from '../util/index.js';
+import { type Block, openBlocks } from './block/index.js';
+import type { TsdbConfig } from './config.js';
+import { Head } from './head.js';
+import { HeadAppender, type CommitTarget } from './head-append.js';
+import { HeadQuerier } from './head-read.js';
+import { type HeadReplayResult, replayWal } from './head-replay.js';
+import type { HeadLimits } from './limits.js';
+import { encodeMetadata, type MetadataEntry, Wal } from './wal/index.js';
+
+export interface TenantDbOptions {
+  /** The tenant's directory: `<data dir>/<tenant>`. */
+  dir: string;
+  tenant: TenantId;
+  config: TsdbConfig;
+  limits: HeadLimits;
+  logger: Logger;
+  now: () => number;
+}
+
+/**
+ * One tenant's store: the head, its WAL and its blocks. Appenders commit through it
+ * (CommitTarget); queriers merge the blocks overlapping the range with the head. Compaction
+ * and retention live in db-compact.ts and operate on the fields exposed here.
+ */
+export class TenantDb implements CommitTarget {
+  readonly head: Head;
+  readonly tenant: TenantId;
+  readonly dir: string;
+  /** Blocks sorted by minTime; replaced (not mutated) so open queriers keep their list. */
+  blocks: readonly Block[] = [];
+  quarantined: string[] = [];
+  replay: HeadReplayResult | undefined;
+  walWriteErrors = 0;
+  private wal: Wal | null = null;
+  private walFailure: Error | null = null;
+  private closed = false;
+  private pendingMetadata: MetadataEntry[] = [];
+  private metadataFlush: NodeJS.Immediate | null = null;
+
+  constructor(readonly opts: TenantDbOptions) {
+    this.tenant = opts.tenant;
+    this.dir = opts.dir;
+    this.head = new Head(opts.config.block_duration, opts.limits);
+  }
+
+  private opening: Promise<void> | null = null;
+
+  /**
+   * Opens the blocks (quarantining damaged ones) and the WAL, and replays the WAL. A tenant
+   * created on first append is used while this runs: its commits wait for the WAL.
+   */
+  open(): Promise<void> {
+    this.opening ??= this.doOpen();
+    return this.opening;
+  }
+
+  private async doOpen(): Promise<void> {
+    const log = this.opts.logger;
+    await mkdir(this.dir, { recursive: true });
+    const res = openBlocks(this.dir, log);
+    this.blocks = res.blocks;
+    this.quarantined = res.quarantined;
+    if (this.blocks.length > 0) {
+      this.head.minValidTime = Math.max(...this.blocks.map((b) => b.meta.maxTime));
+    }
+    const wcfg = this.opts.config.wal;
+    const wal = await Wal.open({
+      dir: path.join(this.dir, 'wal'),
+      segmentSize: wcfg.segment_size,
+      fsync: wcfg.fsync,
+      fsyncDelayMs: wcfg.fsync_delay,
+      logger: log,
+    });
+    this.replay = await replayWal(this.head, wal, log, this.tenant);
+    this.wal = wal;
+  }
+
+  /** The open WAL, once open() finished. */
+  get openWal(): Wal | null {
+    return this.wal;
+  }
+
+  now(): number {
+    return this.opts.now();
+  }
+
+  checkWritable(): void {
+    if (this.closed) {
+      throw new StorageUnavailableError(
+        `cannot append to tenant "${this.tenant}": the store is closed`,
+      );
+    }
+    if (this.walFailure !== null) {
+      throw new StorageUnavailableError(
+        `cannot append to tenant "${this.tenant}": the WAL failed: ${errorChain(this.walFailure)}`,
+        { cause: this.walFailure },
+      );
+    }
+  }
+
+  appender(): HeadAppender {
+    return new HeadAppender(this);
+  }
+
+  async log(records: Uint8Array[]): Promise<void> {
+    try {
+      // Only a tenant created on first append may still be opening (its WAL starts empty).
+      if (this.wal === null) await this.open();
+      await this.wal!.write(records);
+    } catch (err) {
+      this.walWriteErrors++;
+      // Later commits must fail too: the head may hold samples the WAL lost, and accepting a
+      // retry of them as duplicates would acknowledge data that is not durable.
+      this.walFailure ??= err instanceof Error ? err : new Error(String(err));
+      throw new StorageUnavailableError(
+        `cannot commit samples for tenant "${this.tenant}": ${errorChain(err)}`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+
+  takeMetadataRecord(): Uint8Array | null {
+    if (this.pendingMetadata.length === 0) return null;
+    const rec = encodeMetadata(this.pendingMetadata);
+    this.pendingMetadata = [];
+    return rec;
+  }
+
+  setMetadata(metric: string, md: MetricMetadata): void {
+    const cur = this.head.metadata.get(metric);
+    if (cur !== undefined && cur.type === md.type && cur.help === md.help && cur.unit === md.unit)
+      return;
+    this.head.metadata.set(metric, { type: md.type, help: md.help, unit: md.unit });
+    this.pendingMetadata.push({ metric, type: md.type, help: md.help, unit: md.unit });
+    // Logged with the next commit, or on its own shortly after if no commit comes.
+    this.metadataFlush ??= setImmediate(() => {
+      this.metadataFlush = null;
+      this.flushMetadata().catch((err: unknown) => {
+        this.opts.logger.warn({ tenant: this.tenant, err: errorChain(err) }, 'cannot log metadata');
+      });
+    });
+  }
+
+  private async flushMetadata(): Promise<void> {
+    if (this.closed || this.wal === null || this.walFailure !== null) return;
+    const rec = this.takeMetadataRecord();
+    if (rec !== null) await this.log([rec]);
+  }
+
+  getMetadata(metric?: string): Map<string, MetricMetadata> {
+    const all = this.head.metadata;
+    if (metric === undefined) return new Map([...all].map(([k, v]) => [k, { ...v }]));
+    const md = all.get(metric);
+    return new Map(md ? [[metric, { ...md }]] : []);
+  }
+
+  /** Blocks overlapping [mint, maxt] (oldest first), then the head, merged. */
+  querier(mint: number, maxt: number): Querier {
+    const parts: Querier[] = [];
+    for (const b of this.blocks) {
+      // Block maxTime is exclusive.
+      if (b.meta.maxTime > mint && b.meta.minTime <= maxt) parts.push(b.querier(mint, maxt));
+    }
+    parts.push(new HeadQuerier(this.head, mint, maxt));
+    return mergeQueriers(parts);
+  }
+
+  /** Flushes metadata, closes the WAL (after pending writes) and the blocks. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.opening?.catch(() => {});
+    if (this.metadataFlush !== null) {
+      clearImmediate(this.metadataFlush);
+      this.metadataFlush = null;
+      await this.flushMetadata().catch(() => {});
+    }
+    this.closed = true;
+    const wal = this.wal;
+    if (wal !== null) await wal.close();
+    for (const b of this.blocks) b.close();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}

@@ -1,0 +1,76 @@
+import type { TenantId } from '../model/index.js';
+import type { TenantDb } from './db.js';
+import { REJECT_REASONS, type RejectReason } from './head.js';
+
+/** One tenant's figures. */
+export interface TenantStats {
+  tenant: TenantId;
+  headSeries: number;
+  headChunks: number;
+  /** Time range of the head's samples (null when empty). */
+  headMinTime: number | null;
+  headMaxTime: number | null;
+  samplesAppended: number;
+  duplicates: number;
+  seriesCreated: number;
+  seriesRemoved: number;
+  rejected: Record<RejectReason, number>;
+  blocks: number;
+  blockBytes: number;
+  quarantinedBlocks: number;
+  walBytes: number;
+  walSegments: number;
+  walFsyncs: number;
+  walWrites: number;
+  walWriteErrors: number;
+  /** Samples restored by the last WAL replay and how long it took. */
+  replayedSamples: number;
+  replayMs: number;
+}
+
+export interface TsdbStats {
+  tenants: TenantStats[];
+  compactions: number;
+  compactionsFailed: number;
+  /** Time `open()` took (all tenants' block opening and WAL replay). */
+  replayDurationMs: number;
+}
+
+export function collectStats(
+  dbs: Iterable<TenantDb>,
+  counters: { compactions: number; compactionsFailed: number; replayDurationMs: number },
+): TsdbStats {
+  const tenants: TenantStats[] = [];
+  for (const db of dbs) {
+    const h = db.head;
+    const c = h.counters;
+    const rejected = {} as Record<RejectReason, number>;
+    for (const r of REJECT_REASONS) rejected[r] = c.rejected.get(r) ?? 0;
+    const wal = db.openWal?.stats();
+    let blockBytes = 0;
+    for (const b of db.blocks) blockBytes += b.sizeBytes();
+    tenants.push({
+      tenant: db.tenant,
+      headSeries: h.numSeries,
+      headChunks: h.numChunks,
+      headMinTime: h.maxT === -Infinity ? null : h.minT,
+      headMaxTime: h.maxT === -Infinity ? null : h.maxT,
+      samplesAppended: c.samplesAppended,
+      duplicates: c.duplicates,
+      seriesCreated: c.seriesCreated,
+      seriesRemoved: c.seriesRemoved,
+      rejected,
+      blocks: db.blocks.length,
+      blockBytes,
+      quarantinedBlocks: db.quarantined.length,
+      walBytes: wal?.bytes ?? 0,
+      walSegments: wal?.segments ?? 0,
+      walFsyncs: wal?.fsyncs ?? 0,
+      walWrites: wal?.writes ?? 0,
+      walWriteErrors: db.walWriteErrors,
+      replayedSamples: db.replay?.samples ?? 0,
+      replayMs: db.replay?.durationMs ?? 0,
+    });
+  }
+  return { tenants, ...counters };
+}
