@@ -21,7 +21,7 @@ export function parseFlags<O extends Options>(
       strict: true,
     });
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new UsageError(msg, usage);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;

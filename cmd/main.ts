@@ -52,7 +52,7 @@ async function dispatch(argv: string[]): Promise<number> {
       if (topic !== undefined && USAGES[topic] === undefined) {
         throw new UsageError(`unknown command "${topic}"`, MAIN_USAGE);
       }
-      process.stdout.write(topic !== undefined ? USAGES[topic]! : MAIN_USAGE);
+      process.stdout.write(topic !== undefined ? USAGES[topic] : MAIN_USAGE);
       return 0;
     }
     default:

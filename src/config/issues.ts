@@ -7,7 +7,7 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return JSON.stringify(v);
-  return String(v);
+  return String(v as number | boolean | bigint | symbol);
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -40,6 +40,8 @@ function unionExpected(issue: z.core.$ZodIssueInvalidUnion): string {
   for (const branch of issue.errors) {
     const first = branch[0];
     if (first?.code === 'invalid_type') names.add(typeName(first.expected));
+    else if (first?.code === 'invalid_value')
+      for (const v of first.values) names.add(JSON.stringify(v));
     else if (first) names.add(first.message);
   }
   return [...names].join(' or ') || 'a different value';

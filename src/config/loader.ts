@@ -10,6 +10,14 @@ function byPosition(a: ConfigProblem, b: ConfigProblem): number {
   return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
 }
 
+/** The plain key starting at `offset` (for duplicate-key errors). */
+function keyAt(text: string, offset: number): string {
+  return /^[^:\n]*/
+    .exec(text.slice(offset))![0]
+    .trim()
+    .replace(/^["']|["']$/g, '');
+}
+
 function dotted(path: readonly PropertyKey[]): string {
   return path
     .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
@@ -32,7 +40,11 @@ export function parseConfigText<S extends z.ZodType>(
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e): ConfigProblem => {
       const { line, col } = lc.linePos(e.pos[0]);
-      return { file: fileName, line, column: col, path: '', message: `invalid YAML: ${e.message}` };
+      const message =
+        e.code === 'DUPLICATE_KEY'
+          ? `invalid YAML: duplicate key ${JSON.stringify(keyAt(text, e.pos[0]))}`
+          : `invalid YAML: ${e.message}`;
+      return { file: fileName, line, column: col, path: '', message };
     });
     throw new ConfigError(problems);
   }

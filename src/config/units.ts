@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeValue as describe } from './issues.js';
 
 const DURATION_RE =
   /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
@@ -63,7 +64,10 @@ export function parseBytes(s: string): number | undefined {
 export const zDuration = z.unknown().transform((s, ctx) => {
   const ms = s === 0 ? 0 : typeof s === 'string' ? parseDuration(s) : undefined;
   if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration like 30s, 5m, 2h or 15d, got ${describe(s)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a duration like 30s, 5m, 2h or 15d, got ${describe(s)}`,
+    });
     return z.NEVER;
   }
   return ms;
@@ -72,19 +76,19 @@ export const zDuration = z.unknown().transform((s, ctx) => {
 /** zod type for a byte size written as a number or string (`512MiB`) → bytes. */
 export const zBytes = z.unknown().transform((s, ctx) => {
   const b =
-    typeof s === 'number' ? (Number.isSafeInteger(s) && s >= 0 ? s : undefined) : typeof s === 'string' ? parseBytes(s) : undefined;
+    typeof s === 'number'
+      ? Number.isSafeInteger(s) && s >= 0
+        ? s
+        : undefined
+      : typeof s === 'string'
+        ? parseBytes(s)
+        : undefined;
   if (b === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a byte size like 512MiB or 10GB, got ${describe(s)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a byte size like 512MiB or 10GB, got ${describe(s)}`,
+    });
     return z.NEVER;
   }
   return b;
 });
-
-/** Renders a bad value for the messages above (strings quoted). */
-function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null (empty value)';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
-}

@@ -7,7 +7,7 @@ import { parseListen, type ArgusConfig } from './config.js';
 import { DataDirLock } from './lock.js';
 import type { ServerLogger } from './logger.js';
 import { createRegistry, instrumentHttp, reloadMetrics } from './metrics.js';
-import type { Store } from './mem-store.js';
+import type { Store, StoreOptions } from './mem-store.js';
 import { externalUrl, loadArgusConfig, type Settings } from './settings.js';
 import { createStore, registerRoutes, type ApiDeps } from './wiring.js';
 
@@ -19,6 +19,8 @@ export interface ServerOptions {
   version: string;
   /** Graceful shutdown budget before a forced exit (ms). */
   shutdownTimeoutMs?: number;
+  /** Replaces the wired store (tests: slow or failing stores). */
+  createStore?: (opts: StoreOptions) => Store;
 }
 
 /** Listens (all interfaces for an empty host) and returns a URL local tools can reach. */
@@ -85,7 +87,7 @@ export class ArgusServer {
     let app: FastifyInstance | undefined;
     try {
       const registry = createRegistry(opts.version);
-      const store = createStore({
+      const store = (opts.createStore ?? createStore)({
         dir: path.join(settings.dataDir, 'tsdb'),
         config: config.storage.tsdb,
         logger: logger.child({ component: 'tsdb' }),
@@ -205,7 +207,7 @@ export class ArgusServer {
    * Stops accepting, lets in-flight requests finish, closes the store (flushing its WAL) and
    * releases the lock; resolves `done` with `code`. Forces exit code 1 past the timeout.
    */
-  async shutdown(reason: string, code = 0): Promise<number> {
+  shutdown(reason: string, code = 0): Promise<number> {
     if (this.shuttingDown) return this.done;
     this.shuttingDown = true;
     const { logger } = this.opts;
@@ -215,19 +217,24 @@ export class ArgusServer {
       logger.error({ timeout_ms: timeoutMs }, 'shutdown timed out; forcing exit');
       this.resolveDone(1);
     }, timeoutMs);
-    timer.unref();
+    void this.close(code).then((exit) => {
+      clearTimeout(timer);
+      logger.info({ code: exit }, 'shutdown complete');
+      this.resolveDone(exit);
+    });
+    return this.done;
+  }
+
+  private async close(code: number): Promise<number> {
     let exit = code;
     try {
       await this.app.close();
       await this.store.close();
     } catch (err) {
-      logger.error({ err: errorChain(err) }, 'error during shutdown');
+      this.opts.logger.error({ err: errorChain(err) }, 'error during shutdown');
       exit = 1;
     }
     await this.lock.release().catch(() => undefined);
-    clearTimeout(timer);
-    logger.info({ code: exit }, 'shutdown complete');
-    this.resolveDone(exit);
-    return this.done;
+    return exit;
   }
 }

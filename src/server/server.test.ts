@@ -1,0 +1,280 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { pino } from 'pino';
+import { Gauge } from 'prom-client';
+import { DEFAULT_TENANT } from '../model/index.js';
+import { DataDirLockedError, readLock } from './lock.js';
+import { MemTsdb, type Store, type StoreOptions } from './mem-store.js';
+import { ArgusServer, ServerStartError, type ServerOptions } from './server.js';
+import { loadArgusConfig, resolveSettings } from './settings.js';
+
+/** A pino logger writing JSON objects into `lines`. */
+function recordingLogger(): { logger: ServerOptions['logger']; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino(
+    { level: 'info' },
+    { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) },
+  );
+  return { logger, lines };
+}
+
+async function start(extra: Partial<ServerOptions> & { configText?: string } = {}): Promise<{
+  srv: ArgusServer;
+  lines: Record<string, unknown>[];
+  configFile: string;
+  dataDir: string;
+}> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'argus-server-'));
+  const configFile = path.join(dir, 'argus.yml');
+  await writeFile(configFile, extra.configText ?? '');
+  const settings = resolveSettings(
+    { config: configFile, listen: '127.0.0.1:0', dataDir: 'data' },
+    {},
+    dir,
+  );
+  const config = await loadArgusConfig(settings.source);
+  const { logger, lines } = recordingLogger();
+  const srv = await ArgusServer.start({ settings, config, logger, version: '9.9.9', ...extra });
+  return { srv, lines, configFile, dataDir: settings.dataDir };
+}
+
+async function waitFor(cond: () => Promise<boolean> | boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!(await cond())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A MemTsdb whose open() waits until `release()` (or fails). */
+function gatedStore(fail = false): { factory: (o: StoreOptions) => Store; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  return {
+    release: () => release(),
+    factory: (o) => {
+      const store = new MemTsdb(o);
+      const open = store.open.bind(store);
+      store.open = async () => {
+        await gate;
+        if (fail) throw new Error('disk on fire');
+        await open();
+      };
+      return store;
+    },
+  };
+}
+
+describe('ArgusServer', () => {
+  it('serves health, readiness and metrics', async () => {
+    const gated = gatedStore();
+    const { srv, lines, dataDir } = await start({ createStore: gated.factory });
+    try {
+      assert.match(srv.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal((await readLock(dataDir))?.url, srv.url);
+      assert.equal((await fetch(`${srv.url}/-/healthy`)).status, 200);
+      const notReady = await fetch(`${srv.url}/-/ready`);
+      assert.equal(notReady.status, 503);
+      gated.release();
+      await waitFor(async () => (await fetch(`${srv.url}/-/ready`)).status === 200, 'ready');
+      assert.equal((await fetch(`${srv.url}/nope`)).status, 404);
+      const res = await fetch(`${srv.url}/metrics`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+      const text = await res.text();
+      for (const want of [
+        'process_cpu_seconds_total',
+        'process_resident_memory_bytes',
+        'nodejs_eventloop_lag_seconds',
+        'nodejs_gc_duration_seconds',
+        'argus_build_info{version="9.9.9",node_version="' + process.version + '"} 1',
+        'argus_http_requests_total{route="/-/healthy",method="GET",code="200"} 1',
+        'argus_http_requests_total{route="unmatched",method="GET",code="404"} 1',
+        'argus_http_request_duration_seconds_count{route="/-/healthy"} 1',
+        'argus_config_last_reload_successful 1',
+      ]) {
+        assert.ok(text.includes(want), `metrics lack ${want}`);
+      }
+      assert.match(
+        text,
+        /^argus_http_requests_total\{route="\/-\/ready",method="GET",code="503"\} [1-9]/m,
+      );
+      assert.ok(lines.some((l) => l.msg === 'listening' && l.address === srv.url));
+      assert.ok(lines.some((l) => l.msg === 'store ready'));
+    } finally {
+      gated.release();
+      assert.equal(await srv.shutdown('test'), 0);
+    }
+    assert.equal(await readLock(dataDir), undefined, 'lock released');
+  });
+
+  it('reloads a good config and refuses a bad one', async () => {
+    const { srv, lines, configFile } = await start({ configText: 'logging:\n  level: info\n' });
+    try {
+      await writeFile(configFile, 'storage:\n  tsdb:\n    retention_time: forever\n');
+      const bad = await fetch(`${srv.url}/-/reload`, { method: 'POST' });
+      assert.equal(bad.status, 400);
+      assert.equal(
+        await bad.text(),
+        `${configFile}:3:5: storage.tsdb.retention_time: expected a duration like 30s, 5m, 2h or 15d, got "forever"\n`,
+      );
+      assert.ok(
+        lines.some(
+          (l) =>
+            l.msg === 'cannot reload config; keeping the running one' &&
+            String(l.err).includes('forever'),
+        ),
+      );
+      assert.equal(srv.currentConfig.storage.tsdb.retention_time, 15 * 86_400_000);
+      assert.match(
+        await (await fetch(`${srv.url}/metrics`)).text(),
+        /^argus_config_last_reload_successful 0$/m,
+      );
+      assert.equal((await fetch(`${srv.url}/-/healthy`)).status, 200, 'still serving');
+
+      await writeFile(
+        configFile,
+        'logging:\n  level: debug\n  format: pretty\nstorage:\n  tsdb:\n    retention_time: 30d\ningest:\n  remote_write:\n    enabled: false\n',
+      );
+      const good = await fetch(`${srv.url}/-/reload`, { method: 'POST' });
+      assert.equal(good.status, 200);
+      assert.equal(srv.currentConfig.storage.tsdb.retention_time, 30 * 86_400_000);
+      assert.equal(srv.currentConfig.ingest.remote_write.enabled, false);
+      assert.ok(lines.some((l) => l.msg === 'logging.format changes take effect after a restart'));
+      assert.ok(lines.some((l) => l.msg === 'config reloaded' && l.level === 30));
+      assert.match(
+        await (await fetch(`${srv.url}/metrics`)).text(),
+        /^argus_config_last_reload_successful 1$/m,
+      );
+      // Serialised reloads: both see the same file and succeed.
+      assert.deepEqual(await Promise.all([srv.reload(), srv.reload()]), [undefined, undefined]);
+    } finally {
+      await srv.shutdown('test');
+    }
+  });
+
+  it('finishes in-flight requests on shutdown, then refuses new ones', async () => {
+    let releaseScrape!: () => void;
+    const scrapeGate = new Promise<void>((r) => (releaseScrape = r));
+    let scraping!: () => void;
+    const scrapeStarted = new Promise<void>((r) => (scraping = r));
+    const { srv } = await start({
+      createStore: (o) => {
+        new Gauge({
+          name: 'test_slow',
+          help: 'collects slowly',
+          registers: [o.registry!],
+          async collect() {
+            scraping();
+            await scrapeGate;
+            this.set(1);
+          },
+        });
+        return new MemTsdb(o);
+      },
+    });
+    const url = srv.url;
+    const inflight = fetch(`${url}/metrics`);
+    await scrapeStarted;
+    const stopped = srv.shutdown('test');
+    releaseScrape();
+    const res = await inflight;
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /^test_slow 1$/m);
+    assert.equal(await stopped, 0);
+    await assert.rejects(fetch(`${url}/-/healthy`));
+    assert.equal(await srv.shutdown('again'), 0, 'idempotent');
+  });
+
+  it('shuts down with code 1 when the store cannot open', async () => {
+    const gated = gatedStore(true);
+    const { srv, lines } = await start({ createStore: gated.factory });
+    gated.release();
+    assert.equal(await srv.done, 1);
+    assert.ok(
+      lines.some((l) => l.msg === 'cannot open store; shutting down' && l.err === 'disk on fire'),
+    );
+  });
+
+  it('forces exit code 1 when closing hangs past the timeout', async () => {
+    const { srv, lines } = await start({
+      shutdownTimeoutMs: 50,
+      createStore: (o) => {
+        const s = new MemTsdb(o);
+        s.close = () => new Promise(() => {});
+        return s;
+      },
+    });
+    assert.equal(await srv.shutdown('test'), 1);
+    assert.ok(lines.some((l) => l.msg === 'shutdown timed out; forcing exit'));
+  });
+
+  it('reports errors while closing', async () => {
+    const { srv, lines } = await start({
+      createStore: (o) => {
+        const s = new MemTsdb(o);
+        s.close = () => Promise.reject(new Error('flush failed'));
+        return s;
+      },
+    });
+    assert.equal(await srv.shutdown('test'), 1);
+    assert.ok(lines.some((l) => l.msg === 'error during shutdown' && l.err === 'flush failed'));
+  });
+
+  it('refuses a locked data dir and a busy port', async () => {
+    const { srv, dataDir } = await start();
+    try {
+      const settings = resolveSettings({ listen: '127.0.0.1:0', dataDir }, {}, os.tmpdir());
+      const config = await loadArgusConfig(settings.source);
+      const { logger } = recordingLogger();
+      await assert.rejects(
+        ArgusServer.start({ settings, config, logger, version: 'x' }),
+        DataDirLockedError,
+      );
+
+      const port = new URL(srv.url).port;
+      const other = path.join(await mkdtemp(path.join(os.tmpdir(), 'argus-server-')), 'data');
+      const busy = resolveSettings(
+        { listen: `127.0.0.1:${port}`, dataDir: other },
+        {},
+        os.tmpdir(),
+      );
+      await assert.rejects(
+        ArgusServer.start({
+          settings: busy,
+          config: await loadArgusConfig(busy.source),
+          logger,
+          version: 'x',
+        }),
+        (err: unknown) => err instanceof ServerStartError && /EADDRINUSE/.test(err.message),
+      );
+      assert.equal(await readLock(other), undefined, 'lock released after failed start');
+    } finally {
+      await srv.shutdown('test');
+    }
+  });
+});
+
+describe('MemTsdb', () => {
+  it('refuses appends until open and after close; snapshots are directories', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'argus-mem-'));
+    const { logger } = recordingLogger();
+    const cfg = (await loadArgusConfig({ file: undefined, overrides: {} })).storage.tsdb;
+    const s = new MemTsdb({ dir, config: cfg, logger });
+    assert.throws(() => s.appender(DEFAULT_TENANT), { name: 'StorageUnavailableError' });
+    await s.open();
+    assert.equal(s.isReady, true);
+    s.applyConfig(cfg);
+    s.setMetadata(DEFAULT_TENANT, 'up', { type: 'gauge', help: 'h', unit: '' });
+    assert.equal(s.getMetadata(DEFAULT_TENANT).get('up')?.type, 'gauge');
+    assert.deepEqual(s.querier(DEFAULT_TENANT, 0, 1).labelNames(), []);
+    const name = await s.snapshot(true);
+    assert.match(name, /^\d{8}T\d{9}Z-0$/);
+    await s.close();
+    assert.equal(s.isReady, false);
+    assert.throws(() => s.appender(DEFAULT_TENANT), { name: 'StorageUnavailableError' });
+  });
+});
