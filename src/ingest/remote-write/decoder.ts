@@ -30,6 +30,7 @@ for (const [k, n] of Object.entries(METRIC_TYPE_NUMBERS)) TYPE_NAMES[n] = k as M
 
 const TAG_TS_LABEL = (1 << 3) | WIRE_LEN;
 const TAG_TS_SAMPLE = (2 << 3) | WIRE_LEN;
+const TAG_TS_HISTOGRAM = (4 << 3) | WIRE_LEN;
 const TAG_SAMPLE_VALUE = (1 << 3) | WIRE_I64;
 const TAG_SAMPLE_TS = (2 << 3) | WIRE_VARINT;
 const strict = new TextDecoder('utf-8', { fatal: true });
@@ -278,7 +279,7 @@ function gatherLabelFields(raw: Buffer, start: number, end: number): Buffer {
   return Buffer.concat(parts);
 }
 
-/** Best-effort count of the samples in a request (for rejection counters); stops at damage. */
+/** Best-effort count of the samples (floats and native histograms) in a request (for rejection counters); stops at damage. */
 export function countSamples(raw: Buffer): number {
   const r = new ProtoReader();
   r.reset(raw);
@@ -293,7 +294,7 @@ export function countSamples(raw: Buffer): number {
       const se = r.lenEnd(raw.length);
       while (r.pos < se) {
         const t = r.uint32(se);
-        if (t === TAG_TS_SAMPLE) n++;
+        if (t === TAG_TS_SAMPLE || t === TAG_TS_HISTOGRAM) n++;
         r.skip(t & 7, se);
       }
     }

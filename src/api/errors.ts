@@ -1,0 +1,63 @@
+import { InvalidTenantError } from '../model/index.js';
+import { QueryError, StorageUnavailableError } from '../storage/index.js';
+import { ArgusError } from '../util/index.js';
+
+/** The closed set of error types of the Prometheus-compatible JSON API. */
+export type ErrorType = 'bad_data' | 'execution' | 'not_found' | 'unavailable' | 'internal';
+
+const STATUS: Record<ErrorType, number> = {
+  bad_data: 400,
+  execution: 422,
+  not_found: 404,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** An API request failed; rendered as `{status:"error", errorType, error}` with the matching HTTP status. */
+export class ApiError extends ArgusError {
+  readonly status: number;
+  constructor(
+    readonly errorType: ErrorType,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.status = STATUS[errorType];
+  }
+}
+
+/** A bad request parameter: 400 bad_data naming the parameter. */
+export function badParam(name: string, why: string, cause?: unknown): ApiError {
+  return new ApiError('bad_data', `invalid parameter "${name}": ${why}`, { cause });
+}
+
+/** Maps any error raised while answering to an ApiError (unknown ones become `internal`). */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof InvalidTenantError)
+    return new ApiError('bad_data', err.message, { cause: err });
+  if (err instanceof StorageUnavailableError)
+    return new ApiError('unavailable', err.message, { cause: err });
+  if (err instanceof QueryError) return new ApiError('execution', err.message, { cause: err });
+  return new ApiError(
+    'internal',
+    `internal error: ${err instanceof Error ? err.message : String(err)}`,
+    { cause: err },
+  );
+}
+
+/** Success envelope. */
+export interface Success<T> {
+  status: 'success';
+  data: T;
+  warnings?: string[];
+}
+
+/** Error envelope. */
+export interface Failure {
+  status: 'error';
+  errorType: ErrorType;
+  error: string;
+}
+
+export type ApiResponse<T> = Success<T> | Failure;

@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import { Labels, type Matcher } from '../model/index.js';
+import type { Querier, Queryable } from '../storage/index.js';
+import type { Logger } from '../util/index.js';
+import { ApiError } from './errors.js';
+import { parseLimit, parseMatches, paramsOf, timeRange, unescapeLabelName } from './params.js';
+import { jsonRoute, type Answer } from './respond.js';
+import { tenantOf } from './tenant.js';
+
+const TRUNCATED = 'results truncated due to limit';
+
+/** Series (deduplicated, sorted) matching any of the matcher sets, with samples in range. */
+export function selectUnion(q: Querier, sets: Matcher[][], start: number, end: number) {
+  const all = sets.flatMap((ms) => q.select(ms, { start, end }));
+  if (sets.length <= 1) return all;
+  all.sort((a, b) => Labels.compare(a.labels, b.labels));
+  return all.filter((s, i) => i === 0 || !s.labels.equals(all[i - 1].labels));
+}
+
+function limited<T>(items: T[], limit: number): Answer<T[]> {
+  if (limit > 0 && items.length > limit)
+    return { data: items.slice(0, limit), warnings: [TRUNCATED] };
+  return { data: items };
+}
+
+function union(lists: string[][]): string[] {
+  if (lists.length === 1) return lists[0];
+  return [...new Set(lists.flat())].sort();
+}
+
+/** `/api/v1/series`, `/api/v1/labels`, `/api/v1/label/:name/values` (GET and POST). */
+export function registerReadRoutes(app: FastifyInstance, storage: Queryable, logger: Logger): void {
+  const withQuerier = <T>(
+    req: Parameters<typeof tenantOf>[0],
+    start: number,
+    end: number,
+    fn: (q: Querier) => T,
+  ): T => {
+    const q = storage.querier(tenantOf(req), start, end);
+    try {
+      return fn(q);
+    } finally {
+      q.close();
+    }
+  };
+
+  const series = jsonRoute(logger, (req) => {
+    const p = paramsOf(req);
+    const { start, end } = timeRange(p);
+    const sets = parseMatches(p, true);
+    const limit = parseLimit(p);
+    return withQuerier(req, start, end, (q) =>
+      limited(
+        selectUnion(q, sets, start, end).map((s) => s.labels.toObject()),
+        limit,
+      ),
+    );
+  });
+  app.get('/api/v1/series', series);
+  app.post('/api/v1/series', series);
+
+  const labels = jsonRoute(logger, (req) => {
+    const p = paramsOf(req);
+    const { start, end } = timeRange(p);
+    const sets = parseMatches(p, false);
+    const limit = parseLimit(p);
+    return withQuerier(req, start, end, (q) =>
+      limited(
+        sets.length === 0 ? q.labelNames() : union(sets.map((ms) => q.labelNames(ms))),
+        limit,
+      ),
+    );
+  });
+  app.get('/api/v1/labels', labels);
+  app.post('/api/v1/labels', labels);
+
+  app.get<{ Params: { name: string } }>(
+    '/api/v1/label/:name/values',
+    jsonRoute(logger, (req) => {
+      const raw = (req.params as { name: string }).name;
+      const name = unescapeLabelName(raw);
+      if (name === undefined || name === '')
+        throw new ApiError('bad_data', `invalid label name: ${JSON.stringify(raw)}`);
+      const p = paramsOf(req);
+      const { start, end } = timeRange(p);
+      const sets = parseMatches(p, false);
+      const limit = parseLimit(p);
+      return withQuerier(req, start, end, (q) =>
+        limited(
+          sets.length === 0
+            ? q.labelValues(name)
+            : union(sets.map((ms) => q.labelValues(name, ms))),
+          limit,
+        ),
+      );
+    }),
+  );
+}

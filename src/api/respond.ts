@@ -1,0 +1,35 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../util/index.js';
+import { errorChain } from '../util/index.js';
+import { toApiError, type Failure, type Success } from './errors.js';
+
+/** What a JSON route handler returns: its data, optionally with warnings. */
+export interface Answer<T> {
+  data: T;
+  warnings?: string[];
+}
+
+/**
+ * Wraps a handler in the Prometheus envelope: `{status:"success",data}` or, for any thrown
+ * error, `{status:"error",errorType,error}` with the mapped HTTP status. Internal errors are
+ * logged with their cause chain; user errors are not.
+ */
+export function jsonRoute<T>(
+  logger: Logger,
+  fn: (req: FastifyRequest) => Promise<Answer<T>> | Answer<T>,
+) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<Success<T> | Failure> => {
+    try {
+      const a = await fn(req);
+      const body: Success<T> = { status: 'success', data: a.data };
+      if (a.warnings && a.warnings.length > 0) body.warnings = a.warnings;
+      return body;
+    } catch (err) {
+      const e = toApiError(err);
+      if (e.errorType === 'internal')
+        logger.error({ err: errorChain(err), url: req.url }, 'cannot answer API request');
+      void reply.code(e.status);
+      return { status: 'error', errorType: e.errorType, error: e.message };
+    }
+  };
+}

@@ -1,0 +1,166 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Counter, type Registry } from 'prom-client';
+import {
+  RemoteWriteError,
+  RemoteWriteIngester,
+  type IngesterOptions,
+  type RemoteWriteConfig,
+} from '../ingest/remote-write/index.js';
+import type { Appendable, MetadataStore } from '../storage/index.js';
+import type { Logger } from '../util/index.js';
+import { ArgusError, errorChain } from '../util/index.js';
+import { tenantOf } from './tenant.js';
+
+const PROTOCOL = 'remote_write';
+
+/** A request body could not be read (too large, aborted). Carries the HTTP status. */
+class BodyError extends ArgusError {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function counter(registry: Registry, name: string, help: string, labelNames: string[]): Counter {
+  // registerApi may run more than once against one registry (tests, re-wiring): reuse.
+  const existing = registry.getSingleMetric(name);
+  if (existing instanceof Counter) return existing;
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}
+
+/** The ingest counters named in issue #2 (shared with future ingest protocols via `protocol`). */
+function metrics(registry: Registry) {
+  return {
+    ingested: counter(
+      registry,
+      'argus_ingested_samples_total',
+      'Samples accepted, by ingest protocol (exact duplicates included).',
+      ['protocol'],
+    ),
+    rejected: counter(
+      registry,
+      'argus_rejected_samples_total',
+      'Samples refused, by ingest protocol and reason.',
+      ['protocol', 'reason'],
+    ),
+    requests: counter(
+      registry,
+      'argus_remote_write_requests_total',
+      'remote_write requests answered, by HTTP status code.',
+      ['code'],
+    ),
+  };
+}
+
+export interface WriteDeps {
+  storage: Appendable & MetadataStore;
+  /** Read per request: the config may be replaced on reload. */
+  remoteWrite: () => RemoteWriteConfig;
+  registry: Registry;
+  logger: Logger;
+  ingester?: Partial<IngesterOptions>;
+}
+
+/**
+ * `POST /api/v1/write`: Prometheus remote_write 1.0. Registered in its own encapsulated scope so
+ * the raw protobuf body parser applies to this route only. The body limit is enforced by that
+ * parser from `max_body_bytes` of the current config: from Content-Length before reading, else
+ * while streaming. Answers 204 after the batch is committed; errors as plain text like Prometheus.
+ */
+export function registerWriteRoute(app: FastifyInstance, deps: WriteDeps): void {
+  const m = metrics(deps.registry);
+  const ingester = new RemoteWriteIngester(deps.storage, deps.ingester);
+  void app.register((scope, _opts, done) => {
+    scope.addContentTypeParser('application/x-protobuf', (req, payload, parsed) => {
+      readBody(payload, req.headers['content-length'], deps.remoteWrite().max_body_bytes, parsed);
+    });
+    scope.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
+      const code =
+        err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500
+          ? err.statusCode
+          : 500;
+      if (code === 500)
+        deps.logger.error({ err: errorChain(err), url: req.url }, 'remote_write request failed');
+      m.requests.inc({ code: String(code) });
+      if (code === 413) m.rejected.inc({ protocol: PROTOCOL, reason: 'too_large' }, 0);
+      return reply.code(code).type('text/plain; charset=utf-8').send(`${err.message}\n`);
+    });
+    scope.post('/api/v1/write', async (req: FastifyRequest, reply: FastifyReply) => {
+      const cfg = deps.remoteWrite();
+      const fail = (code: number, msg: string) => {
+        m.requests.inc({ code: String(code) });
+        return reply.code(code).type('text/plain; charset=utf-8').send(`${msg}\n`);
+      };
+      if (!cfg.enabled)
+        return fail(404, 'remote_write receiver is disabled (ingest.remote_write.enabled: false)');
+      if (/proto=io\.prometheus\.write\.v2/.test(req.headers['content-type'] ?? '')) {
+        return fail(
+          415,
+          'remote_write 2.0 (io.prometheus.write.v2.Request) is not supported yet; send remote_write 1.0',
+        );
+      }
+      if (!Buffer.isBuffer(req.body))
+        return fail(
+          415,
+          'want Content-Type: application/x-protobuf (snappy-compressed WriteRequest)',
+        );
+      try {
+        const res = await ingester.write(tenantOf(req), req.body, cfg);
+        m.ingested.inc({ protocol: PROTOCOL }, res.samples);
+        m.requests.inc({ code: '204' });
+        return reply.code(204).send();
+      } catch (err) {
+        if (err instanceof RemoteWriteError) {
+          if (err.samples > 0)
+            m.rejected.inc({ protocol: PROTOCOL, reason: err.reason }, err.samples);
+          return fail(err.status, err.message);
+        }
+        deps.logger.error({ err: errorChain(err), url: req.url }, 'remote_write request failed');
+        return fail(500, `internal error: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    done();
+  });
+}
+
+/** Collects a body up to `max` bytes; refuses from Content-Length alone when it says more. */
+function readBody(
+  payload: NodeJS.ReadableStream,
+  contentLength: string | undefined,
+  max: number,
+  done: (err: Error | null, body?: Buffer) => void,
+): void {
+  const tooLarge = (n: string) =>
+    new BodyError(
+      413,
+      `cannot read remote_write request: body of ${n} bytes exceeds max_body_bytes ${max}`,
+    );
+  if (contentLength !== undefined && Number(contentLength) > max) {
+    done(tooLarge(contentLength));
+    return;
+  }
+  const parts: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  const finish = (err: Error | null, body?: Buffer) => {
+    if (finished) return;
+    finished = true;
+    payload.removeListener('data', onData);
+    done(err, body);
+  };
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > max) {
+      finish(tooLarge(`more than ${max}`));
+      return;
+    }
+    parts.push(chunk);
+  };
+  payload.on('data', onData);
+  payload.on('end', () => finish(null, Buffer.concat(parts, size)));
+  payload.on('error', (err: Error) =>
+    finish(new BodyError(400, `cannot read remote_write request: ${err.message}`)),
+  );
+}
