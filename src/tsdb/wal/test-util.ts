@@ -27,15 +27,14 @@ export async function tempDir(t: { after(fn: () => Promise<void>): void }): Prom
   return dir;
 }
 
-/** Record i: `rec-<i>` padded with `pad` bytes, so sizes are predictable. */
+/** Record i: `rec-<i>` padded with `pad` zero bytes, so sizes are predictable. */
 export function rec(i: number, pad = 0): Uint8Array {
-  return Buffer.concat([Buffer.from(`rec-${i}`), Buffer.alloc(pad, i & 0xff)]);
+  return Buffer.concat([Buffer.from(`rec-${i}`), Buffer.alloc(pad)]);
 }
 
+/** The record's text without its zero padding. */
 export function str(r: Uint8Array): string {
-  return Buffer.from(r)
-    .toString('latin1')
-    .replace(/[^\x20-\x7e]+$/, '');
+  return Buffer.from(r).toString('latin1').replace(/\0+$/, '');
 }
 
 /** Opens the WAL at `dir`, replays it, closes it; returns the records as strings and the stats. */
