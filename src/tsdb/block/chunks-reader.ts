@@ -15,6 +15,9 @@ import {
 /** Bytes read past the last wanted chunk's start, so one positional read usually covers it. */
 const READ_AHEAD = 1024;
 const SCAN_BUF = 4 << 20;
+/** Read window for sequential access, and the largest gap still counted as sequential. */
+const WINDOW = 256 << 10;
+const SEQ_GAP = 64 << 10;
 
 /**
  * Positional reads of chunks from a block's segment files. File descriptors stay open until
@@ -22,6 +25,12 @@ const SCAN_BUF = 4 << 20;
  * concurrent readers do not interfere.
  */
 export class ChunkReader {
+  /** Last read window (its views may still be held by iterators: never reused in place). */
+  private win: Buffer | undefined;
+  private winSeg = 0;
+  private winStart = 0;
+  private lastEnd = 0;
+
   private constructor(
     private readonly dir: string,
     private readonly fds: number[],
@@ -118,16 +127,31 @@ export class ChunkReader {
   ): void {
     const { fd, size } = this.segment(seg, refs[from]);
     const start = refOffset(refs[from]);
-    const lastStart = refOffset(refs[to - 1]);
-    let buf = this.pread(
-      fd,
-      start,
-      Math.min(size, lastStart + READ_AHEAD) - start,
-      seg,
-      refs[from],
-    );
+    const want = Math.min(size, refOffset(refs[to - 1]) + READ_AHEAD);
+    let base: number;
+    let buf: Buffer;
+    if (
+      this.win !== undefined &&
+      this.winSeg === seg &&
+      this.winStart <= start &&
+      want <= this.winStart + this.win.length
+    ) {
+      base = this.winStart;
+      buf = this.win;
+    } else {
+      // Sequential access (compaction, big selects walk series in id order, and their chunks
+      // are laid out in that order): read a large window to save syscalls.
+      const sequential =
+        this.winSeg === seg && start >= this.lastEnd && start - this.lastEnd < SEQ_GAP;
+      const end = sequential ? Math.min(size, Math.max(want, start + WINDOW)) : want;
+      base = start;
+      buf = this.pread(fd, start, end - start, seg, refs[from]);
+      this.win = buf;
+      this.winSeg = seg;
+      this.winStart = start;
+    }
     for (let k = from; k < to; k++) {
-      const off = refOffset(refs[k]) - start;
+      const off = refOffset(refs[k]) - base;
       let r = new ByteReader(buf, off);
       let len: number;
       try {
@@ -137,15 +161,16 @@ export class ChunkReader {
       }
       const total = r.pos - off + 1 + len + 4;
       if (off + total > buf.length) {
-        if (k !== to - 1 || start + off + total > size)
+        if (k !== to - 1 || base + off + total > size)
           throw this.corrupt(
             refs[k],
             `chunk of ${len} bytes runs past the end of the segment (${size} bytes)`,
           );
-        buf = this.pread(fd, start, off + total, seg, refs[k]);
-        r = new ByteReader(buf, r.pos);
+        buf = this.pread(fd, base + off, total, seg, refs[k]);
+        r = new ByteReader(buf, r.pos - off);
       }
       out.push(this.check(buf, r.pos, len, refs[k]));
+      this.lastEnd = base + off + total;
     }
   }
 
