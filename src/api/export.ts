@@ -76,20 +76,24 @@ export function registerExportRoute(
         .send({ status: 'error', errorType: e.errorType, error: e.message });
     }
     function* chunks(): Generator<string> {
-      let buf = '';
-      for (const s of series) {
-        const line = exportLine(s);
-        if (line === null) continue;
-        buf += line + '\n';
-        if (buf.length >= CHUNK) {
-          yield buf;
-          buf = '';
+      try {
+        let buf = '';
+        for (const s of series) {
+          const line = exportLine(s);
+          if (line === null) continue;
+          buf += line + '\n';
+          if (buf.length >= CHUNK) {
+            yield buf;
+            buf = '';
+          }
         }
+        if (buf !== '') yield buf;
+      } finally {
+        close();
       }
-      if (buf !== '') yield buf;
     }
     const stream = Readable.from(chunks(), { objectMode: false });
-    stream.on('close', close);
+    stream.on('close', close); // also when the client leaves before the first chunk
     stream.on('error', (err) =>
       logger.error({ err: errorChain(err), url: req.url }, 'export stream failed'),
     );
