@@ -62,6 +62,7 @@ async function main(): Promise<number> {
 
   const results: PeerResult[] = [];
   const skipped: Record<string, string> = {};
+  const failed: Record<string, string> = {};
   for (const peer of peers) {
     const why = peer.unavailable();
     if (why !== '') {
@@ -70,9 +71,14 @@ async function main(): Promise<number> {
       skipped[peer.name] = why;
       continue;
     }
-    results.push(
-      await runPeer(peer, load, { senders: num('senders', 4), keep: args.has('keep'), log }),
-    );
+    try {
+      const opts = { senders: num('senders', 4), keep: args.has('keep'), log };
+      results.push(await runPeer(peer, load, opts));
+    } catch (err) {
+      // One broken peer must not hide the other's figures.
+      failed[peer.name] = err instanceof Error ? err.message : String(err);
+      log(`${peer.name}: FAILED: ${failed[peer.name]}`);
+    }
   }
 
   console.log(`\n${renderTable(results)}\n`);
@@ -113,6 +119,7 @@ async function main(): Promise<number> {
         config,
         results,
         skipped,
+        failed,
         ratios: ratios(results),
       },
       null,
@@ -120,7 +127,9 @@ async function main(): Promise<number> {
     ),
   );
   log(`results written to ${out}`);
-  const bad = results.some((r) => !r.probesOk || r.samplesAccepted !== r.samplesSent);
+  const bad =
+    Object.keys(failed).length > 0 ||
+    results.some((r) => !r.probesOk || r.samplesAccepted !== r.samplesSent);
   return bad ? 1 : 0;
 }
 

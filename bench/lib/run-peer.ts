@@ -3,7 +3,7 @@
  * CPU and peak RSS, persist and measure the snapshot, `kill -9`, time the restart to ready and
  * check that probe series are complete.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Load } from './load.js';
@@ -119,6 +119,16 @@ export async function runPeer(peer: Peer, load: Load, opts: RunOptions): Promise
       probesOk: probes.every((p) => p.got === p.want),
       logFile: proc.logFile,
     };
+  } catch (err) {
+    // The dir (and its server log) is about to go: keep the log's tail in the error.
+    const log = await readFile(path.join(dir, 'server.log'), 'utf8').catch(() => '');
+    const tail = log.split('\n').slice(-12).join('\n');
+    throw new Error(
+      `${err instanceof Error ? err.message : String(err)}\n--- ${peer.name} log tail:\n${tail}`,
+      {
+        cause: err,
+      },
+    );
   } finally {
     if (proc) await stopGracefully(proc);
     if (!opts.keep) await rm(dir, { recursive: true, force: true });

@@ -12,9 +12,9 @@ import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { startArgus, type ArgusProcess } from './helpers.js';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
-const ARGUS = path.join(process.cwd(), 'bin', 'argus');
 /** A value that only survives the trip if it is carried as an exact float64. */
 const EXACT = 123456.789012345;
 
@@ -94,7 +94,7 @@ const skip = existsSync(PROMETHEUS)
 
 describe('Prometheus remote_write into Argus', { skip, timeout: 55_000 }, () => {
   let dir = '';
-  let argus: Proc | undefined;
+  let argus: ArgusProcess | undefined;
   let prom: Proc | undefined;
   let exposition: http.Server | undefined;
   let argusBase = '';
@@ -112,25 +112,8 @@ describe('Prometheus remote_write into Argus', { skip, timeout: 55_000 }, () => 
     await new Promise<void>((r) => exposition!.listen(0, '127.0.0.1', r));
     expoAddr = `127.0.0.1:${(exposition.address() as AddressInfo).port}`;
 
-    const argusPort = await freePort();
-    argusBase = `http://127.0.0.1:${argusPort}`;
-    argus = start(
-      process.execPath,
-      [
-        ARGUS,
-        'server',
-        '--data-dir',
-        path.join(dir, 'argus'),
-        '--listen',
-        `127.0.0.1:${argusPort}`,
-      ],
-      path.join(dir, 'argus.log'),
-    );
-    await eventually('argus ready', 20_000, async () => {
-      const res = await fetch(`${argusBase}/-/ready`);
-      await res.arrayBuffer();
-      return res.status === 200 ? true : undefined;
-    });
+    argus = await startArgus({ dataDir: path.join(dir, 'argus') });
+    argusBase = argus.url;
 
     promAddr = `127.0.0.1:${await freePort()}`;
     const config = [
@@ -162,7 +145,7 @@ describe('Prometheus remote_write into Argus', { skip, timeout: 55_000 }, () => 
 
   after(async () => {
     await stop(prom);
-    await stop(argus);
+    await argus?.stop();
     await new Promise((r) => (exposition ? exposition.close(r) : r(undefined)));
     if (dir !== '') await rm(dir, { recursive: true, force: true });
   });
@@ -171,7 +154,8 @@ describe('Prometheus remote_write into Argus', { skip, timeout: 55_000 }, () => 
   async function logs(): Promise<string> {
     const tail = async (f: string) =>
       (await readFile(f, 'utf8').catch(() => '')).split('\n').slice(-15).join('\n');
-    return `\n--- argus.log\n${await tail(path.join(dir, 'argus.log'))}\n--- prometheus.log\n${await tail(path.join(dir, 'prometheus.log'))}`;
+    const argusTail = (argus?.stdout ?? '').split('\n').slice(-15).join('\n');
+    return `\n--- argus log\n${argusTail}\n--- prometheus.log\n${await tail(path.join(dir, 'prometheus.log'))}`;
   }
 
   /** Runs `fn`, attaching the servers' log tails to any failure. */
@@ -186,7 +170,7 @@ describe('Prometheus remote_write into Argus', { skip, timeout: 55_000 }, () => 
 
   it("stores Prometheus's own up series with its labels", () =>
     withLogs(async () => {
-      const series = await eventually('up{job="prometheus"} in argus', 30_000, async () => {
+      const series = await eventually('up{job="prometheus"} in argus', 35_000, async () => {
         const got = await exportSeries(argusBase, 'up{job="prometheus"}');
         return got.length > 0 && got[0].values.length > 0 ? got : undefined;
       });
@@ -205,7 +189,7 @@ describe('Prometheus remote_write into Argus', { skip, timeout: 55_000 }, () => 
 
   it('stores a scraped float exactly, with target labels', () =>
     withLogs(async () => {
-      const series = await eventually('argus_it_exact in argus', 30_000, async () => {
+      const series = await eventually('argus_it_exact in argus', 10_000, async () => {
         const got = await exportSeries(argusBase, 'argus_it_exact');
         return got.length > 0 && got[0].values.length > 0 ? got : undefined;
       });
