@@ -154,7 +154,7 @@ export class TenantDb implements CommitTarget {
   }
 
   private async flushMetadata(): Promise<void> {
-    if (this.closed || this.wal === null || this.walFailure !== null) return;
+    if (this.closed || this.walFailure !== null) return;
     const rec = this.takeMetadataRecord();
     if (rec !== null) await this.log([rec]);
   }
