@@ -1,3 +1,5 @@
+import { DOUBLE_FIELD } from './float-bits.js';
+
 /**
  * Big-endian bit stream reader over a Uint8Array, the counterpart of BitWriter. It loads 32-bit
  * words into a left-aligned accumulator; reading past the end yields zero bits and sets
@@ -9,7 +11,7 @@ export class BitReader {
   /** Next byte to load; may run past `end` (virtual zero padding). */
   private pos = 0;
   /** Loaded bits, left-aligned; bits below the valid ones are zero. */
-  private acc = 0;
+  private acc = DOUBLE_FIELD;
   private accBits = 0;
 
   reset(buf: Uint8Array, start: number): void {
@@ -50,13 +52,16 @@ export class BitReader {
   /** Reads `n` bits (1 <= n <= 32) as an unsigned number. */
   readBits(n: number): number {
     const a = this.accBits;
-    if (n <= a) {
-      const r = this.acc >>> (32 - n);
-      // Two shifts: a JS shift by 32 is a shift by 0.
-      this.acc = (this.acc << (n - 1)) << 1;
-      this.accBits = a - n;
-      return r;
-    }
+    if (n > a) return this.readAcross(n, a);
+    const r = this.acc >>> (32 - n);
+    // Two shifts: a JS shift by 32 is a shift by 0.
+    this.acc = (this.acc << (n - 1)) << 1;
+    this.accBits = a - n;
+    return r;
+  }
+
+  /** readBits when the field straddles the loaded word (kept out of line). */
+  private readAcross(n: number, a: number): number {
     const high = this.acc >>> (32 - a); // a == 0 gives acc >>> 0 == 0 (acc is 0 then)
     const need = n - a;
     this.load();

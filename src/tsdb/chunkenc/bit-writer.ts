@@ -1,3 +1,5 @@
+import { DOUBLE_FIELD } from './float-bits.js';
+
 /**
  * Big-endian bit stream writer over a growable Uint8Array. Bits gather in a 32-bit accumulator
  * and leave as whole 32-bit words, so the per-bit cost is a shift and an OR; only `flushTail`
@@ -9,7 +11,7 @@ export class BitWriter {
   /** Byte offset where the next full 32-bit word goes. */
   pos: number;
   /** Pending bits, right-aligned; only the low `accBits` bits are set. */
-  private acc = 0;
+  private acc = DOUBLE_FIELD;
   /** Number of pending bits, 0..31. */
   private accBits = 0;
 
@@ -34,16 +36,21 @@ export class BitWriter {
    * of `v` above `n` MUST be zero (callers mask), which keeps this path free of masking.
    */
   writeBits(v: number, n: number): void {
+    // Kept tiny so TurboFan inlines it into every caller; the word flush is out of line.
     const total = this.accBits + n;
     if (total < 32) {
       this.acc = (this.acc << n) | v;
       this.accBits = total;
-      return;
+    } else {
+      this.spill(v, total - 32);
     }
-    const over = total - 32;
+  }
+
+  /** Emits the full word made of the pending bits and the top of `v`; keeps `over` bits of `v`. */
+  private spill(v: number, over: number): void {
     // acc is 0 when accBits is 0, so the shift-by-32 (== shift by 0 in JS) is harmless.
     const word = (this.acc << (32 - this.accBits)) | (v >>> over);
-    let buf = this.buf;
+    const buf = this.buf;
     let p = this.pos;
     buf[p] = word >>> 24;
     buf[p + 1] = word >>> 16;
@@ -53,11 +60,15 @@ export class BitWriter {
     this.pos = p;
     this.acc = v & ((1 << over) - 1);
     this.accBits = over;
-    if (p + 4 > buf.length) {
-      buf = new Uint8Array(buf.length * 2);
-      buf.set(this.buf.subarray(0, p));
-      this.buf = buf;
-    }
+    if (p + 4 > buf.length) this.reserve(buf.length * 2);
+  }
+
+  /** Grows the backing store to at least `bytes` (allocating typed arrays is costly: do it rarely). */
+  reserve(bytes: number): void {
+    if (bytes <= this.buf.length) return;
+    const buf = new Uint8Array(bytes);
+    buf.set(this.buf.subarray(0, this.pos + 4));
+    this.buf = buf;
   }
 
   /** Writes the pending bits (zero-padded to a byte) into `buf` without consuming them. */
