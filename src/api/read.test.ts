@@ -247,7 +247,7 @@ describe('GET|POST /api/v1/export', () => {
     const res = await big.app.inject({ method: 'GET', url: '/api/v1/export?match[]=m' });
     const lines = res.body.trimEnd().split('\n');
     assert.equal(lines.length, 2000);
-    assert.deepEqual(JSON.parse(lines[1999]!), {
+    assert.deepEqual(JSON.parse(lines[1999]), {
       metric: { __name__: 'm', i: '1999' },
       values: [1999],
       timestamps: [T0],
@@ -260,7 +260,7 @@ describe('GET|POST /api/v1/export', () => {
     assert.equal(res.statusCode, 400);
     assert.equal(res.json().errorType, 'bad_data');
     const r2 = await api.app.inject({ method: 'GET', url: '/api/v1/export?match[]=up&end=x' });
-    assert.match(r2.json().error, /invalid parameter "end"/);
+    assert.match(String(r2.json<{ error: string }>().error), /invalid parameter "end"/);
   });
 });
 
@@ -321,7 +321,7 @@ describe('POST|PUT /api/v1/admin/tsdb/snapshot', () => {
     });
     assert.equal(bad.statusCode, 400);
     assert.match(
-      bad.json().error,
+      bad.json<{ error: string }>().error,
       /invalid parameter "skip_head": want true or false, got "maybe"/,
     );
   });
