@@ -1,0 +1,239 @@
+/**
+ * Helpers for integration tests that run the real `bin/argus` (compiled to dist/: the test
+ * pipeline builds first; after editing sources run `npm run build` before `npx tsx --test`).
+ * Children inherit process.env (coverage collection relies on NODE_V8_COVERAGE).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export const REPO_ROOT = process.cwd();
+export const ARGUS_BIN = path.join(REPO_ROOT, 'bin', 'argus');
+
+function assertBuilt(): void {
+  if (!existsSync(path.join(REPO_ROOT, 'dist', 'cmd', 'main.js'))) {
+    throw new Error(
+      'dist/cmd/main.js is missing: run `npm run build` (tests run from the repo root)',
+    );
+  }
+}
+
+/** A fresh directory under the OS temp dir. */
+export function tempDir(prefix = 'argus-it-'): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface RunResult extends Exit {
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Kill the command (SIGKILL) after this long; default 30 s. */
+  timeoutMs?: number;
+}
+
+/** Runs a one-shot `argus …` command to completion. */
+export async function runArgus(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  assertBuilt();
+  const child = spawn(process.execPath, [ARGUS_BIN, ...args], {
+    cwd: opts.cwd ?? REPO_ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+  const exit = await exitOf(child);
+  clearTimeout(timer);
+  return { ...exit, stdout, stderr };
+}
+
+function exitOf(child: ChildProcess): Promise<Exit> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  }
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+export type LogLine = Record<string, unknown> & { msg?: string; level?: number };
+
+/** A running `argus server` child process. */
+export class ArgusProcess {
+  /** Base URL, e.g. `http://127.0.0.1:41234` (from the "listening" log line). */
+  url = '';
+  readonly exited: Promise<Exit>;
+  private out = '';
+  private err = '';
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    readonly child: ChildProcess,
+    readonly dataDir: string,
+  ) {
+    this.exited = exitOf(child);
+    child.stdout!.on('data', (d: Buffer) => this.append(d, 'out'));
+    child.stderr!.on('data', (d: Buffer) => this.append(d, 'err'));
+    void this.exited.then(() => this.notify());
+  }
+
+  private append(d: Buffer, which: 'out' | 'err'): void {
+    if (which === 'out') this.out += d.toString();
+    else this.err += d.toString();
+    this.notify();
+  }
+
+  private notify(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Raw stdout so far. */
+  get stdout(): string {
+    return this.out;
+  }
+
+  /** Raw stderr so far. */
+  get stderr(): string {
+    return this.err;
+  }
+
+  /** stdout parsed as JSON log lines (non-JSON lines skipped). */
+  logs(): LogLine[] {
+    const lines: LogLine[] = [];
+    for (const l of this.out.split('\n')) {
+      if (!l.startsWith('{')) continue;
+      try {
+        lines.push(JSON.parse(l) as LogLine);
+      } catch {
+        // a partial last line: not yet complete
+      }
+    }
+    return lines;
+  }
+
+  /** Waits (bounded) for a log line matching `pred`; rejects if the process exits first. */
+  async waitForLog(
+    pred: (l: LogLine) => boolean,
+    timeoutMs = 10_000,
+    what = 'log line',
+  ): Promise<LogLine> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.logs().find(pred);
+      if (hit) return hit;
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(`argus exited before ${what}:\n${this.out}\n${this.err}`);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0)
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}:\n${this.out}\n${this.err}`,
+        );
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, Math.min(left, 200));
+        this.waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+  }
+
+  /** Polls `GET /-/ready` until 200 (bounded). */
+  async waitReady(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await fetch(`${this.url}/-/ready`).catch(() => undefined);
+      if (res?.status === 200) return;
+      if (this.child.exitCode !== null)
+        throw new Error(`argus exited before ready:\n${this.out}\n${this.err}`);
+      if (Date.now() > deadline)
+        throw new Error(`argus not ready after ${timeoutMs} ms:\n${this.out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Sends `signal` and waits for exit; SIGKILLs after `timeoutMs` and reports it. */
+  async stop(
+    signal: NodeJS.Signals = 'SIGTERM',
+    timeoutMs = 15_000,
+  ): Promise<Exit & { elapsedMs: number }> {
+    const started = Date.now();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    const exit = await this.exited;
+    clearTimeout(timer);
+    return { ...exit, elapsedMs: Date.now() - started };
+  }
+
+  /** `kill -9` and wait for the process to be gone. */
+  async kill9(): Promise<Exit> {
+    this.child.kill('SIGKILL');
+    return this.exited;
+  }
+}
+
+export interface StartOptions extends RunOptions {
+  /** Extra arguments after `server` (e.g. `--config`). */
+  args?: string[];
+  /** Data dir; default a fresh temp dir. */
+  dataDir?: string;
+  /** Listen address; default 127.0.0.1:0 (a free port, read back from the log). */
+  listen?: string;
+  /** Wait for /-/ready (default true). */
+  ready?: boolean;
+}
+
+/**
+ * Starts `argus server` on a free port with a temp data dir (unless given) and waits for it to
+ * listen and (by default) be ready. Call `stop()` (or `kill9()`) in a `finally`.
+ */
+export async function startArgus(opts: StartOptions = {}): Promise<ArgusProcess> {
+  assertBuilt();
+  const dataDir = opts.dataDir ?? path.join(await tempDir(), 'data');
+  const args = [
+    ARGUS_BIN,
+    'server',
+    '--data-dir',
+    dataDir,
+    '--listen',
+    opts.listen ?? '127.0.0.1:0',
+    ...(opts.args ?? []),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: opts.cwd ?? REPO_ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const p = new ArgusProcess(child, dataDir);
+  try {
+    const line = await p.waitForLog(
+      (l) => l.msg === 'listening',
+      opts.timeoutMs ?? 30_000,
+      'the listening line',
+    );
+    p.url = String(line.address);
+    if (opts.ready !== false) await p.waitReady(opts.timeoutMs ?? 30_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return p;
+}
