@@ -1,12 +1,12 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { ENCODING_XOR } from '../chunkenc/index.js';
 import { ByteReader, DecodeError } from './encoding.js';
 import { CorruptBlockError } from './errors.js';
 import {
   CHUNKS_HEADER_SIZE,
   CHUNKS_MAGIC,
   CHUNKS_VERSION,
-  ENCODING_XOR,
   refOffset,
   refSegment,
   segmentName,

@@ -7,8 +7,6 @@ export const CHUNKS_MAGIC = 0x41524743;
 export const CHUNKS_VERSION = 1;
 /** Magic (4) + version (1) + 3 reserved zero bytes. */
 export const CHUNKS_HEADER_SIZE = 8;
-/** Chunk encoding ids (docs/format/chunks.md). */
-export const ENCODING_XOR = 1;
 export const DEFAULT_SEGMENT_BYTES = 512 * 2 ** 20;
 
 const FLUSH_BYTES = 1 << 20;

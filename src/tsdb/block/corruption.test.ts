@@ -222,6 +222,36 @@ describe('block corruption', () => {
     }
   });
 
+  it('openBlocks skips a damaged block it cannot move, still without failing', async () => {
+    const { dir: data, cleanup: c } = tempDir();
+    try {
+      const good = await writeBlock(
+        data,
+        { minTime: 0, maxTime: 200_000 },
+        toSeriesChunks(series(2)),
+      );
+      const bad = await writeBlock(
+        data,
+        { minTime: 200_000, maxTime: 400_000 },
+        toSeriesChunks(series(2)),
+      );
+      rmSync(`${data}/${bad.ulid}/index`);
+      writeFileSync(`${data}/quarantine`, 'not a directory');
+      const log = new RecordingLogger();
+      const res = openBlocks(data, log);
+      assert.deepEqual(
+        res.blocks.map((b) => b.meta.ulid),
+        [good.ulid],
+      );
+      assert.deepEqual(res.quarantined, []);
+      assert.ok(existsSync(`${data}/${bad.ulid}`));
+      assert.ok(log.lines.some((l) => /could not be moved/.test(l.msg)));
+      for (const b of res.blocks) b.close();
+    } finally {
+      c();
+    }
+  });
+
   it('openBlocks deletes blocks already compacted into a higher level', async () => {
     const { dir: data, cleanup: c } = tempDir();
     try {

@@ -39,12 +39,20 @@ export function openBlocks(
     try {
       res.blocks.push(Block.open(path, opts));
     } catch (err) {
-      const to = quarantine(dataDir, name);
-      res.quarantined.push(name);
-      logger.error(
-        { block: name, movedTo: to, err: errorChain(err) },
-        'block is damaged; moved to quarantine',
-      );
+      try {
+        const to = quarantine(dataDir, name);
+        res.quarantined.push(name);
+        logger.error(
+          { block: name, movedTo: to, err: errorChain(err) },
+          'block is damaged; moved to quarantine',
+        );
+      } catch (moveErr) {
+        // Still not fatal: the block is skipped and stays where it is.
+        logger.error(
+          { block: name, err: errorChain(err), moveErr: errorChain(moveErr) },
+          'block is damaged and could not be moved to quarantine; skipping it',
+        );
+      }
     }
   }
   res.blocks = dropSuperseded(res.blocks, logger, res.superseded);

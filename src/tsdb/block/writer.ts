@@ -1,7 +1,7 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import type { Labels } from '../../model/index.js';
-import { chunkNumSamples, XorEncoder, XorIterator } from '../chunkenc/index.js';
-import { ChunkWriter, DEFAULT_SEGMENT_BYTES, ENCODING_XOR } from './chunks-writer.js';
+import { chunkNumSamples, ENCODING_XOR, XorEncoder, XorIterator } from '../chunkenc/index.js';
+import { ChunkWriter, DEFAULT_SEGMENT_BYTES } from './chunks-writer.js';
 import { BlockWriteError } from './errors.js';
 import { IndexBuilder } from './index-writer.js';
 import {
