@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { Labels, isStaleNaN, staleNaN } from '../../model/index.js';
+import { Labels, isStaleNaN, isWellFormed, staleNaN } from '../../model/index.js';
 import { WalCorruptionError, WalUsageError } from './errors.js';
 import {
   RecordType,
@@ -37,7 +37,7 @@ function bits(v: number): string {
 
 /** Bits of each element of a Float64Array, read without copying into a JS array. */
 function arrayBits(vs: Float64Array): string[] {
-  return Array.from({ length: vs.length }, (_, i) => bits(vs[i]!));
+  return Array.from({ length: vs.length }, (_, i) => bits(vs[i]));
 }
 
 describe('series records', () => {
@@ -53,8 +53,8 @@ describe('series records', () => {
     decodeSeries(rec, (ref, labels) => got.push({ ref, labels }));
     assert.equal(got.length, 3);
     for (let i = 0; i < 3; i++) {
-      assert.equal(got[i]!.ref, entries[i]!.ref);
-      assert.ok(got[i]!.labels.equals(entries[i]!.labels), `entry ${i}`);
+      assert.equal(got[i].ref, entries[i].ref);
+      assert.ok(got[i].labels.equals(entries[i].labels), `entry ${i}`);
     }
   });
 
@@ -64,7 +64,7 @@ describe('series records', () => {
         fc.string({ minLength: 1, maxLength: 20, unit: 'binary' }),
         fc.string({ minLength: 1, unit: 'binary' }),
       )
-      .filter((o) => Object.keys(o).every((k) => k.isWellFormed() && o[k]!.isWellFormed()));
+      .filter((o) => Object.keys(o).every((k) => isWellFormed(k) && isWellFormed(o[k])));
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(2 ** 50), labelSet), { maxLength: 20 }), (arr) => {
         const entries = arr.map(([ref, o]) => ({ ref, labels: Labels.fromObject(o) }));
@@ -72,8 +72,8 @@ describe('series records', () => {
         decodeSeries(encodeSeries(entries), (ref, labels) => got.push({ ref, labels }));
         assert.equal(got.length, entries.length);
         got.forEach((g, i) => {
-          assert.equal(g.ref, entries[i]!.ref);
-          assert.ok(g.labels.equals(entries[i]!.labels));
+          assert.equal(g.ref, entries[i].ref);
+          assert.ok(g.labels.equals(entries[i].labels));
         });
       }),
     );
@@ -119,7 +119,7 @@ describe('samples records', () => {
     const got = samples(rec);
     assert.deepEqual(
       got.map(([r, t]) => [r, t]),
-      [...refs].map((r, i) => [r, ts[i]!]),
+      [...refs].map((r, i) => [r, ts[i]]),
     );
     assert.deepEqual(sampleBits(rec), arrayBits(vs));
     let stale = 0;

@@ -113,7 +113,7 @@ describe('Wal.checkpoint', () => {
     await wal.close();
     const file = join(dir, 'checkpoint.00000002', '00000000');
     const b = await readFile(file);
-    b[HEADER_SIZE + (FRAME_HEADER_SIZE + 5) + FRAME_HEADER_SIZE]! ^= 1; // payload of rec-1
+    b[HEADER_SIZE + (FRAME_HEADER_SIZE + 5) + FRAME_HEADER_SIZE] ^= 1; // payload of rec-1
     await writeFile(file, b);
     const log = recordingLogger();
     const { got, stats } = await replayAll({ dir, logger: log });

@@ -37,7 +37,7 @@ async function size(path: string): Promise<number> {
 
 async function flip(path: string, offset: number, mask = 0x10): Promise<void> {
   const b = await readFile(path);
-  b[offset]! ^= mask;
+  b[offset] ^= mask;
   await writeFile(path, b);
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { WalUsageError, WalWriteError } from './errors.js';
 import { HEADER_SIZE, MAX_RECORD_SIZE } from './format.js';
-import { Wal } from './wal.js';
+import { Wal } from './index.js';
 import { range, rec, recordingLogger, replayAll, str, tempDir } from './test-util.js';
 
 describe('Wal', () => {
