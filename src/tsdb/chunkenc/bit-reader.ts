@@ -1,5 +1,3 @@
-import { DOUBLE_FIELD } from './float-bits.js';
-
 /**
  * Big-endian bit stream reader over a Uint8Array, the counterpart of BitWriter. It loads 32-bit
  * words into a left-aligned accumulator; reading past the end yields zero bits and sets
@@ -11,7 +9,7 @@ export class BitReader {
   /** Next byte to load; may run past `end` (virtual zero padding). */
   private pos = 0;
   /** Loaded bits, left-aligned; bits below the valid ones are zero. */
-  private acc = DOUBLE_FIELD;
+  private acc = 0;
   private accBits = 0;
 
   reset(buf: Uint8Array, start: number): void {

@@ -1,5 +1,3 @@
-import { DOUBLE_FIELD } from './float-bits.js';
-
 /**
  * Big-endian bit stream writer over a growable Uint8Array. Bits gather in a 32-bit accumulator
  * and leave as whole 32-bit words, so the per-bit cost is a shift and an OR; only `flushTail`
@@ -11,7 +9,7 @@ export class BitWriter {
   /** Byte offset where the next full 32-bit word goes. */
   pos: number;
   /** Pending bits, right-aligned; only the low `accBits` bits are set. */
-  private acc = DOUBLE_FIELD;
+  private acc = 0;
   /** Number of pending bits, 0..31. */
   private accBits = 0;
 

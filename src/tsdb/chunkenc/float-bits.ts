@@ -14,11 +14,3 @@ export const LO = littleEndian ? 0 : 1;
 export function ctz32(x: number): number {
   return 31 - Math.clz32(x & -x);
 }
-
-/**
- * Initial value for numeric fields that will hold non-Smi numbers (uint32 halves, ms
- * timestamps). -0 is a heap number, so V8 gives the field a Double representation and updates
- * it in place; a field that starts as Smi 0 is generalised to Tagged instead, and then every
- * store allocates a HeapNumber (measured: 2-3x slower encoding, dominated by GC).
- */
-export const DOUBLE_FIELD = -0;

@@ -2,7 +2,7 @@
 import type { SampleIterator } from '../../storage/index.js';
 import { BitReader } from './bit-reader.js';
 import { InvalidChunkError } from './errors.js';
-import { DOUBLE_FIELD, HI, LO, f64, u32 } from './float-bits.js';
+import { HI, LO, f64, u32 } from './float-bits.js';
 import { TWO32, readUvarintAsInt64, readVarint } from './varint.js';
 
 /**
@@ -11,17 +11,17 @@ import { TWO32, readUvarintAsInt64, readVarint } from './varint.js';
  * the iteration early and sets `err`.
  */
 export class XorIterator implements SampleIterator {
-  t = DOUBLE_FIELD;
-  v = DOUBLE_FIELD;
+  t = 0;
+  v = 0;
   /** Set when the chunk turned out to be truncated or corrupt; iteration has stopped. */
   err: InvalidChunkError | undefined = undefined;
   private readonly r = new BitReader();
   private total = 0;
   private read = 0;
   private done = true;
-  private tDelta = DOUBLE_FIELD;
-  private vHi = DOUBLE_FIELD;
-  private vLo = DOUBLE_FIELD;
+  private tDelta = 0;
+  private vHi = 0;
+  private vLo = 0;
   private leading = 0;
   private trailing = 0;
 
