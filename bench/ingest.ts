@@ -15,7 +15,9 @@ import { ratios, renderTable } from './lib/report.js';
 import { runPeer, type PeerResult } from './lib/run-peer.js';
 
 const USAGE = `usage: npm run bench -- ingest [--series N=100000] [--steps N=240] [--senders N=4]
-  [--samples-per-request N=2000] [--seed N=1] [--only=argus|prometheus] [--keep] [--out FILE]`;
+  [--samples-per-request N=2000] [--seed N=1] [--only=argus|prometheus] [--keep] [--out FILE] [--cpu-prof]
+  --cpu-prof: write a V8 CPU profile of Argus to .bench/profiles/ (stops it with SIGTERM,
+  so its restart is then timed after a graceful stop, not kill -9)`;
 
 async function main(): Promise<number> {
   if (process.argv.includes('--help')) {
@@ -30,6 +32,7 @@ async function main(): Promise<number> {
     seed: 'number',
     only: 'string',
     keep: 'boolean',
+    'cpu-prof': 'boolean',
     out: 'string',
   });
   const num = (k: string, d: number): number => Number(args.get(k) ?? d);
@@ -72,7 +75,8 @@ async function main(): Promise<number> {
       continue;
     }
     try {
-      const opts = { senders: num('senders', 4), keep: args.has('keep'), log };
+      const cpuProfileDir = args.has('cpu-prof') ? path.resolve('.bench', 'profiles') : undefined;
+      const opts = { senders: num('senders', 4), keep: args.has('keep'), cpuProfileDir, log };
       results.push(await runPeer(peer, load, opts));
     } catch (err) {
       // One broken peer must not hide the other's figures.

@@ -4,7 +4,7 @@
  * samples of one series.
  */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { spawnLogged, type Spawned } from './proc.js';
 
@@ -16,7 +16,8 @@ export interface Peer {
   unavailable(): string;
   /** Writes any config files into `dir` before the first start. */
   prepare(dir: string): Promise<void>;
-  start(dir: string, port: number): Spawned;
+  /** `cpuProfileDir`: write a V8 CPU profile there on graceful exit (Argus only). */
+  start(dir: string, port: number, cpuProfileDir?: string): Spawned;
   /** Stored samples of the series matched by `selector` within [firstTs, lastTs] (ms). */
   countSamples(base: string, selector: string, firstTs: number, lastTs: number): Promise<number>;
 }
@@ -33,20 +34,38 @@ async function getJson(url: string, init?: RequestInit): Promise<unknown> {
 }
 
 /**
- * Persists the head with the admin API (`skip_head=false`) and returns the snapshot dir; the
- * data dir's `snapshots/<name>` unless the answer names a path.
+ * Persists the head with the admin API (`skip_head=false`) and returns the snapshot dir: the
+ * answer's `data.path` if any, else the directory named `data.name` under the data dir
+ * (Prometheus: `snapshots/NAME`; Argus keeps its store in `tsdb/`, so `tsdb/snapshots/NAME`).
  */
 export async function snapshot(base: string, dataDir: string): Promise<string> {
   const body = (await getJson(`${base}/api/v1/admin/tsdb/snapshot?skip_head=false`, {
     method: 'POST',
-  })) as {
-    data?: { name?: string; path?: string };
-  };
-  const name = body.data?.name;
+  })) as { data?: { name?: string; path?: string } };
   if (body.data?.path !== undefined) return path.resolve(dataDir, body.data.path);
+  const name = body.data?.name;
   if (name === undefined)
     throw new Error(`cannot take snapshot: no data.name in ${JSON.stringify(body)}`);
-  return path.join(dataDir, 'snapshots', name);
+  const found = await findDir(dataDir, name, 3);
+  if (found === undefined) throw new Error(`cannot find snapshot ${name} under ${dataDir}`);
+  return found;
+}
+
+/** Breadth-first search for a directory called `name` at most `depth` levels below `root`. */
+async function findDir(root: string, name: string, depth: number): Promise<string | undefined> {
+  let level = [root];
+  for (let d = 0; d < depth && level.length > 0; d++) {
+    const next: string[] = [];
+    for (const dir of level) {
+      for (const e of await readdir(dir, { withFileTypes: true })) {
+        if (!e.isDirectory()) continue;
+        if (e.name === name) return path.join(dir, e.name);
+        next.push(path.join(dir, e.name));
+      }
+    }
+    level = next;
+  }
+  return undefined;
 }
 
 export const prometheus: Peer = {
@@ -88,10 +107,13 @@ export const argus: Peer = {
   unavailable: () =>
     existsSync(path.resolve('bin/argus')) ? '' : 'bin/argus missing (server not built yet)',
   async prepare() {},
-  start(dir, port) {
+  start(dir, port, cpuProfileDir) {
+    const prof =
+      cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`];
     return spawnLogged(
       process.execPath,
       [
+        ...prof,
         path.resolve('bin/argus'),
         'server',
         '--data-dir',

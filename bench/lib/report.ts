@@ -9,7 +9,7 @@ interface Column {
   target?: 'min' | 'max';
 }
 
-const fixed = (d: number) => (v: number) => v.toFixed(d);
+const fixed = (d: number) => (v: number) => (Number.isNaN(v) ? 'n/a' : v.toFixed(d));
 
 export const COLUMNS: Column[] = [
   {
@@ -25,7 +25,13 @@ export const COLUMNS: Column[] = [
     fmt: (v) => `${(v / 1024).toFixed(2)} KB`,
     target: 'max',
   },
-  { title: 'bytes/sample', value: (r) => r.bytesPerSample, fmt: fixed(2), target: 'max' },
+  {
+    title: 'bytes/sample',
+    // An empty snapshot is a broken measurement, not a perfect score.
+    value: (r) => (r.snapshotBytes > 0 ? r.bytesPerSample : NaN),
+    fmt: fixed(2),
+    target: 'max',
+  },
   { title: 'restart s', value: (r) => r.restartMs / 1000, fmt: fixed(2), target: 'max' },
 ];
 
@@ -37,7 +43,7 @@ function row(cells: string[], widths: number[]): string {
 export function renderTable(results: PeerResult[]): string {
   const header = ['system', ...COLUMNS.map((c) => c.title), 'probes'];
   const rows = results.map((r) => [
-    r.peer,
+    r.restartAfter === 'SIGKILL' ? r.peer : `${r.peer} (restart after SIGTERM)`,
     ...COLUMNS.map((c) => c.fmt(c.value(r))),
     r.probesOk ? 'ok' : 'INCOMPLETE',
   ]);
@@ -46,7 +52,7 @@ export function renderTable(results: PeerResult[]): string {
   if (prom && argus) {
     rows.push([
       'argus/prometheus',
-      ...COLUMNS.map((c) => `${(c.value(argus) / c.value(prom)).toFixed(2)}×`),
+      ...COLUMNS.map((c) => `${fixed(2)(c.value(argus) / c.value(prom))}×`),
       '',
     ]);
     rows.push([
@@ -54,6 +60,7 @@ export function renderTable(results: PeerResult[]): string {
       ...COLUMNS.map((c) => {
         if (!c.target) return '-';
         const ratio = c.value(argus) / c.value(prom);
+        if (Number.isNaN(ratio)) return 'n/a';
         const ok = c.target === 'min' ? ratio >= 1 : ratio <= 1;
         return `${c.target === 'min' ? '≥' : '≤'}1.0 ${ok ? 'met' : 'MISSED'}`;
       }),

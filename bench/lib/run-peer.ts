@@ -39,6 +39,8 @@ export interface PeerResult {
   bytesPerSample: number;
   firstStartMs: number;
   restartMs: number;
+  /** How the first server was stopped before the timed restart (SIGTERM when profiling). */
+  restartAfter: 'SIGKILL' | 'SIGTERM';
   probes: { selector: string; want: number; got: number }[];
   probesOk: boolean;
   logFile: string;
@@ -47,6 +49,8 @@ export interface PeerResult {
 export interface RunOptions {
   senders: number;
   keep: boolean;
+  /** Profile Argus's CPU during the send: it is then stopped with SIGTERM, not `kill -9`. */
+  cpuProfileDir?: string;
   log: (msg: string) => void;
 }
 
@@ -59,7 +63,8 @@ export async function runPeer(peer: Peer, load: Load, opts: RunOptions): Promise
   let proc: Spawned | undefined;
   try {
     let t0 = performance.now();
-    proc = peer.start(dir, port);
+    const profile = peer.name === 'argus' ? opts.cpuProfileDir : undefined;
+    proc = peer.start(dir, port, profile);
     const firstStartMs = await waitReady(`${base}/-/ready`, proc, t0, 60_000);
     opts.log(`${peer.name}: ready in ${firstStartMs.toFixed(0)} ms (pid ${proc.pid}, dir ${dir})`);
 
@@ -82,9 +87,12 @@ export async function runPeer(peer: Peer, load: Load, opts: RunOptions): Promise
     const snapDir = await snapshot(base, dataDirOf(dir));
     const snapshotBytes = await dirBytes(snapDir);
     const dataDirBytesBeforeKill = (await dirBytes(dataDirOf(dir))) - snapshotBytes;
-    opts.log(`${peer.name}: snapshot ${(snapshotBytes / 1e6).toFixed(1)} MB; killing with SIGKILL`);
-
-    await killHard(proc);
+    const restartAfter = profile === undefined ? 'SIGKILL' : 'SIGTERM';
+    opts.log(
+      `${peer.name}: snapshot ${(snapshotBytes / 1e6).toFixed(1)} MB; stopping with ${restartAfter}`,
+    );
+    if (profile === undefined) await killHard(proc);
+    else await stopGracefully(proc, 60_000); // the profile is written on exit
     t0 = performance.now();
     proc = peer.start(dir, port);
     const restartMs = await waitReady(`${base}/-/ready`, proc, t0, 600_000);
@@ -115,6 +123,7 @@ export async function runPeer(peer: Peer, load: Load, opts: RunOptions): Promise
       bytesPerSample: snapshotBytes / Math.max(1, accepted),
       firstStartMs,
       restartMs,
+      restartAfter,
       probes,
       probesOk: probes.every((p) => p.got === p.want),
       logFile: proc.logFile,
