@@ -104,7 +104,7 @@ export function generateLoad(opts: LoadOptions): Load {
   const pChange = Math.min(1, (opts.changeRatio * n) / walking);
   // One sample per series per request needs at least as many series as samples per request.
   const perRequest = Math.min(opts.samplesPerRequest, n);
-  const maxEntry = Math.max(...labelBytes.map((b) => maxEntrySize(b.length)));
+  const maxEntry = labelBytes.reduce((m, b) => Math.max(m, maxEntrySize(b.length)), 0);
   const scratch = Buffer.allocUnsafe(maxEntry * perRequest);
   const firstTs = opts.endMs - (opts.steps - 1) * opts.stepMs;
   const requests: Buffer[] = [];
@@ -125,10 +125,9 @@ export function generateLoad(opts: LoadOptions): Load {
     inRequest = 0;
   };
   const initial = values.slice(0, perRequest);
-  const bucketInc = new Float64Array(12);
   for (let step = 0; step < opts.steps; step++) {
     const ts = firstTs + step * opts.stepMs;
-    if (step > 0) advance(defs, values, rnd, pChange, bucketInc);
+    if (step > 0) advance(defs, values, rnd, pChange);
     for (let i = 0; i < n; i++) {
       off = writeSeriesSample(scratch, off, labelBytes[i], values[i], ts);
       if (++inRequest === perRequest) flush();
@@ -164,13 +163,7 @@ export function generateLoad(opts: LoadOptions): Load {
 }
 
 /** Moves every series one step; a host's histogram buckets stay cumulative in `le`. */
-function advance(
-  defs: SeriesDef[],
-  values: Float64Array,
-  rnd: () => number,
-  p: number,
-  inc: Float64Array,
-): void {
+function advance(defs: SeriesDef[], values: Float64Array, rnd: () => number, p: number): void {
   for (let i = 0; i < defs.length; i++) {
     const def = defs[i];
     if (def.bucket === 0) {
@@ -182,7 +175,6 @@ function advance(
       let cum = 0;
       for (let b = 0; b < 12; b++) {
         cum += Math.floor(rnd() * def.scale * (b < 11 ? 1 / (b + 1) : 0.1));
-        inc[b] = cum;
         values[i + b] += cum;
       }
       values[i + 12] = Math.round((values[i + 12] + cum * (0.02 + rnd() * 0.1)) * 1e3) / 1e3;
