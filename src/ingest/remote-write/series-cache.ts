@@ -67,7 +67,13 @@ function find(
   const n = end - start;
   for (; e !== undefined; e = e.next) {
     const k = e.key;
-    if (k.length === n && buf.compare(k, 0, n, start, end) === 0) return e;
+    if (k.length === n && sameBytes(k, buf, start, n)) return e;
   }
   return undefined;
+}
+
+/** Byte equality of k[0, n) and b[start, start+n): a JS loop beats Buffer.compare's call overhead for short keys. */
+function sameBytes(k: Buffer, b: Buffer, start: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (k[i] !== b[start + i]) return false;
+  return true;
 }
