@@ -21,8 +21,9 @@ export function parseFlags<O extends Options>(
       strict: true,
     });
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new UsageError(msg, usage);
+    const msg = err instanceof Error ? err.message : String(err);
+    const unknown = /^Unknown option '([^']+)'/.exec(msg);
+    throw new UsageError(unknown ? `unknown flag ${unknown[1]}` : msg.split('\n')[0], usage);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help === true) return undefined;
