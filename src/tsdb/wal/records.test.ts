@@ -139,7 +139,7 @@ describe('samples records', () => {
     const [r2, t2, v2] = [new Uint32Array(n), new Float64Array(n), new Float64Array(n)];
     assert.equal(decodeSamplesInto(rec, r2, t2, v2), n);
     assert.deepEqual([r2, t2, v2], [refs, ts, vs]);
-    assert.throws(() => decodeSamplesInto(rec, new Uint32Array(10), t2, v2), RangeError);
+    assert.throws(() => decodeSamplesInto(rec, new Uint32Array(10), t2, v2), WalUsageError);
   });
 
   it('encode only the first n samples; n=0 is valid', () => {

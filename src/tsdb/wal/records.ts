@@ -193,7 +193,7 @@ export function decodeSamplesInto(
   }
   if (n > r.left / 10) throw r.corrupt(`sample count ${n} exceeds record size`);
   if (refs.length < n || ts.length < n || vs.length < n) {
-    throw new RangeError(
+    throw new WalUsageError(
       `cannot decode WAL samples: ${n} samples, arrays hold ${refs.length}/${ts.length}/${vs.length}`,
     );
   }

@@ -63,6 +63,15 @@ export class ByteReader {
   }
 
   varint(): number {
+    // Fast path: deltas in a samples record are mostly one byte.
+    const p = this.pos;
+    if (p < this.end) {
+      const c = this.buf[p]!;
+      if (c < 0x80) {
+        this.pos = p + 1;
+        return (c >>> 1) ^ -(c & 1);
+      }
+    }
     return unzigzag(this.uvarint());
   }
 
