@@ -66,7 +66,7 @@ export class ByteReader {
     // Fast path: deltas in a samples record are mostly one byte.
     const p = this.pos;
     if (p < this.end) {
-      const c = this.buf[p]!;
+      const c = this.buf[p];
       if (c < 0x80) {
         this.pos = p + 1;
         return (c >>> 1) ^ -(c & 1);
