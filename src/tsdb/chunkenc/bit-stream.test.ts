@@ -147,3 +147,57 @@ describe('XOR timestamp buckets (Prometheus bitRange edges)', () => {
     });
   }
 });
+
+describe('XOR value windows (Prometheus xorWrite layout)', () => {
+  it('writes new windows, reuses them, caps leading zeros at 31 and stores 64 significant bits as 0', () => {
+    // Bit patterns of consecutive values and the XOR each one encodes.
+    const v = [
+      0x3ff0000000000000n, // 1.0
+      0x3ff0000000000001n, // x = 1: lz 63 -> capped 31, tz 0, S = 33: new window
+      0x3ff0000000000003n, // x = 2: fits window (31, 0): reuse, 33 bits
+      0xbff0000000000003n, // x = 1 << 63: lz 0 < 31: new window (0, 63), S = 1
+      0x400fffffffffffffn, // x = 0xffff...fffc: lz 0, tz 2: new window (0, 2), S = 62
+      0xbff0000000000000n, // x = 0xffff...ffff: lz 0, tz 0 < 2: new window, S = 64 written as 0
+      0xbff0000000000000n, // x = 0: '0'
+    ];
+    const f = new Float64Array(BigUint64Array.from(v).buffer);
+    const enc = new XorEncoder();
+    for (let i = 0; i < v.length; i++) enc.append(i, f[i]!);
+
+    const w = new BitWriter(64, 2);
+    const bits64 = (x: bigint, n: number) => {
+      if (n > 32) w.writeBits(Number(x >> 32n), n - 32);
+      w.writeBits(Number(x & 0xffffffffn), Math.min(n, 32));
+    };
+    writeVarint(w, 0);
+    bits64(v[0]!, 64);
+    writeUvarint(w, 1); // t1 - t0
+    w.writeBits(0b11, 2);
+    w.writeBits(31, 5);
+    w.writeBits(33, 6);
+    bits64(1n, 33);
+    w.writeBits(0, 1); // dod 0
+    w.writeBits(0b10, 2);
+    bits64(2n, 33);
+    w.writeBits(0, 1);
+    w.writeBits(0b11, 2);
+    w.writeBits(0, 5);
+    w.writeBits(1, 6);
+    w.writeBits(1, 1);
+    w.writeBits(0, 1);
+    w.writeBits(0b11, 2);
+    w.writeBits(0, 5);
+    w.writeBits(62, 6);
+    bits64(0xfffffffffffffffcn >> 2n, 62);
+    w.writeBits(0, 1);
+    w.writeBits(0b11, 2);
+    w.writeBits(0, 5);
+    w.writeBits(0, 6);
+    bits64(0xffffffffffffffffn, 64);
+    w.writeBits(0, 1);
+    w.writeBits(0, 1); // value unchanged
+    const want = bytesOf(w);
+    want[1] = v.length;
+    assert.deepEqual(enc.finish(), want);
+  });
+});
