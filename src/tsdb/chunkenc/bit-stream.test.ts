@@ -162,7 +162,7 @@ describe('XOR value windows (Prometheus xorWrite layout)', () => {
     ];
     const f = new Float64Array(BigUint64Array.from(v).buffer);
     const enc = new XorEncoder();
-    for (let i = 0; i < v.length; i++) enc.append(i, f[i]!);
+    for (let i = 0; i < v.length; i++) enc.append(i, f[i]);
 
     const w = new BitWriter(64, 2);
     const bits64 = (x: bigint, n: number) => {
@@ -170,7 +170,7 @@ describe('XOR value windows (Prometheus xorWrite layout)', () => {
       w.writeBits(Number(x & 0xffffffffn), Math.min(n, 32));
     };
     writeVarint(w, 0);
-    bits64(v[0]!, 64);
+    bits64(v[0], 64);
     writeUvarint(w, 1); // t1 - t0
     w.writeBits(0b11, 2);
     w.writeBits(31, 5);
