@@ -2,12 +2,14 @@ import type { Labels, TenantId } from '../model/index.js';
 import type { MetricType } from '../storage/index.js';
 import { errorChain, type Logger } from '../util/index.js';
 import type { Head } from './head.js';
+import type { MemSeries } from './head-series.js';
 import type { Wal } from './wal/wal.js';
 import type { ReplayStats } from './wal/wal-replay.js';
 import {
   RecordType,
   decodeMetadata,
-  decodeSamples,
+  decodeSamplesInto,
+  sampleCount,
   decodeSeries,
   recordType,
 } from './wal/records.js';
@@ -52,6 +54,10 @@ export async function replayWal(
   let lastLog = start;
 
   const onSeries = (ref: number, labels: Labels): void => {
+    // Refs are never reused, so a ref's meaning never changes: samples buffered in the replay
+    // window may safely be applied after later series records.
+    head.reserveRef(ref);
+    lastRef = -1;
     const existing = head.getByLabels(labels);
     if (existing !== undefined) {
       if (existing.ref !== ref) aliases.set(ref, existing);
@@ -66,8 +72,15 @@ export async function replayWal(
     series++;
   };
   const byRef = head.byRef;
-  const onSample = (ref: number, t: number, v: number): void => {
-    const s = byRef.get(ref) ?? aliases.get(ref);
+  // Windows apply samples grouped by ref: remember the last series to skip the map lookups.
+  let lastRef = -1;
+  let last: MemSeries | undefined;
+  const apply = (ref: number, t: number, v: number): void => {
+    if (ref !== lastRef) {
+      lastRef = ref;
+      last = byRef.get(ref) ?? aliases.get(ref);
+    }
+    const s = last;
     if (s === undefined) {
       unknown++;
       return;
@@ -79,13 +92,16 @@ export async function replayWal(
     head.append(s, t, v);
     samples++;
   };
+  const win = new ReplayWindow(apply);
   const onRecord = (rec: Uint8Array): void => {
     try {
       switch (recordType(rec)) {
         case RecordType.Samples:
-          decodeSamples(rec, onSample);
+          win.add(rec);
           break;
         case RecordType.Series:
+          // Samples are only buffered after their series records: flushing first is not
+          // needed for correctness, but keeps aliases and refs simple to reason about.
           decodeSeries(rec, onSeries);
           break;
         case RecordType.Metadata:
@@ -112,6 +128,7 @@ export async function replayWal(
     );
   };
   const stats = await wal.replay(onRecord, progress);
+  win.flush();
   const durationMs = performance.now() - start;
   const result: HeadReplayResult = {
     series,
@@ -136,4 +153,67 @@ export async function replayWal(
     'head restored from WAL',
   );
   return result;
+}
+
+/** Samples buffered per replay window (24 bytes each): large enough for several per series. */
+const WINDOW_SAMPLES = 1 << 21;
+/** Positions in a sort key (refs < 2^31, so ref * 2^22 + position stays below 2^53). */
+const POS_RANGE = 1 << 22;
+const MAX_KEY_REF = 2 ** 31;
+
+/**
+ * Buffers decoded samples and applies them grouped by series (stable, so each series' samples
+ * stay in log order). With one sample per series per record, appending in log order touches a
+ * different series' encoder for every sample; grouping keeps one encoder hot in cache for all
+ * of its samples in the window, which is what makes replay fast.
+ */
+class ReplayWindow {
+  private refs = new Float64Array(WINDOW_SAMPLES);
+  private ts = new Float64Array(WINDOW_SAMPLES);
+  /** Float64Array: NaN payloads (stale markers) survive. */
+  private vs = new Float64Array(WINDOW_SAMPLES);
+  private keys = new Float64Array(WINDOW_SAMPLES);
+  private n = 0;
+
+  constructor(private readonly apply: (ref: number, t: number, v: number) => void) {}
+
+  add(rec: Uint8Array): void {
+    const m = sampleCount(rec);
+    if (this.n + m > this.refs.length) {
+      this.flush();
+      if (m > this.refs.length) this.grow(m);
+    }
+    const n = this.n;
+    decodeSamplesInto(rec, this.refs.subarray(n), this.ts.subarray(n), this.vs.subarray(n));
+    this.n = n + m;
+  }
+
+  flush(): void {
+    const n = this.n;
+    if (n === 0) return;
+    this.n = 0;
+    const { refs, ts, vs, keys } = this;
+    let maxRef = 0;
+    for (let i = 0; i < n; i++) if (refs[i] > maxRef) maxRef = refs[i];
+    if (n > POS_RANGE || maxRef >= MAX_KEY_REF) {
+      // A record larger than the window (a huge commit), or refs too large for exact keys:
+      // log order, no grouping.
+      for (let i = 0; i < n; i++) this.apply(refs[i], ts[i], vs[i]);
+      return;
+    }
+    // Sort key: ref in the high part, position in the low 2^21 (n <= 2^21 keeps it exact).
+    for (let i = 0; i < n; i++) keys[i] = refs[i] * POS_RANGE + i;
+    const sorted = keys.subarray(0, n).sort();
+    for (let k = 0; k < n; k++) {
+      const i = sorted[k] % POS_RANGE;
+      this.apply(refs[i], ts[i], vs[i]);
+    }
+  }
+
+  private grow(m: number): void {
+    this.refs = new Float64Array(m);
+    this.ts = new Float64Array(m);
+    this.vs = new Float64Array(m);
+    this.keys = new Float64Array(m);
+  }
 }

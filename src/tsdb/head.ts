@@ -97,6 +97,11 @@ export class Head {
     return Math.max(this.minValidTime, this.maxT - this.chunkRange / 2);
   }
 
+  /** Marks `ref` as used (replay of a ref seen in the WAL): new series get higher refs. */
+  reserveRef(ref: number): void {
+    if (ref >= this.nextRef) this.nextRef = ref + 1;
+  }
+
   /** A fresh id for an appender or commit (intra-batch ordering marks on series). */
   nextBatchId(): number {
     return ++this.batchSeq;
