@@ -5,9 +5,9 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { Gauge } from 'prom-client';
-import { DEFAULT_TENANT } from '../model/index.js';
 import { DataDirLockedError, readLock } from './lock.js';
-import { MemTsdb, type Store, type StoreOptions } from './mem-store.js';
+import type { Store, StoreOptions } from './store.js';
+import { createStore } from './wiring.js';
 import { ArgusServer, ServerStartError, type ServerOptions } from './server.js';
 import { loadArgusConfig, resolveSettings } from './settings.js';
 
@@ -56,7 +56,7 @@ function gatedStore(fail = false): { factory: (o: StoreOptions) => Store; releas
   return {
     release: () => release(),
     factory: (o) => {
-      const store = new MemTsdb(o);
+      const store = createStore(o);
       const open = store.open.bind(store);
       store.open = async () => {
         await gate;
@@ -173,7 +173,7 @@ describe('ArgusServer', () => {
             this.set(1);
           },
         });
-        return new MemTsdb(o);
+        return createStore(o);
       },
     });
     const url = srv.url;
@@ -200,23 +200,32 @@ describe('ArgusServer', () => {
   });
 
   it('forces exit code 1 when closing hangs past the timeout', async () => {
+    let store!: Store;
+    let realClose!: () => Promise<void>;
     const { srv, lines } = await start({
       shutdownTimeoutMs: 50,
       createStore: (o) => {
-        const s = new MemTsdb(o);
-        s.close = () => new Promise(() => {});
-        return s;
+        store = createStore(o);
+        realClose = store.close.bind(store);
+        store.close = () => new Promise(() => {});
+        return store;
       },
     });
+    await waitFor(() => store.isReady, 'ready');
     assert.equal(await srv.shutdown('test'), 1);
     assert.ok(lines.some((l) => l.msg === 'shutdown timed out; forcing exit'));
+    await realClose();
   });
 
   it('reports errors while closing', async () => {
     const { srv, lines } = await start({
       createStore: (o) => {
-        const s = new MemTsdb(o);
-        s.close = () => Promise.reject(new Error('flush failed'));
+        const s = createStore(o);
+        const close = s.close.bind(s);
+        s.close = async () => {
+          await close();
+          throw new Error('flush failed');
+        };
         return s;
       },
     });
@@ -255,26 +264,5 @@ describe('ArgusServer', () => {
     } finally {
       await srv.shutdown('test');
     }
-  });
-});
-
-describe('MemTsdb', () => {
-  it('refuses appends until open and after close; snapshots are directories', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'argus-mem-'));
-    const { logger } = recordingLogger();
-    const cfg = (await loadArgusConfig({ file: undefined, overrides: {} })).storage.tsdb;
-    const s = new MemTsdb({ dir, config: cfg, logger });
-    assert.throws(() => s.appender(DEFAULT_TENANT), { name: 'StorageUnavailableError' });
-    await s.open();
-    assert.equal(s.isReady, true);
-    s.applyConfig(cfg);
-    s.setMetadata(DEFAULT_TENANT, 'up', { type: 'gauge', help: 'h', unit: '' });
-    assert.equal(s.getMetadata(DEFAULT_TENANT).get('up')?.type, 'gauge');
-    assert.deepEqual(s.querier(DEFAULT_TENANT, 0, 1).labelNames(), []);
-    const name = await s.snapshot(true);
-    assert.match(name, /^\d{8}T\d{9}Z-0$/);
-    await s.close();
-    assert.equal(s.isReady, false);
-    assert.throws(() => s.appender(DEFAULT_TENANT), { name: 'StorageUnavailableError' });
   });
 });

@@ -3,11 +3,12 @@ import path from 'node:path';
 import { fastify, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { ArgusError, errorChain } from '../util/index.js';
+import type { TsdbConfig } from '../tsdb/index.js';
 import { parseListen, type ArgusConfig } from './config.js';
 import { DataDirLock } from './lock.js';
 import type { ServerLogger } from './logger.js';
 import { createRegistry, instrumentHttp, reloadMetrics } from './metrics.js';
-import type { Store, StoreOptions } from './mem-store.js';
+import type { Store, StoreOptions } from './store.js';
 import { externalUrl, loadArgusConfig, type Settings } from './settings.js';
 import { createStore, registerRoutes, type ApiDeps } from './wiring.js';
 
@@ -39,6 +40,19 @@ async function listenOn(app: FastifyInstance, host: string, port: number): Promi
   if (a === null || typeof a === 'string') return `http://${host}:${port}`;
   const h = a.address === '::' || a.address === '0.0.0.0' ? '127.0.0.1' : a.address;
   return `http://${h.includes(':') ? `[${h}]` : h}:${a.port}`;
+}
+
+/** The remote_write decoder's checks, matching the store's (which enforces them anyway). */
+function ingestOptions(t: TsdbConfig): ApiDeps['ingest'] {
+  return {
+    labelLimits: {
+      maxLabelNameLength: t.limits.max_label_name_length,
+      maxLabelValueLength: t.limits.max_label_value_length,
+      maxLabelsPerSeries: t.limits.max_labels_per_series,
+    },
+    nameValidation: t.name_validation,
+    maxFutureMs: t.max_future,
+  };
 }
 
 /** Could not start: the data dir is taken, the port is busy… */
@@ -77,6 +91,7 @@ export class ArgusServer {
       remoteWrite: opts.config.ingest.remote_write,
       registry,
       logger: opts.logger,
+      ingest: ingestOptions(opts.config.storage.tsdb),
     };
   }
 
