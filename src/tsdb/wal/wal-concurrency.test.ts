@@ -110,7 +110,7 @@ describe('Wal concurrency', () => {
       return true;
     });
     await assert.rejects(wal.cut(), WalWriteError);
-    await wal.close().catch(() => {});
+    await wal.close(); // no sync after a failure; closing the dead handle is harmless
     assert.deepEqual((await replayAll({ dir })).got, ['rec-0']);
   });
 });

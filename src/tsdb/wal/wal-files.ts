@@ -150,8 +150,9 @@ export async function writeAll(
   return total;
 }
 
-function dropPrefix(bufs: Uint8Array[], n: number): Uint8Array[] {
+/** `bufs` without their first `n` bytes (after a partial writev). */
+export function dropPrefix(bufs: Uint8Array[], n: number): Uint8Array[] {
   let i = 0;
-  while (n >= bufs[i].length) n -= bufs[i++].length;
-  return [bufs[i].subarray(n), ...bufs.slice(i + 1)];
+  while (i < bufs.length && n >= bufs[i].length) n -= bufs[i++].length;
+  return i < bufs.length ? [bufs[i].subarray(n), ...bufs.slice(i + 1)] : [];
 }

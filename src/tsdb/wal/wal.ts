@@ -296,11 +296,13 @@ export class Wal {
 
   private kick(): void {
     if (this.loop !== null) return;
-    this.loop = this.run().finally(() => {
-      this.loop = null;
-      // Items queued while the loop was finishing (none in practice: run() drains synchronously).
-      if (this.queue.length > 0) this.kick();
-    });
+    this.loop = this.run()
+      .catch((err: unknown) => this.fail(err, []))
+      .finally(() => {
+        this.loop = null;
+        // Items queued while the loop was finishing (none in practice: run() drains synchronously).
+        if (this.queue.length > 0) this.kick();
+      });
   }
 
   /** The single writer: drains the queue in order; never rejects. */
