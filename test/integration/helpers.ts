@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { compressSync } from 'snappy';
+import { encodeWriteRequest, type EncodeSeries } from '../../src/ingest/remote-write/index.js';
 
 export const REPO_ROOT = process.cwd();
 export const ARGUS_BIN = path.join(REPO_ROOT, 'bin', 'argus');
@@ -236,4 +238,48 @@ export async function startArgus(opts: StartOptions = {}): Promise<ArgusProcess>
     throw err;
   }
   return p;
+}
+
+/** Sends one remote_write 1.0 request; returns the HTTP status and body. */
+export async function remoteWrite(
+  url: string,
+  series: EncodeSeries[],
+): Promise<{ status: number; body: string }> {
+  const res = await fetch(`${url}/api/v1/write`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-protobuf',
+      'content-encoding': 'snappy',
+      'x-prometheus-remote-write-version': '0.1.0',
+    },
+    body: compressSync(Buffer.from(encodeWriteRequest(series))),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+export interface ExportedSeries {
+  metric: Record<string, string>;
+  values: (number | string | null)[];
+  timestamps: number[];
+}
+
+/** Reads raw samples back via `GET /api/v1/export` (JSON lines), sorted by series. */
+export async function exportSeries(
+  url: string,
+  match: string,
+  start = 0,
+  end = Date.now() + 3_600_000,
+): Promise<ExportedSeries[]> {
+  const q = new URLSearchParams({
+    'match[]': match,
+    start: String(start / 1000),
+    end: String(end / 1000),
+  });
+  const res = await fetch(`${url}/api/v1/export?${q.toString()}`);
+  if (res.status !== 200) throw new Error(`export answered ${res.status}: ${await res.text()}`);
+  return (await res.text())
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as ExportedSeries)
+    .sort((a, b) => JSON.stringify(a.metric).localeCompare(JSON.stringify(b.metric)));
 }
