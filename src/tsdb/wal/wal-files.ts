@@ -98,6 +98,20 @@ export async function readPrefix(path: string, limit?: number): Promise<Buffer> 
   }
 }
 
+/**
+ * Truncates and syncs a file: a repair must be durable before later segments get new data, or
+ * a power loss could bring the damage back and a later repair would drop acknowledged writes.
+ */
+export async function truncateDurably(path: string, length: number): Promise<void> {
+  const fh = await open(path, 'r+');
+  try {
+    await fh.truncate(length);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
 /** fsync a directory so created, renamed or removed entries survive power loss. */
 export async function syncDir(dir: string): Promise<void> {
   const fh = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);

@@ -1,8 +1,14 @@
 /** Repairs done by Wal.open() before it starts the active segment. */
-import { rm, truncate } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HEADER_SIZE, scanFile, segmentName } from './format.js';
-import { readPrefix, type SegmentRef, type WalLogger } from './wal-files.js';
+import {
+  readPrefix,
+  syncDir,
+  truncateDurably,
+  type SegmentRef,
+  type WalLogger,
+} from './wal-files.js';
 import type { CorruptionReport } from './wal-replay.js';
 
 /**
@@ -28,6 +34,7 @@ export async function dropAfterGap(
     bytes += s.size;
     await rm(join(dir, segmentName(s.index)), { force: true });
   }
+  await syncDir(dir);
   const report: CorruptionReport = {
     segment: expect,
     offset: 0,
@@ -60,9 +67,10 @@ export async function repairTail(
   };
   if (res.validEnd < HEADER_SIZE) {
     await rm(path, { force: true });
+    await syncDir(dir);
     segs.pop();
   } else {
-    await truncate(path, res.validEnd);
+    await truncateDurably(path, res.validEnd);
     last.size = res.validEnd;
   }
   log.warn(report, 'WAL tail is damaged; truncated it');

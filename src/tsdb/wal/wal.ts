@@ -2,14 +2,22 @@
  * The write-ahead log: ordered, checksummed record batches in numbered segment files, made
  * durable per the fsync mode (see docs/format/wal.md for the format and what each mode can lose).
  */
-import { rm, truncate, type FileHandle } from 'node:fs/promises';
+import { rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorChain } from '../../util/index.js';
 import { checkRecord, checkpointName, encodeBatch, HEADER_SIZE, segmentName } from './format.js';
 import { WalUsageError, WalWriteError } from './errors.js';
 import { writeCheckpoint, type CheckpointFilter } from './wal-checkpoint.js';
-import { createLogFile, listDir, writeAll, type SegmentRef, type WalLogger } from './wal-files.js';
+import {
+  createLogFile,
+  listDir,
+  syncDir,
+  truncateDurably,
+  writeAll,
+  type SegmentRef,
+  type WalLogger,
+} from './wal-files.js';
 import { dropAfterGap, repairTail } from './wal-repair.js';
 import {
   replayFiles,
@@ -419,9 +427,10 @@ export class Wal {
     if (validEnd < HEADER_SIZE) {
       await rm(path, { force: true });
     } else {
-      await truncate(path, validEnd);
+      await truncateDurably(path, validEnd);
       kept.push({ index: damaged.index, size: validEnd });
     }
+    await syncDir(this.dir);
     const next =
       kept.length > 0
         ? kept[kept.length - 1].index + 1
