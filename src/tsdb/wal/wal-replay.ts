@@ -57,7 +57,8 @@ export async function checkpointFiles(dir: string, index: number): Promise<strin
 /**
  * Replays the checkpoint (damage there is logged and skips the rest of the checkpoint) and then
  * `segs`, stopping at the first damaged segment. Reads each segment at most `size` bytes (the
- * active segment may be growing). Exceptions from `fn` propagate.
+ * active segment may be growing). Exceptions from `fn` propagate. Records are views into a
+ * fresh buffer per file, never overwritten.
  */
 export async function replayFiles(
   dir: string,
@@ -73,23 +74,32 @@ export async function replayFiles(
     out.checkpointDamage = await replayCheckpoint(dir, checkpoint, fn, out, log);
     progress?.({ segment: checkpoint, of: last });
   }
-  for (let pos = 0; pos < segs.length; pos++) {
-    const seg = segs[pos];
-    const buf = await readPrefix(join(dir, segmentName(seg.index)), seg.size);
-    const res = scanFile(buf, fn);
-    out.records += res.records;
-    out.bytes += res.bytes;
-    if (res.damage !== null) {
-      out.damage = {
-        pos,
-        index: seg.index,
-        validEnd: res.validEnd,
-        size: buf.length,
-        reason: res.damage,
-      };
-      return out;
+  // Read one segment ahead: disk reads overlap with the caller's decoding of the current one.
+  const read = (pos: number) => readPrefix(join(dir, segmentName(segs[pos].index)), segs[pos].size);
+  let next: Promise<Buffer> | null = null;
+  try {
+    for (let pos = 0; pos < segs.length; pos++) {
+      const seg = segs[pos];
+      const buf = await (next ?? read(pos));
+      next = pos + 1 < segs.length ? read(pos + 1) : null;
+      const res = scanFile(buf, fn);
+      out.records += res.records;
+      out.bytes += res.bytes;
+      if (res.damage !== null) {
+        out.damage = {
+          pos,
+          index: seg.index,
+          validEnd: res.validEnd,
+          size: buf.length,
+          reason: res.damage,
+        };
+        return out;
+      }
+      progress?.({ segment: seg.index, of: last });
     }
-    progress?.({ segment: seg.index, of: last });
+  } finally {
+    // Stopped early (damage or an exception from fn): the read-ahead is not needed.
+    void next?.catch(() => {});
   }
   return out;
 }

@@ -135,6 +135,25 @@ describe('Wal', () => {
     assert.deepEqual((await replayAll({ dir })).got, range(3));
   });
 
+  it('an exception from the replay callback propagates', async (t) => {
+    const dir = await tempDir(t);
+    const wal = await Wal.open({ dir });
+    for (let i = 0; i < 3; i++) {
+      await wal.write([rec(i)]);
+      await wal.cut();
+    }
+    let seen = 0;
+    await assert.rejects(
+      wal.replay(() => {
+        if (++seen === 2) throw new Error('boom');
+      }),
+      /boom/,
+    );
+    await wal.write([rec(3)]);
+    await wal.close();
+    assert.deepEqual((await replayAll({ dir })).got, range(4));
+  });
+
   it('logs replay progress', async (t) => {
     const dir = await tempDir(t);
     const log = recordingLogger();

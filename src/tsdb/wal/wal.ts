@@ -35,7 +35,10 @@ export interface WalOptions {
   segmentSize?: number;
   /** Default 'batch' (group commit). */
   fsync?: FsyncMode;
-  /** batch: how long an idle WAL waits to gather more writers before its writev + fsync. Default 2. */
+  /**
+   * batch: how long an idle WAL may wait to gather more writers before its writev + fsync
+   * (capped at the last fsync's duration). Default 2.
+   */
   fsyncDelayMs?: number;
   logger?: WalLogger;
 }
@@ -182,7 +185,8 @@ export class Wal {
 
   /**
    * Calls `fn` for every record of the checkpoint (if any), then of each segment after it, in
-   * log order. `rec` is a view into a read buffer: copy what you keep. Damage ends the valid log;
+   * log order. `rec` is a view into the file's read buffer, which is never
+   * overwritten; keeping a view pins that buffer (up to a segment), so copy what you keep long. Damage ends the valid log;
    * before any write() or cut() the log is repaired there (damaged segment truncated, later
    * segments deleted), afterwards only reported. MUST NOT run concurrently with checkpoint().
    */
@@ -315,9 +319,7 @@ export class Wal {
 
   /** The single writer: drains the queue in order; never rejects. */
   private async run(): Promise<void> {
-    // Gather concurrent writers: those arriving during the wait share this flush's fsync.
-    if (this.mode === 'batch')
-      await (this.delayMs > 0 ? sleep(this.delayMs) : new Promise(setImmediate));
+    if (this.mode === 'batch') await this.gather();
     while (this.queue.length > 0) {
       if (this.failed !== null) {
         this.rejectAll(this.queue.splice(0), this.failed);
@@ -358,6 +360,16 @@ export class Wal {
       this.writes += group.length;
       for (const g of group) g.resolve();
     }
+  }
+
+  /**
+   * Waits for more writers to join the next flush: up to fsyncDelayMs, but never longer than the
+   * last fsync took (waiting longer than an fsync costs more latency than a second fsync would).
+   * Below timer resolution (1 ms) it only lets the current I/O and microtask turn finish.
+   */
+  private async gather(): Promise<void> {
+    const wait = Math.min(this.delayMs, this.lastFsyncMs);
+    await (wait >= 1 ? sleep(wait) : new Promise(setImmediate));
   }
 
   /** Leading write items that fit the active segment (at least one if it is empty), or null. */
