@@ -137,13 +137,21 @@ describe('ArgusServer', () => {
 
       await writeFile(
         configFile,
-        'logging:\n  level: debug\n  format: pretty\nstorage:\n  tsdb:\n    retention_time: 30d\ningest:\n  remote_write:\n    enabled: false\n',
+        'logging:\n  level: debug\n  format: pretty\nstorage:\n  tsdb:\n    retention_time: 30d\n    block_duration: 1h\n    wal:\n      fsync: always\ningest:\n  remote_write:\n    enabled: false\n',
       );
       const good = await fetch(`${srv.url}/-/reload`, { method: 'POST' });
       assert.equal(good.status, 200);
       assert.equal(srv.currentConfig.storage.tsdb.retention_time, 30 * 86_400_000);
       assert.equal(srv.currentConfig.ingest.remote_write.enabled, false);
-      assert.ok(lines.some((l) => l.msg === 'logging.format changes take effect after a restart'));
+      for (const key of ['logging.format', 'storage.tsdb.wal', 'storage.tsdb.block_duration']) {
+        assert.ok(
+          lines.some(
+            (l) => l.msg === `${key} changes take effect after a restart` && l.key === key,
+          ),
+          key,
+        );
+      }
+      assert.ok(!lines.some((l) => l.key === 'server.listen'), 'listen unchanged (flag override)');
       assert.ok(lines.some((l) => l.msg === 'config reloaded' && l.level === 30));
       assert.match(
         await (await fetch(`${srv.url}/metrics`)).text(),

@@ -55,6 +55,20 @@ function ingestOptions(t: TsdbConfig): ApiDeps['ingest'] {
   };
 }
 
+/** Keys a reload cannot apply (the running value stays until a restart). */
+const RESTART_ONLY: [string, (c: ArgusConfig) => unknown][] = [
+  ['server.listen', (c) => c.server.listen],
+  ['logging.format', (c) => c.logging.format],
+  ['storage.tsdb.block_duration', (c) => c.storage.tsdb.block_duration],
+  ['storage.tsdb.wal', (c) => c.storage.tsdb.wal],
+];
+
+function restartOnlyChanges(old: ArgusConfig, cfg: ArgusConfig): string[] {
+  return RESTART_ONLY.filter(
+    ([, get]) => JSON.stringify(get(old)) !== JSON.stringify(get(cfg)),
+  ).map(([key]) => key);
+}
+
 /** Could not start: the data dir is taken, the port is busy… */
 export class ServerStartError extends ArgusError {}
 
@@ -192,17 +206,8 @@ export class ArgusServer {
       return msg;
     }
     const old = this.config;
-    if (cfg.server.listen !== old.server.listen) {
-      logger.warn(
-        { listen: cfg.server.listen, running: old.server.listen },
-        'server.listen changes take effect after a restart',
-      );
-    }
-    if (cfg.logging.format !== old.logging.format) {
-      logger.warn(
-        { format: cfg.logging.format },
-        'logging.format changes take effect after a restart',
-      );
+    for (const key of restartOnlyChanges(old, cfg)) {
+      logger.warn({ key }, `${key} changes take effect after a restart`);
     }
     logger.level = cfg.logging.level;
     this.store.applyConfig(cfg.storage.tsdb);
