@@ -67,6 +67,16 @@ describe('Wal concurrency', () => {
     assert.deepEqual((await replayAll({ dir })).got, range(100));
   });
 
+  it('a flush of more buffers than IOV_MAX (1024) writes them all', async (t) => {
+    const dir = await tempDir(t);
+    const wal = await Wal.open({ dir, fsync: 'batch' });
+    const order = await burst(wal, 3000);
+    assert.equal(order.length, 3000);
+    assert.ok(wal.stats().fsyncs < 10);
+    await wal.close();
+    assert.deepEqual((await replayAll({ dir })).got, range(3000));
+  });
+
   it('concurrent writes across many segment cuts stay in order', async (t) => {
     const dir = await tempDir(t);
     const wal = await Wal.open({ dir, segmentSize: 1024 });

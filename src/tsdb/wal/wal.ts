@@ -374,19 +374,18 @@ export class Wal {
 
   /** Leading write items that fit the active segment (at least one if it is empty), or null. */
   private takeGroup(): Extract<Item, { kind: 'write' }>[] | null {
-    const seg = this.segs[this.segs.length - 1];
-    const group: Extract<Item, { kind: 'write' }>[] = [];
-    let size = seg.size;
-    while (this.queue.length > 0) {
-      const it = this.queue[0];
+    const q = this.queue;
+    const max = this.mode === 'always' ? Math.min(1, q.length) : q.length;
+    let size = this.segs[this.segs.length - 1].size;
+    let n = 0;
+    for (; n < max; n++) {
+      const it = q[n];
       if (it.kind !== 'write') break;
       if (size + it.buf.length > this.segmentSize && size > HEADER_SIZE) break;
-      group.push(it);
       size += it.buf.length;
-      this.queue.shift();
-      if (this.mode === 'always') break;
     }
-    return group.length > 0 ? group : null;
+    // One splice, not a shift per item: the queue can hold thousands of writers under load.
+    return n > 0 ? (q.splice(0, n) as Extract<Item, { kind: 'write' }>[]) : null;
   }
 
   private async sync(): Promise<void> {
