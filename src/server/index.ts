@@ -24,4 +24,4 @@ export { DataDirLock, DataDirLockedError, readLock, LOCK_FILE, type LockInfo } f
 export { createLogger, type ServerLogger } from './logger.js';
 export { ArgusServer, ServerStartError, type ServerOptions } from './server.js';
 export { runServer } from './run.js';
-export type { Store, StoreOptions } from './store.js';
+export type { Store, StoreOptions } from './wiring.js';

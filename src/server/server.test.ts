@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { Gauge } from 'prom-client';
 import { DataDirLockedError, readLock } from './lock.js';
-import type { Store, StoreOptions } from './store.js';
+import type { Store, StoreOptions } from './wiring.js';
 import { createStore } from './wiring.js';
 import { ArgusServer, ServerStartError, type ServerOptions } from './server.js';
 import { loadArgusConfig, resolveSettings } from './settings.js';

@@ -8,7 +8,7 @@ import { parseListen, type ArgusConfig } from './config.js';
 import { DataDirLock } from './lock.js';
 import type { ServerLogger } from './logger.js';
 import { createRegistry, instrumentHttp, reloadMetrics } from './metrics.js';
-import type { Store, StoreOptions } from './store.js';
+import type { Store, StoreOptions } from './wiring.js';
 import { externalUrl, loadArgusConfig, type Settings } from './settings.js';
 import { createStore, registerRoutes, type ApiDeps } from './wiring.js';
 

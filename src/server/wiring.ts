@@ -1,9 +1,30 @@
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import { registerApi, type ApiDeps } from '../api/index.js';
-import { Tsdb } from '../tsdb/index.js';
-import type { Store, StoreOptions } from './store.js';
+import type { Appendable, MetadataStore, Queryable } from '../storage/index.js';
+import { Tsdb, type TsdbConfig } from '../tsdb/index.js';
+import type { Logger } from '../util/index.js';
 
 // WIRING: the only place that picks the store implementation and the API routes.
+
+/** The store's lifecycle as the server drives it (the shape of `tsdb.Tsdb`). */
+export interface Store extends Appendable, Queryable, MetadataStore {
+  /** Replays the WAL and opens blocks; `isReady` turns true when it resolves. */
+  open(): Promise<void>;
+  readonly isReady: boolean;
+  applyConfig(cfg: TsdbConfig): void;
+  /** Returns the snapshot's directory name under `<dir>/snapshots`. */
+  snapshot(withHead: boolean): Promise<string>;
+  /** Flushes and closes; appends fail afterwards. */
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  dir: string;
+  config: TsdbConfig;
+  logger: Logger;
+  registry?: Registry;
+}
 
 /** Builds the metrics store that lives in `<data-dir>/tsdb`. */
 export function createStore(opts: StoreOptions): Store {
