@@ -64,7 +64,16 @@ export class RemoteWriteIngester {
 
   /** Ingests one uncompressed WriteRequest. */
   async writeRaw(tenant: TenantId, raw: Buffer): Promise<IngestResult> {
-    const app = this.store.appender(tenant);
+    let app;
+    try {
+      app = this.store.appender(tenant);
+    } catch (err) {
+      // E.g. StorageUnavailableError while the WAL replays: 503 (retryable), not a 500.
+      const mapped = fromAppendError(err, 'cannot write remote_write request');
+      if (mapped === undefined) throw err;
+      mapped.samples = countSamples(raw);
+      throw mapped;
+    }
     let dec;
     try {
       dec = this.decoder.decode(raw, app, this.cache(tenant), this.opts.now());
