@@ -160,22 +160,34 @@ const WINDOW_SAMPLES = 1 << 21;
 /** Positions in a sort key (refs < 2^31, so ref * 2^22 + position stays below 2^53). */
 const POS_RANGE = 1 << 22;
 const MAX_KEY_REF = 2 ** 31;
+/** Counting sort when the window's ref span is at most this many times its sample count. */
+const MAX_SPAN_PER_SAMPLE = 4;
 
 /**
  * Buffers decoded samples and applies them grouped by series (stable, so each series' samples
  * stay in log order). With one sample per series per record, appending in log order touches a
  * different series' encoder for every sample; grouping keeps one encoder hot in cache for all
  * of its samples in the window, which is what makes replay fast.
+ *
+ * Samples `skip` rejects (already in a persisted head chunk) are dropped before buffering.
  */
-class ReplayWindow {
+export class ReplayWindow {
   private refs = new Float64Array(WINDOW_SAMPLES);
   private ts = new Float64Array(WINDOW_SAMPLES);
   /** Float64Array: NaN payloads (stale markers) survive. */
   private vs = new Float64Array(WINDOW_SAMPLES);
-  private keys = new Float64Array(WINDOW_SAMPLES);
+  private order = new Uint32Array(WINDOW_SAMPLES);
+  private counts = new Uint32Array(0);
   private n = 0;
 
-  constructor(private readonly apply: (ref: number, t: number, v: number) => void) {}
+  constructor(
+    private readonly apply: (ref: number, t: number, v: number) => void,
+    /** True when the sample is known to be covered already; null to keep everything. */
+    private readonly skip: ((ref: number, t: number) => boolean) | null = null,
+    size = WINDOW_SAMPLES,
+  ) {
+    if (size !== WINDOW_SAMPLES) this.grow(size);
+  }
 
   add(rec: Uint8Array): void {
     const m = sampleCount(rec);
@@ -184,36 +196,80 @@ class ReplayWindow {
       if (m > this.refs.length) this.grow(m);
     }
     const n = this.n;
-    decodeSamplesInto(rec, this.refs.subarray(n), this.ts.subarray(n), this.vs.subarray(n));
-    this.n = n + m;
+    const { refs, ts, vs } = this;
+    decodeSamplesInto(rec, refs.subarray(n), ts.subarray(n), vs.subarray(n));
+    const skip = this.skip;
+    if (skip === null) {
+      this.n = n + m;
+      return;
+    }
+    let k = n;
+    for (let i = n; i < n + m; i++) {
+      if (skip(refs[i], ts[i])) continue;
+      refs[k] = refs[i];
+      ts[k] = ts[i];
+      vs[k] = vs[i];
+      k++;
+    }
+    this.n = k;
   }
 
   flush(): void {
     const n = this.n;
     if (n === 0) return;
     this.n = 0;
-    const { refs, ts, vs, keys } = this;
+    const { refs, ts, vs } = this;
+    let minRef = Infinity;
     let maxRef = 0;
-    for (let i = 0; i < n; i++) if (refs[i] > maxRef) maxRef = refs[i];
-    if (n > POS_RANGE || maxRef >= MAX_KEY_REF) {
+    for (let i = 0; i < n; i++) {
+      const r = refs[i];
+      if (r > maxRef) maxRef = r;
+      if (r < minRef) minRef = r;
+    }
+    const order = this.sortedOrder(n, minRef, maxRef);
+    if (order === null) {
       // A record larger than the window (a huge commit), or refs too large for exact keys:
       // log order, no grouping.
       for (let i = 0; i < n; i++) this.apply(refs[i], ts[i], vs[i]);
       return;
     }
-    // Sort key: ref in the high part, position in the low 2^21 (n <= 2^21 keeps it exact).
-    for (let i = 0; i < n; i++) keys[i] = refs[i] * POS_RANGE + i;
-    const sorted = keys.subarray(0, n).sort();
     for (let k = 0; k < n; k++) {
-      const i = sorted[k] % POS_RANGE;
+      const i = order[k];
       this.apply(refs[i], ts[i], vs[i]);
     }
+  }
+
+  /**
+   * Sample positions ordered by ref, stable. A counting sort when refs are dense (the usual
+   * case: refs come from one counter), O(n) instead of a comparison sort's O(n log n), which
+   * dominated replay; otherwise a sort of ref * 2^22 + position keys. Null when neither fits.
+   */
+  private sortedOrder(n: number, minRef: number, maxRef: number): Uint32Array | null {
+    const refs = this.refs;
+    const span = maxRef - minRef + 1;
+    if (span <= n * MAX_SPAN_PER_SAMPLE + 1024) {
+      if (this.counts.length < span + 1) this.counts = new Uint32Array(span + 1);
+      const counts = this.counts.fill(0, 0, span + 1);
+      for (let i = 0; i < n; i++) counts[refs[i] - minRef + 1]++;
+      for (let r = 1; r <= span; r++) counts[r] += counts[r - 1];
+      const order = this.order;
+      for (let i = 0; i < n; i++) order[counts[refs[i] - minRef]++] = i;
+      return order;
+    }
+    if (n > POS_RANGE || maxRef >= MAX_KEY_REF) return null;
+    // Sort key: ref in the high part, position in the low 2^22 (n <= 2^22 keeps it exact).
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = refs[i] * POS_RANGE + i;
+    keys.sort();
+    const order = this.order;
+    for (let k = 0; k < n; k++) order[k] = keys[k] % POS_RANGE;
+    return order;
   }
 
   private grow(m: number): void {
     this.refs = new Float64Array(m);
     this.ts = new Float64Array(m);
     this.vs = new Float64Array(m);
-    this.keys = new Float64Array(m);
+    this.order = new Uint32Array(m);
   }
 }
