@@ -168,7 +168,8 @@ describe('crash test as real processes (kill -9 of argus server mid-stream)', ()
         assert.equal(present[s].get(k), SERIES, `acknowledged request ${s}:${k} is lost (${why})`);
       }
       unacked -= log.acks.length;
-      t.diagnostic(`${why}; ${unacked} unacknowledged requests were stored whole`);
+      const busy = log.fails.filter((l) => l.includes(' http 503 ')).length;
+      t.diagnostic(`${why} (${busy} 503); ${unacked} unacknowledged requests were stored whole`);
       assert.ok(log.acks.length >= CRASHES * ACKS_BEFORE_KILL);
       assert.ok(log.fails.length > 0, `the crashes failed some requests (${why})`);
     } finally {
