@@ -254,6 +254,20 @@ describe('RemoteWriteIngester', () => {
       'unavailable',
       /closing/,
     );
+    // A store still replaying its WAL refuses to open an appender at all: also a retryable 503.
+    const replaying: Appendable & MetadataStore = {
+      appender: () => {
+        throw new StorageUnavailableError('cannot append: the store is not ready');
+      },
+      setMetadata: () => {},
+      getMetadata: () => new Map(),
+    };
+    await rejects(
+      new RemoteWriteIngester(replaying, { now }).write(DEFAULT_TENANT, body, CFG),
+      503,
+      'unavailable',
+      /not ready/,
+    );
     await assert.rejects(
       new RemoteWriteIngester(failing(new Error('disk on fire')), { now }).write(
         DEFAULT_TENANT,

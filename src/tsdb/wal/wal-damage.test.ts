@@ -171,6 +171,23 @@ describe('Wal damage handling', () => {
     assert.match(stats.corrupted?.reason ?? '', /bad magic/);
   });
 
+  it('a directory named like the next segment is moved aside, so writing continues', async (t) => {
+    const dir = await tempDir(t);
+    await build(dir);
+    await mkdir(join(dir, '00000003'));
+    const wal = await Wal.open({ dir });
+    await wal.write([rec(9)]);
+    await wal.cut();
+    await wal.close();
+    const { got } = await replayAll({ dir });
+    assert.deepEqual(got, range(10));
+    const names = await readdir(dir);
+    assert.ok(
+      names.some((n) => n.startsWith('00000003.not-a-segment-')),
+      names.join(','),
+    );
+  });
+
   it('an empty last segment is removed; a header-only one is valid', async (t) => {
     const dir = await tempDir(t);
     await build(dir);

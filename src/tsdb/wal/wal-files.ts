@@ -1,6 +1,6 @@
 /** Filesystem helpers for the WAL directory: listing, reading, creating and syncing files. */
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CHECKPOINT_RE,
@@ -44,7 +44,15 @@ export async function listDir(dir: string, log: WalLogger): Promise<DirListing> 
     if (SEGMENT_RE.test(name)) {
       const st = await stat(join(dir, name));
       if (st.isFile()) segs.push({ index: Number(name), size: st.size });
-      else log.warn({ dir, name }, 'ignoring non-file entry named like a WAL segment');
+      else {
+        // Move it aside: left in place it would block creating that segment (EEXIST) later.
+        const aside = `${name}.not-a-segment-${Date.now()}`;
+        log.warn(
+          { dir, name, movedTo: aside },
+          'moving aside a non-file entry named like a WAL segment',
+        );
+        await rename(join(dir, name), join(dir, aside));
+      }
     } else if (cp !== null) {
       checkpoints.push(Number(cp[1]));
     } else if (CHECKPOINT_TMP_RE.test(name)) {
