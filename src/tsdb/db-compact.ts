@@ -100,6 +100,7 @@ async function persistHeadWindow(db: TenantDb): Promise<BlockMeta> {
   db.blocks = sortBlocks([...db.blocks, block]);
   head.truncate(maxt);
   await checkpointWal(db, maxt);
+  await db.chunkWriter?.truncate(maxt);
   return meta;
 }
 
@@ -196,7 +197,7 @@ async function applyRetention(db: TenantDb, cfg: CompactSettings): Promise<strin
       retentionMs: cfg.retentionMs,
       retentionBytes: cfg.retentionBytes,
       sizes,
-      reservedBytes: db.openWal?.stats().bytes ?? 0,
+      reservedBytes: (db.openWal?.stats().bytes ?? 0) + (db.chunkWriter?.stats().bytes ?? 0),
     },
   );
   if (victims.length === 0) return [];

@@ -10,7 +10,8 @@ import {
 import { errorChain, type Logger } from '../util/index.js';
 import { type Block, openBlocks } from './block/index.js';
 import type { TsdbConfig } from './config.js';
-import { Head } from './head.js';
+import { type ClosedChunk, Head } from './head.js';
+import { HeadChunkWriter, loadHeadChunks, type LoadResult } from './headchunks/index.js';
 import { HeadAppender, type CommitTarget } from './head-append.js';
 import { HeadQuerier } from './head-read.js';
 import { type HeadReplayResult, replayWal } from './head-replay.js';
@@ -25,6 +26,16 @@ export interface TenantDbOptions {
   limits: HeadLimits;
   logger: Logger;
   now: () => number;
+  /** Persist closed head chunks to `chunks_head/` and load them at open (default true). */
+  headChunks?: boolean;
+  /** Size at which a head chunk file is closed off (tests use small ones). */
+  headChunkFileSize?: number;
+}
+
+/** Chunks closed by one commit, waiting for its WAL write. */
+interface PendingChunks {
+  closed: ClosedChunk[];
+  done: boolean;
 }
 
 /**
@@ -41,6 +52,12 @@ export class TenantDb implements CommitTarget {
   quarantined: string[] = [];
   replay: HeadReplayResult | undefined;
   walWriteErrors = 0;
+  /** Writes closed head chunks (null when disabled, or until open() got that far). */
+  chunkWriter: HeadChunkWriter | null = null;
+  /** What open() loaded from head chunk files. */
+  chunksLoad: LoadResult | undefined;
+  /** Commits' closed chunks in commit order; persisted from the front once their WAL write is. */
+  private chunkQueue: PendingChunks[] = [];
   private wal: Wal | null = null;
   private walFailure: Error | null = null;
   private closed = false;
@@ -73,6 +90,24 @@ export class TenantDb implements CommitTarget {
     if (this.blocks.length > 0) {
       this.head.minValidTime = Math.max(...this.blocks.map((b) => b.meta.maxTime));
     }
+    let chains: LoadResult['chains'] | null = null;
+    if (this.opts.headChunks !== false) {
+      const dir = path.join(this.dir, 'chunks_head');
+      const loaded = await loadHeadChunks(dir, this.head.minValidTime, log);
+      // Refs in the files must never name another series, even if the WAL lost their record.
+      this.head.reserveRef(loaded.maxRef);
+      const writer = new HeadChunkWriter({
+        dir,
+        logger: log,
+        files: loaded.files,
+        maxFileSize: this.opts.headChunkFileSize,
+      });
+      await writer.truncate(this.head.minValidTime);
+      this.head.trackClosedChunks();
+      this.chunksLoad = loaded;
+      this.chunkWriter = writer;
+      chains = loaded.chains;
+    }
     const wcfg = this.opts.config.wal;
     const wal = await Wal.open({
       dir: path.join(this.dir, 'wal'),
@@ -81,8 +116,15 @@ export class TenantDb implements CommitTarget {
       fsyncDelayMs: wcfg.fsync_delay,
       logger: log,
     });
-    this.replay = await replayWal(this.head, wal, log, this.tenant);
+    this.replay = await replayWal(this.head, wal, log, this.tenant, chains);
     this.wal = wal;
+    if (this.chunkWriter !== null) {
+      // Chunks closed by replay hold WAL samples only: durable already.
+      for (const c of this.head.takeClosed() ?? []) {
+        this.chunkWriter.add(c.ref, c.chunk, c.prevMaxT);
+      }
+      this.drainChunks();
+    }
   }
 
   /** The open WAL, once open() finished. */
@@ -112,7 +154,11 @@ export class TenantDb implements CommitTarget {
     return new HeadAppender(this);
   }
 
-  async log(records: Uint8Array[]): Promise<void> {
+  async log(records: Uint8Array[], closed: ClosedChunk[] | null = null): Promise<void> {
+    // Queued now, in commit order; persisted only once this write (and so every earlier one)
+    // is durable: a closed chunk may hold samples of commits still in the group commit.
+    const pending: PendingChunks | null = closed === null ? null : { closed, done: false };
+    if (pending !== null) this.chunkQueue.push(pending);
     try {
       // Only a tenant created on first append may still be opening (its WAL starts empty).
       if (this.wal === null) await this.open();
@@ -129,6 +175,26 @@ export class TenantDb implements CommitTarget {
         },
       );
     }
+    if (pending !== null) {
+      pending.done = true;
+      this.drainChunks();
+    }
+  }
+
+  /** Hands the queue's leading committed entries to the chunk writer. */
+  private drainChunks(): void {
+    const w = this.chunkWriter;
+    if (w === null) return;
+    const q = this.chunkQueue;
+    if (this.walFailure !== null) {
+      q.length = 0;
+      return;
+    }
+    let i = 0;
+    for (; i < q.length && q[i].done; i++) {
+      for (const c of q[i].closed) w.add(c.ref, c.chunk, c.prevMaxT);
+    }
+    if (i > 0) q.splice(0, i);
   }
 
   takeMetadataRecord(): Uint8Array | null {
@@ -177,7 +243,7 @@ export class TenantDb implements CommitTarget {
     return mergeQueriers(parts);
   }
 
-  /** Flushes metadata, closes the WAL (after pending writes) and the blocks. */
+  /** Flushes metadata, closes the WAL (after pending writes), the head chunk files, the blocks. */
   async close(): Promise<void> {
     if (this.closed) return;
     await this.opening?.catch(() => {});
@@ -189,6 +255,8 @@ export class TenantDb implements CommitTarget {
     this.closed = true;
     const wal = this.wal;
     if (wal !== null) await wal.close();
+    this.drainChunks();
+    await this.chunkWriter?.close();
     for (const b of this.blocks) b.close();
   }
 

@@ -14,7 +14,7 @@ import {
   UnknownSeriesRefError,
 } from '../storage/index.js';
 import { BugError } from '../util/index.js';
-import type { Head, RejectReason } from './head.js';
+import type { ClosedChunk, Head, RejectReason } from './head.js';
 import type { MemSeries } from './head-series.js';
 import { encodeSamples, encodeSeries } from './wal/records.js';
 
@@ -27,8 +27,13 @@ export interface CommitTarget {
   checkWritable(): void;
   /** Encoded metadata changes not yet logged (taken: the caller logs them), or null. */
   takeMetadataRecord(): Uint8Array | null;
-  /** Appends records to the WAL; resolves once durable per the fsync mode. */
-  log(records: Uint8Array[]): Promise<void>;
+  /**
+   * Appends records to the WAL; resolves once durable per the fsync mode. `closed` are the
+   * chunks the commit's samples closed: they MUST NOT be persisted before this write (and so
+   * every earlier one: WAL writes are ordered) is durable, since they may hold samples of
+   * commits still in flight.
+   */
+  log(records: Uint8Array[], closed?: ClosedChunk[] | null): Promise<void>;
 }
 
 /**
@@ -239,10 +244,11 @@ export class HeadAppender implements Appender {
     const md = db.takeMetadataRecord();
     if (md !== null) records.push(md);
     for (let i = 0; i < m; i++) head.append(series[i], ts[i], vs[i]);
+    const closed = head.takeClosed();
     head.counters.samplesAppended += m;
     head.counters.duplicates += dups;
     this.series = [];
-    if (records.length > 0) await db.log(records);
+    if (records.length > 0) await db.log(records, closed);
     return { appended: m, duplicates: dups, newSeries: newSeries.length };
   }
 

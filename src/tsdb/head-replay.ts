@@ -2,7 +2,7 @@ import type { Labels, TenantId } from '../model/index.js';
 import type { MetricType } from '../storage/index.js';
 import { errorChain, type Logger } from '../util/index.js';
 import type { Head } from './head.js';
-import type { MemSeries } from './head-series.js';
+import type { HeadChunk, MemSeries } from './head-series.js';
 import type { Wal } from './wal/wal.js';
 import type { ReplayStats } from './wal/wal-replay.js';
 import {
@@ -24,6 +24,10 @@ export interface HeadReplayResult {
   unknownRefSamples: number;
   /** Records that could not be decoded (skipped). */
   badRecords: number;
+  /** Chunks loaded from head chunk files that were attached to series. */
+  chunksAttached: number;
+  /** WAL samples skipped because an attached chunk holds them. */
+  samplesInChunks: number;
   durationMs: number;
   wal: ReplayStats;
 }
@@ -36,12 +40,18 @@ const PROGRESS_EVERY_MS = 3000;
  * (a series logged twice under two refs maps both to one series), samples go straight into the
  * chunks (only samples not after the series' newest, or before `head.minValidTime`, are
  * skipped: they were validated when first written), metadata is restored. Progress is logged.
+ *
+ * `chains` are chunks loaded from head chunk files by ref: a series created by a series record
+ * gets its chain, and its WAL samples up to the chain's end are dropped before any decoding
+ * work beyond the record's (the chain holds them). Chains of refs that create no series (or
+ * map to another ref's series) are ignored: that data comes from the WAL.
  */
 export async function replayWal(
   head: Head,
   wal: Wal,
   logger: Logger,
   tenant: TenantId,
+  chains: Map<number, readonly HeadChunk[]> | null = null,
 ): Promise<HeadReplayResult> {
   const start = performance.now();
   const aliases = head.aliases;
@@ -51,7 +61,9 @@ export async function replayWal(
   let skipped = 0;
   let unknown = 0;
   let bad = 0;
+  let attached = 0;
   let lastLog = start;
+  const covered = chains !== null && chains.size > 0 ? new CoveredUntil() : null;
 
   const onSeries = (ref: number, labels: Labels): void => {
     // Refs are never reused, so a ref's meaning never changes: samples buffered in the replay
@@ -68,8 +80,15 @@ export async function replayWal(
       bad++;
       return;
     }
-    head.markLogged(head.create(labels, ref));
+    const s = head.create(labels, ref);
+    head.markLogged(s);
     series++;
+    const chain = chains?.get(ref);
+    if (chain !== undefined) {
+      head.attachChunks(s, chain);
+      covered!.set(ref, chain[chain.length - 1].maxT);
+      attached += chain.length;
+    }
   };
   const byRef = head.byRef;
   // Windows apply samples grouped by ref: remember the last series to skip the map lookups.
@@ -92,7 +111,7 @@ export async function replayWal(
     head.append(s, t, v);
     samples++;
   };
-  const win = new ReplayWindow(apply);
+  const win = new ReplayWindow(apply, covered === null ? null : (r, t) => covered.covers(r, t));
   const onRecord = (rec: Uint8Array): void => {
     try {
       switch (recordType(rec)) {
@@ -136,6 +155,8 @@ export async function replayWal(
     skippedSamples: skipped,
     unknownRefSamples: unknown,
     badRecords: bad,
+    chunksAttached: attached,
+    samplesInChunks: win.skipped,
     durationMs,
     wal: stats,
   };
@@ -147,12 +168,42 @@ export async function replayWal(
       skippedSamples: skipped,
       unknownRefSamples: unknown,
       badRecords: bad,
+      chunksAttached: attached,
+      samplesInChunks: win.skipped,
       durationMs: Math.round(durationMs),
       samplesPerSecond: durationMs > 0 ? Math.round((samples * 1000) / durationMs) : undefined,
     },
     'head restored from WAL',
   );
   return result;
+}
+
+/** Refs below this get a typed-array slot in CoveredUntil; others a map entry. */
+const DENSE_REFS = 1 << 24;
+
+/** Per ref, the maxT of its attached chunk chain: WAL samples up to it are already there. */
+class CoveredUntil {
+  private dense = new Float64Array(0);
+  private readonly sparse = new Map<number, number>();
+
+  set(ref: number, maxT: number): void {
+    if (ref >= DENSE_REFS) {
+      this.sparse.set(ref, maxT);
+      return;
+    }
+    if (ref >= this.dense.length) {
+      const d = new Float64Array(Math.min(DENSE_REFS, Math.max(ref + 1, this.dense.length * 2)));
+      d.fill(-1);
+      d.set(this.dense);
+      this.dense = d;
+    }
+    this.dense[ref] = maxT;
+  }
+
+  covers(ref: number, t: number): boolean {
+    if (ref < this.dense.length) return t <= this.dense[ref];
+    return ref >= DENSE_REFS && t <= (this.sparse.get(ref) ?? -1);
+  }
 }
 
 /** Samples buffered per replay window (24 bytes each): large enough for several per series. */
@@ -179,6 +230,8 @@ export class ReplayWindow {
   private order = new Uint32Array(WINDOW_SAMPLES);
   private counts = new Uint32Array(0);
   private n = 0;
+  /** Samples dropped by `skip`. */
+  skipped = 0;
 
   constructor(
     private readonly apply: (ref: number, t: number, v: number) => void,
@@ -211,6 +264,7 @@ export class ReplayWindow {
       vs[k] = vs[i];
       k++;
     }
+    this.skipped += n + m - k;
     this.n = k;
   }
 

@@ -13,8 +13,19 @@ const OPEN_CHUNK_BYTES = 64;
 
 const NO_CHUNKS: readonly HeadChunk[] = Object.freeze([]);
 
+/** What `MemSeries.append` did to the chunks. */
+export const Cut = {
+  None: 0,
+  /** Started a chunk while none was open. */
+  Started: 1,
+  /** Closed the open chunk (now last in `closed`) and started a new one. */
+  Closed: 2,
+} as const;
+export type Cut = (typeof Cut)[keyof typeof Cut];
+
 /**
- * One series in the head: closed chunks plus the open XOR encoder. Kept small (a handful of
+ * One series in the head: closed chunks plus the open XOR encoder. After a restart the closed
+ * chunks loaded from head chunk files may be there while no chunk is open (`enc` null). Kept small (a handful of
  * fields; no per-sample objects): with 100k+ active series every field counts.
  *
  * The encoder holds the last timestamp and value bit-exactly, so there is no separate `lastV`
@@ -44,13 +55,19 @@ export class MemSeries {
   /** Timestamp of the newest sample, or -1 when the series holds none. */
   get lastT(): number {
     const e = this.enc;
-    return e === null ? -1 : e.maxTime;
+    if (e !== null) return e.maxTime;
+    const c = this.closed;
+    return c.length === 0 ? -1 : c[c.length - 1].maxT;
   }
 
   /** The newest sample's value, bit-exact (only meaningful when lastT >= 0). */
   get lastV(): number {
     const e = this.enc;
-    return e === null ? 0 : e.lastValue;
+    if (e !== null) return e.lastValue;
+    const c = this.closed;
+    if (c.length === 0) return 0;
+    const last = c[c.length - 1];
+    return valueIn(last.data, last.maxT) ?? 0;
   }
 
   /** Oldest sample timestamp, or -1 when empty. */
@@ -62,23 +79,38 @@ export class MemSeries {
   /**
    * Appends a sample the caller has validated (t > lastT). Cuts the open chunk at
    * MAX_SAMPLES_PER_CHUNK samples or when `t` crosses a `chunkRange` boundary, so no chunk
-   * spans two blocks. Returns true when a new chunk was started.
+   * spans two blocks. Returns whether a chunk was started, and whether one was closed.
    */
-  append(t: number, v: number, chunkRange: number): boolean {
+  append(t: number, v: number, chunkRange: number): Cut {
     let e = this.enc;
-    let cut = false;
+    let cut: Cut = Cut.None;
     if (e === null || e.numSamples >= MAX_SAMPLES_PER_CHUNK || t >= this.chunkEnd) {
+      cut = Cut.Started;
       if (e !== null) {
         const c: HeadChunk = { data: e.finish(), minT: e.minTime, maxT: e.maxTime };
         this.closed = this.closed.length === 0 ? [c] : [...this.closed, c];
+        cut = Cut.Closed;
       }
       e = new XorEncoder(OPEN_CHUNK_BYTES);
       this.enc = e;
       this.chunkEnd = (Math.floor(t / chunkRange) + 1) * chunkRange;
-      cut = true;
     }
     e.append(t, v);
     return cut;
+  }
+
+  /**
+   * Chunks loaded from head chunk files (oldest first, after any existing closed chunk) on a
+   * series with no open chunk yet: replay appends what follows them from the WAL.
+   */
+  attach(chunks: readonly HeadChunk[]): void {
+    this.closed = this.closed.length === 0 ? chunks : [...this.closed, ...chunks];
+  }
+
+  /** maxT of the closed chunk before the newest closed one, or -1 (the chain link). */
+  prevClosedMaxT(): number {
+    const c = this.closed;
+    return c.length < 2 ? -1 : c[c.length - 2].maxT;
   }
 
   /** Number of chunks (closed + open). */

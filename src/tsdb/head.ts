@@ -1,7 +1,7 @@
 import { Labels } from '../model/index.js';
 import type { MetricMetadata } from '../storage/index.js';
 import { MemPostings } from './index/mem-postings.js';
-import { MemSeries } from './head-series.js';
+import { Cut, type HeadChunk, MemSeries } from './head-series.js';
 import type { HeadLimits } from './limits.js';
 
 /** Why a sample was rejected (the `reason` label of the rejected-samples metric). */
@@ -39,6 +39,14 @@ export class HeadCounters {
   }
 }
 
+/** A chunk closed by an append, for the head chunk writer. */
+export interface ClosedChunk {
+  ref: number;
+  chunk: HeadChunk;
+  /** maxT of the series' previous chunk in the head, or -1 (the link readers check). */
+  prevMaxT: number;
+}
+
 /**
  * The in-memory head of one tenant: series (by ref and by label hash, with collision
  * handling), the postings index, interned label strings, time bounds and metric metadata.
@@ -67,6 +75,12 @@ export class Head {
   minValidTime = -Infinity;
   readonly metadata = new Map<string, MetricMetadata>();
   readonly counters = new HeadCounters();
+  /**
+   * Chunks closed since the last `takeClosed()`, collected only when head chunks are persisted
+   * (null otherwise). Appends are synchronous, so a commit that takes them right after applying
+   * its samples gets exactly the chunks it closed.
+   */
+  private closedChunks: ClosedChunk[] | null = null;
 
   constructor(
     /** Block duration: chunks never span a multiple of it. */
@@ -148,14 +162,50 @@ export class Head {
     this.postings.add(s.ref, s.labels);
   }
 
+  /** Starts collecting closed chunks for `takeClosed` (head chunk persistence on). */
+  trackClosedChunks(): void {
+    this.closedChunks ??= [];
+  }
+
+  /** The chunks closed since the last call (null when none or not tracking). */
+  takeClosed(): ClosedChunk[] | null {
+    const c = this.closedChunks;
+    if (c === null || c.length === 0) return null;
+    this.closedChunks = [];
+    return c;
+  }
+
   /** Appends a validated sample (t > s.lastT). */
   append(s: MemSeries, t: number, v: number): void {
-    if (s.append(t, v, this.chunkRange)) {
+    const cut = s.append(t, v, this.chunkRange);
+    if (cut !== Cut.None) {
       this.chunks++;
       this.counters.chunksCreated++;
+      if (cut === Cut.Closed && this.closedChunks !== null) {
+        const closed = s.closed;
+        this.closedChunks.push({
+          ref: s.ref,
+          chunk: closed[closed.length - 1],
+          prevMaxT: s.prevClosedMaxT(),
+        });
+      }
     }
     if (t < this.minT) this.minT = t;
     if (t > this.maxT) this.maxT = t;
+  }
+
+  /**
+   * Gives a series created by replay its chunks loaded from head chunk files (oldest first;
+   * the series holds no sample yet).
+   */
+  attachChunks(s: MemSeries, chunks: readonly HeadChunk[]): void {
+    if (chunks.length === 0) return;
+    s.attach(chunks);
+    this.chunks += chunks.length;
+    const first = chunks[0].minT;
+    const last = chunks[chunks.length - 1].maxT;
+    if (first < this.minT) this.minT = first;
+    if (last > this.maxT) this.maxT = last;
   }
 
   /**

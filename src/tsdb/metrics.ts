@@ -90,6 +90,24 @@ export function registerTsdbMetrics(registry: Registry, src: { stats(): TsdbStat
     'Duration of the last WAL replay.',
     (t) => t.replayMs / 1000,
   );
+  perTenant(
+    'gauge',
+    'argus_tsdb_head_chunks_files_bytes',
+    'Bytes in persisted head chunk files (chunks_head/).',
+    (t) => t.headChunkBytes,
+  );
+  perTenant(
+    'counter',
+    'argus_tsdb_head_chunks_write_errors_total',
+    'Head chunk file writes that failed (persisting stops until restart; the WAL has the data).',
+    (t) => t.headChunkWriteErrors,
+  );
+  perTenant(
+    'gauge',
+    'argus_tsdb_head_chunks_loaded',
+    'Chunks the last open loaded from head chunk files instead of replaying their samples.',
+    (t) => t.headChunksLoaded,
+  );
   new Counter({
     name: 'argus_tsdb_samples_rejected_total',
     help: 'Samples rejected by the TSDB, by reason.',

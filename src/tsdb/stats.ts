@@ -26,6 +26,14 @@ export interface TenantStats {
   /** Samples restored by the last WAL replay and how long it took. */
   replayedSamples: number;
   replayMs: number;
+  /** Head chunk files and their bytes (0 when head chunks are off). */
+  headChunkFiles: number;
+  headChunkBytes: number;
+  headChunkWriteErrors: number;
+  /** Chunks the last open took from head chunk files instead of re-encoding WAL samples. */
+  headChunksLoaded: number;
+  /** WAL samples the last replay skipped because those loaded chunks hold them. */
+  replaySamplesInChunks: number;
 }
 
 export interface TsdbStats {
@@ -47,6 +55,7 @@ export function collectStats(
     const rejected = {} as Record<RejectReason, number>;
     for (const r of REJECT_REASONS) rejected[r] = c.rejected.get(r) ?? 0;
     const wal = db.openWal?.stats();
+    const hc = db.chunkWriter?.stats();
     let blockBytes = 0;
     for (const b of db.blocks) blockBytes += b.sizeBytes();
     tenants.push({
@@ -70,6 +79,11 @@ export function collectStats(
       walWriteErrors: db.walWriteErrors,
       replayedSamples: db.replay?.samples ?? 0,
       replayMs: db.replay?.durationMs ?? 0,
+      headChunkFiles: hc?.files ?? 0,
+      headChunkBytes: hc?.bytes ?? 0,
+      headChunkWriteErrors: hc?.writeErrors ?? 0,
+      headChunksLoaded: db.replay?.chunksAttached ?? 0,
+      replaySamplesInChunks: db.replay?.samplesInChunks ?? 0,
     });
   }
   return { tenants, ...counters };

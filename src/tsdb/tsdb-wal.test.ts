@@ -29,7 +29,10 @@ describe('Tsdb WAL replay', () => {
         unit: 'bytes',
       });
       const st = db2.stats().tenants.find((t) => t.tenant === DEFAULT_TENANT)!;
-      assert.equal(st.replayedSamples, 50 * 300);
+      // Samples of closed chunks come from the head chunk files, the rest from the WAL.
+      assert.ok(st.headChunksLoaded >= 50 * 2, `loaded ${st.headChunksLoaded} chunks`);
+      assert.equal(st.replayedSamples + st.replaySamplesInChunks, 50 * 300);
+      assert.ok(st.replayedSamples < 50 * 300);
       assert.equal(st.headSeries, 50);
       // New series get refs above every replayed one (refs are never reused).
       const b = db2.appender(DEFAULT_TENANT);

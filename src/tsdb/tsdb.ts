@@ -31,6 +31,13 @@ export interface TsdbOptions {
   now?: () => number;
   /** Background compaction period (ms); 0 disables the loop (tests call compactNow()). */
   compactionIntervalMs?: number;
+  /**
+   * Persist closed head chunks (`<tenant>/chunks_head/`) so a restart replays only the WAL
+   * samples after them (default true; false leaves existing files unused and untouched).
+   */
+  headChunks?: boolean;
+  /** Size at which a head chunk file is closed off (default 128 MiB; tests use small ones). */
+  headChunkFileSize?: number;
 }
 
 const SNAPSHOTS_DIR = 'snapshots';
@@ -99,6 +106,8 @@ export class Tsdb implements Appendable, Queryable, MetadataStore {
       limits: limitsFromConfig(this.config),
       logger: this.opts.logger,
       now: this.now,
+      headChunks: this.opts.headChunks,
+      headChunkFileSize: this.opts.headChunkFileSize,
     });
     this.tenants.set(t, db);
     return db;

@@ -1,0 +1,145 @@
+/**
+ * Head chunk file format (docs/format/head-chunks.md): an 8-byte header (magic "AHCK", version,
+ * reserved), then records `ref, minT, maxT, prevMaxT` (i64 LE), `encoding` (u8),
+ * `uvarint(len)`, chunk bytes, CRC32 (u32 LE, zlib's IEEE polynomial) of everything before it.
+ */
+import { crc32 } from 'node:zlib';
+
+export const MAGIC = Uint8Array.of(0x41, 0x48, 0x43, 0x4b); // "AHCK"
+export const VERSION = 1;
+export const FILE_HEADER_SIZE = 8;
+/** Fixed part of a record before the length varint: 4 × i64 + encoding. */
+const FIXED = 33;
+const CRC_SIZE = 4;
+const TWO32 = 2 ** 32;
+
+/** File names: 8 decimal digits, consecutive per run, increasing. */
+export const FILE_RE = /^\d{8}$/;
+
+export function fileName(seq: number): string {
+  return String(seq).padStart(8, '0');
+}
+
+/** One chunk as the head holds it. */
+export interface PersistedChunk {
+  readonly data: Uint8Array;
+  readonly minT: number;
+  readonly maxT: number;
+}
+
+/** A record: a closed head chunk of series `ref`, linked to the series' previous chunk. */
+export interface ChunkRecord {
+  ref: number;
+  minT: number;
+  maxT: number;
+  /**
+   * maxT of the chunk before it in the head when it was closed, or -1 when the head held none:
+   * the chunk then holds exactly the series' samples in (prevMaxT, maxT], which is what lets a
+   * reader tell a complete chain of chunks from one with a lost record in the middle.
+   */
+  prevMaxT: number;
+  encoding: number;
+  data: Uint8Array;
+}
+
+export function fileHeader(): Uint8Array {
+  const h = new Uint8Array(FILE_HEADER_SIZE);
+  h.set(MAGIC, 0);
+  h[4] = VERSION;
+  return h;
+}
+
+/** Why a file header is unusable, or null when it is fine. */
+export function checkFileHeader(buf: Uint8Array): string | null {
+  if (buf.length < FILE_HEADER_SIZE) return `file is ${buf.length} bytes, shorter than a header`;
+  for (let i = 0; i < 4; i++) {
+    if (buf[i] !== MAGIC[i]) return 'bad magic';
+  }
+  if (buf[4] !== VERSION) return `unsupported version ${buf[4]} (want ${VERSION})`;
+  return null;
+}
+
+/** Encoded size of a record holding `len` chunk bytes. */
+export function recordSize(len: number): number {
+  return FIXED + uvarintSize(len) + len + CRC_SIZE;
+}
+
+/** Writes a record at `p` (the caller made room: recordSize); returns the position after it. */
+export function putRecord(
+  buf: Buffer,
+  p: number,
+  ref: number,
+  c: PersistedChunk,
+  prevMaxT: number,
+  encoding: number,
+): number {
+  const start = p;
+  p = putI64(buf, p, ref);
+  p = putI64(buf, p, c.minT);
+  p = putI64(buf, p, c.maxT);
+  p = putI64(buf, p, prevMaxT);
+  buf[p++] = encoding;
+  let len = c.data.length;
+  while (len >= 0x80) {
+    buf[p++] = (len & 0x7f) | 0x80;
+    len >>>= 7;
+  }
+  buf[p++] = len;
+  buf.set(c.data, p);
+  p += c.data.length;
+  buf.writeUInt32LE(crc32(buf.subarray(start, p)), p);
+  return p + CRC_SIZE;
+}
+
+/** Result of parsing one record: the record and the offset after it, or why it is bad. */
+export type ParseResult = { rec: ChunkRecord; next: number } | { err: string };
+
+/** Parses the record at `p` (`p < buf.length`). Chunk bytes are a view into `buf`. */
+export function parseRecord(buf: Buffer, p: number): ParseResult {
+  const start = p;
+  if (buf.length - p < FIXED + 1 + CRC_SIZE) return { err: 'truncated record' };
+  const ref = getI64(buf, p);
+  const minT = getI64(buf, p + 8);
+  const maxT = getI64(buf, p + 16);
+  const prevMaxT = getI64(buf, p + 24);
+  const encoding = buf[p + 32];
+  p += FIXED;
+  let len = 0;
+  for (let shift = 0; ; shift += 7) {
+    if (p >= buf.length || shift > 28) return { err: 'bad length varint' };
+    const b = buf[p++];
+    len += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) break;
+  }
+  const end = p + len;
+  if (end + CRC_SIZE > buf.length) return { err: `truncated record (${len} chunk bytes)` };
+  if (buf.readUInt32LE(end) !== crc32(buf.subarray(start, end))) return { err: 'CRC mismatch' };
+  if (!(ref > 0 && minT >= 0 && minT <= maxT && prevMaxT >= -1 && prevMaxT < minT)) {
+    return { err: `bad record fields (ref ${ref}, minT ${minT}, maxT ${maxT}, prev ${prevMaxT})` };
+  }
+  return {
+    rec: { ref, minT, maxT, prevMaxT, encoding, data: buf.subarray(p, end) },
+    next: end + 4,
+  };
+}
+
+function uvarintSize(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v >>>= 7;
+    n++;
+  }
+  return n;
+}
+
+/** Integers of magnitude below 2^53, as two's-complement i64 LE. */
+function putI64(buf: Buffer, p: number, v: number): number {
+  const hi = Math.floor(v / TWO32);
+  buf.writeUInt32LE(v - hi * TWO32, p);
+  buf.writeInt32LE(hi, p + 4);
+  return p + 8;
+}
+
+function getI64(buf: Buffer, p: number): number {
+  return buf.readInt32LE(p + 4) * TWO32 + buf.readUInt32LE(p);
+}
