@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { DEFAULT_TENANT, Labels, staleNaN } from '../model/index.js';
 import { Wal, encodeMetadata, encodeSamples, encodeSeries } from './wal/index.js';
 import { HOUR, readAll, recordingLogger, tempTsdb } from './tsdb-test-helpers.js';
+import { ReplayWindow } from './head-replay.js';
 
 const T0 = Date.now() - HOUR;
 
@@ -61,5 +62,67 @@ describe('WAL replay into the head', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('ReplayWindow', () => {
+  const rec = (refs: number[], ts: number[]) =>
+    encodeSamples(
+      refs,
+      ts,
+      Float64Array.from(ts, (t) => t / 10),
+      refs.length,
+    );
+  const run = (size: number, recs: Uint8Array[], skip?: (r: number, t: number) => boolean) => {
+    const out: [number, number][] = [];
+    const w = new ReplayWindow((r, t) => void out.push([r, t]), skip ?? null, size);
+    for (const r of recs) w.add(r);
+    w.flush();
+    return { out, skipped: w.skipped };
+  };
+
+  it('applies samples grouped by ref, each ref in log order, for dense, sparse and huge refs', () => {
+    const recs = [rec([3, 1, 2], [10, 10, 10]), rec([1, 3], [20, 20]), rec([2], [30])];
+    const want = [
+      [1, 10],
+      [1, 20],
+      [2, 10],
+      [2, 30],
+      [3, 10],
+      [3, 20],
+    ];
+    assert.deepEqual(run(64, recs).out, want); // counting sort
+    const sparse = [rec([3e6, 1, 2e6], [10, 10, 10]), rec([1, 3e6], [20, 20])];
+    assert.deepEqual(run(64, sparse).out, [
+      [1, 10],
+      [1, 20],
+      [2e6, 10],
+      [3e6, 10],
+      [3e6, 20],
+    ]); // key sort
+    const huge = [rec([2 ** 33, 1, 2 ** 32], [10, 10, 10]), rec([1], [20])];
+    assert.deepEqual(run(64, huge).out, [
+      [2 ** 33, 10],
+      [1, 10],
+      [2 ** 32, 10],
+      [1, 20],
+    ]); // log order
+    // A small window flushes between records and grows for a record larger than itself.
+    assert.deepEqual(run(2, recs).out, [
+      [1, 10],
+      [2, 10],
+      [3, 10],
+      [1, 20],
+      [2, 30],
+      [3, 20],
+    ]);
+    // Samples the skip function covers are dropped before buffering.
+    const r = run(64, recs, (ref, t) => ref === 3 || t === 30);
+    assert.deepEqual(r.out, [
+      [1, 10],
+      [1, 20],
+      [2, 10],
+    ]);
+    assert.equal(r.skipped, 3);
   });
 });

@@ -129,3 +129,44 @@ describe('Head querier', () => {
     assert.equal(it.next(), false);
   });
 });
+
+describe('Head series with chunks loaded from head chunk files', () => {
+  it('reads, appends after and truncates attached chunks with no open chunk', () => {
+    const src = newHead();
+    src.trackClosedChunks();
+    const a = src.create(ls({ __name__: 'a' }));
+    for (let i = 0; i < 250; i++) src.append(a, i * 1000, i === 239 ? staleNaN : i);
+    // Two chunks were closed; each links to the one before it.
+    const closed = src.takeClosed()!;
+    assert.deepEqual(
+      closed.map((c) => [c.ref, c.chunk.minT, c.chunk.maxT, c.prevMaxT]),
+      [
+        [a.ref, 0, 119_000, -1],
+        [a.ref, 120_000, 239_000, 119_000],
+      ],
+    );
+    assert.equal(src.takeClosed(), null);
+
+    const h = newHead();
+    const s = h.create(ls({ __name__: 'a' }));
+    h.attachChunks(s, [closed[0].chunk, closed[1].chunk]);
+    assert.equal(h.numChunks, 2);
+    assert.deepEqual([h.minT, h.maxT], [0, 239_000]);
+    assert.equal(s.lastT, 239_000);
+    assert.ok(isStaleNaN(s.lastV));
+    assert.equal(s.valueAt(5000), 5);
+    assert.equal(drain(seriesIterator(s, 0, Infinity)).length, 240);
+    h.append(s, 240_000, 1);
+    assert.equal(s.numChunks, 3);
+    assert.equal(h.numChunks, 3);
+    assert.equal(s.lastV, 1);
+    // Untracked head: nothing is collected.
+    assert.equal(h.takeClosed(), null);
+    const t = newHead().create(ls({ __name__: 't' }));
+    assert.equal(t.lastV, 0);
+    // Truncation drops attached chunks like any closed chunk.
+    assert.equal(h.truncate(120_000).length, 0);
+    assert.equal(s.minT, 120_000);
+    assert.equal(h.numChunks, 2);
+  });
+});
