@@ -54,8 +54,8 @@ export class TenantDb implements CommitTarget {
   walWriteErrors = 0;
   /** Writes closed head chunks (null when disabled, or until open() got that far). */
   chunkWriter: HeadChunkWriter | null = null;
-  /** What open() loaded from head chunk files. */
-  chunksLoad: LoadResult | undefined;
+  /** What open() found in head chunk files (figures only: the chunks belong to the head). */
+  chunksLoad: Omit<LoadResult, 'chains' | 'files'> | undefined;
   /** Commits' closed chunks in commit order; persisted from the front once their WAL write is. */
   private chunkQueue: PendingChunks[] = [];
   private wal: Wal | null = null;
@@ -104,9 +104,22 @@ export class TenantDb implements CommitTarget {
       });
       await writer.truncate(this.head.minValidTime);
       this.head.trackClosedChunks();
-      this.chunksLoad = loaded;
+      const { chains: c, files, ...figures } = loaded;
+      this.chunksLoad = figures;
+      if (figures.records > 0) {
+        log.info(
+          {
+            tenant: this.tenant,
+            files: files.length,
+            ...figures,
+            durationMs: Math.round(figures.durationMs),
+            chains: c.size,
+          },
+          'head chunk files loaded',
+        );
+      }
       this.chunkWriter = writer;
-      chains = loaded.chains;
+      chains = c;
     }
     const wcfg = this.opts.config.wal;
     const wal = await Wal.open({
