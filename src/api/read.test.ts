@@ -280,16 +280,27 @@ describe('storage errors map to the closed error set', () => {
   for (const [err, status, type] of cases) {
     it(`${err.name} → ${status} ${type}`, async () => {
       const a = await failing(err);
-      for (const url of ['/api/v1/labels', '/api/v1/export?match[]=up']) {
-        const r = await a.app.inject({ method: 'GET', url });
-        assert.equal(r.statusCode, status, url);
+      const urls = [
+        '/api/v1/series?match[]=up',
+        '/api/v1/labels',
+        '/api/v1/label/job/values',
+        '/api/v1/export?match[]=up',
+      ];
+      // label values is GET only (as in Prometheus).
+      const reqs = urls.flatMap((u) =>
+        u.includes('/label/') ? [['GET', u] as const] : [['GET', u] as const, ['POST', u] as const],
+      );
+      for (const [method, url] of reqs) {
+        const r = await a.app.inject({ method, url });
+        assert.equal(r.statusCode, status, `${method} ${url}`);
         assert.deepEqual(r.json(), {
           status: 'error',
           errorType: type,
           error: type === 'internal' ? `internal error: ${err.message}` : err.message,
         });
       }
-      assert.equal(a.logs.filter((l) => l.level === 'error').length, type === 'internal' ? 2 : 0);
+      const errors = a.logs.filter((l) => l.level === 'error').length;
+      assert.equal(errors, type === 'internal' ? reqs.length : 0);
     });
   }
 });

@@ -78,8 +78,22 @@ describe('ArgusServer', () => {
       assert.equal((await fetch(`${srv.url}/-/healthy`)).status, 200);
       const notReady = await fetch(`${srv.url}/-/ready`);
       assert.equal(notReady.status, 503);
+      // Reads while the WAL replays: 503 unavailable, not an empty success.
+      const reads = ['series?match[]=up', 'labels', 'label/job/values', 'export?match[]=up'];
+      for (const url of reads) {
+        const r = await fetch(`${srv.url}/api/v1/${url}`);
+        assert.equal(r.status, 503, url);
+        assert.deepEqual(await r.json(), {
+          status: 'error',
+          errorType: 'unavailable',
+          error: 'cannot query: the store is not ready (WAL replay in progress)',
+        });
+      }
       gated.release();
       await waitFor(async () => (await fetch(`${srv.url}/-/ready`)).status === 200, 'ready');
+      for (const url of reads) {
+        assert.equal((await fetch(`${srv.url}/api/v1/${url}`)).status, 200, url);
+      }
       assert.equal((await fetch(`${srv.url}/nope`)).status, 404);
       const res = await fetch(`${srv.url}/metrics`);
       assert.equal(res.status, 200);

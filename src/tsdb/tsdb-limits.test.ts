@@ -66,12 +66,18 @@ describe('Tsdb limits and lifecycle', () => {
     }
   });
 
-  it('refuses appends before open and after close, and the reserved tenant name', async () => {
+  it('refuses appends and queries before open and after close, and the reserved tenant name', async () => {
     const h = await tempTsdb();
     try {
       const fresh = new Tsdb({ dir: h.dir, config: h.config, logger: nopLogger });
       assert.equal(fresh.isReady, false);
       assert.throws(() => fresh.appender(DEFAULT_TENANT), StorageUnavailableError);
+      assert.throws(
+        () => fresh.querier(DEFAULT_TENANT, 0, T0),
+        (e: unknown) =>
+          e instanceof StorageUnavailableError &&
+          e.message === 'cannot query: the store is not ready (WAL replay in progress)',
+      );
       await assert.rejects(fresh.snapshot(false), StorageUnavailableError);
       assert.throws(() => h.db.appender('snapshots' as typeof DEFAULT_TENANT), InvalidTenantError);
       const a = h.db.appender(DEFAULT_TENANT);
@@ -80,6 +86,7 @@ describe('Tsdb limits and lifecycle', () => {
       assert.equal(h.db.isReady, false);
       await assert.rejects(a.commit(), StorageUnavailableError);
       assert.throws(() => h.db.appender(DEFAULT_TENANT), StorageUnavailableError);
+      assert.throws(() => h.db.querier(DEFAULT_TENANT, 0, T0), /cannot query: the store is closed/);
     } finally {
       await h.cleanup();
     }

@@ -113,13 +113,18 @@ export class Tsdb implements Appendable, Queryable, MetadataStore {
     return db;
   }
 
-  /** The tenant's db, created (and its WAL opened in the background) on first use. */
-  private tenantForWrite(t: TenantId): TenantDb {
+  /** Throws StorageUnavailableError unless open and not closed (reads and writes alike). */
+  private mustBeReady(verb: string): void {
     if (!this.isReady) {
       throw new StorageUnavailableError(
-        `cannot append: the store is ${this.closed ? 'closed' : 'not ready (WAL replay in progress)'}`,
+        `cannot ${verb}: the store is ${this.closed ? 'closed' : 'not ready (WAL replay in progress)'}`,
       );
     }
+  }
+
+  /** The tenant's db, created (and its WAL opened in the background) on first use. */
+  private tenantForWrite(t: TenantId): TenantDb {
+    this.mustBeReady('append');
     let db = this.tenants.get(t);
     if (db === undefined) {
       if (t === SNAPSHOTS_DIR) {
@@ -139,7 +144,12 @@ export class Tsdb implements Appendable, Queryable, MetadataStore {
     return this.tenantForWrite(tenant).appender();
   }
 
+  /**
+   * Throws StorageUnavailableError while the WAL replays (or after close): an empty answer then
+   * would look like "no data" rather than "ask again later".
+   */
   querier(tenant: TenantId, mint: number, maxt: number): Querier {
+    this.mustBeReady('query');
     const db = this.tenants.get(tenant);
     if (db === undefined) return EMPTY_QUERIER;
     return db.querier(mint, maxt);
