@@ -25,6 +25,7 @@ describe('DataDirLock', () => {
   it('creates the dir, writes the holder, releases', async () => {
     const dir = path.join(await tempDir(), 'nested', 'data');
     const lock = await DataDirLock.acquire(dir);
+    assert.equal(lock.tookOver, undefined);
     const info = await readLock(dir);
     assert.equal(info?.pid, process.pid);
     await lock.setUrl('http://127.0.0.1:1');
@@ -64,8 +65,15 @@ describe('DataDirLock', () => {
 
   it('takes over a stale lock from a dead process', async () => {
     const dir = await tempDir();
-    await writeFile(path.join(dir, LOCK_FILE), lockText(await deadPid()));
+    const dead = await deadPid();
+    await writeFile(path.join(dir, LOCK_FILE), lockText(dead, { url: 'http://h:1' }));
     const lock = await DataDirLock.acquire(dir);
+    assert.deepEqual(lock.tookOver, {
+      pid: dead,
+      hostname: os.hostname(),
+      start: null,
+      url: 'http://h:1',
+    });
     assert.equal((await readLock(dir))?.pid, process.pid);
     await lock.release();
     assert.deepEqual(await readdir(dir), []);
@@ -82,7 +90,9 @@ describe('DataDirLock', () => {
   it('takes over garbage and our own PID left from a previous life', async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, LOCK_FILE), 'not json');
-    await (await DataDirLock.acquire(dir)).release();
+    const lock = await DataDirLock.acquire(dir);
+    assert.equal(lock.tookOver, null, 'unreadable holder');
+    await lock.release();
     await writeFile(path.join(dir, LOCK_FILE), lockText(process.pid));
     await (await DataDirLock.acquire(dir)).release();
   });

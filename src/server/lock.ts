@@ -91,6 +91,11 @@ export class DataDirLock {
     readonly dir: string,
     private readonly lockPath: string,
     private readonly content: string,
+    /**
+     * Set when a stale lock (dead holder) was taken over: its holder, or null when the file was
+     * unreadable. The server logs it: a takeover means the previous run did not shut down.
+     */
+    readonly tookOver?: LockInfo | null,
   ) {}
 
   static async acquire(dir: string, url?: string): Promise<DataDirLock> {
@@ -105,16 +110,18 @@ export class DataDirLock {
     const content = JSON.stringify(info) + '\n';
     const tmp = `${lockPath}.${process.pid}.tmp`;
     await writeFile(tmp, content);
+    let tookOver: LockInfo | null | undefined;
     try {
       for (let attempt = 0; attempt < 5; attempt++) {
         try {
           await link(tmp, lockPath);
           heldHere.add(lockPath);
-          return new DataDirLock(dir, lockPath, content);
+          return new DataDirLock(dir, lockPath, content, tookOver);
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         }
-        await takeOverIfStale(dir, lockPath);
+        const stale = await takeOverIfStale(dir, lockPath);
+        if (stale !== undefined) tookOver = stale;
       }
       throw new ArgusError(
         `cannot lock data dir ${dir}: lock file keeps changing (another server starting?)`,
@@ -142,13 +149,19 @@ export class DataDirLock {
   }
 }
 
-/** Throws DataDirLockedError if a live process holds the lock; removes it if stale. */
-async function takeOverIfStale(dir: string, lockPath: string): Promise<void> {
+/**
+ * Throws DataDirLockedError if a live process holds the lock; removes it if stale and returns
+ * its holder (null if unreadable). Undefined when nothing was removed.
+ */
+async function takeOverIfStale(
+  dir: string,
+  lockPath: string,
+): Promise<LockInfo | null | undefined> {
   let text: string;
   try {
     text = await readFile(lockPath, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // released meanwhile: retry
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // released: retry
     throw err;
   }
   const holder = parse(text);
@@ -159,7 +172,7 @@ async function takeOverIfStale(dir: string, lockPath: string): Promise<void> {
   try {
     await rename(lockPath, aside);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
   const moved = await readFile(aside, 'utf8');
@@ -168,7 +181,8 @@ async function takeOverIfStale(dir: string, lockPath: string): Promise<void> {
     await unlink(aside).catch(() => undefined);
     const other = parse(moved);
     if (other) throw new DataDirLockedError(dir, other);
-    return;
+    return undefined;
   }
   await unlink(aside);
+  return holder ?? null;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -116,7 +116,10 @@ describe('ArgusServer', () => {
         text,
         /^argus_http_requests_total\{route="\/-\/ready",method="GET",code="503"\} [1-9]/m,
       );
-      assert.ok(lines.some((l) => l.msg === 'listening' && l.address === srv.url));
+      const listening = lines.find((l) => l.msg === 'listening');
+      assert.equal(listening?.url, srv.url);
+      assert.equal(listening.address, srv.url.replace('http://', ''));
+      assert.ok(!lines.some((l) => String(l.msg).includes('stale')), 'no takeover logged');
       assert.ok(lines.some((l) => l.msg === 'store ready'));
     } finally {
       gated.release();
@@ -253,6 +256,38 @@ describe('ArgusServer', () => {
     });
     assert.equal(await srv.shutdown('test'), 1);
     assert.ok(lines.some((l) => l.msg === 'error during shutdown' && l.err === 'flush failed'));
+  });
+
+  it('logs the real bind address of a wildcard listen, and a stale lock takeover', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'argus-server-'));
+    const dataDir = path.join(dir, 'data');
+    await mkdir(dataDir);
+    // A lock left by a process that is gone (kill -9): PID 2^22 + 1 exceeds Linux's pid_max.
+    const stale = { pid: 4_194_305, hostname: os.hostname(), start: null, url: 'http://x:1' };
+    await writeFile(path.join(dataDir, 'lock'), JSON.stringify(stale));
+    const settings = resolveSettings({ listen: ':0', dataDir }, {}, dir);
+    const config = await loadArgusConfig(settings.source);
+    const { logger, lines } = recordingLogger();
+    const srv = await ArgusServer.start({ settings, config, logger, version: 'x' });
+    try {
+      const port = new URL(srv.url).port;
+      assert.equal(srv.url, `http://127.0.0.1:${port}`);
+      const listening = lines.find((l) => l.msg === 'listening');
+      assert.ok(
+        listening?.address === `[::]:${port}` || listening?.address === `0.0.0.0:${port}`,
+        `address ${String(listening?.address)}`,
+      );
+      assert.equal(listening.url, srv.url);
+      const took = lines.find((l) => String(l.msg).startsWith('took over a stale data-dir lock'));
+      assert.ok(took, 'takeover logged');
+      assert.equal(took.level, 40);
+      assert.equal(took.stale_pid, stale.pid);
+      assert.equal(took.stale_url, stale.url);
+      assert.equal(took.data_dir, dataDir);
+    } finally {
+      await srv.shutdown('test');
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a locked data dir and a busy port', async () => {

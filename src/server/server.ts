@@ -24,8 +24,16 @@ export interface ServerOptions {
   createStore?: (opts: StoreOptions) => Store;
 }
 
-/** Listens (all interfaces for an empty host) and returns a URL local tools can reach. */
-async function listenOn(app: FastifyInstance, host: string, port: number): Promise<string> {
+/** Where the server listens: the socket's real address, and a URL local tools can reach. */
+interface Bound {
+  /** `0.0.0.0:9470`, `[::]:9470`, `127.0.0.1:41234`… */
+  address: string;
+  /** `http://127.0.0.1:9470` for a wildcard bind; else the bound host. */
+  url: string;
+}
+
+/** Listens (all interfaces for an empty host). */
+async function listenOn(app: FastifyInstance, host: string, port: number): Promise<Bound> {
   if (host) await app.listen({ host, port });
   else {
     try {
@@ -37,9 +45,11 @@ async function listenOn(app: FastifyInstance, host: string, port: number): Promi
     }
   }
   const a = app.server.address();
-  if (a === null || typeof a === 'string') return `http://${host}:${port}`;
+  if (a === null || typeof a === 'string')
+    return { address: `${host}:${port}`, url: `http://${host}:${port}` };
+  const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h);
   const h = a.address === '::' || a.address === '0.0.0.0' ? '127.0.0.1' : a.address;
-  return `http://${h.includes(':') ? `[${h}]` : h}:${a.port}`;
+  return { address: `${bracket(a.address)}:${a.port}`, url: `http://${bracket(h)}:${a.port}` };
 }
 
 /** The remote_write decoder's checks, matching the store's (which enforces them anyway). */
@@ -113,6 +123,16 @@ export class ArgusServer {
   static async start(opts: ServerOptions): Promise<ArgusServer> {
     const { settings, config, logger } = opts;
     const lock = await DataDirLock.acquire(settings.dataDir);
+    if (lock.tookOver !== undefined) {
+      logger.warn(
+        {
+          data_dir: settings.dataDir,
+          stale_pid: lock.tookOver?.pid ?? null,
+          stale_url: lock.tookOver?.url ?? null,
+        },
+        'took over a stale data-dir lock (its process is gone; the last run did not shut down cleanly)',
+      );
+    }
     let app: FastifyInstance | undefined;
     try {
       const registry = createRegistry(opts.version);
@@ -126,11 +146,13 @@ export class ArgusServer {
       const srv = new ArgusServer(opts, app, store, lock, registry);
       srv.routes();
       const listen = parseListen(config.server.listen)!;
-      srv.url = await listenOn(app, listen.host, listen.port);
+      const bound = await listenOn(app, listen.host, listen.port);
+      srv.url = bound.url;
       await lock.setUrl(srv.url);
       logger.info(
         {
-          address: srv.url,
+          address: bound.address,
+          url: srv.url,
           data_dir: settings.dataDir,
           config_file: settings.source.file ?? null,
           external_url: externalUrl(config, os.hostname(), Number(new URL(srv.url).port)),

@@ -73,7 +73,7 @@ export type LogLine = Record<string, unknown> & { msg?: string; level?: number }
 
 /** A running `argus server` child process. */
 export class ArgusProcess {
-  /** Base URL, e.g. `http://127.0.0.1:41234` (from the "listening" log line). */
+  /** Base URL, e.g. `http://127.0.0.1:41234` (`url` of the "listening" log line). */
   url = '';
   readonly exited: Promise<Exit>;
   private out = '';
@@ -231,7 +231,7 @@ export async function startArgus(opts: StartOptions = {}): Promise<ArgusProcess>
       opts.timeoutMs ?? 30_000,
       'the listening line',
     );
-    p.url = String(line.address);
+    p.url = String(line.url);
     if (opts.ready !== false) await p.waitReady(opts.timeoutMs ?? 30_000);
   } catch (err) {
     child.kill('SIGKILL');
