@@ -110,7 +110,10 @@ export function registerTsdbMetrics(registry: Registry, src: { stats(): TsdbStat
   );
   new Counter({
     name: 'argus_tsdb_samples_rejected_total',
-    help: 'Samples rejected by the TSDB, by reason.',
+    help:
+      'Refusals by the TSDB, by reason: 1 per refused sample or new series (at append or ' +
+      'commit), not per sample of a request: a batch stops at its first refusal. ' +
+      'argus_rejected_samples_total counts every sample of a refused request.',
     labelNames: ['tenant', 'reason'],
     registers: [registry],
     collect() {
