@@ -6,3 +6,4 @@
 export { ArgusError, BugError, errorChain } from './errors.js';
 export { hashBytes, hashStrings } from './hash.js';
 export { type Logger, nopLogger } from './logger.js';
+export { mulberry32 } from './random.js';

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { ArgusError, BugError, errorChain } from './errors.js';
 import { hashBytes, hashStrings } from './hash.js';
 import { nopLogger } from './logger.js';
+import { mulberry32 } from './random.js';
 
 describe('hash', () => {
   it('is deterministic, 53-bit, and sensitive to every byte', () => {
@@ -34,5 +35,21 @@ describe('errors', () => {
     assert.equal(errorChain({ code: 1 }), '{"code":1}');
     assert.match(new BugError('invariant').message, /^BUG: invariant$/);
     nopLogger.info({}, 'dropped');
+  });
+});
+
+describe('mulberry32', () => {
+  it('is deterministic per seed and uniform enough for test data', () => {
+    const a = mulberry32(42);
+    const b = mulberry32(42);
+    const xs = Array.from({ length: 10_000 }, () => a());
+    assert.deepEqual(
+      xs.slice(0, 5),
+      Array.from({ length: 5 }, () => b()),
+    );
+    assert.ok(xs.every((x) => x >= 0 && x < 1));
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    assert.ok(Math.abs(mean - 0.5) < 0.02, `mean ${mean}`);
+    assert.notEqual(mulberry32(1)(), mulberry32(2)());
   });
 });

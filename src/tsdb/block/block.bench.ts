@@ -10,6 +10,7 @@ import { Labels, Matcher } from '../../model/index.js';
 import { MAX_SAMPLES_PER_CHUNK, XorEncoder } from '../chunkenc/index.js';
 import { Block } from './block.js';
 import { writeBlock, type SeriesChunks } from './writer.js';
+import { mulberry32 } from '../../util/index.js';
 
 const HOSTS = 568;
 const METRICS = 176; // 568 x 176 = 99,968 series, node_exporter-like
@@ -17,15 +18,7 @@ const N = MAX_SAMPLES_PER_CHUNK;
 const STEP = 15_000;
 const T0 = 1_700_000_000_000;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function makeSeries(): SeriesChunks[] {
   const r = rng(42);

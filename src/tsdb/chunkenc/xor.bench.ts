@@ -4,21 +4,13 @@
  *   npx tsc -p tsconfig.json && node dist/src/tsdb/chunkenc/xor.bench.js
  */
 import { MAX_SAMPLES_PER_CHUNK, XorEncoder, XorIterator } from './index.js';
+import { mulberry32 } from '../../util/index.js';
 
 const SERIES = 10_000;
 const N = MAX_SAMPLES_PER_CHUNK;
 const RUNS = 7;
 
-/** mulberry32: small deterministic PRNG so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 type Gen = (r: () => number, i: number, prev: number) => number;
 const datasets: [name: string, gen: Gen][] = [

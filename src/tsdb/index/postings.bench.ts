@@ -4,17 +4,9 @@
  *   npx tsc -p tsconfig.json && node dist/src/tsdb/index/postings.bench.js
  */
 import { PostingsList, intersect, subtract, union } from './postings.js';
+import { mulberry32 } from '../../util/index.js';
 
-/** mulberry32: small deterministic PRNG so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** `n` distinct sorted refs drawn from [0, universe). */
 function sample(n: number, universe: number, seed: number): Uint32Array {

@@ -17,22 +17,14 @@ import {
   encodeSeries,
   type FsyncMode,
 } from './index.js';
+import { mulberry32 } from '../../util/index.js';
 
 const RECORD_BYTES = 50 * 1024;
 const WRITE_SECONDS = 2;
 const SAMPLES_PER_RECORD = 2000;
 const SERIES = 100_000;
 
-/** mulberry32: small deterministic PRNG so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 async function benchWrites(mode: FsyncMode, writers: number): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'argus-wal-bench-'));
