@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { compressSync } from 'snappy';
 import { DEFAULT_TENANT } from '../model/index.js';
+import { encodeWriteRequest } from '../ingest/remote-write/index.js';
 import { label, len, sample, timeseries, varint } from '../ingest/remote-write/testing.js';
 import type { Appender } from '../storage/index.js';
 import { MemStore } from '../storage/testing.js';
@@ -180,7 +181,7 @@ describe('POST /api/v1/write', () => {
     });
   });
 
-  it('refuses other content types, remote_write 2.0, and answers 404 when disabled', async () => {
+  it('refuses other content types and encodings, remote_write 2.0, other methods; 404 when disabled', async () => {
     const api = await testApi();
     const json = await api.app.inject({ method: 'POST', url: '/api/v1/write', payload: { a: 1 } });
     assert.equal(json.statusCode, 415);
@@ -190,6 +191,28 @@ describe('POST /api/v1/write', () => {
     });
     assert.equal(v2.status, 415);
     assert.match(v2.body, /remote_write 2.0/);
+    const gzip = await api.writeBody(Buffer.from([0]), { 'content-encoding': 'gzip' });
+    assert.equal(gzip.status, 415);
+    assert.equal(
+      gzip.body,
+      'cannot read remote_write request: Content-Encoding "gzip" is not supported; want snappy\n',
+    );
+    // No Content-Encoding means snappy (as Prometheus); the case does not matter.
+    const body = compressSync(Buffer.from(encodeWriteRequest([])));
+    assert.equal((await api.writeBody(body, { 'content-encoding': '' })).status, 204);
+    assert.equal((await api.writeBody(body, { 'content-encoding': 'Snappy' })).status, 204);
+    const none = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/write',
+      payload: body,
+      headers: { 'content-type': 'application/x-protobuf' },
+    });
+    assert.equal(none.statusCode, 204);
+    for (const method of ['GET', 'PUT', 'DELETE'] as const) {
+      const r = await api.app.inject({ method, url: '/api/v1/write' });
+      assert.equal(r.statusCode, 405, method);
+      assert.equal(r.headers.allow, 'POST');
+    }
     const off = await testApi({ remoteWrite: { enabled: false } });
     const res = await off.write([{ labels: [['__name__', 'x']], samples: [{ t: T0, v: 1 }] }]);
     assert.equal(res.status, 404);

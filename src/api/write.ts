@@ -106,6 +106,14 @@ export function registerWriteRoute(app: FastifyInstance, deps: WriteDeps): void 
           415,
           'want Content-Type: application/x-protobuf (snappy-compressed WriteRequest)',
         );
+      // As Prometheus: no Content-Encoding means snappy; anything else is refused by name.
+      const enc = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
+      if (enc !== '' && enc !== 'snappy') {
+        return fail(
+          415,
+          `cannot read remote_write request: Content-Encoding ${JSON.stringify(enc)} is not supported; want snappy`,
+        );
+      }
       try {
         const res = await ingester.write(tenantOf(req), req.body, cfg);
         m.ingested.inc({ protocol: PROTOCOL }, res.samples);
@@ -120,6 +128,17 @@ export function registerWriteRoute(app: FastifyInstance, deps: WriteDeps): void 
         deps.logger.error({ err: errorChain(err), url: req.url }, 'remote_write request failed');
         return fail(500, `internal error: ${err instanceof Error ? err.message : String(err)}`);
       }
+    });
+    // Other methods on the route: 405 with Allow (as Prometheus), not a confusing 404.
+    scope.route({
+      method: ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH'],
+      url: '/api/v1/write',
+      handler: (_req, reply) =>
+        reply
+          .code(405)
+          .header('allow', 'POST')
+          .type('text/plain; charset=utf-8')
+          .send('method not allowed: remote_write takes POST\n'),
     });
     done();
   });
