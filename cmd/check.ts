@@ -1,5 +1,5 @@
 import { ConfigError, loadConfigFile } from '../src/config/index.js';
-import { argusConfigSchema } from '../src/server/index.js';
+import { argusConfigSchema, type ArgusConfig } from '../src/server/index.js';
 import { parseFlags } from './flags.js';
 import { CHECK_USAGE, UsageError } from './usage.js';
 
@@ -19,8 +19,9 @@ export async function checkCommand(args: string[]): Promise<number> {
   }
   if (file === undefined) throw new UsageError('missing config FILE', CHECK_USAGE);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, CHECK_USAGE);
+  let cfg: ArgusConfig;
   try {
-    await loadConfigFile(file, argusConfigSchema);
+    cfg = await loadConfigFile(file, argusConfigSchema);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);
@@ -29,6 +30,38 @@ export async function checkCommand(args: string[]): Promise<number> {
     );
     return 1;
   }
-  process.stdout.write(`${file}: OK\n`);
+  process.stdout.write(`${file}: OK\n${configSummary(cfg)}`);
   return 0;
+}
+
+/** A duration in its largest whole unit up to days, as written in configs (15d, not 2w1d). */
+function days(ms: number): string {
+  const units: [string, number][] = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ];
+  for (const [u, n] of units) if (ms >= n && ms % n === 0) return `${ms / n}${u}`;
+  return `${ms}ms`;
+}
+
+/** The settings an operator most wants confirmed (file values with defaults filled in). */
+export function configSummary(cfg: ArgusConfig): string {
+  const t = cfg.storage.tsdb;
+  const rows: [string, string][] = [
+    ['server.listen', cfg.server.listen],
+    ['global.external_url', cfg.global.external_url ?? '(default: http://<hostname>:<port>/)'],
+    ['storage.tsdb.retention_time', days(t.retention_time)],
+    [
+      'storage.tsdb.retention_size',
+      t.retention_size === 0 ? '0 (no size limit)' : `${t.retention_size} bytes`,
+    ],
+    ['storage.tsdb.block_duration', days(t.block_duration)],
+    ['storage.tsdb.wal.fsync', t.wal.fsync],
+    ['ingest.remote_write.enabled', String(cfg.ingest.remote_write.enabled)],
+    ['logging.level', cfg.logging.level],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}\n`).join('');
 }

@@ -42,7 +42,8 @@ export const CHECK_USAGE = `Usage: argus check config FILE
 
 Validates an Argus config file: YAML syntax, every key known, every value well-formed.
 Prints every problem as FILE:LINE:COLUMN: KEY.PATH: message and exits 1 if there is any;
-exits 0 and prints a summary if the file is valid.
+if the file is valid, prints FILE: OK and a summary of the main settings (the file's values
+with defaults filled in; flags and ARGUS_* variables may still override them), exits 0.
 
 Flags:
   -h, --help   show this help
