@@ -58,9 +58,10 @@ export async function serverCommand(args: string[]): Promise<number> {
   } catch (err) {
     const locked = err instanceof DataDirLockedError;
     if (!locked && !(err instanceof ServerStartError)) throw err;
-    logger.fatal({ err: errorChain(err) }, locked ? 'data dir is locked' : 'cannot start');
+    const why = errorChain(err);
+    logger.fatal({ err: why }, locked ? 'data dir is locked' : 'cannot start');
     // Also on stderr without JSON, for humans reading a terminal or `journalctl`.
-    process.stderr.write(`argus: ${err.message}\n`);
+    process.stderr.write(`argus: ${why}\n`);
     return 1;
   }
 }

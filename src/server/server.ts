@@ -165,7 +165,7 @@ export class ArgusServer {
     } catch (err) {
       await app?.close().catch(() => undefined);
       await lock.release();
-      throw new ServerStartError(`cannot start server: ${errorChain(err)}`, { cause: err });
+      throw new ServerStartError('cannot start server', { cause: err }); // errorChain renders the cause
     }
   }
 

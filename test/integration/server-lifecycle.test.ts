@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ARGUS_BIN, runArgus, startArgus, tempDir } from './helpers.js';
+import { ARGUS_BIN, runArgus, startArgus, tempDir, type LogLine } from './helpers.js';
 
 describe('argus server lifecycle', () => {
   it('serves health, readiness and its own metrics, and stops on SIGTERM with code 0', async () => {
@@ -69,6 +69,22 @@ describe('argus server lifecycle', () => {
     }
   });
 
+  it('refuses a busy port, saying why once', async () => {
+    const first = await startArgus();
+    try {
+      const addr = first.url.replace('http://', '');
+      const dir = await tempDir();
+      const second = await runArgus(['server', '--data-dir', dir, '--listen', addr]);
+      assert.equal(second.code, 1);
+      const want = `cannot start server: listen EADDRINUSE: address already in use ${addr}`;
+      assert.equal(second.stderr, `argus: ${want}\n`);
+      const logged = JSON.parse(second.stdout.trim().split('\n').pop()!) as LogLine;
+      assert.deepEqual([logged.msg, logged.err], ['cannot start', want]);
+    } finally {
+      await first.stop();
+    }
+  });
+
   it('restarts on the same data dir after kill -9 (stale lock)', async () => {
     const first = await startArgus();
     const gone = await first.kill9();
@@ -80,6 +96,8 @@ describe('argus server lifecycle', () => {
     const second = await startArgus({ dataDir: first.dataDir });
     try {
       assert.equal((await fetch(`${second.url}/-/ready`)).status, 200);
+      const took = second.logs().find((l) => l.msg?.startsWith('took over a stale data-dir lock'));
+      assert.equal(took?.stale_pid, first.pid);
     } finally {
       assert.equal((await second.stop()).code, 0);
     }
