@@ -57,6 +57,21 @@ describe('parseConfigText', () => {
     assert.equal(cfg.nested.deep.flag, false);
   });
 
+  it('reads an empty section (YAML null) as an empty mapping, at any depth and in lists', () => {
+    const want = parseConfigText('', 'c.yml', schema);
+    assert.deepEqual(parseConfigText('nested:\n', 'c.yml', schema), want);
+    assert.deepEqual(parseConfigText('nested:\n  deep:\n  # flag: true\n', 'c.yml', schema), want);
+    const list = z.object({ l: z.array(z.object({ o: z.object({ x: z.number().default(1) }) })) });
+    assert.deepEqual(parseConfigText('l:\n  - o:\n', 'c.yml', list), { l: [{ o: { x: 1 } }] });
+    // Where null is allowed it stays null; unknown keys and scalars keep their null.
+    const nullable = z.object({ n: z.object({ a: z.number().default(1) }).nullable() });
+    assert.deepEqual(parseConfigText('n:\n', 'c.yml', nullable), { n: null });
+    assert.equal(
+      errorOf('nope:\nname:\n'),
+      'c.yml:1:1: unknown key "nope"\nc.yml:2:1: name: expected a string, got null (empty value)',
+    );
+  });
+
   // Case per line: YAML text, exact error text.
   const cases: [string, string][] = [
     ['count: 0\n', 'c.yml:1:1: count: expected a number >= 1, got 0'],
@@ -80,6 +95,19 @@ describe('parseConfigText', () => {
     ],
     ['required: {}\n', 'c.yml:1:1: required.must: missing required key (expected a string)'],
     ['"quoted": 1\n', 'c.yml:1:1: unknown key "quoted"'],
+    ['required:\n', 'c.yml:1:1: required.must: missing required key (expected a string)'],
+    ['nme: x\n', 'c.yml:1:1: unknown key "nme" (did you mean "name"?)'],
+    ['Every: 1s\n', 'c.yml:1:1: unknown key "Every" (did you mean "every"?)'],
+    ['nested:\n  deap: {}\n', 'c.yml:2:3: nested: unknown key "deap" (did you mean "deep"?)'],
+    [
+      'nested:\n  deep:\n    flga: true\n',
+      'c.yml:3:5: nested.deep: unknown key "flga" (did you mean "flag"?)',
+    ],
+    [
+      'items:\n  - idd: a\n',
+      'c.yml:2:5: items[0].id: missing required key (expected a string)\nc.yml:2:5: items[0]: unknown key "idd" (did you mean "id"?)',
+    ],
+    ['itemz_and_more: 1\n', 'c.yml:1:1: unknown key "itemz_and_more"'],
     [
       'a: &x 1\nname: *x\n',
       'c.yml:1:1: unknown key "a"\nc.yml:2:1: name: expected a string, got 1',

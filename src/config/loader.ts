@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { errorChain } from '../util/index.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { issueMessage, describeValue } from './issues.js';
+import { closestKey, emptySectionsAsMappings, knownKeys } from './schema-shape.js';
 import { childKeyPosition, keyPosition } from './yaml-position.js';
 
 function byPosition(a: ConfigProblem, b: ConfigProblem): number {
@@ -27,7 +28,8 @@ function dotted(path: readonly PropertyKey[]): string {
 
 /**
  * Parses YAML `text` (named `fileName` in errors) and validates it against `schema`.
- * An empty file (or one with only comments) yields the schema's defaults.
+ * An empty file (or one with only comments) yields the schema's defaults, and so does an empty
+ * section (`storage:` with every child commented out) for its part.
  * Throws a ConfigError listing every problem, each with line:column where it can be found.
  */
 export function parseConfigText<S extends z.ZodType>(
@@ -61,18 +63,22 @@ export function parseConfigText<S extends z.ZodType>(
       },
     ]);
   }
-  const res = schema.safeParse(raw, { reportInput: true });
+  const res = schema.safeParse(emptySectionsAsMappings(schema, raw), { reportInput: true });
   if (res.success) return res.data;
   const problems: ConfigProblem[] = [];
   for (const issue of res.error.issues) {
     if (issue.code === 'unrecognized_keys') {
+      const known = knownKeys(schema, issue.path);
       for (const key of issue.keys) {
         const pos = childKeyPosition(doc, lc, issue.path, key);
+        const near = closestKey(key, known);
         problems.push({
           file: fileName,
           ...pos,
           path: dotted(issue.path),
-          message: `unknown key ${JSON.stringify(key)}`,
+          message:
+            `unknown key ${JSON.stringify(key)}` +
+            (near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`),
         });
       }
       continue;

@@ -45,6 +45,11 @@ describe('argus.yml testdata', () => {
     defaults.global.external_url = 'https://argus.example.com/';
     assert.deepEqual(full, defaults);
   });
+
+  it('empty-sections.good.yml (every section null) means exactly the defaults', () => {
+    const text = readFileSync(path.join(TESTDATA, 'empty-sections.good.yml'), 'utf8');
+    assert.deepEqual(parseConfigText(text, 'f', argusConfigSchema), defaultArgusConfig());
+  });
 });
 
 describe('defaults', () => {
