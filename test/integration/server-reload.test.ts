@@ -12,7 +12,7 @@ describe('argus server reload', () => {
     const argus = await startArgus({ args: ['--config', cfg] });
     try {
       await writeFile(cfg, 'logging:\n  level: info\nstorage:\n  tsdb:\n    retension_time: 1d\n');
-      const want = `${cfg}:5:5: storage.tsdb: unknown key "retension_time"`;
+      const want = `${cfg}:5:5: storage.tsdb: unknown key "retension_time" (did you mean "retention_time"?)`;
 
       argus.child.kill('SIGHUP');
       const logged = await argus.waitForLog(
