@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -155,6 +155,7 @@ describe('loadConfigFile', () => {
     await assert.rejects(loadConfigFile(file, schema), {
       message: `${file}:1:1: count: expected a number >= 1, got -1`,
     });
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('reports a missing file', async () => {

@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { DataDirLock, DataDirLockedError, LOCK_FILE, readLock } from './lock.js';
 
+const dirs: string[] = [];
+after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
 async function tempDir(): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), 'argus-lock-'));
+  const d = await mkdtemp(path.join(os.tmpdir(), 'argus-lock-'));
+  dirs.push(d);
+  return d;
 }
 
 /** A PID that certainly belongs to no process: one that has exited. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { Gauge } from 'prom-client';
 import { errorChain } from '../util/index.js';
@@ -11,6 +11,16 @@ import type { Store, StoreOptions } from './wiring.js';
 import { createStore } from './wiring.js';
 import { ArgusServer, ServerStartError, type ServerOptions } from './server.js';
 import { loadArgusConfig, resolveSettings } from './settings.js';
+
+const dirs: string[] = [];
+after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+/** A fresh temp dir, removed after this file's tests. */
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(path.join(os.tmpdir(), 'argus-server-'));
+  dirs.push(d);
+  return d;
+}
 
 /** A pino logger writing JSON objects into `lines`. */
 function recordingLogger(): { logger: ServerOptions['logger']; lines: Record<string, unknown>[] } {
@@ -28,7 +38,7 @@ async function start(extra: Partial<ServerOptions> & { configText?: string } = {
   configFile: string;
   dataDir: string;
 }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'argus-server-'));
+  const dir = await tempDir();
   const configFile = path.join(dir, 'argus.yml');
   await writeFile(configFile, extra.configText ?? '');
   const settings = resolveSettings(
@@ -260,7 +270,7 @@ describe('ArgusServer', () => {
   });
 
   it('logs the real bind address of a wildcard listen, and a stale lock takeover', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'argus-server-'));
+    const dir = await tempDir();
     const dataDir = path.join(dir, 'data');
     await mkdir(dataDir);
     // A lock left by a process that is gone (kill -9): PID 2^22 + 1 exceeds Linux's pid_max.
@@ -287,7 +297,6 @@ describe('ArgusServer', () => {
       assert.equal(took.data_dir, dataDir);
     } finally {
       await srv.shutdown('test');
-      await rm(dir, { recursive: true, force: true });
     }
   });
 
@@ -303,7 +312,7 @@ describe('ArgusServer', () => {
       );
 
       const port = new URL(srv.url).port;
-      const other = path.join(await mkdtemp(path.join(os.tmpdir(), 'argus-server-')), 'data');
+      const other = path.join(await tempDir(), 'data');
       const busy = resolveSettings(
         { listen: `127.0.0.1:${port}`, dataDir: other },
         {},

@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { ConfigError } from '../config/index.js';
 import { externalUrl, loadArgusConfig, resolveSettings } from './settings.js';
 
+const dirs: string[] = [];
+after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
 async function tempDir(): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), 'argus-settings-'));
+  const d = await mkdtemp(path.join(os.tmpdir(), 'argus-settings-'));
+  dirs.push(d);
+  return d;
 }
 
 describe('resolveSettings', () => {

@@ -4,7 +4,7 @@
  * Children inherit process.env (coverage collection relies on NODE_V8_COVERAGE).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,9 +22,23 @@ function assertBuilt(): void {
   }
 }
 
-/** A fresh directory under the OS temp dir. */
-export function tempDir(prefix = 'argus-it-'): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), prefix));
+/** Directories made by tempDir() in this process, removed when it exits. */
+const tempDirs = new Set<string>();
+
+function removeTempDirs(): void {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+}
+
+/**
+ * A fresh directory under the OS temp dir, removed when the test process exits (each test file
+ * runs in its own process), whatever the outcome. ARGUS_KEEP_TMP=1 keeps them for inspection.
+ */
+export async function tempDir(prefix = 'argus-it-'): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  if (tempDirs.size === 0 && process.env.ARGUS_KEEP_TMP !== '1')
+    process.once('exit', removeTempDirs);
+  tempDirs.add(dir);
+  return dir;
 }
 
 export interface Exit {
