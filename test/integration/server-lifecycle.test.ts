@@ -16,7 +16,9 @@ describe('argus server lifecycle', () => {
       for (const name of [
         'process_cpu_user_seconds_total',
         'process_resident_memory_bytes',
-        'nodejs_gc_duration_seconds_bucket',
+        // The histogram's TYPE line: its buckets appear only after the first GC, which a
+        // young process may not have had yet.
+        '# TYPE nodejs_gc_duration_seconds histogram',
         'nodejs_eventloop_lag_seconds',
         'argus_build_info{',
         'argus_http_requests_total{route="/-/healthy",method="GET",code="200"} 1',
