@@ -30,7 +30,19 @@ export interface TenantDbOptions {
   headChunks?: boolean;
   /** Size at which a head chunk file is closed off (tests use small ones). */
   headChunkFileSize?: number;
+  /**
+   * Also persist an open chunk each time it reaches a multiple of this many samples (a
+   * partial chunk: restarts continue it instead of re-encoding those samples); 0 = never.
+   */
+  headChunkPartialEvery?: number;
 }
+
+/**
+ * Default of `headChunkPartialEvery`: with 120-sample chunks, restarts re-encode at most 39
+ * samples per series, for about twice the chunk bytes written (records of 40, 80 and 120
+ * samples besides the closed chunk's).
+ */
+export const DEFAULT_PARTIAL_EVERY = 40;
 
 /** Chunks closed by one commit, waiting for its WAL write. */
 interface PendingChunks {
@@ -136,6 +148,7 @@ export class TenantDb implements CommitTarget {
       for (const c of this.head.takeClosed() ?? []) {
         this.chunkWriter.add(c.ref, c.chunk, c.prevMaxT);
       }
+      this.head.partialEvery = this.opts.headChunkPartialEvery ?? DEFAULT_PARTIAL_EVERY;
       this.drainChunks();
     }
   }

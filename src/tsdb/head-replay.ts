@@ -2,7 +2,8 @@ import type { Labels, TenantId } from '../model/index.js';
 import type { MetricType } from '../storage/index.js';
 import { errorChain, type Logger } from '../util/index.js';
 import type { Head } from './head.js';
-import type { HeadChunk, MemSeries } from './head-series.js';
+import type { MemSeries } from './head-series.js';
+import type { PersistedChunk } from './headchunks/index.js';
 import type { Wal } from './wal/wal.js';
 import type { ReplayStats } from './wal/wal-replay.js';
 import {
@@ -51,7 +52,7 @@ export async function replayWal(
   wal: Wal,
   logger: Logger,
   tenant: TenantId,
-  chains: Map<number, readonly HeadChunk[]> | null = null,
+  chains: Map<number, readonly PersistedChunk[]> | null = null,
 ): Promise<HeadReplayResult> {
   const start = performance.now();
   const aliases = head.aliases;
@@ -85,9 +86,9 @@ export async function replayWal(
     series++;
     const chain = chains?.get(ref);
     if (chain !== undefined) {
-      head.attachChunks(s, chain);
-      covered!.set(ref, chain[chain.length - 1].maxT);
-      attached += chain.length;
+      const maxT = head.attachChunks(s, chain);
+      if (maxT >= 0) covered!.set(ref, maxT);
+      attached += s.numChunks;
     }
   };
   const byRef = head.byRef;

@@ -100,11 +100,17 @@ export class MemSeries {
   }
 
   /**
-   * Chunks loaded from head chunk files (oldest first, after any existing closed chunk) on a
-   * series with no open chunk yet: replay appends what follows them from the WAL.
+   * Closed chunks loaded from head chunk files (oldest first, after any existing closed chunk)
+   * on a series with no open chunk yet: replay appends what follows them from the WAL.
    */
   attach(chunks: readonly HeadChunk[]): void {
     this.closed = this.closed.length === 0 ? chunks : [...this.closed, ...chunks];
+  }
+
+  /** Makes `enc` (continuing a persisted partial chunk) the open chunk of an empty series. */
+  resumeOpen(enc: XorEncoder, chunkRange: number): void {
+    this.enc = enc;
+    this.chunkEnd = (Math.floor(enc.minTime / chunkRange) + 1) * chunkRange;
   }
 
   /** maxT of the closed chunk before the newest closed one, or -1 (the chain link). */

@@ -1,7 +1,9 @@
 import { Labels } from '../model/index.js';
+import { XorEncoder } from './chunkenc/index.js';
 import type { MetricMetadata } from '../storage/index.js';
 import { MemPostings } from './index/mem-postings.js';
 import { Cut, type HeadChunk, MemSeries } from './head-series.js';
+import type { PersistedChunk } from './headchunks/index.js';
 import type { HeadLimits } from './limits.js';
 
 /** Why a sample was rejected (the `reason` label of the rejected-samples metric). */
@@ -39,10 +41,10 @@ export class HeadCounters {
   }
 }
 
-/** A chunk closed by an append, for the head chunk writer. */
+/** A chunk closed by an append (or an open chunk's partial snapshot), for the chunk writer. */
 export interface ClosedChunk {
   ref: number;
-  chunk: HeadChunk;
+  chunk: PersistedChunk;
   /** maxT of the series' previous chunk in the head, or -1 (the link readers check). */
   prevMaxT: number;
 }
@@ -81,6 +83,12 @@ export class Head {
    * its samples gets exactly the chunks it closed.
    */
   private closedChunks: ClosedChunk[] | null = null;
+  /**
+   * While tracking, an open chunk reaching a multiple of this many samples is also reported
+   * (a partial chunk: bytes and encoder state), so a restart continues it instead of
+   * re-encoding those samples from the WAL. 0 = off (replay, where the WAL has them anyway).
+   */
+  partialEvery = 0;
 
   constructor(
     /** Block duration: chunks never span a multiple of it. */
@@ -178,6 +186,16 @@ export class Head {
   /** Appends a validated sample (t > s.lastT). */
   append(s: MemSeries, t: number, v: number): void {
     const cut = s.append(t, v, this.chunkRange);
+    const pe = this.partialEvery;
+    if (pe > 0 && s.enc!.numSamples % pe === 0 && this.closedChunks !== null) {
+      const e = s.enc!;
+      const c = s.closed;
+      this.closedChunks.push({
+        ref: s.ref,
+        chunk: { data: e.bytes().slice(), minT: e.minTime, maxT: e.maxTime, state: e.saveState() },
+        prevMaxT: c.length === 0 ? -1 : c[c.length - 1].maxT,
+      });
+    }
     if (cut !== Cut.None) {
       this.chunks++;
       this.counters.chunksCreated++;
@@ -196,16 +214,31 @@ export class Head {
 
   /**
    * Gives a series created by replay its chunks loaded from head chunk files (oldest first;
-   * the series holds no sample yet).
+   * the series holds no sample yet). A partial last chunk becomes the open chunk (dropped if
+   * its state does not fit it). Returns the maxT of the last chunk attached, or -1.
    */
-  attachChunks(s: MemSeries, chunks: readonly HeadChunk[]): void {
-    if (chunks.length === 0) return;
-    s.attach(chunks);
-    this.chunks += chunks.length;
-    const first = chunks[0].minT;
-    const last = chunks[chunks.length - 1].maxT;
+  attachChunks(s: MemSeries, chunks: readonly PersistedChunk[]): number {
+    let closed: readonly HeadChunk[] = chunks;
+    let enc: XorEncoder | null = null;
+    const tail = chunks[chunks.length - 1];
+    if (tail?.state !== undefined) {
+      closed = chunks.slice(0, -1);
+      enc = XorEncoder.resume(tail.data, tail.state, tail.minT, tail.maxT);
+    }
+    if (closed.length > 0) {
+      s.attach(closed);
+      this.chunks += closed.length;
+    }
+    if (enc !== null) {
+      s.resumeOpen(enc, this.chunkRange);
+      this.chunks++;
+    }
+    if (s.empty) return -1;
+    const first = s.minT;
+    const last = s.lastT;
     if (first < this.minT) this.minT = first;
     if (last > this.maxT) this.maxT = last;
+    return last;
   }
 
   /**

@@ -37,9 +37,10 @@ describe('Tsdb head chunks', () => {
       const db2 = await h.reopen();
       assert.deepEqual(readAll(db2), before);
       const st = db2.stats().tenants[0];
-      assert.equal(st.headChunksLoaded, 30 * 3); // 400 samples: 3 closed chunks per series
-      assert.equal(st.replaySamplesInChunks, 30 * 360);
-      assert.equal(st.replayedSamples, 30 * 40 + 1);
+      // 400 samples: 3 closed chunks per series, and the open one as a partial of 40 samples.
+      assert.equal(st.headChunksLoaded, 30 * 4);
+      assert.equal(st.replaySamplesInChunks, 30 * 400);
+      assert.equal(st.replayedSamples, 1);
       assert.ok(st.headChunkFiles > 2, `files ${st.headChunkFiles}`);
 
       // Damage: a bit flip in one file, a torn tail in another, a missing third one.
@@ -58,7 +59,7 @@ describe('Tsdb head chunks', () => {
       try {
         assert.deepEqual(readAll(dbDamaged), before);
         const sd = dbDamaged.stats().tenants[0];
-        assert.ok(sd.headChunksLoaded < 30 * 3, `loaded ${sd.headChunksLoaded}`);
+        assert.ok(sd.headChunksLoaded < 30 * 4, `loaded ${sd.headChunksLoaded}`);
         assert.equal(sd.replayedSamples + sd.replaySamplesInChunks, 30 * 400 + 1);
         assert.ok(log.entries.some((e) => e.level === 'warn' && /damaged/.test(e.msg)));
       } finally {
@@ -70,7 +71,8 @@ describe('Tsdb head chunks', () => {
       const db3 = await h.reopen();
       assert.deepEqual(readAll(db3), before);
       assert.equal(db3.stats().tenants[0].headChunksLoaded, 0);
-      // Replay wrote the chunks it closed: the next open uses them again.
+      // Replay wrote the chunks it closed (not partials: the WAL has those samples anyway), so
+      // the next open uses them again.
       const db4 = await h.reopen();
       assert.deepEqual(readAll(db4), before);
       assert.equal(db4.stats().tenants[0].headChunksLoaded, 30 * 3);
@@ -134,7 +136,7 @@ describe('Tsdb head chunks', () => {
       const writer = tdb.chunkWriter!;
       await writer.flush();
       const w0 = writer.chunksWritten;
-      assert.equal(w0, 0); // 120 samples: every chunk still open
+      assert.equal(w0, 10 * 3); // 120 samples: every chunk still open, partials at 40, 80, 120
       // Gate the first WAL write; later ones go through.
       const wal = tdb.openWal!;
       const write = wal.write.bind(wal);
@@ -165,11 +167,95 @@ describe('Tsdb head chunks', () => {
       assert.equal(res.chains.size, 10);
 
       // A failed WAL write: its chunks are never persisted, nor any later ones.
-      await fill(h.db, { series: 5, steps: 119, t0: T0 + 121_000, step: 1000, name: 'a' });
+      await fill(h.db, { series: 5, steps: 118, t0: T0 + 121_000, step: 1000, name: 'a' });
+      await writer.flush();
+      const w1 = writer.chunksWritten;
+      assert.equal(w1, w0 + 10 + 5 * 2); // partials at 40 and 80 samples
       wal.write = () => Promise.reject(new Error('disk on fire'));
+      // Reaches 120 samples (a partial) and then closes the chunks: neither is written.
+      await assert.rejects(step(h.db, 'a', 5, T0 + 239_000), StorageUnavailableError);
       await assert.rejects(step(h.db, 'a', 5, T0 + 240_000), StorageUnavailableError);
       await writer.flush();
-      assert.equal(writer.chunksWritten, w0 + 10);
+      assert.equal(writer.chunksWritten, w1);
+      wal.write = write;
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('continues open chunks from partial records across restarts', async () => {
+    const h = await tempTsdb();
+    try {
+      // 170 samples: a closed chunk and an open one of 50 (a partial at 40).
+      await fill(h.db, { series: 4, steps: 170, t0: T0, step: 1000 });
+      const before = readAll(h.db);
+      let db = await h.reopen();
+      assert.deepEqual(readAll(db), before);
+      let st = db.stats().tenants[0];
+      assert.equal(st.headChunksLoaded, 4 * 2);
+      assert.equal(st.replaySamplesInChunks, 4 * 160);
+      assert.equal(st.replayedSamples, 4 * 10);
+      // The resumed chunk keeps growing (partial at 80) ...
+      await fill(db, { series: 4, steps: 30, t0: T0 + 170_000, step: 1000 });
+      const before2 = readAll(db);
+      db = await h.reopen();
+      assert.deepEqual(readAll(db), before2);
+      st = db.stats().tenants[0];
+      assert.equal(st.replayedSamples, 0);
+      assert.equal(st.headChunks, 4 * 2);
+      // ... and closes at 120 samples; its closed record replaces the partials.
+      await fill(db, { series: 4, steps: 50, t0: T0 + 200_000, step: 1000 });
+      const before3 = readAll(db);
+      db = await h.reopen();
+      assert.deepEqual(readAll(db), before3);
+      st = db.stats().tenants[0];
+      assert.equal(st.headChunksLoaded, 4 * 2);
+      assert.equal(st.replayedSamples, 4 * 10);
+      await fill(db, { series: 4, steps: 40, t0: T0 + 250_000, step: 1000 });
+      const before4 = readAll(db);
+      await h.db.close();
+      // The same data from the WAL alone.
+      const off = new Tsdb({
+        dir: h.dir,
+        config: h.config,
+        logger: recordingLogger(),
+        headChunks: false,
+      });
+      await off.open();
+      try {
+        assert.deepEqual(readAll(off), before4);
+      } finally {
+        await off.close();
+      }
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('persists a partial only after the WAL write of the commit that reached it', async () => {
+    const h = await tempTsdb();
+    try {
+      await fill(h.db, { series: 3, steps: 39, t0: T0, step: 1000 });
+      const tdb = h.db.tenantDb(DEFAULT_TENANT)!;
+      const writer = tdb.chunkWriter!;
+      await writer.flush();
+      assert.equal(writer.chunksWritten, 0);
+      const wal = tdb.openWal!;
+      const write = wal.write.bind(wal);
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      wal.write = async (recs) => {
+        await gate;
+        return write(recs);
+      };
+      const p = step(h.db, 'm', 3, T0 + 39_000); // the 40th sample: a partial per series
+      await new Promise((r) => setTimeout(r, 20));
+      await writer.flush();
+      assert.equal(writer.chunksWritten, 0);
+      release();
+      await p;
+      await writer.flush();
+      assert.equal(writer.chunksWritten, 3);
       wal.write = write;
     } finally {
       await h.cleanup();

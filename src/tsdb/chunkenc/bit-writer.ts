@@ -19,6 +19,26 @@ export class BitWriter {
     this.pos = start;
   }
 
+  /**
+   * A writer continuing the first `bitLength` bits of `data`, a stream written by a BitWriter
+   * constructed with the same `start` (its `bitLength`, header bytes included), with room for
+   * `capacity` bytes. The caller checked `bitLength` against `data.length`.
+   */
+  static resume(data: Uint8Array, bitLength: number, start: number, capacity: number): BitWriter {
+    const accBits = (bitLength - start * 8) & 31;
+    const pos = (bitLength - accBits) >>> 3;
+    const w = new BitWriter(Math.max(capacity, data.length + 4, pos + 4), 0);
+    w.buf.set(data);
+    w.pos = pos;
+    if (accBits > 0) {
+      const b = w.buf;
+      const word = ((b[pos] << 24) | (b[pos + 1] << 16) | (b[pos + 2] << 8) | b[pos + 3]) >>> 0;
+      w.acc = word >>> (32 - accBits);
+      w.accBits = accBits;
+    }
+    return w;
+  }
+
   /** Total bits written after the reserved header bytes and before them (as bytes*8). */
   get bitLength(): number {
     return this.pos * 8 + this.accBits;

@@ -8,6 +8,7 @@ export {
   MAX_SAMPLES_PER_CHUNK,
   MAX_SAMPLES_IN_FORMAT,
   ENCODING_XOR,
+  ENCODER_STATE_SIZE,
 } from './xor-encoder.js';
 export { XorIterator } from './xor-iterator.js';
 export { ChunkAppendError, InvalidChunkError } from './errors.js';

@@ -16,6 +16,9 @@ export const MAX_SAMPLES_IN_FORMAT = 0xffff;
 /** Chunk encoding id of XOR chunks in chunk files (Prometheus EncXOR). */
 export const ENCODING_XOR = 1;
 
+/** Size of `XorEncoder.saveState()`. */
+export const ENCODER_STATE_SIZE = 22;
+
 /** Bytes before the bit stream: the big-endian sample count. */
 const HEADER = 2;
 /**
@@ -42,8 +45,68 @@ export class XorEncoder {
   private leading = 0xff;
   private trailing = 0;
 
-  constructor(initialBytes = INITIAL_BYTES) {
-    this.w = new BitWriter(initialBytes, HEADER);
+  constructor(initialBytes = INITIAL_BYTES, w?: BitWriter) {
+    this.w = w ?? new BitWriter(initialBytes, HEADER);
+  }
+
+  /**
+   * The encoder state a chunk's bytes do not hold exactly (see `resume`): bit length, last
+   * timestamp delta, XOR window, last value. ENCODER_STATE_SIZE bytes, little-endian.
+   */
+  saveState(): Uint8Array {
+    const st = new Uint8Array(ENCODER_STATE_SIZE);
+    const dv = new DataView(st.buffer);
+    dv.setUint32(0, this.w.bitLength, true);
+    const hi = Math.floor(this.tDelta / TWO32);
+    dv.setUint32(4, this.tDelta - hi * TWO32, true);
+    dv.setInt32(8, hi, true);
+    st[12] = this.leading;
+    st[13] = this.trailing;
+    dv.setUint32(14, this.vLo, true);
+    dv.setUint32(18, this.vHi, true);
+    return st;
+  }
+
+  /**
+   * An encoder continuing `chunk` (bytes of a chunk with `minT`..`maxT`, as `bytes()` returned
+   * them) from `state` (`saveState()` at that point), without re-encoding its samples: appends
+   * then produce exactly the bytes the original encoder would have. Null when the state does
+   * not fit the chunk. `capacity` sizes the buffer (default: room for a full chunk).
+   */
+  static resume(
+    chunk: Uint8Array,
+    state: Uint8Array,
+    minT: number,
+    maxT: number,
+    capacity = 0,
+  ): XorEncoder | null {
+    const n = chunkNumSamples(chunk);
+    if (state.length !== ENCODER_STATE_SIZE || n === 0) return null;
+    const dv = new DataView(state.buffer, state.byteOffset, state.byteLength);
+    const bits = dv.getUint32(0, true);
+    const tDelta = dv.getInt32(8, true) * TWO32 + dv.getUint32(4, true);
+    const leading = state[12];
+    const trailing = state[13];
+    if (bits <= HEADER * 8 || Math.ceil(bits / 8) !== chunk.length) return null;
+    if (!(leading === 0xff || (leading < 32 && trailing <= 64)) || !Number.isSafeInteger(tDelta))
+      return null;
+    if (capacity <= 0) {
+      const len = chunk.length;
+      capacity =
+        n >= MAX_SAMPLES_PER_CHUNK
+          ? len + 16
+          : len + Math.ceil((len / n) * (MAX_SAMPLES_PER_CHUNK - n) * 1.1) + 16;
+    }
+    const enc = new XorEncoder(0, BitWriter.resume(chunk, bits, HEADER, capacity));
+    enc.n = n;
+    enc.t0 = minT;
+    enc.tLast = maxT;
+    enc.tDelta = tDelta;
+    enc.leading = leading;
+    enc.trailing = trailing;
+    enc.vLo = dv.getUint32(14, true);
+    enc.vHi = dv.getUint32(18, true);
+    return enc;
   }
 
   /** An encoder that continues `chunk` (re-encodes its samples; the result is byte-identical). */

@@ -186,6 +186,35 @@ describe('XOR chunk', () => {
     assert.throws(() => XorEncoder.fromChunk(Uint8Array.from([0, 3, 0x80])), InvalidChunkError);
   });
 
+  it('resume continues a chunk from its bytes and saved state byte-identically', () => {
+    fc.assert(
+      fc.property(series, fc.integer({ min: 1, max: 300 }), ({ ts, vs }, cut) => {
+        const k = Math.min(cut, ts.length);
+        const all = new Float64Array(BigUint64Array.from(vs).buffer);
+        const src = new XorEncoder(8);
+        for (let i = 0; i < k; i++) src.append(ts[i], all[i]);
+        const bytes = src.bytes().slice();
+        const state = src.saveState();
+        const e = XorEncoder.resume(bytes, state, src.minTime, src.maxTime)!;
+        assert.equal(e.numSamples, k);
+        assert.equal(bitsOf(e.lastValue), vs[k - 1]);
+        for (let i = k; i < ts.length; i++) e.append(ts[i], all[i]);
+        assert.deepEqual(e.finish(), encode(ts, vs));
+      }),
+      { numRuns: 200 },
+    );
+    const e = new XorEncoder();
+    e.append(1, 1);
+    e.append(2, 2);
+    const state = e.saveState();
+    assert.equal(XorEncoder.resume(e.finish(), state.subarray(1), 1, 2), null, 'short state');
+    assert.equal(XorEncoder.resume(e.finish().subarray(0, 3), state, 1, 2), null, 'bit length');
+    assert.equal(XorEncoder.resume(new Uint8Array(2), state, 1, 2), null, 'no samples');
+    const bad = state.slice();
+    bad[12] = 40;
+    assert.equal(XorEncoder.resume(e.finish(), bad, 1, 2), null, 'window');
+  });
+
   it('rejects timestamps it cannot represent, leaving the chunk unchanged', () => {
     const e = new XorEncoder();
     assert.throws(() => e.append(0.5, 1), ChunkAppendError);

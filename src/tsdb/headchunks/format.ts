@@ -1,12 +1,18 @@
 /**
  * Head chunk file format (docs/format/head-chunks.md): an 8-byte header (magic "AHCK", version,
  * reserved), then records `ref, minT, maxT, prevMaxT` (i64 LE), `encoding` (u8),
- * `uvarint(len)`, chunk bytes, CRC32 (u32 LE, zlib's IEEE polynomial) of everything before it.
+ * `uvarint(len)`, chunk bytes, for a partial (open) chunk its encoder state, CRC32 (u32 LE,
+ * zlib's IEEE polynomial) of everything before it.
  */
 import { crc32 } from 'node:zlib';
+import { ENCODER_STATE_SIZE } from '../chunkenc/index.js';
 
 export const MAGIC = Uint8Array.of(0x41, 0x48, 0x43, 0x4b); // "AHCK"
-export const VERSION = 1;
+/** Version written; version 1 files (no partial records) are still read. */
+export const VERSION = 2;
+const MIN_VERSION = 1;
+/** Encoding flag of a partial record: an open chunk's prefix plus its encoder state. */
+export const PARTIAL_FLAG = 0x80;
 export const FILE_HEADER_SIZE = 8;
 /** Fixed part of a record before the length varint: 4 × i64 + encoding. */
 const FIXED = 33;
@@ -25,6 +31,11 @@ export interface PersistedChunk {
   readonly data: Uint8Array;
   readonly minT: number;
   readonly maxT: number;
+  /**
+   * Set for a partial chunk (an open chunk's samples so far): the encoder state
+   * (`XorEncoder.saveState`) that lets replay continue it without re-encoding.
+   */
+  readonly state?: Uint8Array;
 }
 
 /** A record: a closed head chunk of series `ref`, linked to the series' previous chunk. */
@@ -38,8 +49,11 @@ export interface ChunkRecord {
    * reader tell a complete chain of chunks from one with a lost record in the middle.
    */
   prevMaxT: number;
+  /** Chunk encoding, PARTIAL_FLAG cleared. */
   encoding: number;
   data: Uint8Array;
+  /** Encoder state of a partial record (see PersistedChunk). */
+  state?: Uint8Array;
 }
 
 export function fileHeader(): Uint8Array {
@@ -55,13 +69,18 @@ export function checkFileHeader(buf: Uint8Array): string | null {
   for (let i = 0; i < 4; i++) {
     if (buf[i] !== MAGIC[i]) return 'bad magic';
   }
-  if (buf[4] !== VERSION) return `unsupported version ${buf[4]} (want ${VERSION})`;
+  if (buf[4] < MIN_VERSION || buf[4] > VERSION) {
+    return `unsupported version ${buf[4]} (want ${MIN_VERSION}..${VERSION})`;
+  }
   return null;
 }
 
-/** Encoded size of a record holding `len` chunk bytes. */
-export function recordSize(len: number): number {
-  return FIXED + uvarintSize(len) + len + CRC_SIZE;
+/** Encoded size of a record of `c`. */
+export function recordSize(c: PersistedChunk): number {
+  const len = c.data.length;
+  return (
+    FIXED + uvarintSize(len) + len + (c.state === undefined ? 0 : ENCODER_STATE_SIZE) + CRC_SIZE
+  );
 }
 
 /** Writes a record at `p` (the caller made room: recordSize); returns the position after it. */
@@ -78,7 +97,7 @@ export function putRecord(
   p = putI64(buf, p, c.minT);
   p = putI64(buf, p, c.maxT);
   p = putI64(buf, p, prevMaxT);
-  buf[p++] = encoding;
+  buf[p++] = c.state === undefined ? encoding : encoding | PARTIAL_FLAG;
   let len = c.data.length;
   while (len >= 0x80) {
     buf[p++] = (len & 0x7f) | 0x80;
@@ -87,6 +106,10 @@ export function putRecord(
   buf[p++] = len;
   buf.set(c.data, p);
   p += c.data.length;
+  if (c.state !== undefined) {
+    buf.set(c.state, p);
+    p += ENCODER_STATE_SIZE;
+  }
   buf.writeUInt32LE(crc32(buf.subarray(start, p)), p);
   return p + CRC_SIZE;
 }
@@ -102,7 +125,8 @@ export function parseRecord(buf: Buffer, p: number): ParseResult {
   const minT = getI64(buf, p + 8);
   const maxT = getI64(buf, p + 16);
   const prevMaxT = getI64(buf, p + 24);
-  const encoding = buf[p + 32];
+  const partial = (buf[p + 32] & PARTIAL_FLAG) !== 0;
+  const encoding = buf[p + 32] & ~PARTIAL_FLAG;
   p += FIXED;
   let len = 0;
   for (let shift = 0; ; shift += 7) {
@@ -111,14 +135,17 @@ export function parseRecord(buf: Buffer, p: number): ParseResult {
     len += (b & 0x7f) * 2 ** shift;
     if (b < 0x80) break;
   }
-  const end = p + len;
+  const dataEnd = p + len;
+  const end = partial ? dataEnd + ENCODER_STATE_SIZE : dataEnd;
   if (end + CRC_SIZE > buf.length) return { err: `truncated record (${len} chunk bytes)` };
   if (buf.readUInt32LE(end) !== crc32(buf.subarray(start, end))) return { err: 'CRC mismatch' };
   if (!(ref > 0 && minT >= 0 && minT <= maxT && prevMaxT >= -1 && prevMaxT < minT)) {
     return { err: `bad record fields (ref ${ref}, minT ${minT}, maxT ${maxT}, prev ${prevMaxT})` };
   }
+  const rec: ChunkRecord = { ref, minT, maxT, prevMaxT, encoding, data: buf.subarray(p, dataEnd) };
+  if (partial) rec.state = buf.subarray(dataEnd, end);
   return {
-    rec: { ref, minT, maxT, prevMaxT, encoding, data: buf.subarray(p, end) },
+    rec,
     next: end + 4,
   };
 }

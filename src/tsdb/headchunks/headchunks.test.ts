@@ -117,7 +117,7 @@ describe('head chunk files', () => {
       const file = path.join(dir, fileName(1));
       const full = await readFile(file);
       const last = recs[recs.length - 1];
-      const lastLen = recordSize(last.data.length);
+      const lastLen = recordSize(last);
       const want = expectChains(recs, (_r, i) => i < recs.length - 1);
       for (let cut = 1; cut <= lastLen; cut++) {
         await writeFile(file, full.subarray(0, full.length - cut));
@@ -143,7 +143,7 @@ describe('head chunk files', () => {
       let f = 0;
       let size = 8;
       for (const r of recs) {
-        const len = recordSize(r.data.length);
+        const len = recordSize(r);
         if (size + len > 1000) {
           f++;
           size = 8;
@@ -155,7 +155,7 @@ describe('head chunk files', () => {
       const file = path.join(dir, names[victim]);
       const buf = await readFile(file);
       const firstInVictim = fileOf.indexOf(victim);
-      const flipAt = 8 + recordSize(recs[firstInVictim].data.length) + 20; // 2nd record there
+      const flipAt = 8 + recordSize(recs[firstInVictim]) + 20; // 2nd record there
       buf[flipAt] ^= 0x04;
       await writeFile(file, buf);
       const res = await loadHeadChunks(dir, -Infinity, nopLogger);
@@ -177,7 +177,7 @@ describe('head chunk files', () => {
       let f = 0;
       let size = 8;
       for (const r of recs) {
-        const len = recordSize(r.data.length);
+        const len = recordSize(r);
         if (size + len > 600) {
           f++;
           size = 8;
@@ -197,7 +197,7 @@ describe('head chunk files', () => {
       b0[0] = 0;
       await writeFile(f0, b0);
       await writeFile(path.join(dir, '00000098'), '');
-      await writeFile(path.join(dir, '00000099'), Buffer.from('AHCK\x02\0\0\0', 'latin1'));
+      await writeFile(path.join(dir, '00000099'), Buffer.from('AHCK\x03\0\0\0', 'latin1'));
       const log = recordingLogger();
       const res2 = await loadHeadChunks(dir, -Infinity, log);
       assert.deepEqual(
@@ -205,7 +205,7 @@ describe('head chunk files', () => {
         expectChains(recs, (_r, i) => fileOf[i] > 1),
       );
       assert.equal(res2.damagedFiles, 3);
-      assert.ok(log.entries.some((e) => /version 2/.test(JSON.stringify(e.obj))));
+      assert.ok(log.entries.some((e) => /version 3/.test(JSON.stringify(e.obj))));
       // A writer deletes files without a valid record, never the others.
       const w = new HeadChunkWriter({ dir, logger: nopLogger, files: res2.files });
       assert.equal(await w.truncate(-Infinity), 3);
@@ -340,6 +340,84 @@ describe('ChainLinker', () => {
     const odd = { ...rec(1, 10, 19, 9), encoding: 9 };
     r = link(-Infinity, [rec(1, 0, 9, -1), odd, rec(1, 20, 29, 19)]);
     assert.deepEqual(r.spans.get(1), [[0, 9]]);
+  });
+});
+
+describe('partial records', () => {
+  /** A partial of `n` samples from `t0` (as the head snapshots an open chunk). */
+  function partial(t0: number, n: number): PersistedChunk {
+    const e = new XorEncoder();
+    for (let i = 0; i < n; i++) e.append(t0 + i * 10_000, Math.sin(t0 + i));
+    return { data: e.bytes().slice(), minT: t0, maxT: e.maxTime, state: e.saveState() };
+  }
+
+  it('round-trip with their state; a closed record of the chunk replaces them', async () => {
+    await withDir(async (dir) => {
+      const w = new HeadChunkWriter({ dir, logger: nopLogger });
+      const c1 = chunk(0, 5);
+      w.add(1, c1, -1);
+      const p1 = partial(100_000, 3);
+      w.add(1, p1, c1.maxT);
+      w.add(2, partial(0, 2), -1);
+      const p2 = partial(0, 4);
+      w.add(2, p2, -1); // a later partial of the same chunk replaces the first
+      await w.close();
+      const res = await loadHeadChunks(dir, -Infinity, nopLogger);
+      const ch1 = res.chains.get(1)!;
+      assert.deepEqual(
+        ch1.map((c) => [c.minT, c.maxT, c.state !== undefined]),
+        [
+          [0, c1.maxT, false],
+          [p1.minT, p1.maxT, true],
+        ],
+      );
+      assert.ok(Buffer.from(ch1[1].state!).equals(p1.state!));
+      assert.ok(Buffer.from(ch1[1].data).equals(p1.data));
+      assert.deepEqual(
+        res.chains.get(2)!.map((c) => [c.maxT, c.state !== undefined]),
+        [[p2.maxT, true]],
+      );
+
+      // Next run: the chunk closes (same prevMaxT) and a new one follows it.
+      const w2 = new HeadChunkWriter({ dir, logger: nopLogger, files: res.files });
+      const full = chunk(100_000, 6);
+      w2.add(1, full, c1.maxT);
+      w2.add(1, partial(200_000, 2), full.maxT);
+      await w2.close();
+      const res2 = await loadHeadChunks(dir, -Infinity, nopLogger);
+      assert.deepEqual(
+        res2.chains.get(1)!.map((c) => [c.minT, c.maxT, c.state !== undefined]),
+        [
+          [0, c1.maxT, false],
+          [100_000, full.maxT, false],
+          [200_000, 210_000, true],
+        ],
+      );
+    });
+  });
+
+  it('a partial followed by a record linked to it counts as closed; torn state is damage', async () => {
+    const chains = new Map<number, PersistedChunk[]>();
+    const l = new ChainLinker(chains, -Infinity);
+    const p = partial(0, 3);
+    assert.ok(l.add({ ref: 1, ...p, prevMaxT: -1, encoding: 1 }));
+    const next = chunk(p.maxT + 10_000, 2);
+    assert.ok(l.add({ ref: 1, ...next, prevMaxT: p.maxT, encoding: 1 }));
+    assert.deepEqual(
+      chains.get(1)!.map((c) => c.state),
+      [undefined, undefined],
+    );
+    await withDir(async (dir) => {
+      const w = new HeadChunkWriter({ dir, logger: nopLogger });
+      w.add(1, chunk(0, 2), -1);
+      w.add(2, partial(0, 3), -1);
+      await w.close();
+      const file = path.join(dir, fileName(1));
+      await truncate(file, (await stat(file)).size - 10); // inside the state
+      const res = await loadHeadChunks(dir, -Infinity, nopLogger);
+      assert.equal(res.damagedFiles, 1);
+      assert.deepEqual([...res.chains.keys()], [1]);
+    });
   });
 });
 

@@ -2,7 +2,9 @@
  * Loading head chunk files at start-up. Everything here may only cost speed, never data: a
  * damaged record ends its file (the rest of it is ignored, later files are still read), and a
  * series only gets chunks that form an unbroken chain from its first chunk in the head, so
- * replay can take every WAL sample after the chain's end and skip the ones before it.
+ * replay can take every WAL sample after the chain's end and skip the ones before it. A chain
+ * may end in a partial chunk (an open chunk's prefix): replay continues it as the open chunk.
+ * A later record of the same chunk (same prevMaxT) replaces it, as any record does.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -139,12 +141,22 @@ export class ChainLinker {
       while (j >= 0 && chain[j].maxT !== p) j--;
       if (j < 0) return false;
       base = j === chain.length - 1 ? chain : chain.slice(0, j + 1);
+      // A partial chunk followed by another chunk holds exactly (its prevMaxT, maxT], like the
+      // closed record it stands in for (lost, or cut at that very sample): keep it as closed.
+      const prev = base[j];
+      if (prev.state !== undefined) base[j] = { data: prev.data, minT: prev.minT, maxT: prev.maxT };
     }
     const usable =
       rec.encoding === ENCODING_XOR &&
       rec.minT >= this.minValidTime &&
       chunkNumSamples(rec.data) > 0;
-    if (usable) base.push({ data: rec.data, minT: rec.minT, maxT: rec.maxT });
+    if (usable) {
+      base.push(
+        rec.state === undefined
+          ? { data: rec.data, minT: rec.minT, maxT: rec.maxT }
+          : { data: rec.data, minT: rec.minT, maxT: rec.maxT, state: rec.state },
+      );
+    }
     if (base.length > 0) this.chains.set(ref, base);
     else this.chains.delete(ref);
     return usable;

@@ -80,12 +80,13 @@ export class HeadChunkWriter {
   }
 
   /**
-   * Buffers a closed chunk of series `ref` whose samples are durable in the WAL. `prevMaxT` is
-   * the maxT of the series' previous chunk in the head, or -1 when there is none.
+   * Buffers a closed chunk of series `ref` (or a partial one: `c.state` set) whose samples are
+   * durable in the WAL. `prevMaxT` is the maxT of the series' previous chunk in the head, or -1
+   * when there is none.
    */
   add(ref: number, c: PersistedChunk, prevMaxT: number): void {
     if (this.failed || this.closed) return;
-    const len = recordSize(c.data.length);
+    const len = recordSize(c);
     if (this.cur.size + len > this.maxFileSize && this.cur.size > FILE_HEADER_SIZE) this.rotate();
     if (this.pos + len > this.buf.length) {
       this.seal();
