@@ -17,10 +17,12 @@ step "typecheck + build"
 # No `rm -rf dist`: a server started with `npm start` runs from dist/ meanwhile (tsc builds
 # incrementally). Stale test files are never run (run-tests.sh lists tests from the .ts sources),
 # but compiled files of removed sources would count as uncovered code (c8 `all`): drop those.
-find dist -name '*.js' 2>/dev/null | while read -r js; do
-  ts="${js#dist/}"
-  [ -e "${ts%.js}.ts" ] || rm -f "$js" "$js.map"
-done
+if [ -d dist ]; then
+  find dist -name '*.js' | while read -r js; do
+    ts="${js#dist/}"
+    [ -e "${ts%.js}.ts" ] || rm -f "$js" "$js.map"
+  done
+fi
 npx tsc -p tsconfig.json
 
 step "lint"
