@@ -1,5 +1,10 @@
 import type { Labels } from '../model/index.js';
-import { MAX_SAMPLES_PER_CHUNK, XorEncoder, XorIterator } from './chunkenc/index.js';
+import {
+  MAX_SAMPLES_PER_CHUNK,
+  type SlabAllocator,
+  XorEncoder,
+  XorIterator,
+} from './chunkenc/index.js';
 
 /** A completed (immutable) head chunk: exact-size XOR bytes and its time range. */
 export interface HeadChunk {
@@ -8,7 +13,7 @@ export interface HeadChunk {
   readonly maxT: number;
 }
 
-/** Initial bytes of an open chunk's buffer (it doubles as needed; finish() copies exact-size). */
+/** Initial bytes of an open chunk's buffer (on the JS heap; it then grows to a projected size). */
 const OPEN_CHUNK_BYTES = 64;
 
 const NO_CHUNKS: readonly HeadChunk[] = Object.freeze([]);
@@ -79,19 +84,22 @@ export class MemSeries {
   /**
    * Appends a sample the caller has validated (t > lastT). Cuts the open chunk at
    * MAX_SAMPLES_PER_CHUNK samples or when `t` crosses a `chunkRange` boundary, so no chunk
-   * spans two blocks. Returns whether a chunk was started, and whether one was closed.
+   * spans two blocks. Open chunks grow into `slabs` and keep that region when closed (else closing copies
+   * the bytes exact-size). Returns whether a chunk was started, and whether one was closed.
    */
-  append(t: number, v: number, chunkRange: number): Cut {
+  append(t: number, v: number, chunkRange: number, slabs: SlabAllocator | null = null): Cut {
     let e = this.enc;
     let cut: Cut = Cut.None;
     if (e === null || e.numSamples >= MAX_SAMPLES_PER_CHUNK || t >= this.chunkEnd) {
       cut = Cut.Started;
       if (e !== null) {
-        const c: HeadChunk = { data: e.finish(), minT: e.minTime, maxT: e.maxTime };
+        // From slabs, the buffer is a region of its own: the chunk keeps a view of it, no copy.
+        const data = slabs === null ? e.finish() : e.bytes();
+        const c: HeadChunk = { data, minT: e.minTime, maxT: e.maxTime };
         this.closed = this.closed.length === 0 ? [c] : [...this.closed, c];
         cut = Cut.Closed;
       }
-      e = new XorEncoder(OPEN_CHUNK_BYTES);
+      e = new XorEncoder(OPEN_CHUNK_BYTES, slabs);
       this.enc = e;
       this.chunkEnd = (Math.floor(t / chunkRange) + 1) * chunkRange;
     }

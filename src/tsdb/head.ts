@@ -1,5 +1,5 @@
 import { Labels } from '../model/index.js';
-import { XorEncoder } from './chunkenc/index.js';
+import { ENCODER_STATE_SIZE, SlabAllocator, XorEncoder } from './chunkenc/index.js';
 import type { MetricMetadata } from '../storage/index.js';
 import { MemPostings } from './index/mem-postings.js';
 import { Cut, type HeadChunk, MemSeries } from './head-series.js';
@@ -77,6 +77,10 @@ export class Head {
   minValidTime = -Infinity;
   readonly metadata = new Map<string, MetricMetadata>();
   readonly counters = new HeadCounters();
+  /** Chunk bytes (filled in time order; see SlabAllocator). */
+  readonly slabs = new SlabAllocator();
+  /** Partial chunk snapshots waiting for their WAL write (short-lived: slabs of their own). */
+  private readonly partialSlabs = new SlabAllocator();
   /**
    * Chunks closed since the last `takeClosed()`, collected only when head chunks are persisted
    * (null otherwise). Appends are synchronous, so a commit that takes them right after applying
@@ -185,14 +189,19 @@ export class Head {
 
   /** Appends a validated sample (t > s.lastT). */
   append(s: MemSeries, t: number, v: number): void {
-    const cut = s.append(t, v, this.chunkRange);
+    const cut = s.append(t, v, this.chunkRange, this.slabs);
     const pe = this.partialEvery;
     if (pe > 0 && s.enc!.numSamples % pe === 0 && this.closedChunks !== null) {
       const e = s.enc!;
       const c = s.closed;
       this.closedChunks.push({
         ref: s.ref,
-        chunk: { data: e.bytes().slice(), minT: e.minTime, maxT: e.maxTime, state: e.saveState() },
+        chunk: {
+          data: this.partialSlabs.copy(e.bytes()),
+          minT: e.minTime,
+          maxT: e.maxTime,
+          state: e.saveState(this.partialSlabs.alloc(ENCODER_STATE_SIZE)),
+        },
         prevMaxT: c.length === 0 ? -1 : c[c.length - 1].maxT,
       });
     }
@@ -223,7 +232,7 @@ export class Head {
     const tail = chunks[chunks.length - 1];
     if (tail?.state !== undefined) {
       closed = chunks.slice(0, -1);
-      enc = XorEncoder.resume(tail.data, tail.state, tail.minT, tail.maxT);
+      enc = XorEncoder.resume(tail.data, tail.state, tail.minT, tail.maxT, 0, this.slabs);
     }
     if (closed.length > 0) {
       s.attach(closed);

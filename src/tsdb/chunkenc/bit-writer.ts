@@ -1,3 +1,5 @@
+import type { SlabAllocator } from './slabs.js';
+
 /**
  * Big-endian bit stream writer over a growable Uint8Array. Bits gather in a 32-bit accumulator
  * and leave as whole 32-bit words, so the per-bit cost is a shift and an OR; only `flushTail`
@@ -13,6 +15,9 @@ export class BitWriter {
   /** Number of pending bits, 0..31. */
   private accBits = 0;
 
+  /** Where grown buffers come from (null: their own ArrayBuffer). */
+  slabs: SlabAllocator | null = null;
+
   /** `start` bytes at the front are reserved for a header the owner writes itself. */
   constructor(initialBytes: number, start: number) {
     this.buf = new Uint8Array(Math.max(initialBytes, start + 4));
@@ -24,10 +29,19 @@ export class BitWriter {
    * constructed with the same `start` (its `bitLength`, header bytes included), with room for
    * `capacity` bytes. The caller checked `bitLength` against `data.length`.
    */
-  static resume(data: Uint8Array, bitLength: number, start: number, capacity: number): BitWriter {
+  static resume(
+    data: Uint8Array,
+    bitLength: number,
+    start: number,
+    capacity: number,
+    slabs: SlabAllocator | null = null,
+  ): BitWriter {
     const accBits = (bitLength - start * 8) & 31;
     const pos = (bitLength - accBits) >>> 3;
-    const w = new BitWriter(Math.max(capacity, data.length + 4, pos + 4), 0);
+    const w = new BitWriter(0, 0);
+    w.slabs = slabs;
+    w.pos = 0;
+    w.reserve(Math.max(capacity, data.length + 4, pos + 4));
     w.buf.set(data);
     w.pos = pos;
     if (accBits > 0) {
@@ -84,7 +98,7 @@ export class BitWriter {
   /** Grows the backing store to at least `bytes` (allocating typed arrays is costly: do it rarely). */
   reserve(bytes: number): void {
     if (bytes <= this.buf.length) return;
-    const buf = new Uint8Array(bytes);
+    const buf = this.slabs === null ? new Uint8Array(bytes) : this.slabs.alloc(bytes);
     buf.set(this.buf.subarray(0, this.pos + 4));
     this.buf = buf;
   }

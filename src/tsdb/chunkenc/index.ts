@@ -12,3 +12,4 @@ export {
 } from './xor-encoder.js';
 export { XorIterator } from './xor-iterator.js';
 export { ChunkAppendError, InvalidChunkError } from './errors.js';
+export { SlabAllocator, SLAB_SIZE } from './slabs.js';

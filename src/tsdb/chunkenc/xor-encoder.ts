@@ -4,6 +4,7 @@
  * (uvarint t delta, XOR v), then delta-of-delta timestamps and XOR values.
  */
 import { BitWriter } from './bit-writer.js';
+import type { SlabAllocator } from './slabs.js';
 import { ChunkAppendError } from './errors.js';
 import { HI, LO, ctz32, f64, u32 } from './float-bits.js';
 import { XorIterator } from './xor-iterator.js';
@@ -45,17 +46,21 @@ export class XorEncoder {
   private leading = 0xff;
   private trailing = 0;
 
-  constructor(initialBytes = INITIAL_BYTES, w?: BitWriter) {
+  /**
+   * `slabs`: where the buffer goes once it outgrows `initialBytes` (V8 keeps typed arrays of
+   * up to 64 bytes on the JS heap); the encoder never writes to a region it left.
+   */
+  constructor(initialBytes = INITIAL_BYTES, slabs: SlabAllocator | null = null, w?: BitWriter) {
     this.w = w ?? new BitWriter(initialBytes, HEADER);
+    this.w.slabs = slabs;
   }
 
   /**
    * The encoder state a chunk's bytes do not hold exactly (see `resume`): bit length, last
    * timestamp delta, XOR window, last value. ENCODER_STATE_SIZE bytes, little-endian.
    */
-  saveState(): Uint8Array {
-    const st = new Uint8Array(ENCODER_STATE_SIZE);
-    const dv = new DataView(st.buffer);
+  saveState(st: Uint8Array = new Uint8Array(ENCODER_STATE_SIZE)): Uint8Array {
+    const dv = new DataView(st.buffer, st.byteOffset, ENCODER_STATE_SIZE);
     dv.setUint32(0, this.w.bitLength, true);
     const hi = Math.floor(this.tDelta / TWO32);
     dv.setUint32(4, this.tDelta - hi * TWO32, true);
@@ -79,6 +84,7 @@ export class XorEncoder {
     minT: number,
     maxT: number,
     capacity = 0,
+    slabs: SlabAllocator | null = null,
   ): XorEncoder | null {
     const n = chunkNumSamples(chunk);
     if (state.length !== ENCODER_STATE_SIZE || n === 0) return null;
@@ -97,7 +103,7 @@ export class XorEncoder {
           ? len + 16
           : len + Math.ceil((len / n) * (MAX_SAMPLES_PER_CHUNK - n) * 1.1) + 16;
     }
-    const enc = new XorEncoder(0, BitWriter.resume(chunk, bits, HEADER, capacity));
+    const enc = new XorEncoder(0, slabs, BitWriter.resume(chunk, bits, HEADER, capacity, slabs));
     enc.n = n;
     enc.t0 = minT;
     enc.tLast = maxT;

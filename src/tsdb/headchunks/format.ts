@@ -114,40 +114,59 @@ export function putRecord(
   return p + CRC_SIZE;
 }
 
-/** Result of parsing one record: the record and the offset after it, or why it is bad. */
-export type ParseResult = { rec: ChunkRecord; next: number } | { err: string };
+/** Fields of one parsed record (reused across records: parsing allocates nothing). */
+export class RecordFields {
+  ref = 0;
+  minT = 0;
+  maxT = 0;
+  prevMaxT = 0;
+  /** Chunk encoding, PARTIAL_FLAG cleared. */
+  encoding = 0;
+  partial = false;
+  /** Chunk bytes are buf[dataStart, dataEnd); a partial's state follows them. */
+  dataStart = 0;
+  dataEnd = 0;
+  /** Offset of the next record. */
+  next = 0;
+}
 
-/** Parses the record at `p` (`p < buf.length`). Chunk bytes are a view into `buf`. */
-export function parseRecord(buf: Buffer, p: number): ParseResult {
+/**
+ * Parses the record at `p` (`p < buf.length`) into `f`; returns why it is unusable (truncated,
+ * CRC mismatch, impossible fields), or null.
+ */
+export function readRecord(buf: Buffer, p: number, f: RecordFields): string | null {
   const start = p;
-  if (buf.length - p < FIXED + 1 + CRC_SIZE) return { err: 'truncated record' };
+  if (buf.length - p < FIXED + 1 + CRC_SIZE) return 'truncated record';
   const ref = getI64(buf, p);
   const minT = getI64(buf, p + 8);
   const maxT = getI64(buf, p + 16);
   const prevMaxT = getI64(buf, p + 24);
   const partial = (buf[p + 32] & PARTIAL_FLAG) !== 0;
-  const encoding = buf[p + 32] & ~PARTIAL_FLAG;
   p += FIXED;
   let len = 0;
   for (let shift = 0; ; shift += 7) {
-    if (p >= buf.length || shift > 28) return { err: 'bad length varint' };
+    if (p >= buf.length || shift > 28) return 'bad length varint';
     const b = buf[p++];
     len += (b & 0x7f) * 2 ** shift;
     if (b < 0x80) break;
   }
   const dataEnd = p + len;
   const end = partial ? dataEnd + ENCODER_STATE_SIZE : dataEnd;
-  if (end + CRC_SIZE > buf.length) return { err: `truncated record (${len} chunk bytes)` };
-  if (buf.readUInt32LE(end) !== crc32(buf.subarray(start, end))) return { err: 'CRC mismatch' };
+  if (end + CRC_SIZE > buf.length) return `truncated record (${len} chunk bytes)`;
+  if (buf.readUInt32LE(end) !== crc32(buf.subarray(start, end))) return 'CRC mismatch';
   if (!(ref > 0 && minT >= 0 && minT <= maxT && prevMaxT >= -1 && prevMaxT < minT)) {
-    return { err: `bad record fields (ref ${ref}, minT ${minT}, maxT ${maxT}, prev ${prevMaxT})` };
+    return `bad record fields (ref ${ref}, minT ${minT}, maxT ${maxT}, prev ${prevMaxT})`;
   }
-  const rec: ChunkRecord = { ref, minT, maxT, prevMaxT, encoding, data: buf.subarray(p, dataEnd) };
-  if (partial) rec.state = buf.subarray(dataEnd, end);
-  return {
-    rec,
-    next: end + 4,
-  };
+  f.ref = ref;
+  f.minT = minT;
+  f.maxT = maxT;
+  f.prevMaxT = prevMaxT;
+  f.encoding = buf[start + 32] & ~PARTIAL_FLAG;
+  f.partial = partial;
+  f.dataStart = p;
+  f.dataEnd = dataEnd;
+  f.next = end + CRC_SIZE;
+  return null;
 }
 
 function uvarintSize(v: number): number {

@@ -6,7 +6,9 @@ import { describe, it } from 'node:test';
 import { nopLogger } from '../../util/index.js';
 import { XorEncoder } from '../chunkenc/index.js';
 import { fileName, recordSize, type ChunkRecord, type PersistedChunk } from './format.js';
-import { ChainLinker, loadHeadChunks, type LoadResult } from './reader.js';
+import { ChainLinker, loadHeadChunks, RecordTable, type LoadResult } from './reader.js';
+import { RecordFields } from './format.js';
+import { SlabAllocator } from '../chunkenc/index.js';
 import { HeadChunkWriter } from './writer.js';
 import { recordingLogger } from '../tsdb-test-helpers.js';
 
@@ -286,6 +288,29 @@ describe('head chunk files', () => {
   });
 });
 
+/** Links records as the loader does (each record's bytes in a buffer of its own). */
+function linkRecords(mv: number, recs: ChunkRecord[], slabs: SlabAllocator | null = null) {
+  const table = new RecordTable();
+  const l = new ChainLinker(table, mv);
+  const bufs: Uint8Array[] = [];
+  const f = new RecordFields();
+  const ok = recs.map((r) => {
+    f.ref = r.ref;
+    f.minT = r.minT;
+    f.maxT = r.maxT;
+    f.prevMaxT = r.prevMaxT;
+    f.encoding = r.encoding;
+    f.partial = r.state !== undefined;
+    f.dataStart = 0;
+    f.dataEnd = r.data.length;
+    bufs.push(Buffer.concat([r.data, r.state ?? new Uint8Array(0)]));
+    return l.add(
+      table.push(f, r.data.length < 2 ? 0 : (r.data[0] << 8) | r.data[1], bufs.length - 1),
+    );
+  });
+  return { ok, chains: l.materialize(bufs, slabs) };
+}
+
 describe('ChainLinker', () => {
   const rec = (ref: number, minT: number, maxT: number, prevMaxT: number): ChunkRecord => ({
     ref,
@@ -296,9 +321,7 @@ describe('ChainLinker', () => {
     data: chunk(minT, 2).data,
   });
   const link = (mv: number, recs: ChunkRecord[]) => {
-    const chains = new Map<number, PersistedChunk[]>();
-    const l = new ChainLinker(chains, mv);
-    const ok = recs.map((r) => l.add(r));
+    const { ok, chains } = linkRecords(mv, recs);
     const spans = new Map([...chains].map(([ref, c]) => [ref, c.map((x) => [x.minT, x.maxT])]));
     return { ok, spans };
   };
@@ -397,16 +420,29 @@ describe('partial records', () => {
   });
 
   it('a partial followed by a record linked to it counts as closed; torn state is damage', async () => {
-    const chains = new Map<number, PersistedChunk[]>();
-    const l = new ChainLinker(chains, -Infinity);
     const p = partial(0, 3);
-    assert.ok(l.add({ ref: 1, ...p, prevMaxT: -1, encoding: 1 }));
     const next = chunk(p.maxT + 10_000, 2);
-    assert.ok(l.add({ ref: 1, ...next, prevMaxT: p.maxT, encoding: 1 }));
+    const slabs = new SlabAllocator();
+    const { ok, chains } = linkRecords(
+      -Infinity,
+      [
+        { ref: 1, ...p, prevMaxT: -1, encoding: 1 },
+        { ref: 1, ...next, prevMaxT: p.maxT, encoding: 1 },
+        { ref: 2, ...p, prevMaxT: -1, encoding: 1 },
+      ],
+      slabs,
+    );
+    assert.deepEqual(ok, [true, true, true]);
     assert.deepEqual(
       chains.get(1)!.map((c) => c.state),
       [undefined, undefined],
     );
+    // Closed chunks are copied into one slab; the open tail keeps its bytes and state.
+    const [c0, c1] = chains.get(1)!;
+    assert.equal(c0.data.buffer, c1.data.buffer);
+    assert.ok(Buffer.from(c0.data).equals(p.data));
+    assert.equal(slabs.slabs, 1);
+    assert.ok(Buffer.from(chains.get(2)![0].state!).equals(p.state!));
     await withDir(async (dir) => {
       const w = new HeadChunkWriter({ dir, logger: nopLogger });
       w.add(1, chunk(0, 2), -1);

@@ -5,7 +5,13 @@
  * series' last persisted chunk. An accelerator only: the WAL stays the source of truth, and a
  * damaged or missing file costs replay speed, never data. Format: docs/format/head-chunks.md.
  */
-export { type HeadChunkFile, type LoadResult, loadHeadChunks, ChainLinker } from './reader.js';
+export {
+  type HeadChunkFile,
+  type LoadResult,
+  loadHeadChunks,
+  ChainLinker,
+  RecordTable,
+} from './reader.js';
 export {
   HeadChunkWriter,
   type HeadChunkWriterOptions,
