@@ -105,7 +105,7 @@ export class TenantDb implements CommitTarget {
     let chains: LoadResult['chains'] | null = null;
     if (this.opts.headChunks !== false) {
       const dir = path.join(this.dir, 'chunks_head');
-      const loaded = await loadHeadChunks(dir, this.head.minValidTime, log, this.head.slabs);
+      const loaded = await loadHeadChunks(dir, this.head.minValidTime, log, this.head.slabs.closed);
       // Refs in the files must never name another series, even if the WAL lost their record.
       this.head.reserveRef(loaded.maxRef);
       const writer = new HeadChunkWriter({

@@ -18,6 +18,16 @@ const OPEN_CHUNK_BYTES = 64;
 
 const NO_CHUNKS: readonly HeadChunk[] = Object.freeze([]);
 
+/**
+ * Where chunk bytes live. Open chunks grow into regions of `open` slabs (sized for a full
+ * chunk, so with some slack); a closed chunk is copied exact-size into `closed` slabs. Open
+ * chunks of a slab close at about the same time (series advance in step), which frees it.
+ */
+export interface HeadSlabs {
+  readonly open: SlabAllocator;
+  readonly closed: SlabAllocator;
+}
+
 /** What `MemSeries.append` did to the chunks. */
 export const Cut = {
   None: 0,
@@ -84,22 +94,21 @@ export class MemSeries {
   /**
    * Appends a sample the caller has validated (t > lastT). Cuts the open chunk at
    * MAX_SAMPLES_PER_CHUNK samples or when `t` crosses a `chunkRange` boundary, so no chunk
-   * spans two blocks. Open chunks grow into `slabs` and keep that region when closed (else closing copies
-   * the bytes exact-size). Returns whether a chunk was started, and whether one was closed.
+   * spans two blocks. Open chunks grow into `slabs.open`; closing copies the bytes exact-size
+   * (into `slabs.closed`). Returns whether a chunk was started, and whether one was closed.
    */
-  append(t: number, v: number, chunkRange: number, slabs: SlabAllocator | null = null): Cut {
+  append(t: number, v: number, chunkRange: number, slabs: HeadSlabs | null = null): Cut {
     let e = this.enc;
     let cut: Cut = Cut.None;
     if (e === null || e.numSamples >= MAX_SAMPLES_PER_CHUNK || t >= this.chunkEnd) {
       cut = Cut.Started;
       if (e !== null) {
-        // From slabs, the buffer is a region of its own: the chunk keeps a view of it, no copy.
-        const data = slabs === null ? e.finish() : e.bytes();
+        const data = slabs === null ? e.finish() : slabs.closed.copy(e.bytes());
         const c: HeadChunk = { data, minT: e.minTime, maxT: e.maxTime };
         this.closed = this.closed.length === 0 ? [c] : [...this.closed, c];
         cut = Cut.Closed;
       }
-      e = new XorEncoder(OPEN_CHUNK_BYTES, slabs);
+      e = new XorEncoder(OPEN_CHUNK_BYTES, slabs?.open);
       this.enc = e;
       this.chunkEnd = (Math.floor(t / chunkRange) + 1) * chunkRange;
     }

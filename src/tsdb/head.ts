@@ -2,7 +2,7 @@ import { Labels } from '../model/index.js';
 import { ENCODER_STATE_SIZE, SlabAllocator, XorEncoder } from './chunkenc/index.js';
 import type { MetricMetadata } from '../storage/index.js';
 import { MemPostings } from './index/mem-postings.js';
-import { Cut, type HeadChunk, MemSeries } from './head-series.js';
+import { Cut, type HeadChunk, type HeadSlabs, MemSeries } from './head-series.js';
 import type { PersistedChunk } from './headchunks/index.js';
 import type { HeadLimits } from './limits.js';
 
@@ -77,8 +77,8 @@ export class Head {
   minValidTime = -Infinity;
   readonly metadata = new Map<string, MetricMetadata>();
   readonly counters = new HeadCounters();
-  /** Chunk bytes (filled in time order; see SlabAllocator). */
-  readonly slabs = new SlabAllocator();
+  /** Chunk bytes (filled in time order; see SlabAllocator, HeadSlabs). */
+  readonly slabs: HeadSlabs = { open: new SlabAllocator(), closed: new SlabAllocator() };
   /** Partial chunk snapshots waiting for their WAL write (short-lived: slabs of their own). */
   private readonly partialSlabs = new SlabAllocator();
   /**
@@ -232,7 +232,7 @@ export class Head {
     const tail = chunks[chunks.length - 1];
     if (tail?.state !== undefined) {
       closed = chunks.slice(0, -1);
-      enc = XorEncoder.resume(tail.data, tail.state, tail.minT, tail.maxT, 0, this.slabs);
+      enc = XorEncoder.resume(tail.data, tail.state, tail.minT, tail.maxT, 0, this.slabs.open);
     }
     if (closed.length > 0) {
       s.attach(closed);

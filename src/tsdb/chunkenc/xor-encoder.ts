@@ -98,10 +98,7 @@ export class XorEncoder {
       return null;
     if (capacity <= 0) {
       const len = chunk.length;
-      capacity =
-        n >= MAX_SAMPLES_PER_CHUNK
-          ? len + 16
-          : len + Math.ceil((len / n) * (MAX_SAMPLES_PER_CHUNK - n) * 1.1) + 16;
+      capacity = projectedSize(len, n);
     }
     const enc = new XorEncoder(0, slabs, BitWriter.resume(chunk, bits, HEADER, capacity, slabs));
     enc.n = n;
@@ -190,8 +187,7 @@ export class XorEncoder {
     // Near the end of the buffer: grow once to the size this chunk's rate projects for a full
     // chunk, instead of doubling several times (each typed-array allocation costs ~0.3-0.5 us).
     if (buf.length - w.pos < 24 && n + 1 < MAX_SAMPLES_PER_CHUNK) {
-      const len = w.byteLength;
-      w.reserve(len + Math.ceil((len / (n + 1)) * (MAX_SAMPLES_PER_CHUNK - n - 1) * 1.1) + 16);
+      w.reserve(projectedSize(w.byteLength, n + 1));
     }
   }
 
@@ -268,6 +264,20 @@ export class XorEncoder {
   finish(): Uint8Array {
     return this.bytes().slice();
   }
+}
+
+/** Bytes of a chunk's header and first sample (varint ms timestamp, raw value), about. */
+const FIRST_SAMPLE_BYTES = 16;
+
+/**
+ * Buffer size for a chunk of `n` samples in `len` bytes to reach MAX_SAMPLES_PER_CHUNK, at
+ * its rate so far (without the costly first sample, which would inflate early projections)
+ * plus 10% and a word of slack. Too small only costs one more grow.
+ */
+function projectedSize(len: number, n: number): number {
+  if (n >= MAX_SAMPLES_PER_CHUNK) return len + 16;
+  const rate = n > 1 ? Math.max(len - FIRST_SAMPLE_BYTES, n) / (n - 1) : FIRST_SAMPLE_BYTES;
+  return len + Math.ceil(rate * (MAX_SAMPLES_PER_CHUNK - n) * 1.1) + 16;
 }
 
 function badTimestamp(t: number, prev?: number): ChunkAppendError {
