@@ -10,6 +10,7 @@ import {
   MAX_SAMPLES_IN_FORMAT,
   XorEncoder,
   XorIterator,
+  SlabAllocator,
   chunkNumSamples,
 } from './index.js';
 
@@ -213,6 +214,29 @@ describe('XOR chunk', () => {
     const bad = state.slice();
     bad[12] = 40;
     assert.equal(XorEncoder.resume(e.finish(), bad, 1, 2), null, 'window');
+  });
+
+  it('encoders growing into shared slabs never touch each other’s bytes', () => {
+    const slabs = new SlabAllocator(8192, 4096);
+    const n = 40;
+    const encs = Array.from({ length: n }, () => new XorEncoder(64, slabs));
+    const want = Array.from({ length: n }, () => new XorEncoder(8));
+    for (let i = 0; i < 300; i++) {
+      for (let k = 0; k < n; k++) {
+        const t = i * 15_000 + ((i * k) % 7);
+        const v = k % 2 === 0 ? Math.sin(i + k) : i * k;
+        encs[k].append(t, v);
+        want[k].append(t, v);
+      }
+    }
+    for (let k = 0; k < n; k++) assert.deepEqual(encs[k].finish(), want[k].finish());
+    assert.ok(slabs.slabs > 1);
+    // Regions above maxShared get a buffer of their own.
+    assert.equal(slabs.alloc(5000).buffer.byteLength, 5000);
+    const a = slabs.alloc(10);
+    const b = slabs.alloc(10);
+    assert.equal(a.buffer, b.buffer);
+    assert.equal(b.byteOffset, a.byteOffset + 10);
   });
 
   it('rejects timestamps it cannot represent, leaving the chunk unchanged', () => {

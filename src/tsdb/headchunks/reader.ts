@@ -78,11 +78,22 @@ export async function loadHeadChunks(
   const linker = new ChainLinker(table, minValidTime);
   const bufs: Buffer[] = [];
   const f = new RecordFields();
-  for (const name of names) {
+  // The next file is read while this one is parsed.
+  const read = (i: number): Promise<Buffer> | null => {
+    if (i >= names.length) return null;
+    const p = readFile(path.join(dir, names[i]));
+    p.catch(() => {}); // handled when awaited
+    return p;
+  };
+  let next = read(0);
+  for (let n = 0; n < names.length; n++) {
+    const name = names[n];
     const file = path.join(dir, name);
+    const cur = next!;
+    next = read(n + 1);
     let buf: Buffer;
     try {
-      buf = await readFile(file);
+      buf = await cur;
     } catch (err) {
       // Unreadable: treat as damaged at 0 (it is only an accelerator).
       logger.warn({ file, err: String(err) }, 'cannot read head chunk file; ignoring it');
