@@ -27,7 +27,7 @@ export class HeadQuerier implements Querier {
     const refs = this.head.postings.select(matchers);
     const out: MemSeries[] = [];
     for (let i = 0; i < refs.length; i++) {
-      const s = this.head.byRef.get(refs[i]);
+      const s = this.head.getByRef(refs[i]);
       if (s !== undefined && overlaps(s, this.mint, this.maxt)) out.push(s);
     }
     return out;

@@ -91,14 +91,13 @@ export async function replayWal(
       attached += s.numChunks;
     }
   };
-  const byRef = head.byRef;
   // Windows apply samples grouped by ref: remember the last series to skip the map lookups.
   let lastRef = -1;
   let last: MemSeries | undefined;
   const apply = (ref: number, t: number, v: number): void => {
     if (ref !== lastRef) {
       lastRef = ref;
-      last = byRef.get(ref) ?? aliases.get(ref);
+      last = head.getByRef(ref) ?? aliases.get(ref);
     }
     const s = last;
     if (s === undefined) {

@@ -55,11 +55,20 @@ export interface ClosedChunk {
  * Appenders (head-append.ts), queriers (head-read.ts) and replay (head-replay.ts) work on it.
  * All methods are synchronous: one event loop, so each call sees a consistent head.
  */
+/** Refs below this are also indexed in a dense array (8 bytes per ref ever created). */
+const DENSE_REFS = 1 << 25;
+
 export class Head {
   /** First series per label hash; further series with the same hash live in `collisions`. */
   private readonly byHash = new Map<number, MemSeries>();
   private readonly collisions = new Map<number, MemSeries[]>();
   readonly byRef = new Map<number, MemSeries>();
+  /**
+   * The same series indexed by ref in a plain array: refs are small and dense (a per-tenant
+   * counter), and the ingest hot path looks one up per sample; an array index is several times
+   * cheaper than a Map probe at 100k+ entries. Refs at or above DENSE_REFS live in `byRef` only.
+   */
+  private readonly dense: (MemSeries | undefined)[] = [];
   /** Extra refs the WAL logged for a live series (a series recreated under a new ref). */
   readonly aliases = new Map<number, MemSeries>();
   readonly postings = new MemPostings();
@@ -134,7 +143,9 @@ export class Head {
   }
 
   getByRef(ref: number): MemSeries | undefined {
-    return this.byRef.get(ref);
+    const d = this.dense;
+    if (ref < d.length) return d[ref];
+    return ref >= DENSE_REFS ? this.byRef.get(ref) : undefined;
   }
 
   getByLabels(labels: Labels): MemSeries | undefined {
@@ -163,6 +174,11 @@ export class Head {
       else col.push(s);
     }
     this.byRef.set(ref, s);
+    if (ref < DENSE_REFS) {
+      const d = this.dense;
+      while (d.length <= ref) d.push(undefined); // stays a packed array: no holes
+      d[ref] = s;
+    }
     this.counters.seriesCreated++;
     return s;
   }
@@ -290,6 +306,7 @@ export class Head {
     for (const s of list) {
       s.deleted = true;
       this.byRef.delete(s.ref);
+      if (s.ref < this.dense.length) this.dense[s.ref] = undefined;
       this.unhash(s);
     }
     for (const [ref, s] of this.aliases) if (s.deleted) this.aliases.delete(ref);
