@@ -13,4 +13,4 @@ export {
 } from './validation.js';
 export { Matcher, InvalidMatcherError, type MatchType } from './matcher.js';
 export { DEFAULT_TENANT, tenantId, InvalidTenantError, type TenantId } from './tenant.js';
-export { STALE_NAN_BITS, staleNaN, isStaleNaN } from './sample.js';
+export { STALE_NAN_BITS, staleNaN, isStaleNaN, sameFloatBits } from './sample.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidMatcherError, Matcher, type MatchType } from './matcher.js';
-import { isStaleNaN, staleNaN } from './sample.js';
+import { isStaleNaN, sameFloatBits, staleNaN } from './sample.js';
 import { DEFAULT_TENANT, tenantId } from './tenant.js';
 
 describe('Matcher', () => {
@@ -61,6 +61,14 @@ describe('stale marker and tenants', () => {
     assert.ok(isStaleNaN(staleNaN));
     assert.ok(!isStaleNaN(NaN));
     assert.ok(!isStaleNaN(1));
+  });
+
+  it('compares floats bit for bit', () => {
+    assert.ok(sameFloatBits(NaN, NaN));
+    assert.ok(sameFloatBits(staleNaN, staleNaN));
+    assert.ok(!sameFloatBits(staleNaN, NaN));
+    assert.ok(!sameFloatBits(0, -0));
+    assert.ok(sameFloatBits(1.5, 1.5) && !sameFloatBits(1.5, 1.25));
   });
 
   it('validates tenant ids', () => {

@@ -20,3 +20,13 @@ export function isStaleNaN(v: number): boolean {
   f64[0] = v;
   return u32[0] === 0x00000002 && u32[1] === 0x7ff00000;
 }
+
+const pair = new Float64Array(2);
+const pairBits = new Uint32Array(pair.buffer);
+
+/** Bit-exact float equality (NaN payloads included): how duplicate samples are recognised. */
+export function sameFloatBits(a: number, b: number): boolean {
+  pair[0] = a;
+  pair[1] = b;
+  return pairBits[0] === pairBits[2] && pairBits[1] === pairBits[3];
+}

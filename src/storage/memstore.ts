@@ -3,6 +3,7 @@ import {
   InvalidLabelsError,
   type Labels,
   type Matcher,
+  sameFloatBits,
   type TenantId,
   validateLabels,
 } from '../model/index.js';
@@ -51,15 +52,6 @@ interface TenantData {
   byHash: Map<number, MemSeries[]>;
   byRef: Map<SeriesRef, MemSeries>;
   metadata: Map<string, MetricMetadata>;
-}
-
-const f64 = new Float64Array(2);
-const u32 = new Uint32Array(f64.buffer);
-/** Bit-exact float equality (NaN payloads included), as duplicate detection needs. */
-export function sameBits(a: number, b: number): boolean {
-  f64[0] = a;
-  f64[1] = b;
-  return u32[0] === u32[2] && u32[1] === u32[3];
 }
 
 /**
@@ -130,13 +122,13 @@ export class MemStore implements Appendable, Queryable, MetadataStore {
       if (t < lastT) {
         // An exact duplicate of an older stored sample is still a duplicate (retry after lost 2xx).
         const i = s.ts.indexOf(t);
-        if (i >= 0 && sameBits(s.vs.at(i), v)) return 'dup';
+        if (i >= 0 && sameFloatBits(s.vs.at(i), v)) return 'dup';
         throw new OutOfOrderSampleError(
           `cannot append sample for ${labels.toString()}: timestamp ${t} is before the newest stored ${lastT}`,
         );
       }
       if (t === lastT) {
-        if (sameBits(s.vs.at(s.vs.length - 1), v)) return 'dup';
+        if (sameFloatBits(s.vs.at(s.vs.length - 1), v)) return 'dup';
         throw new DuplicateSampleError(
           `cannot append sample for ${labels.toString()}: a different value is stored at timestamp ${t}`,
         );

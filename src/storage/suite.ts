@@ -39,13 +39,14 @@ function ls(obj: Record<string, string>): Labels {
   return Labels.fromObject(obj);
 }
 
-function read(
+/** Every series matching `matchers` as {labels, ts, vs}, stale markers as 'stale' (for asserts). */
+export function readSeries(
   store: Queryable,
   matchers: Matcher[],
   tenant: TenantId = DEFAULT_TENANT,
   mint = 0,
   maxt = ALL,
-) {
+): { labels: string; ts: number[]; vs: (number | string)[] }[] {
   const q = store.querier(tenant, mint, maxt);
   try {
     return q.select(matchers).map((s: Series) => {
@@ -91,7 +92,7 @@ export function runStorageSuite(name: string, open: () => Promise<StorageUnderTe
         const res = await app.commit();
         assert.equal(res.appended, 3);
         assert.equal(res.newSeries, 2);
-        assert.deepEqual(read(store, [nameIs('m')]), [
+        assert.deepEqual(readSeries(store, [nameIs('m')]), [
           { labels: '{__name__="m", job="a"}', ts: [T0, T0 + 1000], vs: [2, 3] },
           { labels: '{__name__="m", job="b"}', ts: [T0], vs: [1] },
         ]);
@@ -101,13 +102,13 @@ export function runStorageSuite(name: string, open: () => Promise<StorageUnderTe
       withStore(async ({ store }) => {
         const app = store.appender(DEFAULT_TENANT);
         app.append(0, ls({ __name__: 'r' }), T0, 1);
-        assert.deepEqual(read(store, [nameIs('r')]), []);
+        assert.deepEqual(readSeries(store, [nameIs('r')]), []);
         app.rollback();
-        assert.deepEqual(read(store, [nameIs('r')]), []);
+        assert.deepEqual(readSeries(store, [nameIs('r')]), []);
         const app2 = store.appender(DEFAULT_TENANT);
         app2.append(0, ls({ __name__: 'r' }), T0, 5);
         await app2.commit();
-        assert.deepEqual(read(store, [nameIs('r')]), [
+        assert.deepEqual(readSeries(store, [nameIs('r')]), [
           { labels: '{__name__="r"}', ts: [T0], vs: [5] },
         ]);
       }));
@@ -127,7 +128,7 @@ export function runStorageSuite(name: string, open: () => Promise<StorageUnderTe
         c.append(0, ls({ __name__: 'o' }), T0 + 3000, 3);
         assert.throws(() => c.append(0, ls({ __name__: 'o' }), T0 + 3000, 4), AppendError);
         c.rollback();
-        assert.deepEqual(read(store, [nameIs('o')]), [
+        assert.deepEqual(readSeries(store, [nameIs('o')]), [
           { labels: '{__name__="o"}', ts: [T0 + 2000], vs: [1] },
         ]);
       }));
@@ -148,7 +149,7 @@ export function runStorageSuite(name: string, open: () => Promise<StorageUnderTe
         const c = store.appender(DEFAULT_TENANT);
         assert.throws(() => c.append(0, ls({ __name__: 'd' }), T0 + 2000, 8), DuplicateSampleError);
         c.rollback();
-        const got = read(store, [nameIs('d')]);
+        const got = readSeries(store, [nameIs('d')]);
         assert.deepEqual(got[0].ts, [T0, T0 + 1000, T0 + 2000]);
         assert.deepEqual(got[0].vs, [1.5, 'stale', 7]);
       }));
@@ -167,7 +168,7 @@ export function runStorageSuite(name: string, open: () => Promise<StorageUnderTe
         );
         b.rollback();
         assert.deepEqual(
-          read(store, [nameIs('x')]).map((s) => s.labels),
+          readSeries(store, [nameIs('x')]).map((s) => s.labels),
           ['{__name__="x", i="1"}'],
         );
       }));
@@ -181,7 +182,7 @@ export function runStorageSuite(name: string, open: () => Promise<StorageUnderTe
         b.append(0, ls({ __name__: 'c' }), T0, 2);
         await a.commit();
         await assert.rejects(b.commit(), DuplicateSampleError);
-        assert.deepEqual(read(store, [new Matcher('=~', '__name__', 'c.*')]), [
+        assert.deepEqual(readSeries(store, [new Matcher('=~', '__name__', 'c.*')]), [
           { labels: '{__name__="c"}', ts: [T0], vs: [1] },
         ]);
       }));
@@ -197,7 +198,7 @@ export function runStorageSuite(name: string, open: () => Promise<StorageUnderTe
         ];
         for (const s of series) a.append(0, ls(s), T0, 1);
         await a.commit();
-        const names = (ms: Matcher[]) => read(store, ms).map((s) => s.labels);
+        const names = (ms: Matcher[]) => readSeries(store, ms).map((s) => s.labels);
         assert.deepEqual(names([nameIs('up'), new Matcher('=', 'job', 'api')]), [
           '{__name__="up", env="prod", job="api"}',
         ]);
@@ -247,7 +248,7 @@ export function runStorageSuite(name: string, open: () => Promise<StorageUnderTe
         for (let i = 0; i < 10; i++) a.append(0, ls({ __name__: 't', s: 'a' }), T0 + i * 1000, i);
         a.append(0, ls({ __name__: 't', s: 'b' }), T0, 100);
         await a.commit();
-        const got = read(store, [nameIs('t')], DEFAULT_TENANT, T0 + 2000, T0 + 4000);
+        const got = readSeries(store, [nameIs('t')], DEFAULT_TENANT, T0 + 2000, T0 + 4000);
         assert.deepEqual(got, [
           { labels: '{__name__="t", s="a"}', ts: [T0 + 2000, T0 + 3000, T0 + 4000], vs: [2, 3, 4] },
         ]);
@@ -312,9 +313,9 @@ export function runStorageSuite(name: string, open: () => Promise<StorageUnderTe
         const b = store.appender(other);
         b.append(0, ls({ __name__: 'iso' }), T0, 2);
         await b.commit();
-        assert.deepEqual(read(store, [nameIs('iso')], other)[0].vs, [2]);
-        assert.deepEqual(read(store, [nameIs('iso')])[0].vs, [1]);
-        assert.deepEqual(read(store, [nameIs('iso')], tenantId('empty')), []);
+        assert.deepEqual(readSeries(store, [nameIs('iso')], other)[0].vs, [2]);
+        assert.deepEqual(readSeries(store, [nameIs('iso')])[0].vs, [1]);
+        assert.deepEqual(readSeries(store, [nameIs('iso')], tenantId('empty')), []);
       }));
 
     it('appends by ref without labels, and reports unknown refs', () =>
@@ -330,7 +331,7 @@ export function runStorageSuite(name: string, open: () => Promise<StorageUnderTe
         assert.equal(c.append(ref, null, T0 + 2000, 3), ref);
         assert.throws(() => c.append(987654321, null, T0 + 2000, 3), UnknownSeriesRefError);
         await c.commit();
-        assert.deepEqual(read(store, [nameIs('ref')])[0].vs, [1, 2, 3]);
+        assert.deepEqual(readSeries(store, [nameIs('ref')])[0].vs, [1, 2, 3]);
       }));
 
     it('rejects invalid series, timestamps and far-future samples', () =>
@@ -375,7 +376,7 @@ export function runStorageSuite(name: string, open: () => Promise<StorageUnderTe
           }
           await a.commit();
         }
-        const got = read(store, [nameIs('m3'), new Matcher('=~', 'host', 'h1.*')]);
+        const got = readSeries(store, [nameIs('m3'), new Matcher('=~', 'host', 'h1.*')]);
         const want = [...model.entries()]
           .filter(([k]) => k.includes('__name__="m3"') && /host="h1/.test(k))
           .map(([k, v]) => ({ labels: k, ...v }));
@@ -421,9 +422,9 @@ export function runStorageSuite(name: string, open: () => Promise<StorageUnderTe
         for (let i = 0; i < 500; i++)
           a.append(0, ls({ __name__: 'dur', i: String(i % 5) }), T0 + i * 1000, i);
         await a.commit();
-        const before = read(s.store, [nameIs('dur')]);
+        const before = readSeries(s.store, [nameIs('dur')]);
         const store2 = await s.reopen();
-        assert.deepEqual(read(store2, [nameIs('dur')]), before);
+        assert.deepEqual(readSeries(store2, [nameIs('dur')]), before);
         const b = store2.appender(DEFAULT_TENANT);
         assert.throws(
           () => b.append(0, ls({ __name__: 'dur', i: '0' }), T0, 99),

@@ -3,4 +3,4 @@
  * Appendable/Queryable implementation must pass, and a small in-memory reference store.
  */
 export { MemStore } from './memstore.js';
-export { runStorageSuite, type StorageUnderTest } from './suite.js';
+export { runStorageSuite, readSeries, type StorageUnderTest } from './suite.js';

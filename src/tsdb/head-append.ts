@@ -1,4 +1,10 @@
-import { InvalidLabelsError, type Labels, type TenantId, validateLabels } from '../model/index.js';
+import {
+  InvalidLabelsError,
+  type Labels,
+  sameFloatBits,
+  type TenantId,
+  validateLabels,
+} from '../model/index.js';
 import {
   type AppendError,
   type Appender,
@@ -142,7 +148,7 @@ export class HeadAppender implements Appender {
       const last = s.lastT;
       if (t <= last) {
         if (t === last) {
-          if (sameBits(s.lastV, v)) return false;
+          if (sameFloatBits(s.lastV, v)) return false;
           throw this.reject(
             'duplicate',
             new DuplicateSampleError(
@@ -151,7 +157,7 @@ export class HeadAppender implements Appender {
           );
         }
         const old = s.valueAt(t);
-        if (old !== undefined && sameBits(old, v)) return false;
+        if (old !== undefined && sameFloatBits(old, v)) return false;
         throw this.reject(
           'out_of_order',
           new OutOfOrderSampleError(
@@ -257,14 +263,4 @@ export class HeadAppender implements Appender {
     this.series = [];
     this.n = 0;
   }
-}
-
-const f64 = new Float64Array(2);
-const u32 = new Uint32Array(f64.buffer);
-
-/** Bit-exact float equality (NaN payloads included), as duplicate detection needs. */
-export function sameBits(a: number, b: number): boolean {
-  f64[0] = a;
-  f64[1] = b;
-  return u32[0] === u32[2] && u32[1] === u32[3];
 }

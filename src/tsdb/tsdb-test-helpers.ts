@@ -2,8 +2,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_TENANT, isStaleNaN, Labels, Matcher, type TenantId } from '../model/index.js';
+import { DEFAULT_TENANT, Labels, Matcher, type TenantId } from '../model/index.js';
 import type { Queryable } from '../storage/index.js';
+import { readSeries } from '../storage/testing.js';
 import type { Logger } from '../util/index.js';
 import { defaultTsdbConfig, type TsdbConfig } from './config.js';
 import { Tsdb, type TsdbOptions } from './tsdb.js';
@@ -71,21 +72,7 @@ export function readAll(
   mint = 0,
   maxt = Number.MAX_SAFE_INTEGER,
 ): { labels: string; ts: number[]; vs: (number | string)[] }[] {
-  const querier = q.querier(tenant, mint, maxt);
-  try {
-    return querier.select(matchers).map((s) => {
-      const ts: number[] = [];
-      const vs: (number | string)[] = [];
-      const it = s.iterator();
-      while (it.next()) {
-        ts.push(it.t);
-        vs.push(isStaleNaN(it.v) ? 'stale' : it.v);
-      }
-      return { labels: s.labels.toString(), ts, vs };
-    });
-  } finally {
-    querier.close();
-  }
+  return readSeries(q, matchers, tenant, mint, maxt);
 }
 
 /** Appends `steps` samples for each of `series` series at `step` ms from `t0`, one commit per step. */
