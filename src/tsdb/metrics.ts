@@ -80,6 +80,18 @@ export function registerTsdbMetrics(registry: Registry, src: { stats(): TsdbStat
   perTenant('counter', 'argus_tsdb_wal_fsyncs_total', 'WAL fsync calls.', (t) => t.walFsyncs);
   perTenant(
     'counter',
+    'argus_tsdb_wal_corruptions_total',
+    'Damaged WAL spots found at open and cut off (data after the damage was dropped; see the log).',
+    (t) => t.walCorruptions,
+  );
+  perTenant(
+    'gauge',
+    'argus_tsdb_wal_dropped_bytes',
+    'Bytes the last WAL repair dropped (0 when the WAL was intact).',
+    (t) => t.walDroppedBytes,
+  );
+  perTenant(
+    'counter',
     'argus_tsdb_wal_write_errors_total',
     'WAL writes that failed (appends are refused afterwards).',
     (t) => t.walWriteErrors,

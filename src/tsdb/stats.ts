@@ -26,6 +26,9 @@ export interface TenantStats {
   /** Samples restored by the last WAL replay and how long it took. */
   replayedSamples: number;
   replayMs: number;
+  /** Damage the last open found and cut from the WAL (0 or 1) and the bytes it dropped. */
+  walCorruptions: number;
+  walDroppedBytes: number;
   /** Head chunk files and their bytes (0 when head chunks are off). */
   headChunkFiles: number;
   headChunkBytes: number;
@@ -79,6 +82,8 @@ export function collectStats(
       walWriteErrors: db.walWriteErrors,
       replayedSamples: db.replay?.samples ?? 0,
       replayMs: db.replay?.durationMs ?? 0,
+      walCorruptions: db.replay?.wal.corrupted ? 1 : 0,
+      walDroppedBytes: db.replay?.wal.corrupted?.droppedBytes ?? 0,
       headChunkFiles: hc?.files ?? 0,
       headChunkBytes: hc?.bytes ?? 0,
       headChunkWriteErrors: hc?.writeErrors ?? 0,

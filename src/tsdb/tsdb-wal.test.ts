@@ -86,6 +86,9 @@ describe('Tsdb WAL replay', () => {
       assert.equal(got.length, 2);
       assert.deepEqual(got[0].ts.length, 19);
       assert.ok(log.entries.some((e) => e.level === 'warn' && /damaged/.test(e.msg)));
+      const st = db2.stats().tenants.find((t) => t.tenant === 'default');
+      assert.equal(st?.walCorruptions, 1);
+      assert.ok((st?.walDroppedBytes ?? 0) > 0);
     } finally {
       await h.cleanup();
     }

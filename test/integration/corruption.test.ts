@@ -140,6 +140,12 @@ describe('WAL damage (process level)', () => {
       assert.equal(l.segment, 0);
       assert.equal(l.offset, sizes[3]);
       assert.equal(l.droppedBytes, mid(sizes[3], sizes[4]) - sizes[3]);
+      const metrics = await (await fetch(`${argus.url}/metrics`)).text();
+      assert.match(metrics, /^argus_tsdb_wal_corruptions_total\{tenant="default"\} 1$/m);
+      assert.match(
+        metrics,
+        new RegExp(`^argus_tsdb_wal_dropped_bytes\\{tenant="default"\\} ${l.droppedBytes}$`, 'm'),
+      );
       await assertWritableAfterRepair(argus, { a: range(0, 4) }, 10);
     } finally {
       await argus.stop();
