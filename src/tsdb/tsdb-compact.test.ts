@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { DEFAULT_TENANT, Matcher } from '../model/index.js';
 import { TooOldSampleError } from '../storage/index.js';
 import { Block } from './block/index.js';
-import { fill, HOUR, ls, readAll, tempTsdb } from './tsdb-test-helpers.js';
+import { fill, HOUR, ls, readAll, recordingLogger, tempTsdb } from './tsdb-test-helpers.js';
+import { Tsdb } from './tsdb.js';
 
 // Aligned to 9 h so the leveled planner's 3 h and 9 h ranges line up with the data.
 const T0 = Math.floor((Date.now() - 30 * HOUR) / (9 * HOUR)) * 9 * HOUR;
@@ -13,6 +14,31 @@ const MIN = 60_000;
 const now = () => T0 + 20 * HOUR;
 
 describe('Tsdb head compaction', () => {
+  it('runs a first pass soon after open, not a whole interval later', async () => {
+    const h = await tempTsdb({ block_duration: HOUR }, { now });
+    try {
+      await fill(h.db, { series: 5, steps: 180, t0: T0, step: MIN });
+      await h.db.close();
+      const db = new Tsdb({
+        dir: h.dir,
+        config: h.config,
+        logger: recordingLogger(),
+        now,
+        compactionIntervalMs: 3_600_000,
+      });
+      h.db = db;
+      await db.open();
+      assert.equal(db.tenantDb(DEFAULT_TENANT)!.blocks.length, 0);
+      const deadline = Date.now() + 20_000;
+      while (!db.lastCompaction.has(DEFAULT_TENANT) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(db.tenantDb(DEFAULT_TENANT)!.blocks.length, 2);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
   it('cuts the head into blocks, keeps every sample queryable and survives a restart', async () => {
     const h = await tempTsdb({ block_duration: HOUR }, { now });
     try {

@@ -41,6 +41,8 @@ export interface TsdbOptions {
 }
 
 const SNAPSHOTS_DIR = 'snapshots';
+/** Delay of the first compaction pass after open (ms). */
+const FIRST_PASS_MS = 1000;
 const DEFAULT_COMPACTION_INTERVAL_MS = 60_000;
 
 /**
@@ -54,6 +56,7 @@ export class Tsdb implements Appendable, Queryable, MetadataStore {
   private ready = false;
   private closed = false;
   private timer: NodeJS.Timeout | null = null;
+  private firstPass: NodeJS.Timeout | null = null;
   private compacting: Promise<void> | null = null;
   /** Counters not kept per tenant. */
   readonly counters = { compactions: 0, compactionsFailed: 0, replayDurationMs: 0 };
@@ -91,6 +94,10 @@ export class Tsdb implements Appendable, Queryable, MetadataStore {
     if (every > 0) {
       this.timer = setInterval(() => void this.compactNow(), every);
       this.timer.unref();
+      // A first pass soon after start: a head replayed after a long stop may already be due for
+      // a block cut or retention, which should not wait a whole interval.
+      this.firstPass = setTimeout(() => void this.compactNow(), Math.min(every, FIRST_PASS_MS));
+      this.firstPass.unref();
     }
     this.opts.logger.info(
       { tenants: this.tenants.size, durationMs: Math.round(this.counters.replayDurationMs) },
@@ -250,6 +257,8 @@ export class Tsdb implements Appendable, Queryable, MetadataStore {
     this.closed = true;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    if (this.firstPass !== null) clearTimeout(this.firstPass);
+    this.firstPass = null;
     await this.compacting;
     for (const db of this.tenants.values()) {
       try {
