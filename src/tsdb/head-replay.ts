@@ -160,16 +160,11 @@ export async function replayWal(
     durationMs,
     wal: stats,
   };
+  const { wal: _wal, ...figures } = result;
   logger.info(
     {
       tenant,
-      series,
-      samples,
-      skippedSamples: skipped,
-      unknownRefSamples: unknown,
-      badRecords: bad,
-      chunksAttached: attached,
-      samplesInChunks: win.skipped,
+      ...figures,
       durationMs: Math.round(durationMs),
       samplesPerSecond: durationMs > 0 ? Math.round((samples * 1000) / durationMs) : undefined,
     },

@@ -13,6 +13,7 @@ import { DEFAULT_TENANT, type Labels } from '../../model/index.js';
 import type { Appender, SeriesRef } from '../../storage/index.js';
 import { encodeWriteRequest, type EncodeSeries } from './encode.js';
 import { RemoteWriteIngester } from './ingester.js';
+import { hostSeries } from '../../../bench/lib/series.js';
 
 function flag(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,61 +24,13 @@ const STEPS = flag('steps', 6);
 const PER_REQUEST = 2000;
 const T0 = 1_700_000_000_000;
 
-function hostSeries(h: number): [string, string][][] {
-  const inst: [string, string] = ['instance', `host-${String(h).padStart(4, '0')}:9100`];
-  const job: [string, string] = ['job', 'node'];
-  const out: [string, string][][] = [];
-  const add = (name: string, ...extra: [string, string][]) =>
-    out.push([['__name__', name], ...extra, inst, job]);
-  for (const cpu of ['0', '1'])
-    for (const mode of ['guest', 'idle', 'iowait', 'irq', 'nice', 'softirq', 'steal', 'system'])
-      add('node_cpu_seconds_total', ['cpu', cpu], ['mode', mode]);
-  for (const le of [
-    '0.005',
-    '0.01',
-    '0.025',
-    '0.05',
-    '0.1',
-    '0.25',
-    '0.5',
-    '1',
-    '2.5',
-    '5',
-    '10',
-    '+Inf',
-  ])
-    add('http_request_duration_seconds_bucket', ['handler', '/api'], ['le', le]);
-  for (let i = 0; i < 30; i++) add(`node_memory_Metric${i}_bytes`);
-  for (const dev of ['/dev/sda1', '/dev/sda2', '/dev/sdb1', 'tmpfs'])
-    for (const m of [
-      'avail_bytes',
-      'device_error',
-      'files',
-      'files_free',
-      'free_bytes',
-      'readonly',
-      'size_bytes',
-    ])
-      add(
-        `node_filesystem_${m}`,
-        ['device', dev],
-        ['fstype', 'ext4'],
-        ['mountpoint', `/m${dev.length}`],
-      );
-  for (const dev of ['eth0', 'eth1', 'lo'])
-    for (const m of [
-      'receive_bytes',
-      'receive_drop',
-      'receive_errs',
-      'receive_packets',
-      'transmit_bytes',
-      'transmit_drop',
-      'transmit_errs',
-      'transmit_packets',
-    ])
-      add(`node_network_${m}_total`, ['device', dev]);
-  while (out.length < 176) add(`node_vmstat_counter_${out.length}_total`);
-  return out;
+/** The whole-system bench's node_exporter-like series of one host, as label pairs. */
+function hostPairs(h: number): [string, string][][] {
+  return hostSeries(h).map((d) => {
+    const pairs: [string, string][] = [];
+    for (let i = 0; i < d.labels.length; i += 2) pairs.push([d.labels[i], d.labels[i + 1]]);
+    return pairs;
+  });
 }
 
 /** A stub appender: labels -> ref through a Map keyed by the label hash (as a store would). */
@@ -98,7 +51,7 @@ class StubAppender implements Appender {
 }
 
 const all: [string, string][][] = [];
-for (let h = 0; h < HOSTS; h++) all.push(...hostSeries(h));
+for (let h = 0; h < HOSTS; h++) all.push(...hostPairs(h));
 const requests: Buffer[][] = []; // per step
 for (let s = 0; s < STEPS; s++) {
   const reqs: Buffer[] = [];
