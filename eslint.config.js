@@ -18,6 +18,7 @@ export const layers = {
   promql: ['storage', ...base],
   tenancy: ['state', ...base],
   auth: ['state', ...base],
+  secrets: ['state', ...base],
   scrape: collectors,
   ingest: collectors,
   checks: collectors,
