@@ -6,3 +6,14 @@
  * and the CLI at once.
  */
 export * from './types.js';
+export {
+  StateError,
+  StateConflictError,
+  StateNotFoundError,
+  StateVersionError,
+  StateCorruptError,
+  type StateThing,
+} from './errors.js';
+export { openSqliteState, type SqliteStateOptions } from './sqlite.js';
+export { SCHEMA_VERSION } from './migrations.js';
+export { canonicalJson, GENESIS_HASH } from './audit-hash.js';

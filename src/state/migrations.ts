@@ -1,0 +1,116 @@
+/**
+ * The state database's schema, as an ordered list of migrations. The highest version is the
+ * database's "format version" (docs/format/state.md). Rules: never edit a released migration,
+ * only append; each one runs once, in order, inside the BEGIN IMMEDIATE transaction of open.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'identity, audit and secrets',
+    sql: `
+CREATE TABLE tenants (
+  id         TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+INSERT INTO tenants (id, created_at) VALUES ('default', CAST(unixepoch('subsec') * 1000 AS INTEGER));
+
+-- AUTOINCREMENT: a deleted user's id is never handed to a new user (caches and the audit
+-- trail refer to ids).
+CREATE TABLE users (
+  id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+  username            TEXT NOT NULL UNIQUE,
+  password_hash       TEXT,
+  kind                TEXT NOT NULL CHECK (kind IN ('user', 'service')),
+  system_admin        INTEGER NOT NULL DEFAULT 0 CHECK (system_admin IN (0, 1)),
+  disabled            INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_at          INTEGER NOT NULL,
+  password_changed_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE memberships (
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  tenant  TEXT NOT NULL REFERENCES tenants(id),
+  role    TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+  PRIMARY KEY (user_id, tenant)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX memberships_by_tenant ON memberships(tenant);
+
+CREATE TABLE tokens (
+  id           TEXT PRIMARY KEY,
+  user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  tenant       TEXT NOT NULL REFERENCES tenants(id),
+  name         TEXT NOT NULL,
+  scope        TEXT NOT NULL CHECK (scope IN ('read', 'write', 'admin')),
+  cross_tenant INTEGER NOT NULL DEFAULT 0 CHECK (cross_tenant IN (0, 1)),
+  hash         TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER,
+  last_used_at INTEGER,
+  revoked_at   INTEGER
+) STRICT;
+CREATE UNIQUE INDEX tokens_by_hash ON tokens(hash);
+-- A name is unique among a user's live tokens: a revoked "grafana" may be replaced.
+CREATE UNIQUE INDEX tokens_by_user_name ON tokens(user_id, name) WHERE revoked_at IS NULL;
+CREATE INDEX tokens_by_tenant ON tokens(tenant);
+
+CREATE TABLE sessions (
+  id_hash      TEXT PRIMARY KEY,
+  user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  tenant       TEXT NOT NULL REFERENCES tenants(id),
+  csrf_token   TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  address      TEXT NOT NULL,
+  user_agent   TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions(user_id);
+CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+
+-- The hash chain (docs/format/audit.md). seq is assigned by the store: last seq + 1.
+CREATE TABLE audit (
+  seq       INTEGER PRIMARY KEY,
+  time      INTEGER NOT NULL,
+  actor     TEXT NOT NULL,
+  tenant    TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  target    TEXT NOT NULL,
+  before    TEXT NOT NULL,
+  after     TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_by_time ON audit(time);
+CREATE INDEX audit_by_actor ON audit(actor, seq);
+CREATE INDEX audit_by_action ON audit(action, seq);
+CREATE INDEX audit_by_tenant ON audit(tenant, seq);
+
+-- At most one row: the signed end of the last pruned prefix.
+CREATE TABLE audit_checkpoint (
+  id        INTEGER PRIMARY KEY CHECK (id = 1),
+  seq       INTEGER NOT NULL,
+  hash      TEXT NOT NULL,
+  time      INTEGER NOT NULL,
+  signature TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE secrets (
+  tenant     TEXT NOT NULL REFERENCES tenants(id),
+  name       TEXT NOT NULL,
+  ciphertext BLOB NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant, name)
+) STRICT, WITHOUT ROWID;
+`,
+  },
+];
+
+/** The format version this binary writes: the highest migration. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
