@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { DEFAULT_TENANT } from '../model/index.js';
+import type { StateStore } from '../state/index.js';
+import { ArgusError, type Logger } from '../util/index.js';
+import { AccessValidationError } from './errors.js';
+import { checkPasswordPolicy, generatePassword, hashPassword } from './passwords.js';
+
+/** The first admin cannot be created (a bad ARGUS_ADMIN_PASSWORD, an unwritable data dir). */
+export class BootstrapError extends ArgusError {}
+
+export const ADMIN_USERNAME = 'admin';
+export const ADMIN_PASSWORD_FILE = 'admin-password';
+const ACTOR = 'system';
+
+export type BootstrapResult =
+  | { created: false }
+  | { created: true; username: string; source: 'env' }
+  | { created: true; username: string; source: 'generated'; passwordFile: string };
+
+/**
+ * First start: when there are no users at all, creates `admin` (system admin, role admin in
+ * `default`) with the password from ARGUS_ADMIN_PASSWORD, or a generated one that is written to
+ * `<dataDir>/admin-password` (0600) and logged once. Later starts do nothing.
+ */
+export async function ensureAdmin(
+  state: StateStore,
+  opts: { dataDir: string; env: NodeJS.ProcessEnv; logger: Logger },
+): Promise<BootstrapResult> {
+  if ((await state.users.count()) > 0) return { created: false };
+  const fromEnv = opts.env.ARGUS_ADMIN_PASSWORD;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    try {
+      checkPasswordPolicy(fromEnv);
+    } catch (err) {
+      const why = err instanceof AccessValidationError ? err.message : String(err);
+      throw new BootstrapError(`cannot create the first admin from ARGUS_ADMIN_PASSWORD: ${why}`, {
+        cause: err,
+      });
+    }
+  }
+  const password = fromEnv || generatePassword();
+  if ((await state.tenants.get(DEFAULT_TENANT)) === undefined) {
+    await state.tenants.create(DEFAULT_TENANT, ACTOR).catch(ignoreConflict);
+  }
+  try {
+    await state.users.create(
+      {
+        username: ADMIN_USERNAME,
+        passwordHash: await hashPassword(password),
+        kind: 'user',
+        systemAdmin: true,
+        roles: [{ tenant: DEFAULT_TENANT, role: 'admin' }],
+      },
+      ACTOR,
+    );
+  } catch (err) {
+    // Another process (a second server start, the CLI) created it first: nothing to do.
+    if (isConflict(err)) return { created: false };
+    throw err;
+  }
+  if (fromEnv) {
+    opts.logger.info(
+      { username: ADMIN_USERNAME },
+      'created the first admin with the password from ARGUS_ADMIN_PASSWORD',
+    );
+    return { created: true, username: ADMIN_USERNAME, source: 'env' };
+  }
+  const passwordFile = path.join(opts.dataDir, ADMIN_PASSWORD_FILE);
+  await writeSecretFile(passwordFile, `${password}\n`);
+  // Printed once, as the issue asks; the file keeps it for whoever missed the log.
+  opts.logger.warn(
+    { username: ADMIN_USERNAME, password_file: passwordFile },
+    `created the first admin: username "admin", password "${password}" (also in ${passwordFile}; change it and delete the file)`,
+  );
+  return { created: true, username: ADMIN_USERNAME, source: 'generated', passwordFile };
+}
+
+/** Writes `content` to `file` with mode 0600, atomically (temp file + rename). */
+export async function writeSecretFile(file: string, content: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      await fh.writeFile(content);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw new BootstrapError(`cannot write ${file}`, { cause: err });
+  }
+}
+
+function isConflict(err: unknown): boolean {
+  return (err as Error | null)?.name === 'StateConflictError';
+}
+
+function ignoreConflict(err: unknown): void {
+  if (!isConflict(err)) throw err;
+}
