@@ -13,7 +13,7 @@ export const layers = {
   config: ['model', 'util'],
   storage: base,
   state: base,
-  net: ['util'],
+  net: ['util', 'config'],
   tsdb: ['storage', ...base],
   promql: ['storage', ...base],
   tenancy: ['state', ...base],
