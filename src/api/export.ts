@@ -1,12 +1,14 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { isStaleNaN } from '../model/index.js';
 import type { Queryable, Series } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import { errorChain } from '../util/index.js';
 import { toApiError } from './errors.js';
 import { parseMatches, paramsOf, timeRange } from './params.js';
-import { selectUnion } from './read.js';
+import { metadataQuery, selectUnion } from './read.js';
+import type { RouteTable } from './route-table.js';
 import { tenantOf } from './tenant.js';
 
 /** Flush the output in chunks of about this many characters. */
@@ -45,6 +47,7 @@ export function exportLine(s: Series): string | null {
  */
 export function registerExportRoute(
   app: FastifyInstance,
+  table: RouteTable,
   storage: Queryable,
   logger: Logger,
 ): void {
@@ -99,6 +102,17 @@ export function registerExportRoute(
     );
     return reply.type('application/x-ndjson; charset=utf-8').send(stream);
   };
-  app.get('/api/v1/export', handler);
-  app.post('/api/v1/export', handler);
+  table.add(app, {
+    method: ['GET', 'POST'],
+    url: '/api/v1/export',
+    access: { need: 'read', csrf: false },
+    tag: 'Export',
+    summary: 'Raw samples as JSON lines, one series per line (VictoriaMetrics export format)',
+    query: metadataQuery.omit({ limit: true }).extend({ 'match[]': z.array(z.string()) }),
+    response: {
+      contentType: 'application/x-ndjson',
+      description: '{"metric":{…},"values":[…],"timestamps":[…]} per line',
+    },
+    handler,
+  });
 }

@@ -1,22 +1,30 @@
 /**
  * @module api
- * The HTTP API v1 (Prometheus-compatible JSON envelopes): remote_write ingest, series/labels
- * metadata queries, raw-sample export and TSDB snapshots. Thin: parses parameters, resolves the
- * tenant (`tenantOf`), calls the storage seams, renders results. Only this module and `server`
- * import fastify.
+ * The HTTP API: Prometheus-compatible routes under /api/v1 (remote_write ingest, series/labels
+ * metadata, raw-sample export, TSDB snapshots), Argus's own under /api/argus/v1 (login, users,
+ * tokens, tenants, audit, secrets, the OpenAPI document), and the server endpoints (/-/healthy,
+ * /-/ready, /-/reload, /metrics). Every route is declared once in a RouteTable with its access
+ * need; one hook authenticates and authorizes every request before its body is read. Only this
+ * module and `server` import fastify.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { IngesterOptions, RemoteWriteConfig } from '../ingest/remote-write/index.js';
 import type { Appendable, MetadataStore, Queryable } from '../storage/index.js';
+import type { TenantLimits } from '../tenancy/index.js';
 import type { Logger } from '../util/index.js';
+import { registerAccessRoutes, type AccessDeps } from './access-routes.js';
 import { registerExportRoute } from './export.js';
 import { formBodyParser } from './form.js';
+import { installAccessHook, type OpenAccess } from './guard.js';
+import { installHttpSecurity, type CorsConfig } from './http-security.js';
 import { registerReadRoutes } from './read.js';
+import { RouteTable } from './route-table.js';
+import { registerServerRoutes, type ServerHooks } from './server-routes.js';
 import { registerSnapshotRoute } from './snapshot.js';
 import { registerWriteRoute } from './write.js';
 
-/** What the API needs from the server. `remoteWrite` is read per request (replaced on reload). */
+/** What the API needs from the server. Getters are read per request (replaced on reload). */
 export interface ApiDeps {
   storage: Appendable & Queryable & MetadataStore;
   snapshot(withHead: boolean): Promise<string>;
@@ -28,16 +36,28 @@ export interface ApiDeps {
    * the TSDB's config; defaults equal the TSDB defaults. The store enforces its limits anyway.
    */
   ingest?: Partial<IngesterOptions>;
+  limits: TenantLimits;
+  access: AccessDeps;
+  /** `auth.open` of the current config. */
+  open(): OpenAccess;
+  /** `server.cors` of the current config. */
+  cors(): CorsConfig;
+  server: ServerHooks;
 }
 
-/** Registers every /api/v1 route on `app`. */
-export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
-  registerWriteRoute(app, {
+/** Registers every route and the access/security hooks on `app`; returns the route table. */
+export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
+  const table = new RouteTable();
+  installHttpSecurity(app, () => deps.cors());
+  installAccessHook(app, deps.access.authenticator, () => deps.open(), deps.logger);
+  registerServerRoutes(app, table, deps.server, deps.registry, deps.logger);
+  registerWriteRoute(app, table, {
     storage: deps.storage,
     remoteWrite: () => deps.remoteWrite,
     registry: deps.registry,
     logger: deps.logger,
     ingester: deps.ingest,
+    limits: deps.limits,
   });
   void app.register((scope, _opts, done) => {
     scope.addContentTypeParser(
@@ -45,13 +65,20 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       { parseAs: 'string' },
       formBodyParser,
     );
-    registerReadRoutes(scope, deps.storage, deps.logger);
-    registerExportRoute(scope, deps.storage, deps.logger);
-    registerSnapshotRoute(scope, (withHead) => deps.snapshot(withHead), deps.logger);
+    registerReadRoutes(scope, table, deps.storage, deps.logger);
+    registerExportRoute(scope, table, deps.storage, deps.logger);
+    registerSnapshotRoute(scope, table, (withHead) => deps.snapshot(withHead), deps.logger);
     done();
   });
+  registerAccessRoutes(app, table, deps.access, deps.logger);
+  return table;
 }
 
 export { tenantOf } from './tenant.js';
 export { parseSeriesSelector, SelectorParseError } from './selector.js';
 export { ApiError, type ApiResponse, type ErrorType } from './errors.js';
+export { RouteTable, type RouteSpec, type RouteAccess, type Need } from './route-table.js';
+export { SESSION_COOKIE, type OpenAccess, type CredentialResolver } from './guard.js';
+export { CONTENT_SECURITY_POLICY, type CorsConfig } from './http-security.js';
+export type { AccessDeps } from './access-routes.js';
+export type { ServerHooks } from './server-routes.js';

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { Labels, type Matcher } from '../model/index.js';
 import type { Querier, Queryable } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import { ApiError } from './errors.js';
 import { parseLimit, parseMatches, paramsOf, timeRange, unescapeLabelName } from './params.js';
 import { jsonRoute, type Answer } from './respond.js';
+import type { RouteTable } from './route-table.js';
 import { tenantOf } from './tenant.js';
 
 const TRUNCATED = 'results truncated due to limit';
@@ -28,8 +30,27 @@ function union(lists: string[][]): string[] {
   return [...new Set(lists.flat())].sort();
 }
 
+/** The query parameters the metadata routes share (documentation; the handlers parse them). */
+export const metadataQuery = z.object({
+  'match[]': z
+    .array(z.string())
+    .optional()
+    .describe('Series selectors; repeated. Results are the union.'),
+  start: z.string().optional().describe('Unix seconds or RFC3339; default: no lower bound'),
+  end: z.string().optional().describe('Unix seconds or RFC3339; default: no upper bound'),
+  limit: z.string().optional().describe('Maximum number of results; 0 = no limit'),
+});
+
+const READ = { need: 'read', csrf: false } as const;
+const TAG = 'Prometheus metadata';
+
 /** `/api/v1/series`, `/api/v1/labels`, `/api/v1/label/:name/values` (GET and POST). */
-export function registerReadRoutes(app: FastifyInstance, storage: Queryable, logger: Logger): void {
+export function registerReadRoutes(
+  app: FastifyInstance,
+  table: RouteTable,
+  storage: Queryable,
+  logger: Logger,
+): void {
   const withQuerier = <T>(
     req: Parameters<typeof tenantOf>[0],
     start: number,
@@ -56,8 +77,16 @@ export function registerReadRoutes(app: FastifyInstance, storage: Queryable, log
       ),
     );
   });
-  app.get('/api/v1/series', series);
-  app.post('/api/v1/series', series);
+  table.add(app, {
+    method: ['GET', 'POST'],
+    url: '/api/v1/series',
+    access: READ,
+    tag: TAG,
+    summary: 'Series matching selectors (Prometheus-compatible)',
+    query: metadataQuery,
+    response: z.array(z.record(z.string(), z.string())),
+    handler: series,
+  });
 
   const labels = jsonRoute(logger, (req) => {
     const p = paramsOf(req);
@@ -71,12 +100,27 @@ export function registerReadRoutes(app: FastifyInstance, storage: Queryable, log
       ),
     );
   });
-  app.get('/api/v1/labels', labels);
-  app.post('/api/v1/labels', labels);
+  table.add(app, {
+    method: ['GET', 'POST'],
+    url: '/api/v1/labels',
+    access: READ,
+    tag: TAG,
+    summary: 'Label names (Prometheus-compatible)',
+    query: metadataQuery,
+    response: z.array(z.string()),
+    handler: labels,
+  });
 
-  app.get<{ Params: { name: string } }>(
-    '/api/v1/label/:name/values',
-    jsonRoute(logger, (req) => {
+  table.add(app, {
+    method: 'GET',
+    url: '/api/v1/label/:name/values',
+    access: READ,
+    tag: TAG,
+    summary: 'Values of one label (Prometheus-compatible; U__ escaping for UTF-8 names)',
+    params: z.object({ name: z.string() }),
+    query: metadataQuery,
+    response: z.array(z.string()),
+    handler: jsonRoute(logger, (req) => {
       const raw = (req.params as { name: string }).name;
       const name = unescapeLabelName(raw);
       if (name === undefined || name === '')
@@ -94,5 +138,5 @@ export function registerReadRoutes(app: FastifyInstance, storage: Queryable, log
         ),
       );
     }),
-  );
+  });
 }

@@ -16,11 +16,11 @@ export interface Answer<T> {
  */
 export function jsonRoute<T>(
   logger: Logger,
-  fn: (req: FastifyRequest) => Promise<Answer<T>> | Answer<T>,
+  fn: (req: FastifyRequest, reply: FastifyReply) => Promise<Answer<T>> | Answer<T>,
 ) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<Success<T> | Failure> => {
     try {
-      const a = await fn(req);
+      const a = await fn(req, reply);
       const body: Success<T> = { status: 'success', data: a.data };
       if (a.warnings && a.warnings.length > 0) body.warnings = a.warnings;
       return body;
@@ -29,6 +29,8 @@ export function jsonRoute<T>(
       if (e.errorType === 'internal')
         logger.error({ err: errorChain(err), url: req.url }, 'cannot answer API request');
       void reply.code(e.status);
+      if (e.retryAfterSeconds !== undefined)
+        void reply.header('retry-after', String(Math.max(1, Math.ceil(e.retryAfterSeconds))));
       return { status: 'error', errorType: e.errorType, error: e.message };
     }
   };

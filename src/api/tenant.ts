@@ -1,10 +1,14 @@
 import type { FastifyRequest } from 'fastify';
-import { DEFAULT_TENANT, type TenantId } from '../model/index.js';
+import { tenantId, type TenantId } from '../model/index.js';
+import { BugError } from '../util/index.js';
 
 /**
- * The tenant a request acts for. THE single place tenancy is resolved at the HTTP edge: every
- * route calls it, so authentication/tenancy (issue #3) changes only this function.
+ * The tenant a request acts for: ONLY from its credential (the access hook sets
+ * `req.principal`; `X-Scope-OrgID` is honoured there, and only for cross-tenant credentials).
+ * Every route that touches tenant data calls this.
  */
-export function tenantOf(_req: FastifyRequest): TenantId {
-  return DEFAULT_TENANT;
+export function tenantOf(req: FastifyRequest): TenantId {
+  if (req.principal === undefined)
+    throw new BugError(`tenantOf: ${req.method} ${req.url} has no principal (public route?)`);
+  return tenantId(req.principal.tenant);
 }

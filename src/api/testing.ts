@@ -2,6 +2,9 @@
  * Test-only surface of `api`: a fastify app with every API route over a MemStore, a recording
  * logger and its own metrics registry.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { compressSync } from 'snappy';
@@ -11,12 +14,28 @@ import {
   type EncodeSeries,
   type RemoteWriteConfig,
 } from '../ingest/remote-write/index.js';
+import { AccessAdmin, Authenticator, defaultAuthConfig } from '../auth/index.js';
+import { loadKeyring, SecretService } from '../secrets/index.js';
+import { openSqliteState, type StateStore } from '../state/index.js';
 import { MemStore } from '../storage/testing.js';
+import { defaultLimitsConfig, TenantLimits, type LimitsConfig } from '../tenancy/index.js';
 import type { Logger } from '../util/index.js';
+import type { AccessDeps } from './access-routes.js';
 import { registerApi, type ApiDeps } from './index.js';
+import type { RouteTable } from './route-table.js';
+
+/** The password of the test app's system admin `admin`. */
+export const TEST_ADMIN_PASSWORD = 'test-admin-password-0';
 
 export interface TestApi {
   app: FastifyInstance;
+  table: RouteTable;
+  state: StateStore;
+  access: AccessDeps;
+  /** `Authorization` header value of `admin` (system admin, admin in `default`): a Bearer token. */
+  adminAuth: string;
+  /** Closes the app and the state store and removes the temp dir. */
+  close(): Promise<void>;
   store: MemStore;
   registry: Registry;
   deps: ApiDeps;
@@ -36,9 +55,32 @@ export async function testApi(
     remoteWrite?: Partial<RemoteWriteConfig>;
     store?: MemStore;
     snapshot?: ApiDeps['snapshot'];
+    /**
+     * Requests without credentials get the admin's token (default true), so tests of other
+     * concerns need not repeat it. Security tests set false.
+     */
+    defaultAuth?: boolean;
+    limits?: LimitsConfig;
+    open?: ApiDeps['open'];
+    cors?: ApiDeps['cors'];
+    trustProxy?: string[];
   } = {},
 ): Promise<TestApi> {
-  const app = fastify();
+  const app = fastify(opts.trustProxy ? { trustProxy: opts.trustProxy } : {});
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'argus-api-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const state = openSqliteState({ file: path.join(dir, 'state.db') });
+  const keyring = await loadKeyring({ dataDir: dir, env: {} });
+  const admin = new AccessAdmin(state);
+  await admin.createUser(
+    { username: 'admin', password: TEST_ADMIN_PASSWORD, role: 'admin', systemAdmin: true },
+    'system',
+  );
+  const { token } = await admin.createToken(
+    { username: 'admin', scope: 'admin', name: 'test' },
+    'system',
+  );
+  const adminAuth = `Bearer ${token}`;
   const store = opts.store ?? new MemStore();
   const registry = new Registry();
   const logs: TestApi['logs'] = [];
@@ -49,8 +91,22 @@ export async function testApi(
     warn: rec('warn'),
     error: rec('error'),
   };
+  const limits = new TenantLimits(opts.limits ?? defaultLimitsConfig(), { registry });
+  const access: AccessDeps = {
+    state,
+    authenticator: new Authenticator({ state, logger }),
+    admin,
+    secrets: new SecretService(state, keyring),
+    limits,
+    auditSigner: keyring.auditSigner(),
+  };
   const deps: ApiDeps = {
     storage: store,
+    limits,
+    access,
+    open: opts.open ?? (() => defaultAuthConfig().open),
+    cors: opts.cors ?? (() => ({ allowed_origins: [] })),
+    server: { version: 'test', ready: () => true, reload: async () => undefined },
     snapshot:
       opts.snapshot ??
       ((withHead) => Promise.resolve(`20260101T000000Z-${withHead ? 'head' : 'nohead'}`)),
@@ -58,7 +114,13 @@ export async function testApi(
     registry,
     logger,
   };
-  registerApi(app, deps);
+  if (opts.defaultAuth !== false) {
+    app.addHook('onRequest', async (req) => {
+      if (req.headers.authorization === undefined && req.headers.cookie === undefined)
+        req.headers.authorization = adminAuth;
+    });
+  }
+  const table = registerApi(app, deps);
   await app.ready();
   const writeBody = async (body: Buffer, headers: Record<string, string> = {}) => {
     const res = await app.inject({
@@ -75,6 +137,15 @@ export async function testApi(
   };
   return {
     app,
+    table,
+    state,
+    access,
+    adminAuth,
+    async close() {
+      await app.close();
+      await state.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
     store,
     registry,
     deps,

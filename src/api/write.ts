@@ -7,8 +7,10 @@ import {
   type RemoteWriteConfig,
 } from '../ingest/remote-write/index.js';
 import type { Appendable, MetadataStore } from '../storage/index.js';
+import type { TenantLimits } from '../tenancy/index.js';
 import type { Logger } from '../util/index.js';
 import { ArgusError, errorChain } from '../util/index.js';
+import type { RouteTable } from './route-table.js';
 import { tenantOf } from './tenant.js';
 
 const PROTOCOL = 'remote_write';
@@ -61,7 +63,11 @@ export interface WriteDeps {
   registry: Registry;
   logger: Logger;
   ingester?: Partial<IngesterOptions>;
+  /** Per-tenant ingestion rate and body size. */
+  limits: TenantLimits;
 }
+
+const INGEST = { need: 'ingest', openable: 'ingest' } as const;
 
 /**
  * `POST /api/v1/write`: Prometheus remote_write 1.0. Registered in its own encapsulated scope so
@@ -69,12 +75,19 @@ export interface WriteDeps {
  * parser from `max_body_bytes` of the current config: from Content-Length before reading, else
  * while streaming. Answers 204 after the batch is committed; errors as plain text like Prometheus.
  */
-export function registerWriteRoute(app: FastifyInstance, deps: WriteDeps): void {
+export function registerWriteRoute(app: FastifyInstance, table: RouteTable, deps: WriteDeps): void {
   const m = metrics(deps.registry);
+  // The tenant is known before the body is read (the access hook runs first).
+  const maxBody = (req: FastifyRequest): number => {
+    const global = deps.remoteWrite().max_body_bytes;
+    if (req.principal === undefined) return global;
+    const t = deps.limits.for(tenantOf(req)).max_body_bytes;
+    return t > 0 ? Math.min(global, t) : global;
+  };
   const ingester = new RemoteWriteIngester(deps.storage, deps.ingester);
   void app.register((scope, _opts, done) => {
     scope.addContentTypeParser('application/x-protobuf', (req, payload, parsed) => {
-      readBody(payload, req.headers['content-length'], deps.remoteWrite().max_body_bytes, parsed);
+      readBody(payload, req.headers['content-length'], maxBody(req), parsed);
     });
     scope.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
       const code =
@@ -87,7 +100,7 @@ export function registerWriteRoute(app: FastifyInstance, deps: WriteDeps): void 
       if (code === 413) m.rejected.inc({ protocol: PROTOCOL, reason: 'too_large' }, 0);
       return reply.code(code).type('text/plain; charset=utf-8').send(`${err.message}\n`);
     });
-    scope.post('/api/v1/write', async (req: FastifyRequest, reply: FastifyReply) => {
+    const write = async (req: FastifyRequest, reply: FastifyReply) => {
       const cfg = deps.remoteWrite();
       const fail = (code: number, msg: string) => {
         m.requests.inc({ code: String(code) });
@@ -115,7 +128,10 @@ export function registerWriteRoute(app: FastifyInstance, deps: WriteDeps): void 
         );
       }
       try {
-        const res = await ingester.write(tenantOf(req), req.body, cfg);
+        const tenant = tenantOf(req);
+        const res = await ingester.write(tenant, req.body, cfg, (n) =>
+          deps.limits.admitSamples(tenant, n),
+        );
         m.ingested.inc({ protocol: PROTOCOL }, res.samples);
         m.requests.inc({ code: '204' });
         return reply.code(204).send();
@@ -128,11 +144,31 @@ export function registerWriteRoute(app: FastifyInstance, deps: WriteDeps): void 
         deps.logger.error({ err: errorChain(err), url: req.url }, 'remote_write request failed');
         return fail(500, `internal error: ${err instanceof Error ? err.message : String(err)}`);
       }
+    };
+    table.add(scope, {
+      method: 'POST',
+      url: '/api/v1/write',
+      access: INGEST,
+      tag: 'Ingestion',
+      summary: 'Prometheus remote_write 1.0 receiver (snappy-compressed protobuf WriteRequest)',
+      requestContentType: 'application/x-protobuf',
+      response: { contentType: 'text/plain', description: '204 No Content once durable' },
+      statuses: {
+        204: 'Samples committed',
+        413: 'Body larger than max_body_bytes',
+        415: 'Not a remote_write 1.0 request',
+        429: 'A limit was exceeded (ingestion rate, active series); retry later',
+        503: 'The store is opening; retry',
+      },
+      handler: write,
     });
     // Other methods on the route: 405 with Allow (as Prometheus), not a confusing 404.
-    scope.route({
-      method: ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH'],
+    table.add(scope, {
+      method: ['GET', 'PUT', 'DELETE', 'PATCH'],
       url: '/api/v1/write',
+      access: { need: 'public' },
+      tag: 'Ingestion',
+      summary: 'Other methods: 405 Method Not Allowed',
       handler: (_req, reply) =>
         reply
           .code(405)

@@ -1,5 +1,10 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { authConfigSchema } from '../auth/index.js';
+import { zDuration } from '../config/index.js';
 import { remoteWriteConfigSchema } from '../ingest/remote-write/index.js';
+import { outboundConfigSchema } from '../net/index.js';
+import { limitsConfigSchema } from '../tenancy/index.js';
 import { tsdbConfigSchema } from '../tsdb/index.js';
 
 /** `HOST:PORT`, `:PORT` (all interfaces) or `[IPv6]:PORT`. */
@@ -36,6 +41,37 @@ const zExternalUrl = z.string().refine(
   { error: (iss) => `expected an absolute http(s) URL, got ${JSON.stringify(iss.input)}` },
 );
 
+/** An IPv4/IPv6 address or CIDR (`10.0.0.0/8`, `::1`, `fd00::/8`). */
+export function isCidr(s: string): boolean {
+  const [addr, bits, extra] = s.split('/');
+  const v = isIP(addr);
+  if (v === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (v === 4 ? 32 : 128);
+}
+
+export const zCidr = z.string().refine(isCidr, {
+  error: (iss) =>
+    `expected an IP address or CIDR like 10.0.0.0/8 or fd00::/8, got ${JSON.stringify(iss.input)}`,
+});
+
+const zOrigin = z.string().refine(
+  (s) => {
+    if (s === '*') return true;
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s;
+    } catch {
+      return false;
+    }
+  },
+  {
+    error: (iss) =>
+      `expected an origin like https://grafana.example.com (scheme://host[:port], no path) or "*", got ${JSON.stringify(iss.input)}`,
+  },
+);
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -53,6 +89,21 @@ export const argusConfigSchema = z
       .object({
         /** HTTP listen address (needs a restart to change). */
         listen: zListen.default(':9470'),
+        /** HTTPS instead of HTTP (cert and key re-read on reload). */
+        tls: z
+          .object({ cert_file: z.string().min(1), key_file: z.string().min(1) })
+          .strict()
+          .optional(),
+        /**
+         * Reverse proxies whose X-Forwarded-For/-Proto/-Host are believed (client address for
+         * open ingestion and login rate limits, https for Secure cookies). Needs a restart.
+         */
+        trusted_proxies: z.array(zCidr).default([]),
+        /** Cross-origin requests from browsers: off unless origins are listed. */
+        cors: z
+          .object({ allowed_origins: z.array(zOrigin).default([]) })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -70,6 +121,16 @@ export const argusConfigSchema = z
       .prefault({}),
     ingest: z
       .object({ remote_write: remoteWriteConfigSchema.prefault({}) })
+      .strict()
+      .prefault({}),
+    auth: authConfigSchema.prefault({}),
+    outbound: outboundConfigSchema.prefault({}),
+    limits: limitsConfigSchema.prefault({}),
+    audit: z
+      .object({
+        /** Entries older than this are pruned (a signed checkpoint keeps the rest verifiable); 0 = keep forever. */
+        retention: zDuration.default(0),
+      })
       .strict()
       .prefault({}),
   })

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fastify, type FastifyInstance } from 'fastify';
@@ -8,6 +9,7 @@ import { parseListen, type ArgusConfig } from './config.js';
 import { DataDirLock } from './lock.js';
 import type { ServerLogger } from './logger.js';
 import { createRegistry, instrumentHttp, reloadMetrics } from './metrics.js';
+import { openSecurity, type Security } from './security.js';
 import type { Store, StoreOptions } from './wiring.js';
 import { externalUrl, loadArgusConfig, type Settings } from './settings.js';
 import { createStore, registerRoutes, type ApiDeps } from './wiring.js';
@@ -22,6 +24,16 @@ export interface ServerOptions {
   shutdownTimeoutMs?: number;
   /** Replaces the wired store (tests: slow or failing stores). */
   createStore?: (opts: StoreOptions) => Store;
+  /** Environment for ARGUS_ADMIN_PASSWORD / ARGUS_SECRET_KEY (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Reads `server.tls` cert and key (at start and on every reload). */
+async function readTls(cfg: ArgusConfig): Promise<{ cert: Buffer; key: Buffer } | undefined> {
+  const tls = cfg.server.tls;
+  if (tls === undefined) return undefined;
+  const [cert, key] = await Promise.all([readFile(tls.cert_file), readFile(tls.key_file)]);
+  return { cert, key };
 }
 
 /** Where the server listens: the socket's real address, and a URL local tools can reach. */
@@ -33,7 +45,12 @@ interface Bound {
 }
 
 /** Listens (all interfaces for an empty host). */
-async function listenOn(app: FastifyInstance, host: string, port: number): Promise<Bound> {
+async function listenOn(
+  app: FastifyInstance,
+  host: string,
+  port: number,
+  scheme: 'http' | 'https',
+): Promise<Bound> {
   if (host) await app.listen({ host, port });
   else {
     try {
@@ -46,10 +63,13 @@ async function listenOn(app: FastifyInstance, host: string, port: number): Promi
   }
   const a = app.server.address();
   if (a === null || typeof a === 'string')
-    return { address: `${host}:${port}`, url: `http://${host}:${port}` };
+    return { address: `${host}:${port}`, url: `${scheme}://${host}:${port}` };
   const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h);
   const h = a.address === '::' || a.address === '0.0.0.0' ? '127.0.0.1' : a.address;
-  return { address: `${bracket(a.address)}:${a.port}`, url: `http://${bracket(h)}:${a.port}` };
+  return {
+    address: `${bracket(a.address)}:${a.port}`,
+    url: `${scheme}://${bracket(h)}:${a.port}`,
+  };
 }
 
 /** The remote_write decoder's checks, matching the store's (which enforces them anyway). */
@@ -71,6 +91,8 @@ const RESTART_ONLY: [string, (c: ArgusConfig) => unknown][] = [
   ['logging.format', (c) => c.logging.format],
   ['storage.tsdb.block_duration', (c) => c.storage.tsdb.block_duration],
   ['storage.tsdb.wal', (c) => c.storage.tsdb.wal],
+  ['server.trusted_proxies', (c) => c.server.trusted_proxies],
+  ['server.tls (on/off; cert and key files are re-read)', (c) => c.server.tls !== undefined],
 ];
 
 function restartOnlyChanges(old: ArgusConfig, cfg: ArgusConfig): string[] {
@@ -104,6 +126,7 @@ export class ArgusServer {
     private readonly store: Store,
     private readonly lock: DataDirLock,
     registry: Registry,
+    private readonly security: Security,
   ) {
     this.config = opts.config;
     this.registry = registry;
@@ -116,6 +139,15 @@ export class ArgusServer {
       registry,
       logger: opts.logger,
       ingest: ingestOptions(opts.config.storage.tsdb),
+      limits: security.limits,
+      access: security.access,
+      open: () => this.config.auth.open,
+      cors: () => this.config.server.cors,
+      server: {
+        version: opts.version,
+        ready: () => this.store.isReady,
+        reload: () => this.reload(),
+      },
     };
   }
 
@@ -134,19 +166,38 @@ export class ArgusServer {
       );
     }
     let app: FastifyInstance | undefined;
+    let security: Security | undefined;
     try {
       const registry = createRegistry(opts.version);
+      security = await openSecurity({
+        dataDir: settings.dataDir,
+        config,
+        env: opts.env ?? process.env,
+        logger: logger.child({ component: 'auth' }),
+        registry,
+      });
       const store = (opts.createStore ?? createStore)({
         dir: path.join(settings.dataDir, 'tsdb'),
         config: config.storage.tsdb,
         logger: logger.child({ component: 'tsdb' }),
         registry,
+        maxSeriesFor: (t) => security!.limits.for(t).max_series,
       });
-      app = fastify({ logger: false, forceCloseConnections: 'idle', return503OnClosing: true });
-      const srv = new ArgusServer(opts, app, store, lock, registry);
+      const tls = await readTls(config);
+      const trustProxy =
+        config.server.trusted_proxies.length > 0 ? config.server.trusted_proxies : false;
+      const base = {
+        logger: false,
+        forceCloseConnections: 'idle',
+        return503OnClosing: true,
+        trustProxy,
+      } as const;
+      // The https instance differs only in its server type; routes and hooks are the same.
+      app = tls ? (fastify({ ...base, https: tls }) as unknown as FastifyInstance) : fastify(base);
+      const srv = new ArgusServer(opts, app, store, lock, registry, security);
       srv.routes();
       const listen = parseListen(config.server.listen)!;
-      const bound = await listenOn(app, listen.host, listen.port);
+      const bound = await listenOn(app, listen.host, listen.port, tls ? 'https' : 'http');
       srv.url = bound.url;
       await lock.setUrl(srv.url);
       logger.info(
@@ -164,6 +215,7 @@ export class ArgusServer {
       return srv;
     } catch (err) {
       await app?.close().catch(() => undefined);
+      await security?.close().catch(() => undefined);
       await lock.release();
       throw new ServerStartError('cannot start server', { cause: err }); // errorChain renders the cause
     }
@@ -172,22 +224,6 @@ export class ArgusServer {
   private routes(): void {
     const { app, registry } = this;
     instrumentHttp(app, registry);
-    app.get('/-/healthy', async (_req, reply) =>
-      reply.type('text/plain').send('Argus is Healthy.\n'),
-    );
-    app.get('/-/ready', async (_req, reply) =>
-      this.store.isReady
-        ? reply.type('text/plain').send('Argus is Ready.\n')
-        : reply.code(503).type('text/plain').send('Service Unavailable: the store is opening.\n'),
-    );
-    app.get('/metrics', async (_req, reply) =>
-      reply.type(registry.contentType).send(await registry.metrics()),
-    );
-    app.post('/-/reload', async (_req, reply) => {
-      const err = await this.reload();
-      if (err) return reply.code(400).type('text/plain').send(`${err}\n`);
-      return reply.type('text/plain').send('OK\n');
-    });
     registerRoutes(app, this.deps);
   }
 
@@ -227,6 +263,25 @@ export class ArgusServer {
       );
       return msg;
     }
+    let tls;
+    try {
+      tls = await readTls(cfg);
+    } catch (err) {
+      const msg = `cannot read server.tls files: ${errorChain(err)}`;
+      this.reloadGauge.success(false);
+      logger.error({ err: msg }, 'cannot reload config; keeping the running one');
+      return msg;
+    }
+    if (tls && this.config.server.tls !== undefined) {
+      try {
+        (this.app.server as import('node:https').Server).setSecureContext(tls);
+      } catch (err) {
+        const msg = `cannot use server.tls cert/key: ${errorChain(err)}`;
+        this.reloadGauge.success(false);
+        logger.error({ err: msg }, 'cannot reload config; keeping the running one');
+        return msg;
+      }
+    }
     const old = this.config;
     for (const key of restartOnlyChanges(old, cfg)) {
       logger.warn({ key }, `${key} changes take effect after a restart`);
@@ -234,6 +289,7 @@ export class ArgusServer {
     logger.level = cfg.logging.level;
     this.store.applyConfig(cfg.storage.tsdb);
     this.deps.remoteWrite = cfg.ingest.remote_write;
+    this.security.apply(cfg);
     this.config = cfg;
     this.reloadGauge.success(true);
     logger.info({ config_file: settings.source.file ?? null }, 'config reloaded');
@@ -272,6 +328,7 @@ export class ArgusServer {
     try {
       await this.app.close();
       await this.store.close();
+      await this.security.close();
     } catch (err) {
       this.opts.logger.error({ err: errorChain(err) }, 'error during shutdown');
       exit = 1;

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { registerApi, type ApiDeps } from '../api/index.js';
 import type { Appendable, MetadataStore, Queryable } from '../storage/index.js';
 import { Tsdb, type TsdbConfig } from '../tsdb/index.js';
+import type { TenantId } from '../model/index.js';
 import type { Logger } from '../util/index.js';
 
 // WIRING: the only place that picks the store implementation and the API routes.
@@ -24,6 +25,8 @@ export interface StoreOptions {
   config: TsdbConfig;
   logger: Logger;
   registry?: Registry;
+  /** Per-tenant active-series budget (`limits:`), on top of the TSDB's own limit. */
+  maxSeriesFor?: (tenant: TenantId) => number;
 }
 
 /** Builds the metrics store that lives in `<data-dir>/tsdb`. */

@@ -20,6 +20,7 @@ import {
   type ExportedSeries,
   type LogLine,
 } from './helpers.js';
+import { adminFetch } from './helpers.js';
 
 const METRIC = 'argus_corruption_test';
 const SERIES = 20;
@@ -140,7 +141,7 @@ describe('WAL damage (process level)', () => {
       assert.equal(l.segment, 0);
       assert.equal(l.offset, sizes[3]);
       assert.equal(l.droppedBytes, mid(sizes[3], sizes[4]) - sizes[3]);
-      const metrics = await (await fetch(`${argus.url}/metrics`)).text();
+      const metrics = await (await adminFetch(`${argus.url}/metrics`)).text();
       assert.match(metrics, /^argus_tsdb_wal_corruptions_total\{tenant="default"\} 1$/m);
       assert.match(
         metrics,
@@ -225,7 +226,7 @@ describe('WAL damage (process level)', () => {
 
 /** Asks the server for a snapshot (head included); returns the tenant dir holding its blocks. */
 async function snapshot(argus: ArgusProcess): Promise<string> {
-  const res = await fetch(`${argus.url}/api/v1/admin/tsdb/snapshot`, { method: 'POST' });
+  const res = await adminFetch(`${argus.url}/api/v1/admin/tsdb/snapshot`, { method: 'POST' });
   const body = (await res.json()) as { data: { name: string } };
   assert.equal(res.status, 200, JSON.stringify(body));
   return path.join(argus.dataDir, 'tsdb', 'snapshots', body.data.name, 'default');
@@ -290,7 +291,7 @@ describe('block damage (process level)', () => {
     assert.match(String(l.err), why);
     assert.ok(!(await blockNames(tenant)).includes(block), 'moved out of the block list');
     assert.deepEqual(await readdir(path.join(tenant, 'quarantine')), [block]);
-    const metrics = await (await fetch(`${argus.url}/metrics`)).text();
+    const metrics = await (await adminFetch(`${argus.url}/metrics`)).text();
     assert.match(metrics, /^argus_tsdb_blocks_quarantined\{tenant="default"\} 1$/m);
     assert.match(metrics, /^argus_tsdb_blocks_loaded\{tenant="default"\} 1$/m);
   }

@@ -12,6 +12,18 @@ import { compressSync } from 'snappy';
 import { encodeWriteRequest, type EncodeSeries } from '../../src/ingest/remote-write/index.js';
 
 export const REPO_ROOT = process.cwd();
+
+/** The first admin's password in servers started by startArgus (ARGUS_ADMIN_PASSWORD). */
+export const ADMIN_PASSWORD = 'integration-admin-password-0';
+/** `Authorization` value of the first admin (HTTP Basic). */
+export const ADMIN_AUTH = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
+
+/** fetch with the admin's credentials unless the caller sets Authorization itself. */
+export function adminFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (!headers.has('authorization')) headers.set('authorization', ADMIN_AUTH);
+  return fetch(url, { ...init, headers });
+}
 export const ARGUS_BIN = path.join(REPO_ROOT, 'bin', 'argus');
 
 function assertBuilt(): void {
@@ -235,7 +247,7 @@ export async function startArgus(opts: StartOptions = {}): Promise<ArgusProcess>
   ];
   const child = spawn(process.execPath, args, {
     cwd: opts.cwd ?? REPO_ROOT,
-    env: { ...process.env, ...opts.env },
+    env: { ...process.env, ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const p = new ArgusProcess(child, dataDir);
@@ -258,10 +270,12 @@ export async function startArgus(opts: StartOptions = {}): Promise<ArgusProcess>
 export async function remoteWrite(
   url: string,
   series: EncodeSeries[],
+  authorization: string = ADMIN_AUTH,
 ): Promise<{ status: number; body: string }> {
   const res = await fetch(`${url}/api/v1/write`, {
     method: 'POST',
     headers: {
+      authorization,
       'content-type': 'application/x-protobuf',
       'content-encoding': 'snappy',
       'x-prometheus-remote-write-version': '0.1.0',
@@ -289,7 +303,7 @@ export async function exportSeries(
     start: String(start / 1000),
     end: String(end / 1000),
   });
-  const res = await fetch(`${url}/api/v1/export?${q.toString()}`);
+  const res = await adminFetch(`${url}/api/v1/export?${q.toString()}`);
   if (res.status !== 200) throw new Error(`export answered ${res.status}: ${await res.text()}`);
   return (await res.text())
     .split('\n')

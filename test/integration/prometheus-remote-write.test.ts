@@ -12,7 +12,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startArgus, type ArgusProcess } from './helpers.js';
+import { ADMIN_PASSWORD, adminFetch, startArgus, type ArgusProcess } from './helpers.js';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 /** A value that only survives the trip if it is carried as an exact float64. */
@@ -79,7 +79,7 @@ interface ExportLine {
 async function exportSeries(base: string, match: string): Promise<ExportLine[]> {
   const end = Date.now() / 1000 + 60;
   const url = `${base}/api/v1/export?match[]=${encodeURIComponent(match)}&start=${end - 600}&end=${end}`;
-  const res = await fetch(url);
+  const res = await adminFetch(url);
   const text = await res.text();
   assert.equal(res.status, 200, `export ${match}: ${text}`);
   return text
@@ -129,6 +129,7 @@ describe('Prometheus remote_write into Argus', { timeout: 55_000 }, () => {
       `    static_configs: [{ targets: ["${expoAddr}"] }]`,
       'remote_write:',
       `  - url: ${argusBase}/api/v1/write`,
+      `    basic_auth: { username: admin, password: "${ADMIN_PASSWORD}" }`,
       '    queue_config: { batch_send_deadline: 1s, min_backoff: 100ms, max_backoff: 1s }',
       '    metadata_config: { send_interval: 1s }',
       '',

@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ARGUS_BIN, runArgus, startArgus, tempDir, type LogLine } from './helpers.js';
+import { adminFetch } from './helpers.js';
 
 describe('argus server lifecycle', () => {
   it('serves health, readiness and its own metrics, and stops on SIGTERM with code 0', async () => {
@@ -12,7 +13,7 @@ describe('argus server lifecycle', () => {
       const healthy = await fetch(`${argus.url}/-/healthy`);
       assert.equal(healthy.status, 200);
       assert.equal((await fetch(`${argus.url}/-/ready`)).status, 200);
-      const metrics = await (await fetch(`${argus.url}/metrics`)).text();
+      const metrics = await (await adminFetch(`${argus.url}/metrics`)).text();
       for (const name of [
         'process_cpu_user_seconds_total',
         'process_resident_memory_bytes',

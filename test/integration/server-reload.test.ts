@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { startArgus, tempDir } from './helpers.js';
+import { adminFetch } from './helpers.js';
 
 describe('argus server reload', () => {
   it('keeps running on a broken config (SIGHUP and /-/reload), applies a fixed one', async () => {
@@ -22,20 +23,20 @@ describe('argus server reload', () => {
       assert.equal(logged.err, want);
       assert.equal((await fetch(`${argus.url}/-/ready`)).status, 200, 'still serving after SIGHUP');
 
-      const res = await fetch(`${argus.url}/-/reload`, { method: 'POST' });
+      const res = await adminFetch(`${argus.url}/-/reload`, { method: 'POST' });
       assert.equal(res.status, 400);
       assert.equal(await res.text(), `${want}\n`);
       assert.match(
-        await (await fetch(`${argus.url}/metrics`)).text(),
+        await (await adminFetch(`${argus.url}/metrics`)).text(),
         /^argus_config_last_reload_successful 0$/m,
       );
 
       await writeFile(cfg, 'logging:\n  level: debug\nstorage:\n  tsdb:\n    retention_time: 1d\n');
-      const ok = await fetch(`${argus.url}/-/reload`, { method: 'POST' });
+      const ok = await adminFetch(`${argus.url}/-/reload`, { method: 'POST' });
       assert.equal(ok.status, 200);
       assert.ok(argus.logs().some((l) => l.msg === 'config reloaded'));
       assert.match(
-        await (await fetch(`${argus.url}/metrics`)).text(),
+        await (await adminFetch(`${argus.url}/metrics`)).text(),
         /^argus_config_last_reload_successful 1$/m,
       );
 

@@ -16,6 +16,7 @@ export {
   DEFAULT_INGESTER_OPTIONS,
   type IngesterOptions,
   type IngestResult,
+  type Admit,
 } from './ingester.js';
 export { RemoteWriteError, type RejectReason } from './errors.js';
 export { decompress } from './snappy.js';

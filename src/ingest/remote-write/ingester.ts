@@ -35,6 +35,12 @@ export interface IngestResult {
 }
 
 /**
+ * Admission control called after decoding, before commit, with the request's sample count:
+ * throwing refuses the whole request (429, nothing appended). Per-tenant ingestion rate limits.
+ */
+export type Admit = (samples: number) => void;
+
+/**
  * The remote_write 1.0 receiver, independent of HTTP: body in, durable samples out.
  * All-or-nothing per request: resolves only after `commit()` resolved; on any error the batch is
  * rolled back and a RemoteWriteError (4xx/5xx-retryable) or an unexpected error is thrown.
@@ -57,13 +63,14 @@ export class RemoteWriteIngester {
     tenant: TenantId,
     body: Uint8Array,
     cfg: Pick<RemoteWriteConfig, 'max_decompressed_bytes'>,
+    admit?: Admit,
   ): Promise<IngestResult> {
     const raw = decompress(body, cfg.max_decompressed_bytes);
-    return this.writeRaw(tenant, raw);
+    return this.writeRaw(tenant, raw, admit);
   }
 
   /** Ingests one uncompressed WriteRequest. */
-  async writeRaw(tenant: TenantId, raw: Buffer): Promise<IngestResult> {
+  async writeRaw(tenant: TenantId, raw: Buffer, admit?: Admit): Promise<IngestResult> {
     let app;
     try {
       app = this.store.appender(tenant);
@@ -81,6 +88,21 @@ export class RemoteWriteIngester {
       app.rollback();
       if (err instanceof RemoteWriteError) err.samples = countSamples(raw);
       throw err;
+    }
+    if (admit !== undefined) {
+      try {
+        admit(dec.samples);
+      } catch (err) {
+        app.rollback();
+        const e = new RemoteWriteError(
+          429,
+          'limit_exceeded',
+          err instanceof Error ? err.message : String(err),
+          { cause: err },
+        );
+        e.samples = dec.samples;
+        throw e;
+      }
     }
     let committed;
     try {
