@@ -22,6 +22,7 @@ import {
 import { BugError } from '../util/index.js';
 import type { ClosedChunk, Head, RejectReason } from './head.js';
 import type { MemSeries } from './head-series.js';
+import { seriesBudget } from './limits.js';
 import { encodeSamples, encodeSeries } from './wal/records.js';
 
 /** What an appender needs from its tenant's database at commit. */
@@ -118,11 +119,12 @@ export class HeadAppender implements Appender {
         new InvalidSeriesError(`cannot append sample: ${err.message}`, { cause: err }),
       );
     }
-    if (head.numSeries >= head.limits.maxSeries) {
+    const budget = seriesBudget(head.limits, this.db.tenant);
+    if (head.numSeries >= budget.max) {
       throw this.reject(
         'series_limit',
         new LimitExceededError(
-          `cannot create series ${labels.toString()}: tenant "${this.db.tenant}" has reached its limit of ${head.limits.maxSeries} series`,
+          `cannot create series ${labels.toString()}: tenant "${this.db.tenant}" has reached its limit of ${budget.max} series (${budget.setting})`,
         ),
       );
     }

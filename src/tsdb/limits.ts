@@ -1,4 +1,4 @@
-import type { LabelLimits, NameValidation } from '../model/index.js';
+import type { LabelLimits, NameValidation, TenantId } from '../model/index.js';
 import type { TsdbConfig } from './config.js';
 
 /** The limits the head enforces on appends; replaced as a whole by `applyConfig`. */
@@ -7,11 +7,20 @@ export interface HeadLimits {
   readonly nameValidation: NameValidation;
   /** Cardinality budget: series in the head of one tenant. */
   readonly maxSeries: number;
+  /**
+   * The tenant's own series budget (the `tenancy` module's max_series), read each time a
+   * series is created so reloads apply at once; the lower of it and maxSeries applies, and
+   * 0 means none of its own.
+   */
+  readonly maxSeriesFor?: (tenant: TenantId) => number;
   /** Samples later than now + this are rejected (FutureSampleError). */
   readonly maxFutureMs: number;
 }
 
-export function limitsFromConfig(cfg: TsdbConfig): HeadLimits {
+export function limitsFromConfig(
+  cfg: TsdbConfig,
+  maxSeriesFor?: (tenant: TenantId) => number,
+): HeadLimits {
   return {
     labels: {
       maxLabelNameLength: cfg.limits.max_label_name_length,
@@ -20,6 +29,15 @@ export function limitsFromConfig(cfg: TsdbConfig): HeadLimits {
     },
     nameValidation: cfg.name_validation,
     maxSeries: cfg.limits.max_series_per_tenant,
+    maxSeriesFor,
     maxFutureMs: cfg.max_future,
   };
+}
+
+/** The series budget that applies to `tenant`, and the name of the setting it comes from. */
+export function seriesBudget(l: HeadLimits, tenant: TenantId): { max: number; setting: string } {
+  const own = l.maxSeriesFor?.(tenant) ?? 0;
+  return own > 0 && own < l.maxSeries
+    ? { max: own, setting: 'max_series' }
+    : { max: l.maxSeries, setting: 'max_series_per_tenant' };
 }

@@ -38,6 +38,11 @@ export interface TsdbOptions {
   headChunks?: boolean;
   /** Size at which a head chunk file is closed off (default 128 MiB; tests use small ones). */
   headChunkFileSize?: number;
+  /**
+   * Each tenant's own series budget (the server wires `TenantLimits.for(t).max_series`);
+   * the lower of it and `limits.max_series_per_tenant` applies; 0 = none of its own.
+   */
+  maxSeriesFor?: (tenant: TenantId) => number;
 }
 
 const SNAPSHOTS_DIR = 'snapshots';
@@ -110,7 +115,7 @@ export class Tsdb implements Appendable, Queryable, MetadataStore {
       dir: path.join(this.opts.dir, t),
       tenant: t,
       config: this.config,
-      limits: limitsFromConfig(this.config),
+      limits: limitsFromConfig(this.config, this.opts.maxSeriesFor),
       logger: this.opts.logger,
       now: this.now,
       headChunks: this.opts.headChunks,
@@ -173,7 +178,7 @@ export class Tsdb implements Appendable, Queryable, MetadataStore {
   /** Applies live-changeable settings: retention, limits (fsync and block duration need a restart). */
   applyConfig(cfg: TsdbConfig): void {
     this.config = cfg;
-    const limits = limitsFromConfig(cfg);
+    const limits = limitsFromConfig(cfg, this.opts.maxSeriesFor);
     for (const db of this.tenants.values()) db.head.limits = limits;
   }
 
