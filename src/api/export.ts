@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { isStaleNaN } from '../model/index.js';
 import type { Queryable, Series } from '../storage/index.js';
+import type { TenantLimits } from '../tenancy/index.js';
 import type { Logger } from '../util/index.js';
 import { errorChain } from '../util/index.js';
 import { toApiError } from './errors.js';
@@ -49,6 +50,7 @@ export function registerExportRoute(
   app: FastifyInstance,
   table: RouteTable,
   storage: Queryable,
+  limits: TenantLimits,
   logger: Logger,
 ): void {
   const handler = async (req: Parameters<typeof tenantOf>[0], reply: FastifyReply) => {
@@ -58,10 +60,24 @@ export function registerExportRoute(
       const p = paramsOf(req);
       const { start, end } = timeRange(p);
       const sets = parseMatches(p, true);
-      const q = storage.querier(tenantOf(req), start, end);
+      const tenant = tenantOf(req);
+      // The tenant's query slot is held until the stream ends (max_concurrent_queries).
+      const gate = limits.queryGate(tenant);
+      gate.acquire();
+      let q;
+      try {
+        q = storage.querier(tenant, start, end);
+      } catch (err) {
+        gate.release();
+        throw err;
+      }
+      const querier = q;
       let closed = false;
       close = () => {
-        if (!closed) q.close();
+        if (!closed) {
+          querier.close();
+          gate.release();
+        }
         closed = true;
       };
       try {

@@ -65,8 +65,8 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
       { parseAs: 'string' },
       formBodyParser,
     );
-    registerReadRoutes(scope, table, deps.storage, deps.logger);
-    registerExportRoute(scope, table, deps.storage, deps.logger);
+    registerReadRoutes(scope, table, deps.storage, deps.limits, deps.logger);
+    registerExportRoute(scope, table, deps.storage, deps.limits, deps.logger);
     registerSnapshotRoute(scope, table, (withHead) => deps.snapshot(withHead), deps.logger);
     done();
   });

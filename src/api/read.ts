@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Labels, type Matcher } from '../model/index.js';
 import type { Querier, Queryable } from '../storage/index.js';
+import type { TenantLimits } from '../tenancy/index.js';
 import type { Logger } from '../util/index.js';
 import { ApiError } from './errors.js';
 import { parseLimit, parseMatches, paramsOf, timeRange, unescapeLabelName } from './params.js';
@@ -49,19 +50,28 @@ export function registerReadRoutes(
   app: FastifyInstance,
   table: RouteTable,
   storage: Queryable,
+  limits: TenantLimits,
   logger: Logger,
 ): void {
+  // Each read holds one of the tenant's query slots (max_concurrent_queries) while it runs.
   const withQuerier = <T>(
     req: Parameters<typeof tenantOf>[0],
     start: number,
     end: number,
     fn: (q: Querier) => T,
   ): T => {
-    const q = storage.querier(tenantOf(req), start, end);
+    const tenant = tenantOf(req);
+    const gate = limits.queryGate(tenant);
+    gate.acquire();
     try {
-      return fn(q);
+      const q = storage.querier(tenant, start, end);
+      try {
+        return fn(q);
+      } finally {
+        q.close();
+      }
     } finally {
-      q.close();
+      gate.release();
     }
   };
 

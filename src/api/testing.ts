@@ -34,6 +34,8 @@ export interface TestApi {
   access: AccessDeps;
   /** `Authorization` header value of `admin` (system admin, admin in `default`): a Bearer token. */
   adminAuth: string;
+  /** Every route fastify registered (HEAD included), with its route config. */
+  routes: { method: string; url: string; config: unknown }[];
   /** Closes the app and the state store and removes the temp dir. */
   close(): Promise<void>;
   store: MemStore;
@@ -120,6 +122,11 @@ export async function testApi(
         req.headers.authorization = adminAuth;
     });
   }
+  const routes: TestApi['routes'] = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of Array.isArray(r.method) ? r.method : [r.method])
+      routes.push({ method: m, url: r.url ?? r.path, config: r.config });
+  });
   const table = registerApi(app, deps);
   await app.ready();
   const writeBody = async (body: Buffer, headers: Record<string, string> = {}) => {
@@ -138,6 +145,7 @@ export async function testApi(
   return {
     app,
     table,
+    routes,
     state,
     access,
     adminAuth,

@@ -6,7 +6,7 @@ import {
   type IngesterOptions,
   type RemoteWriteConfig,
 } from '../ingest/remote-write/index.js';
-import type { Appendable, MetadataStore } from '../storage/index.js';
+import { LimitExceededError, type Appendable, type MetadataStore } from '../storage/index.js';
 import type { TenantLimits } from '../tenancy/index.js';
 import type { Logger } from '../util/index.js';
 import { ArgusError, errorChain } from '../util/index.js';
@@ -97,7 +97,10 @@ export function registerWriteRoute(app: FastifyInstance, table: RouteTable, deps
       if (code === 500)
         deps.logger.error({ err: errorChain(err), url: req.url }, 'remote_write request failed');
       m.requests.inc({ code: String(code) });
-      if (code === 413) m.rejected.inc({ protocol: PROTOCOL, reason: 'too_large' }, 0);
+      if (code === 413) {
+        m.rejected.inc({ protocol: PROTOCOL, reason: 'too_large' }, 0);
+        if (req.principal !== undefined) deps.limits.count(tenantOf(req), 'max_body_bytes');
+      }
       return reply.code(code).type('text/plain; charset=utf-8').send(`${err.message}\n`);
     });
     const write = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -137,6 +140,8 @@ export function registerWriteRoute(app: FastifyInstance, table: RouteTable, deps
         return reply.code(204).send();
       } catch (err) {
         if (err instanceof RemoteWriteError) {
+          if (err.reason === 'limit_exceeded' && err.cause instanceof LimitExceededError)
+            deps.limits.count(tenantOf(req), 'max_series');
           if (err.samples > 0)
             m.rejected.inc({ protocol: PROTOCOL, reason: err.reason }, err.samples);
           return fail(err.status, err.message);
