@@ -116,7 +116,7 @@ export class AccessAdmin {
         },
         actor(caller),
       )
-      .catch(mapStateError('create user'));
+      .catch(mapStateError);
     const user = view(row, [{ userId: row.id, tenant, role }]);
     return generatedPassword === undefined ? { user } : { user, generatedPassword };
   }
@@ -133,7 +133,7 @@ export class AccessAdmin {
     checkPasswordPolicy(password);
     return this.state.users
       .setPassword(user.id, await hashPassword(password), actor(caller))
-      .catch(mapStateError('set password'));
+      .catch(mapStateError);
   }
 
   /** Grants a role in a tenant, or removes it with `null`. */
@@ -152,7 +152,7 @@ export class AccessAdmin {
         `cannot set role: ${JSON.stringify(username)} is a system admin; only a system admin can change their roles`,
       );
     }
-    await this.state.users.setRole(user.id, t, r, actor(caller)).catch(mapStateError('set role'));
+    await this.state.users.setRole(user.id, t, r, actor(caller)).catch(mapStateError);
   }
 
   /** Grants or removes system admin (system admins only; never the last one). */
@@ -162,24 +162,20 @@ export class AccessAdmin {
     }
     const user = await this.mustUser(username, 'change system admin');
     if (!on) await this.notLastSystemAdmin(user, 'remove system admin from');
-    await this.state.users
-      .setSystemAdmin(user.id, on, actor(caller))
-      .catch(mapStateError('change system admin'));
+    await this.state.users.setSystemAdmin(user.id, on, actor(caller)).catch(mapStateError);
   }
 
   async setDisabled(username: string, disabled: boolean, caller: Caller): Promise<void> {
     const user = await this.manageable(username, caller, disabled ? 'disable' : 'enable');
     if (disabled) await this.notLastSystemAdmin(user, 'disable');
-    await this.state.users
-      .setDisabled(user.id, disabled, actor(caller))
-      .catch(mapStateError('disable user'));
+    await this.state.users.setDisabled(user.id, disabled, actor(caller)).catch(mapStateError);
   }
 
   /** Deletes a user with their memberships, tokens and sessions. */
   async deleteUser(username: string, caller: Caller): Promise<void> {
     const user = await this.manageable(username, caller, 'delete user');
     await this.notLastSystemAdmin(user, 'delete');
-    await this.state.users.delete(user.id, actor(caller)).catch(mapStateError('delete user'));
+    await this.state.users.delete(user.id, actor(caller)).catch(mapStateError);
   }
 
   /** Users (all, or those with a role in `tenant`, showing only that tenant's roles). */
@@ -258,7 +254,7 @@ export class AccessAdmin {
         },
         actor(caller),
       )
-      .catch(mapStateError('create token'));
+      .catch(mapStateError);
     return { token, row: tokenView(row, user.username) };
   }
 
@@ -272,7 +268,7 @@ export class AccessAdmin {
     ) {
       throw new AccessNotFoundError(`cannot revoke token: no token ${JSON.stringify(id)}`);
     }
-    await this.state.tokens.revoke(id, actor(caller)).catch(mapStateError('revoke token'));
+    await this.state.tokens.revoke(id, actor(caller)).catch(mapStateError);
     const user = await this.state.users.get(row.userId);
     return tokenView({ ...row, revokedAt: row.revokedAt ?? this.now() }, user?.username ?? '?');
   }
@@ -305,7 +301,7 @@ export class AccessAdmin {
     const t = validTenant(id);
     if (!isSystemAdmin(caller))
       throw new ForbiddenError('cannot create tenant: only a system admin can');
-    return this.state.tenants.create(t, actor(caller)).catch(mapStateError('create tenant'));
+    return this.state.tenants.create(t, actor(caller)).catch(mapStateError);
   }
 
   async listTenants(): Promise<TenantRow[]> {

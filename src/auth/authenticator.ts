@@ -39,6 +39,8 @@ export interface AuthenticatorOptions {
   /** How long resolved credentials are cached (at most 60 s). */
   cacheTtlMs?: number;
   cacheMaxEntries?: number;
+  /** Password check (default argon2id `verifyPassword`); tests count calls through it. */
+  verifyPassword?: (phc: string, password: string) => Promise<boolean>;
 }
 
 /** What `login` returns: the cookie value (sent once, never stored) and the stored session. */
@@ -78,6 +80,7 @@ export class Authenticator {
   private readonly salt = randomBytes(32);
   /** Verified against when the user does not exist, so timing does not reveal usernames. */
   private dummyHash: Promise<string> | undefined;
+  private readonly verify: (phc: string, password: string) => Promise<boolean>;
 
   constructor(opts: AuthenticatorOptions) {
     this.state = opts.state;
@@ -89,6 +92,7 @@ export class Authenticator {
     const max = opts.cacheMaxEntries ?? 10_000;
     this.cache = new CredentialCache(Math.min(opts.cacheTtlMs ?? 60_000, MAX_CACHE_TTL_MS), max);
     this.touches = new TouchThrottle(TOUCH_INTERVAL_MS, max);
+    this.verify = opts.verifyPassword ?? verifyPassword;
   }
 
   /** Applies `auth:` from a (re)loaded config: session lifetimes and login limits. */
@@ -314,10 +318,10 @@ export class Authenticator {
     if (user === undefined || user.disabled || user.passwordHash === null) {
       // Same argon2 cost as a real check: response time does not reveal whether the user exists.
       this.dummyHash ??= hashPassword(generatePassword());
-      await verifyPassword(await this.dummyHash, password);
+      await this.verify(await this.dummyHash, password);
       return undefined;
     }
-    return (await verifyPassword(user.passwordHash, password)) ? user : undefined;
+    return (await this.verify(user.passwordHash, password)) ? user : undefined;
   }
 
   private async tokenPrincipal(row: TokenRow): Promise<Principal | undefined> {

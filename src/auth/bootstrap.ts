@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_TENANT } from '../model/index.js';
-import type { StateStore } from '../state/index.js';
+import { StateConflictError, type StateStore } from '../state/index.js';
 import { ArgusError, type Logger } from '../util/index.js';
 import { AccessValidationError } from './errors.js';
 import { checkPasswordPolicy, generatePassword, hashPassword } from './passwords.js';
@@ -44,6 +44,9 @@ export async function ensureAdmin(
   if ((await state.tenants.get(DEFAULT_TENANT)) === undefined) {
     await state.tenants.create(DEFAULT_TENANT, ACTOR).catch(ignoreConflict);
   }
+  const passwordFile = path.join(opts.dataDir, ADMIN_PASSWORD_FILE);
+  // The file first: an admin whose generated password was lost would lock the operator out.
+  if (!fromEnv) await writeSecretFile(passwordFile, `${password}\n`);
   try {
     await state.users.create(
       {
@@ -56,7 +59,8 @@ export async function ensureAdmin(
       ACTOR,
     );
   } catch (err) {
-    // Another process (a second server start, the CLI) created it first: nothing to do.
+    if (!fromEnv) await rm(passwordFile, { force: true });
+    // Another process created it first: nothing to do.
     if (isConflict(err)) return { created: false };
     throw err;
   }
@@ -67,8 +71,6 @@ export async function ensureAdmin(
     );
     return { created: true, username: ADMIN_USERNAME, source: 'env' };
   }
-  const passwordFile = path.join(opts.dataDir, ADMIN_PASSWORD_FILE);
-  await writeSecretFile(passwordFile, `${password}\n`);
   // Printed once, as the issue asks; the file keeps it for whoever missed the log.
   opts.logger.warn(
     { username: ADMIN_USERNAME, password_file: passwordFile },
@@ -79,9 +81,9 @@ export async function ensureAdmin(
 
 /** Writes `content` to `file` with mode 0600, atomically (temp file + rename). */
 export async function writeSecretFile(file: string, content: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const fh = await open(tmp, 'wx', 0o600);
     try {
       await fh.writeFile(content);
@@ -91,13 +93,13 @@ export async function writeSecretFile(file: string, content: string): Promise<vo
     }
     await rename(tmp, file);
   } catch (err) {
-    await rm(tmp, { force: true });
+    await rm(tmp, { force: true }).catch(() => undefined);
     throw new BootstrapError(`cannot write ${file}`, { cause: err });
   }
 }
 
 function isConflict(err: unknown): boolean {
-  return (err as Error | null)?.name === 'StateConflictError';
+  return err instanceof StateConflictError;
 }
 
 function ignoreConflict(err: unknown): void {
