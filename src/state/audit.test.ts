@@ -289,6 +289,23 @@ describe('audit chain tamper detection (edits through a second connection)', () 
     await done();
   });
 
+  it('a change whose audit entry cannot be written is rolled back with it', async () => {
+    const { s, raw, done } = await chain(1);
+    raw.exec(
+      `CREATE TRIGGER no_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit refused'); END`,
+    );
+    await assert.rejects(
+      s.users.create({ username: 'ghost', passwordHash: null }, 'system'),
+      /audit refused/,
+    );
+    await assert.rejects(s.tokens.revoke('tok_none', 'system'), { name: 'StateNotFoundError' });
+    assert.equal(await s.users.byName('ghost'), undefined);
+    raw.exec('DROP TRIGGER no_audit');
+    await s.users.create({ username: 'ghost', passwordHash: null }, 'system');
+    assert.equal((await s.audit.verify(signer)).ok, true);
+    await done();
+  });
+
   it('a stored entry whose JSON is unreadable makes list throw StateCorruptError', async () => {
     const { s, raw, done } = await chain(2);
     raw.exec(`UPDATE audit SET after = 'nope' WHERE seq = 2`);

@@ -119,7 +119,28 @@ describe('openSqliteState', () => {
   });
 
   it('refuses a path it cannot open', () => {
-    assert.throws(() => openSqliteState({ file: join(root, 'no-such-dir', 'state.db') }), /ENOENT/);
+    const file = join(root, 'no-such-dir', 'state.db');
+    assert.throws(() => openSqliteState({ file }), {
+      name: 'StateError',
+      message: new RegExp(`^cannot open state database ${file}: ENOENT`),
+    });
+  });
+
+  it("a write waits for another process's lock up to the busy timeout, then fails typed", async () => {
+    const file = fresh();
+    const s = openSqliteState({ file, busyTimeoutMs: 100 });
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    await assert.rejects(s.tenants.create('acme', 'system'), {
+      name: 'StateError',
+      message:
+        'cannot write state database: another process held the write lock for more than 100 ms',
+    });
+    other.exec('COMMIT');
+    await s.tenants.create('acme', 'system');
+    assert.equal((await s.audit.list()).length, 1);
+    other.close();
+    await s.close();
   });
 
   it('four processes opening one fresh file at once all succeed and migrate it once', async () => {

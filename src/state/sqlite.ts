@@ -30,10 +30,11 @@ export function openSqliteState(opts: SqliteStateOptions): StateStore {
   const logger = opts.logger ?? nopLogger;
   // Create the file ourselves so it is 0600 from the first byte (SQLite would use the umask);
   // SQLite gives the -wal and -shm files the database file's mode.
-  closeSync(openSync(opts.file, 'a', 0o600));
+  const busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
   let db: Database.Database;
   try {
-    db = new Database(opts.file, { timeout: opts.busyTimeoutMs ?? 5000 });
+    closeSync(openSync(opts.file, 'a', 0o600));
+    db = new Database(opts.file, { timeout: busyTimeoutMs });
   } catch (err) {
     throw new StateError(`cannot open state database ${opts.file}: ${(err as Error).message}`, {
       cause: err,
@@ -48,7 +49,7 @@ export function openSqliteState(opts: SqliteStateOptions): StateStore {
         'state database migrated',
       );
     }
-    return new SqliteState(db, logger, opts.now ?? Date.now);
+    return new SqliteState(db, logger, opts.now ?? Date.now, busyTimeoutMs);
   } catch (err) {
     db.close();
     throw err;
@@ -115,6 +116,7 @@ class SqliteState implements StateStore, SqliteCtx {
     readonly db: Database.Database,
     readonly logger: Logger,
     readonly now: () => number,
+    private readonly busyTimeoutMs: number,
   ) {
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.lastDataVersion = this.dataVersion.get()!;
@@ -127,7 +129,18 @@ class SqliteState implements StateStore, SqliteCtx {
   }
 
   write<T>(fn: () => T): T {
-    const result = this.db.transaction(fn).immediate();
+    let result: T;
+    try {
+      result = this.db.transaction(fn).immediate();
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+        throw new StateError(
+          `cannot write state database: another process held the write lock for more than ${this.busyTimeoutMs} ms`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
     this.version++;
     return result;
   }
