@@ -128,6 +128,8 @@ function describeNeed(access: RouteAccess, tenant: string): string {
 function refuse(reply: FastifyReply, err: ApiError): FastifyReply {
   if (err.status === 401)
     void reply.header('www-authenticate', 'Basic realm="argus", charset="UTF-8"');
+  if (err.retryAfterSeconds !== undefined)
+    void reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
   return reply
     .code(err.status)
     .header('cache-control', 'no-store')
