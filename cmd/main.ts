@@ -1,14 +1,22 @@
 import { errorChain } from '../src/util/index.js';
 import { backupCommand } from './backup.js';
+import { auditCommand } from './audit.js';
 import { checkCommand } from './check.js';
 import { serverCommand } from './server.js';
+import { tenantCommand } from './tenant.js';
+import { tokenCommand } from './token.js';
+import { userCommand } from './user.js';
 import {
+  AUDIT_USAGE,
   BACKUP_USAGE,
   CHECK_USAGE,
   HELP_USAGE,
   MAIN_USAGE,
   SERVER_USAGE,
+  TENANT_USAGE,
+  TOKEN_USAGE,
   UsageError,
+  USER_USAGE,
   VERSION_USAGE,
 } from './usage.js';
 import { versionText } from './version.js';
@@ -17,6 +25,10 @@ const USAGES: Record<string, string> = {
   server: SERVER_USAGE,
   check: CHECK_USAGE,
   backup: BACKUP_USAGE,
+  user: USER_USAGE,
+  token: TOKEN_USAGE,
+  tenant: TENANT_USAGE,
+  audit: AUDIT_USAGE,
   version: VERSION_USAGE,
   help: HELP_USAGE,
 };
@@ -40,6 +52,14 @@ async function dispatch(argv: string[]): Promise<number> {
       return checkCommand(rest);
     case 'backup':
       return backupCommand(rest);
+    case 'user':
+      return userCommand(rest);
+    case 'token':
+      return tokenCommand(rest);
+    case 'tenant':
+      return tenantCommand(rest);
+    case 'audit':
+      return auditCommand(rest);
     case 'version':
     case '--version':
       return simple(rest, VERSION_USAGE, () => process.stdout.write(versionText()));

@@ -17,6 +17,12 @@ Commands:
   check config FILE   validate a config file without starting anything (dry run)
   backup --data-dir D OUT
                       write a consistent copy of the TSDB to the directory OUT
+  user add|passwd|list|role|delete
+                      manage users and their roles per tenant
+  token create|revoke|list
+                      manage API tokens
+  tenant add|list     manage tenants
+  audit verify|list   check the audit trail's hash chain, show recent entries
   version             print the Argus and Node.js versions
   help [COMMAND]      show help (also: argus COMMAND --help)
 `;
@@ -70,5 +76,79 @@ Prints the Argus version and the Node.js version it runs on.
 
 export const HELP_USAGE = `Usage: argus help [COMMAND]
 
-Shows general help, or the help of COMMAND (server, check, backup, version).
+Shows general help, or the help of COMMAND (server, check, backup, user, token, tenant, audit,
+version).
+`;
+
+const ACCESS_NOTE = `They open DIR/state.db directly (safe while a server runs on DIR); every change is
+recorded in the audit trail as cli:<your OS user>.`;
+
+const ACCESS_FLAGS = `  --data-dir DIR   data directory (env ARGUS_DATA_DIR; default ./data)
+  --json           machine-readable output (list commands)
+  -h, --help       show this help`;
+
+export const USER_USAGE = `Usage: argus user <subcommand> [flags]
+
+Subcommands:
+  add NAME [--role viewer|editor|admin] [--tenant T] [--system-admin] [--service]
+           [--password-stdin]
+                     create a user with a role in tenant T (default: viewer in default).
+                     The password is read from stdin with --password-stdin, else generated
+                     and printed once. --service: a service account (API tokens only).
+  passwd NAME [--password-stdin]
+                     set a new password (read from stdin, else generated and printed once);
+                     all the user's sessions are revoked
+  list [--tenant T]  list users (with their roles; only T's with --tenant)
+  role NAME --tenant T --role viewer|editor|admin|none
+                     grant or change (none: remove) NAME's role in tenant T
+  delete NAME        delete a user with their tokens and sessions
+
+${ACCESS_NOTE}
+
+Flags:
+${ACCESS_FLAGS}
+`;
+
+export const TOKEN_USAGE = `Usage: argus token <subcommand> [flags]
+
+Subcommands:
+  create --user NAME --scope read|write|admin [--tenant T] [--name N] [--expires 30d]
+         [--cross-tenant]
+                 create an API token acting in tenant T (default: default) with the lesser
+                 of the scope and the user's role there. Prints the token (only this once)
+                 on stdout. write = ingestion only. --cross-tenant: may pick the tenant per
+                 request (system admins only).
+  revoke ID      revoke a token (by its tok_… id)
+  list [--user NAME] [--tenant T] [--all]
+                 list tokens (--all: with revoked ones)
+
+${ACCESS_NOTE}
+
+Flags:
+${ACCESS_FLAGS}
+`;
+
+export const TENANT_USAGE = `Usage: argus tenant <subcommand> [flags]
+
+Subcommands:
+  add ID   create a tenant (1-63 of a-z 0-9 _ -)
+  list     list tenants
+
+${ACCESS_NOTE}
+
+Flags:
+${ACCESS_FLAGS}
+`;
+
+export const AUDIT_USAGE = `Usage: argus audit <subcommand> [flags]
+
+Subcommands:
+  verify           walk the audit trail's hash chain (from its signed checkpoint, if pruned);
+                   exit 0 when intact, 1 with the first broken entry and why
+  list [--limit N] show the newest N entries (default 100, at most 1000)
+
+The checkpoint key comes from DIR/secret.key or ARGUS_SECRET_KEY, as for the server.
+
+Flags:
+${ACCESS_FLAGS}
 `;
