@@ -93,10 +93,12 @@ function classifyIp(ip: Ip): AddressClass {
   if (ip.v === 4) return V4_RANGES.find((r) => inPrefix(ip, r.base, r.bits))?.reason ?? 'public';
   const hit = V6_RANGES.find((r) => inPrefix(ip, r.base, r.bits));
   if (hit) return hit.reason;
-  for (const v4 of embeddedIPv4(ip)) {
+  const embedded = embeddedIPv4(ip);
+  for (const v4 of embedded) {
     const c = classifyIp(v4);
     if (c !== 'public') return c;
   }
+  if (embedded.length > 0) return 'public';
   // Everything outside 2000::/3 is unassigned or special: nothing public lives there.
   return inPrefix(ip, GLOBAL_UNICAST, 3) ? 'public' : 'reserved';
 }

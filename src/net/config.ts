@@ -18,9 +18,22 @@ const zAllowEntry = z.string().superRefine((s, ctx) => {
   }
 });
 
-const zTenantKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
-  error: (iss) => `expected a tenant id (1-63 of [a-z0-9_-]), got ${JSON.stringify(iss.input)}`,
-});
+const TENANT_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+const zTenants = z
+  .record(z.string(), z.object({ allow: z.array(zAllowEntry).default([]) }).strict())
+  .superRefine((rec, ctx) => {
+    // zod reports a bad record key only as "Invalid key in record": say what a tenant id is.
+    for (const key of Object.keys(rec)) {
+      if (!TENANT_RE.test(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `expected a tenant id (1-63 of [a-z0-9_-]), got ${JSON.stringify(key)}`,
+        });
+      }
+    }
+  });
 
 /** `outbound:` in argus.yml: what user-supplied destinations (API, UI) may reach. */
 export const outboundConfigSchema = z
@@ -34,9 +47,7 @@ export const outboundConfigSchema = z
     /** Deadline of one outbound request, redirects included. */
     timeout: zDuration.default(DEFAULT_TIMEOUT_MS),
     /** Extra allow entries per tenant. */
-    tenants: z
-      .record(zTenantKey, z.object({ allow: z.array(zAllowEntry).default([]) }).strict())
-      .default({}),
+    tenants: zTenants.default({}),
   })
   .strict();
 
