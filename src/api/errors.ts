@@ -7,6 +7,7 @@ import {
   UnauthenticatedError,
 } from '../auth/index.js';
 import { InvalidTenantError } from '../model/index.js';
+import { InvalidSecretError, SecretNotFoundError } from '../secrets/index.js';
 import { LimitExceededError, QueryError, StorageUnavailableError } from '../storage/index.js';
 import { TenantLimitError } from '../tenancy/index.js';
 import { ArgusError } from '../util/index.js';
@@ -81,6 +82,10 @@ export function toApiError(err: unknown): ApiError {
     return new ApiError('not_found', err.message, { cause: err });
   if (err instanceof AccessConflictError)
     return new ApiError('conflict', err.message, { cause: err });
+  if (err instanceof InvalidSecretError)
+    return new ApiError('bad_data', err.message, { cause: err });
+  if (err instanceof SecretNotFoundError)
+    return new ApiError('not_found', err.message, { cause: err });
   return new ApiError(
     'internal',
     `internal error: ${err instanceof Error ? err.message : String(err)}`,
