@@ -59,15 +59,20 @@ class Deadline {
   private abortHop: ((err: Error) => void) | undefined;
   failure: Error | undefined;
   private readonly timer: NodeJS.Timeout;
-  constructor(target: string, timeoutMs: number, signal: AbortSignal | undefined) {
+  private readonly onSignal: () => void;
+  constructor(
+    target: string,
+    timeoutMs: number,
+    private readonly signal: AbortSignal | undefined,
+  ) {
     this.timer = setTimeout(
       () => this.fail(new OutboundTimeoutError(target, timeoutMs)),
       timeoutMs,
     );
-    signal?.addEventListener('abort', () =>
-      this.fail(new OutboundError(`cannot request ${target}: aborted`, { cause: signal.reason })),
-    );
-    if (signal?.aborted) this.failure = new OutboundError(`cannot request ${target}: aborted`);
+    this.onSignal = () =>
+      this.fail(new OutboundError(`cannot request ${target}: aborted`, { cause: signal?.reason }));
+    if (signal?.aborted) this.onSignal();
+    else signal?.addEventListener('abort', this.onSignal);
   }
   private fail(err: Error): void {
     this.failure ??= err;
@@ -76,8 +81,10 @@ class Deadline {
   onAbort(fn: ((err: Error) => void) | undefined): void {
     this.abortHop = fn;
   }
+  /** MUST be called once the request settles: the timer would keep the process alive. */
   clear(): void {
     clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this.onSignal);
   }
 }
 
@@ -96,10 +103,11 @@ export async function guardedRequest(
 ): Promise<GuardedResponse> {
   const maxRedirects = opts.maxRedirects ?? 5;
   const maxBody = opts.maxBodyBytes ?? guard.maxBodyBytes;
+  const first = parseUrl(url);
   const deadline = new Deadline(url, opts.timeoutMs ?? guard.timeoutMs, opts.signal);
   const redirects: string[] = [];
   let hop: Hop = {
-    url: parseUrl(url),
+    url: first,
     method: (opts.method ?? 'GET').toUpperCase(),
     headers: { ...opts.headers },
     body: opts.body === undefined ? undefined : Buffer.from(opts.body),
