@@ -3,7 +3,7 @@
  * default, and why. Ranges follow the IANA special-purpose registries; IPv6 forms that carry an
  * IPv4 address (mapped, compatible, NAT64, 6to4, Teredo) are judged by the IPv4 they carry.
  */
-import { type Ip, formatIp, inPrefix, normaliseHostName, parseIp } from './ip.js';
+import { type Ip, inPrefix, parseIp } from './ip.js';
 import { type BlockReason, InvalidDestinationError } from './errors.js';
 
 export type AddressClass = 'public' | BlockReason;
@@ -89,7 +89,8 @@ export function embeddedIPv4(ip: Ip): Ip[] {
   return [];
 }
 
-function classifyIp(ip: Ip): AddressClass {
+/** Classifies a parsed address (see `classifyAddress`). */
+export function classifyIp(ip: Ip): AddressClass {
   if (ip.v === 4) return V4_RANGES.find((r) => inPrefix(ip, r.base, r.bits))?.reason ?? 'public';
   const hit = V6_RANGES.find((r) => inPrefix(ip, r.base, r.bits));
   if (hit) return hit.reason;
@@ -114,8 +115,6 @@ export function classifyAddress(ip: string): AddressClass {
     throw new InvalidDestinationError(`cannot classify ${JSON.stringify(ip)}: not an IP address`);
   return classifyIp(parsed);
 }
-
-export { classifyIp };
 
 // Names that always mean this host or a metadata service, refused before any resolution.
 const LOOPBACK_NAMES = new Set([
@@ -143,5 +142,3 @@ export function classifyName(name: string): BlockReason | undefined {
   if (METADATA_NAMES.has(name)) return 'metadata';
   return undefined;
 }
-
-export { formatIp, normaliseHostName };

@@ -222,4 +222,13 @@ describe('guardedRequest', () => {
       return true;
     });
   });
+
+  it('trusts config destinations unless guard_config_targets is set', async () => {
+    const trusted = new OutboundGuard().forConfigTargets();
+    const res = await guardedRequest(trusted, `${front.url}/to-loopback`);
+    assert.equal(res.body.toString(), 'secret');
+    assert.deepEqual(victim.hits, ['GET /secret']);
+    const guarded = new OutboundGuard({ guardConfigTargets: true }).forConfigTargets();
+    await assert.rejects(guardedRequest(guarded, `${front.url}/ok`), OutboundBlockedError);
+  });
 });

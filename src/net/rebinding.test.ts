@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
   OutboundBlockedError,
@@ -83,6 +84,29 @@ describe('DNS rebinding', () => {
     const sock = await guardedConnect(guard, 'allowed.test', local.port);
     assert.equal(sock.remoteAddress, '127.0.0.1');
     sock.destroy();
+  });
+
+  it('works as a plain lookup hook for net.connect (single-address form)', async () => {
+    const guard = new OutboundGuard({ resolver: dns.resolver() });
+    dns.set('plain.test', { a: ['127.0.0.1'] });
+    const connect = (g: OutboundGuard) =>
+      new Promise<string>((resolve, reject) => {
+        const s = net.connect({
+          host: 'plain.test',
+          port: local.port,
+          family: 4,
+          autoSelectFamily: false,
+          lookup: g.lookup,
+        });
+        s.on('connect', () => {
+          resolve(s.remoteAddress!);
+          s.destroy();
+        });
+        s.on('error', reject);
+      });
+    await assert.rejects(connect(guard), OutboundBlockedError);
+    const allowed = new OutboundGuard({ allow: ['plain.test'], resolver: dns.resolver() });
+    assert.equal(await connect(allowed), '127.0.0.1');
   });
 
   it('per-tenant allow entries apply to that tenant only', async () => {
