@@ -25,6 +25,7 @@ const PUBLIC = new Set([
   'PATCH /api/v1/write',
 ]);
 
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 type Who = 'viewer' | 'writer' | 'editor' | 'tenantAdmin' | 'system';
 
 /** Who must be refused (403) and who must get through, per need. */
@@ -88,7 +89,7 @@ describe('route-permission walk', () => {
     let walked = 0;
     for (const spec of t.table.specs) {
       if (spec.access.need === 'public') continue;
-      for (const method of methodsOf(spec)) {
+      for (const method of methodsOf(spec) as Method[]) {
         const url = concreteUrl(spec.url);
         for (const authorization of [
           undefined,
@@ -116,7 +117,7 @@ describe('route-permission walk', () => {
     for (const spec of t.table.specs) {
       if (spec.access.need === 'public') continue;
       const plan = WALK[spec.access.need];
-      for (const method of methodsOf(spec)) {
+      for (const method of methodsOf(spec) as Method[]) {
         const url = concreteUrl(spec.url);
         for (const who of plan.refused) {
           const res = await t.app.inject({ method, url, headers: { authorization: auth[who] } });

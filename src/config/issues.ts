@@ -17,6 +17,7 @@ const TYPE_NAMES: Record<string, string> = {
   int: 'an integer',
   boolean: 'true or false',
   object: 'a mapping',
+  record: 'a mapping',
   array: 'a list',
   null: 'null',
 };

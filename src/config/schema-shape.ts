@@ -32,6 +32,11 @@ function elementOf(schema: Schema): Schema | undefined {
   return def.type === 'array' ? (def as z.core.$ZodArrayDef).element : undefined;
 }
 
+function recordValueOf(schema: Schema): Schema | undefined {
+  const def = schema._zod.def;
+  return def.type === 'record' ? (def as z.core.$ZodRecordDef).valueType : undefined;
+}
+
 function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -66,7 +71,8 @@ export function emptySectionsAsMappings(schema: Schema, value: unknown): unknown
 export function knownKeys(schema: Schema, path: readonly PropertyKey[]): string[] {
   let s = unwrap(schema).schema;
   for (const p of path) {
-    const next = typeof p === 'number' ? elementOf(s) : shapeOf(s)?.[String(p)];
+    const next =
+      typeof p === 'number' ? elementOf(s) : (shapeOf(s)?.[String(p)] ?? recordValueOf(s));
     if (next === undefined) return [];
     s = unwrap(next).schema;
   }

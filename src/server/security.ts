@@ -42,6 +42,13 @@ export async function openSecurity(opts: {
   });
   try {
     const keyring = await loadKeyring({ dataDir, env: opts.env });
+    const src = keyring.source;
+    logger.info(
+      src.kind === 'env'
+        ? { key_source: 'ARGUS_SECRET_KEY' }
+        : { key_source: 'file', key_file: src.path, created: src.created },
+      'secret key loaded',
+    );
     await ensureAdmin(state, { dataDir, env: opts.env, logger });
     const authenticator = new Authenticator({ state, logger });
     authenticator.applyConfig(config.auth);

@@ -48,8 +48,27 @@ async function start(extra: Partial<ServerOptions> & { configText?: string } = {
   );
   const config = await loadArgusConfig(settings.source);
   const { logger, lines } = recordingLogger();
-  const srv = await ArgusServer.start({ settings, config, logger, version: '9.9.9', ...extra });
+  const srv = await ArgusServer.start({
+    settings,
+    config,
+    logger,
+    version: '9.9.9',
+    env: { ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    ...extra,
+  });
   return { srv, lines, configFile, dataDir: settings.dataDir };
+}
+
+const ADMIN_PASSWORD = 'server-test-admin-password';
+
+/** fetch as the first admin (created from ARGUS_ADMIN_PASSWORD at start). */
+function authed(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set(
+    'authorization',
+    `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`,
+  );
+  return fetch(url, { ...init, headers });
 }
 
 async function waitFor(cond: () => Promise<boolean> | boolean, what: string): Promise<void> {
@@ -86,13 +105,13 @@ describe('ArgusServer', () => {
     try {
       assert.match(srv.url, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.equal((await readLock(dataDir))?.url, srv.url);
-      assert.equal((await fetch(`${srv.url}/-/healthy`)).status, 200);
-      const notReady = await fetch(`${srv.url}/-/ready`);
+      assert.equal((await authed(`${srv.url}/-/healthy`)).status, 200);
+      const notReady = await authed(`${srv.url}/-/ready`);
       assert.equal(notReady.status, 503);
       // Reads while the WAL replays: 503 unavailable, not an empty success.
       const reads = ['series?match[]=up', 'labels', 'label/job/values', 'export?match[]=up'];
       for (const url of reads) {
-        const r = await fetch(`${srv.url}/api/v1/${url}`);
+        const r = await authed(`${srv.url}/api/v1/${url}`);
         assert.equal(r.status, 503, url);
         assert.deepEqual(await r.json(), {
           status: 'error',
@@ -101,12 +120,12 @@ describe('ArgusServer', () => {
         });
       }
       gated.release();
-      await waitFor(async () => (await fetch(`${srv.url}/-/ready`)).status === 200, 'ready');
+      await waitFor(async () => (await authed(`${srv.url}/-/ready`)).status === 200, 'ready');
       for (const url of reads) {
-        assert.equal((await fetch(`${srv.url}/api/v1/${url}`)).status, 200, url);
+        assert.equal((await authed(`${srv.url}/api/v1/${url}`)).status, 200, url);
       }
-      assert.equal((await fetch(`${srv.url}/nope`)).status, 404);
-      const res = await fetch(`${srv.url}/metrics`);
+      assert.equal((await authed(`${srv.url}/nope`)).status, 404);
+      const res = await authed(`${srv.url}/metrics`);
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
       const text = await res.text();
@@ -143,7 +162,7 @@ describe('ArgusServer', () => {
     const { srv, lines, configFile } = await start({ configText: 'logging:\n  level: info\n' });
     try {
       await writeFile(configFile, 'storage:\n  tsdb:\n    retention_time: forever\n');
-      const bad = await fetch(`${srv.url}/-/reload`, { method: 'POST' });
+      const bad = await authed(`${srv.url}/-/reload`, { method: 'POST' });
       assert.equal(bad.status, 400);
       assert.equal(
         await bad.text(),
@@ -158,16 +177,16 @@ describe('ArgusServer', () => {
       );
       assert.equal(srv.currentConfig.storage.tsdb.retention_time, 15 * 86_400_000);
       assert.match(
-        await (await fetch(`${srv.url}/metrics`)).text(),
+        await (await authed(`${srv.url}/metrics`)).text(),
         /^argus_config_last_reload_successful 0$/m,
       );
-      assert.equal((await fetch(`${srv.url}/-/healthy`)).status, 200, 'still serving');
+      assert.equal((await authed(`${srv.url}/-/healthy`)).status, 200, 'still serving');
 
       await writeFile(
         configFile,
         'logging:\n  level: debug\n  format: pretty\nstorage:\n  tsdb:\n    retention_time: 30d\n    block_duration: 1h\n    wal:\n      fsync: always\ningest:\n  remote_write:\n    enabled: false\n',
       );
-      const good = await fetch(`${srv.url}/-/reload`, { method: 'POST' });
+      const good = await authed(`${srv.url}/-/reload`, { method: 'POST' });
       assert.equal(good.status, 200);
       assert.equal(srv.currentConfig.storage.tsdb.retention_time, 30 * 86_400_000);
       assert.equal(srv.currentConfig.ingest.remote_write.enabled, false);
@@ -182,7 +201,7 @@ describe('ArgusServer', () => {
       assert.ok(!lines.some((l) => l.key === 'server.listen'), 'listen unchanged (flag override)');
       assert.ok(lines.some((l) => l.msg === 'config reloaded' && l.level === 30));
       assert.match(
-        await (await fetch(`${srv.url}/metrics`)).text(),
+        await (await authed(`${srv.url}/metrics`)).text(),
         /^argus_config_last_reload_successful 1$/m,
       );
       // Serialised reloads: both see the same file and succeed.
@@ -213,7 +232,7 @@ describe('ArgusServer', () => {
       },
     });
     const url = srv.url;
-    const inflight = fetch(`${url}/metrics`);
+    const inflight = authed(`${url}/metrics`);
     await scrapeStarted;
     const stopped = srv.shutdown('test');
     releaseScrape();
@@ -221,7 +240,7 @@ describe('ArgusServer', () => {
     assert.equal(res.status, 200);
     assert.match(await res.text(), /^test_slow 1$/m);
     assert.equal(await stopped, 0);
-    await assert.rejects(fetch(`${url}/-/healthy`));
+    await assert.rejects(authed(`${url}/-/healthy`));
     assert.equal(await srv.shutdown('again'), 0, 'idempotent');
   });
 

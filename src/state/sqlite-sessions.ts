@@ -88,8 +88,10 @@ export class SqliteSessions implements Sessions {
     return r && toRow(r);
   }
 
+  // Bookkeeping, not a change of who may do what: does not move changeVersion (credential
+  // caches would otherwise be dropped on every once-a-minute touch).
   async touch(idHash: string, lastSeenAt: number, expiresAt: number): Promise<void> {
-    this.count(this.touchStmt.run(lastSeenAt, expiresAt, idHash).changes);
+    this.touchStmt.run(lastSeenAt, expiresAt, idHash);
   }
 
   async delete(idHash: string): Promise<void> {

@@ -203,7 +203,10 @@ export interface Tokens {
   }): Promise<TokenRow[]>;
   /** Marks revoked (kept for the record); idempotent. */
   revoke(id: string, actor: Actor): Promise<void>;
-  /** Records use; not audited. Callers throttle it (at most about once a minute per token). */
+  /**
+   * Records use; not audited and not counted by changeVersion. Callers throttle it (at most
+   * about once a minute per token).
+   */
   touch(id: string, time: number): Promise<void>;
 }
 
