@@ -1,7 +1,10 @@
-import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { AccessAdmin } from '../src/auth/index.js';
 import { DataDirLock, DataDirLockedError, readLock } from '../src/server/index.js';
+import { backupSqliteState, openSqliteState } from '../src/state/index.js';
 import { ArgusError } from '../src/util/index.js';
+import { cliActor } from './access.js';
 import { parseFlags, str } from './flags.js';
 import { BACKUP_USAGE, UsageError } from './usage.js';
 
@@ -16,7 +19,7 @@ async function ensureEmptyTarget(out: string): Promise<void> {
   }
 }
 
-/** Copies `<dataDir>/tsdb` (minus snapshots) while holding the data dir lock. */
+/** Copies `<dataDir>/tsdb` (minus snapshots) and the state while holding the data dir lock. */
 async function offlineCopy(dataDir: string, out: string, lock: DataDirLock): Promise<void> {
   try {
     const src = path.join(dataDir, 'tsdb');
@@ -28,19 +31,75 @@ async function offlineCopy(dataDir: string, out: string, lock: DataDirLock): Pro
         filter: (p) => p !== snapshots,
       });
     }
+    await copyState(dataDir, out);
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * The state database (users, tokens, audit…) through SQLite's online backup, and the secret key
+ * the encrypted secrets and audit checkpoints need (0600, like the original).
+ */
+async function copyState(dataDir: string, out: string): Promise<void> {
+  await mkdir(out, { recursive: true });
+  await backupSqliteState(path.join(dataDir, 'state.db'), path.join(out, 'state.db'));
+  const key = path.join(dataDir, 'secret.key');
+  if ((await stat(key).catch(() => undefined))?.isFile()) {
+    await copyFile(key, path.join(out, 'secret.key'));
+  }
+}
+
+/**
+ * A short-lived admin token of a system admin, minted straight in the state database (whoever
+ * can read the data dir already holds everything) so the snapshot API accepts the request; the
+ * caller revokes it. Audited as `cli:<user>`.
+ */
+async function ephemeralToken(
+  dataDir: string,
+): Promise<{ token: string; revoke(): Promise<void> }> {
+  const state = openSqliteState({ file: path.join(dataDir, 'state.db') });
+  try {
+    const admin = new AccessAdmin(state);
+    const sys = (await admin.listUsers()).find((u) => u.systemAdmin && !u.disabled);
+    if (sys === undefined)
+      throw new BackupError(`cannot back up ${dataDir}: it has no enabled system admin`);
+    const actor = cliActor();
+    const { token, row } = await admin.createToken(
+      {
+        username: sys.username,
+        scope: 'admin',
+        name: `backup-${Date.now()}`,
+        expiresInMs: 15 * 60_000,
+      },
+      actor,
+    );
+    return {
+      token,
+      async revoke() {
+        const s2 = openSqliteState({ file: path.join(dataDir, 'state.db') });
+        try {
+          await new AccessAdmin(s2).revokeToken(row.id, actor);
+        } finally {
+          await s2.close();
+        }
+      },
+    };
+  } finally {
+    await state.close();
   }
 }
 
 /** Asks the running server for a snapshot, copies it into `out/tsdb`, then deletes it. */
 async function onlineCopy(dataDir: string, out: string, url: string): Promise<string> {
   let name: string;
+  const cred = await ephemeralToken(dataDir);
   try {
     const res = await fetch(
       new URL('api/v1/admin/tsdb/snapshot', url.endsWith('/') ? url : `${url}/`),
       {
         method: 'POST',
+        headers: { authorization: `Bearer ${cred.token}` },
         signal: AbortSignal.timeout(120_000),
       },
     );
@@ -62,11 +121,14 @@ async function onlineCopy(dataDir: string, out: string, url: string): Promise<st
         cause: err,
       },
     );
+  } finally {
+    await cred.revoke();
   }
   const snap = path.join(dataDir, 'tsdb', 'snapshots', name);
   await mkdir(out, { recursive: true });
   await cp(snap, path.join(out, 'tsdb'), { recursive: true });
   await rm(snap, { recursive: true, force: true });
+  await copyState(dataDir, out);
   return name;
 }
 

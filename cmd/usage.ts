@@ -57,9 +57,11 @@ Flags:
 
 export const BACKUP_USAGE = `Usage: argus backup --data-dir DIR OUT
 
-Writes a consistent copy of the TSDB in DIR to the new directory OUT.
+Writes a consistent copy of DIR to the new directory OUT: the TSDB, the state database
+(users, tokens, audit trail, encrypted secrets) and secret.key (keep OUT private: 0600 files).
 If a server is running on DIR, its snapshot API is used (found through the data dir's lock
-file, or --url); otherwise the data files are copied while holding the data dir's lock.
+file, or --url) with a short-lived admin token minted in DIR's state database and revoked
+afterwards; otherwise the files are copied while holding the data dir's lock.
 
 Restore: stop the server, replace the data dir's contents with OUT's, start the server.
 

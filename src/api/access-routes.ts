@@ -594,7 +594,7 @@ export function registerAccessRoutes(
     summary: "The credential's tenant's effective limits",
     response: z.record(z.string(), z.number()),
     handler: jsonRoute(logger, async (req) => ({
-      data: { ...deps.limits.for(tenantId(principalOf(req).tenant)) } as Record<string, number>,
+      data: { ...deps.limits.for(tenantId(principalOf(req).tenant)) },
     })),
   });
 }

@@ -79,7 +79,7 @@ export class RouteTable {
       url: spec.url,
       config,
       ...spec.options,
-      handler: spec.handler as never,
+      handler: spec.handler,
     });
   }
 }

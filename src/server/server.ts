@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { Server as HttpsServer } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { fastify, type FastifyInstance } from 'fastify';
@@ -193,7 +194,7 @@ export class ArgusServer {
         trustProxy,
       } as const;
       // The https instance differs only in its server type; routes and hooks are the same.
-      app = tls ? (fastify({ ...base, https: tls }) as unknown as FastifyInstance) : fastify(base);
+      app = tls ? fastify({ ...base, https: tls }) : fastify(base);
       const srv = new ArgusServer(opts, app, store, lock, registry, security);
       srv.routes();
       const listen = parseListen(config.server.listen)!;
@@ -274,7 +275,7 @@ export class ArgusServer {
     }
     if (tls && this.config.server.tls !== undefined) {
       try {
-        (this.app.server as import('node:https').Server).setSecureContext(tls);
+        (this.app.server as unknown as HttpsServer).setSecureContext(tls);
       } catch (err) {
         const msg = `cannot use server.tls cert/key: ${errorChain(err)}`;
         this.reloadGauge.success(false);

@@ -15,5 +15,6 @@ export {
   type StateThing,
 } from './errors.js';
 export { openSqliteState, type SqliteStateOptions } from './sqlite.js';
+export { backupSqliteState } from './sqlite-backup.js';
 export { SCHEMA_VERSION } from './migrations.js';
 export { canonicalJson, GENESIS_HASH } from './audit-hash.js';

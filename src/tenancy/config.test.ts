@@ -65,7 +65,7 @@ describe('limits config', () => {
     ['limit: {}\n', 'argus.yml:1:1: unknown key "limit"'],
     [
       'tenants:\n  acme:\n    ingestion_rat: 3\n',
-      'argus.yml:3:5: tenants.acme: unknown key "ingestion_rat"',
+      'argus.yml:3:5: tenants.acme: unknown key "ingestion_rat" (did you mean "ingestion_rate"?)',
     ],
     [
       'tenants:\n  Acme!: {}\n',
@@ -91,7 +91,7 @@ describe('limits config', () => {
       'defaults:\n  max_concurrent_queries: "5"\n',
       'argus.yml:2:3: defaults.max_concurrent_queries: expected a number, got "5"',
     ],
-    ['tenants: []\n', 'argus.yml:1:1: tenants: expected record, got a list'],
+    ['tenants: []\n', 'argus.yml:1:1: tenants: expected a mapping, got a list'],
   ];
   for (const [text, want] of bad) {
     it(`refuses ${JSON.stringify(text)}`, () => assert.equal(errorOf(text), want));

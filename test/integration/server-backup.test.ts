@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { exportSeries, remoteWrite, runArgus, startArgus, tempDir } from './helpers.js';
+import { adminFetch, exportSeries, remoteWrite, runArgus, startArgus, tempDir } from './helpers.js';
 
 async function listTree(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -47,6 +47,8 @@ describe('argus backup', () => {
     let out: string;
     try {
       assert.equal((await remoteWrite(argus.url, series)).status, 204);
+      const add = await runArgus(['user', 'add', 'bob', '--data-dir', argus.dataDir]);
+      assert.equal(add.code, 0, add.stderr);
       out = path.join(await tempDir(), 'backup');
       const r = await runArgus(['backup', '--data-dir', argus.dataDir, out]);
       assert.equal(r.code, 0, r.stderr);
@@ -67,6 +69,19 @@ describe('argus backup', () => {
     // Restore = start a server on the backup as its data dir.
     const restored = await startArgus({ dataDir: out });
     try {
+      // The state came along: users, and an audit trail that verifies with the copied key,
+      // recording the backup's own short-lived token, created and revoked.
+      const users = (await (await adminFetch(`${restored.url}/api/argus/v1/users`)).json()) as {
+        data: { username: string }[];
+      };
+      assert.deepEqual(users.data.map((u) => u.username).sort(), ['admin', 'bob']);
+      const audit = (await (
+        await adminFetch(`${restored.url}/api/argus/v1/audit?action=token.revoke`)
+      ).json()) as { data: { actor: string }[] };
+      assert.equal(audit.data.length, 1);
+      assert.match(audit.data[0].actor, /^cli:/);
+      const verify = await runArgus(['audit', 'verify', '--data-dir', out!]);
+      assert.equal(verify.code, 0, verify.stdout + verify.stderr);
       const got = await exportSeries(restored.url, 'backup_test');
       assert.deepEqual(got, [
         {
