@@ -3,6 +3,7 @@
  * size measurement (Prometheus-compatible admin snapshot API on both), and count the stored
  * samples of one series.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,6 +19,11 @@ export interface Peer {
   prepare(dir: string): Promise<void>;
   /** `cpuProfileDir`: write a V8 CPU profile there on graceful exit (Argus only). */
   start(dir: string, port: number, cpuProfileDir?: string): Spawned;
+  /**
+   * Request headers for ingestion (`write`) and for the admin/read calls (`admin`): Argus needs
+   * credentials (a write-scoped token, as a Prometheus remote_write would send), Prometheus none.
+   */
+  headers(kind: 'write' | 'admin'): Record<string, string>;
   /** Stored samples of the series matched by `selector` within [firstTs, lastTs] (ms). */
   countSamples(base: string, selector: string, firstTs: number, lastTs: number): Promise<number>;
 }
@@ -38,9 +44,14 @@ async function getJson(url: string, init?: RequestInit): Promise<unknown> {
  * answer's `data.path` if any, else the directory named `data.name` under the data dir
  * (Prometheus: `snapshots/NAME`; Argus keeps its store in `tsdb/`, so `tsdb/snapshots/NAME`).
  */
-export async function snapshot(base: string, dataDir: string): Promise<string> {
+export async function snapshot(
+  base: string,
+  dataDir: string,
+  headers: Record<string, string> = {},
+): Promise<string> {
   const body = (await getJson(`${base}/api/v1/admin/tsdb/snapshot?skip_head=false`, {
     method: 'POST',
+    headers,
   })) as { data?: { name?: string; path?: string } };
   if (body.data?.path !== undefined) return path.resolve(dataDir, body.data.path);
   const name = body.data?.name;
@@ -74,6 +85,7 @@ export const prometheus: Peer = {
     existsSync(PROMETHEUS_BIN)
       ? ''
       : `${PROMETHEUS_BIN} missing (run tools/scripts/ensure-debian.sh prometheus)`,
+  headers: () => ({}),
   async prepare(dir) {
     // No scrape jobs: the only load is the remote_write we send.
     await writeFile(path.join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\n');
@@ -101,12 +113,52 @@ export const prometheus: Peer = {
   },
 };
 
+const ARGUS_BENCH_PASSWORD = 'argus-bench-admin-password';
+let argusWriteToken = '';
+
 /** Argus as users run it: `node bin/argus server` (compiled by `npm run build`). */
 export const argus: Peer = {
   name: 'argus',
   unavailable: () =>
     existsSync(path.resolve('bin/argus')) ? '' : 'bin/argus missing (server not built yet)',
-  async prepare() {},
+  async prepare(dir) {
+    // A system admin and a write-only token for the senders, made with the CLI before the
+    // first start (so the server does not generate an admin of its own).
+    const data = path.join(dir, 'data');
+    const cli = (args: string[], input?: string) => {
+      const r = spawnSync(
+        process.execPath,
+        [path.resolve('bin/argus'), ...args, '--data-dir', data],
+        {
+          input,
+          encoding: 'utf8',
+        },
+      );
+      if (r.status !== 0) throw new Error(`argus ${args.join(' ')} failed: ${r.stderr}`);
+      return r.stdout.trim();
+    };
+    cli(
+      ['user', 'add', 'admin', '--role', 'admin', '--system-admin', '--password-stdin'],
+      ARGUS_BENCH_PASSWORD,
+    );
+    argusWriteToken = cli([
+      'token',
+      'create',
+      '--user',
+      'admin',
+      '--scope',
+      'write',
+      '--name',
+      'bench',
+    ]);
+  },
+  headers(kind) {
+    return kind === 'write'
+      ? { Authorization: `Bearer ${argusWriteToken}` }
+      : {
+          Authorization: `Basic ${Buffer.from(`admin:${ARGUS_BENCH_PASSWORD}`).toString('base64')}`,
+        };
+  },
   start(dir, port, cpuProfileDir) {
     const prof =
       cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`];
@@ -128,7 +180,10 @@ export const argus: Peer = {
     const url =
       `${base}/api/v1/export?match[]=${encodeURIComponent(selector)}` +
       `&start=${(firstTs / 1000).toFixed(3)}&end=${(lastTs / 1000).toFixed(3)}`;
-    const res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
+    const res = await fetch(url, {
+      headers: argus.headers('admin'),
+      signal: AbortSignal.timeout(120_000),
+    });
     const text = await res.text();
     if (res.status !== 200)
       throw new Error(`cannot export ${selector}: HTTP ${res.status}: ${text.slice(0, 300)}`);

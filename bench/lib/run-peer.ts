@@ -75,6 +75,7 @@ export async function runPeer(peer: Peer, load: Load, opts: RunOptions): Promise
       load.requestSamples,
       load.after,
       opts.senders,
+      peer.headers('write'),
     );
     const cpu = (await cpuSeconds(proc.pid)) - cpu0;
     const rss = await peakRssBytes(proc.pid);
@@ -84,7 +85,7 @@ export async function runPeer(peer: Peer, load: Load, opts: RunOptions): Promise
     if (sent.firstError !== '')
       opts.log(`${peer.name}: failures ${JSON.stringify(sent.failures)}: ${sent.firstError}`);
 
-    const snapDir = await snapshot(base, dataDirOf(dir));
+    const snapDir = await snapshot(base, dataDirOf(dir), peer.headers('admin'));
     const snapshotBytes = await dirBytes(snapDir);
     const dataDirBytesBeforeKill = (await dirBytes(dataDirOf(dir))) - snapshotBytes;
     const restartAfter = profile === undefined ? 'SIGKILL' : 'SIGTERM';

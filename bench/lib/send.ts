@@ -27,11 +27,12 @@ function post(
   agent: http.Agent,
   url: URL,
   body: Buffer,
+  extra: Record<string, string>,
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve) => {
     const req = http.request(
       url,
-      { method: 'POST', agent, headers: { ...HEADERS, 'Content-Length': body.length } },
+      { method: 'POST', agent, headers: { ...HEADERS, ...extra, 'Content-Length': body.length } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -56,6 +57,8 @@ export async function sendAll(
   samplesPerBody: Uint32Array,
   after: Int32Array,
   senders: number,
+  /** Extra request headers (Authorization: the peer's write credential). */
+  headers: Record<string, string> = {},
 ): Promise<SendResult> {
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: senders });
@@ -83,7 +86,7 @@ export async function sendAll(
     for (let i = next++; i < bodies.length; i = next++) {
       while (done <= after[i]) await new Promise<void>((r) => wake.push(r));
       for (let attempt = 0; ; attempt++) {
-        const { status, text } = await post(agent, target, bodies[i]);
+        const { status, text } = await post(agent, target, bodies[i], headers);
         if (status >= 200 && status < 300) {
           result.acceptedRequests++;
           result.acceptedSamples += samplesPerBody[i];
