@@ -12,7 +12,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN_PASSWORD, adminFetch, startArgus, type ArgusProcess } from './helpers.js';
+import { adminFetch, runArgus, startArgus, type ArgusProcess } from './helpers.js';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 /** A value that only survives the trip if it is carried as an exact float64. */
@@ -116,6 +116,15 @@ describe('Prometheus remote_write into Argus', { timeout: 55_000 }, () => {
 
     argus = await startArgus({ dataDir: path.join(dir, 'argus') });
     argusBase = argus.url;
+    // Prometheus sends with a write-only token, as the README tells users to.
+    const tok = await runArgus(
+      ['token', 'create', '--user', 'admin', '--scope', 'write', '--name', 'prometheus'].concat([
+        '--data-dir',
+        argus.dataDir,
+      ]),
+    );
+    assert.equal(tok.code, 0, tok.stderr);
+    const writeToken = tok.stdout.trim();
 
     promAddr = `127.0.0.1:${await freePort()}`;
     const config = [
@@ -129,7 +138,7 @@ describe('Prometheus remote_write into Argus', { timeout: 55_000 }, () => {
       `    static_configs: [{ targets: ["${expoAddr}"] }]`,
       'remote_write:',
       `  - url: ${argusBase}/api/v1/write`,
-      `    basic_auth: { username: admin, password: "${ADMIN_PASSWORD}" }`,
+      `    authorization: { credentials: "${writeToken}" }`,
       '    queue_config: { batch_send_deadline: 1s, min_backoff: 100ms, max_backoff: 1s }',
       '    metadata_config: { send_interval: 1s }',
       '',
