@@ -25,6 +25,24 @@ export interface Security {
 }
 
 /**
+ * Tenants the config names (opened ingestion lands in one) exist: created as `system` (the config
+ * file is the operator's own) the first time they appear, so their data is reachable by users
+ * given a role there.
+ */
+async function ensureConfigTenants(
+  state: StateStore,
+  cfg: ArgusConfig,
+  logger: Logger,
+): Promise<void> {
+  const named = new Set(cfg.auth.open.ingest.map((e) => String(e.tenant)));
+  for (const t of named) {
+    if ((await state.tenants.get(t)) !== undefined) continue;
+    await state.tenants.create(t, 'system');
+    logger.info({ tenant: t }, 'created a tenant named in the config (auth.open.ingest)');
+  }
+}
+
+/**
  * Opens `<dataDir>/state.db`, loads the key, creates the first admin when there are no users,
  * and builds the authenticator, secrets, limits and outbound guard.
  */
@@ -50,6 +68,7 @@ export async function openSecurity(opts: {
       'secret key loaded',
     );
     await ensureAdmin(state, { dataDir, env: opts.env, logger });
+    await ensureConfigTenants(state, config, logger);
     const authenticator = new Authenticator({ state, logger });
     authenticator.applyConfig(config.auth);
     const limits = new TenantLimits(config.limits, { registry: opts.registry });
@@ -89,6 +108,9 @@ export async function openSecurity(opts: {
       },
       apply(cfg) {
         current = cfg;
+        void ensureConfigTenants(state, cfg, logger).catch((err: unknown) =>
+          logger.error({ err: errorChain(err) }, 'cannot create the tenants the config names'),
+        );
         limits.apply(cfg.limits);
         authenticator.applyConfig(cfg.auth);
         guard = guardFromConfig(cfg.outbound);
