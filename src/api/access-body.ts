@@ -7,6 +7,11 @@ import { ApiError } from './errors.js';
 
 /** Validates a JSON body; the error names the field and what was wrong. */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  if (typeof body === 'string' || Buffer.isBuffer(body))
+    throw new ApiError(
+      'bad_data',
+      'invalid request body: want a JSON object (Content-Type: application/json)',
+    );
   const r = schema.safeParse(body ?? {});
   if (r.success) return r.data;
   const i = r.error.issues[0];

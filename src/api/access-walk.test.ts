@@ -26,7 +26,7 @@ const PUBLIC = new Set([
 ]);
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
-type Who = 'viewer' | 'writer' | 'editor' | 'tenantAdmin' | 'system';
+type Who = 'viewer' | 'writer' | 'editor' | 'tenantAdmin' | 'sysReader' | 'system';
 
 /** Who must be refused (403) and who must get through, per need. */
 const WALK: Record<Exclude<Need, 'public'>, { refused: Who[]; allowed: Who }> = {
@@ -34,7 +34,11 @@ const WALK: Record<Exclude<Need, 'public'>, { refused: Who[]; allowed: Who }> = 
   ingest: { refused: ['viewer'], allowed: 'writer' },
   edit: { refused: ['viewer', 'writer'], allowed: 'editor' },
   admin: { refused: ['viewer', 'writer', 'editor'], allowed: 'tenantAdmin' },
-  system: { refused: ['viewer', 'writer', 'editor', 'tenantAdmin'], allowed: 'system' },
+  'system-read': { refused: ['viewer', 'writer', 'editor', 'tenantAdmin'], allowed: 'sysReader' },
+  system: {
+    refused: ['viewer', 'writer', 'editor', 'tenantAdmin', 'sysReader'],
+    allowed: 'system',
+  },
   authenticated: { refused: [], allowed: 'writer' },
 };
 
@@ -61,6 +65,7 @@ describe('route-permission walk', () => {
     await mk('writer', 'editor', 'write');
     await mk('editor', 'editor', 'admin');
     await mk('tenantAdmin', 'admin', 'admin');
+    await mk('sysReader', 'admin', 'read', true);
     await mk('system', 'admin', 'admin', true);
   });
   after(() => t.close());

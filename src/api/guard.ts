@@ -116,11 +116,13 @@ function allowed(p: Principal, access: RouteAccess): boolean {
   const need = access.need;
   if (need === 'public' || need === 'authenticated') return true;
   if (need === 'system') return p.systemAdmin;
+  if (need === 'system-read') return p.systemAdmin || p.systemReader === true;
   return p.permissions.has(need);
 }
 
 function describeNeed(access: RouteAccess, tenant: string): string {
   if (access.need === 'system') return 'a system administrator';
+  if (access.need === 'system-read') return "a system administrator's credential with read";
   return `permission "${access.need}" in tenant "${tenant}"`;
 }
 

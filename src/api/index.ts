@@ -15,6 +15,7 @@ import type { TenantLimits } from '../tenancy/index.js';
 import type { Logger } from '../util/index.js';
 import { registerAccessRoutes, type AccessDeps } from './access-routes.js';
 import { registerExportRoute } from './export.js';
+import { installFallbacks } from './fallback.js';
 import { formBodyParser } from './form.js';
 import { installAccessHook, type OpenAccess } from './guard.js';
 import { installHttpSecurity, type CorsConfig } from './http-security.js';
@@ -48,6 +49,7 @@ export interface ApiDeps {
 /** Registers every route and the access/security hooks on `app`; returns the route table. */
 export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
   const table = new RouteTable();
+  installFallbacks(app, deps.logger);
   installHttpSecurity(app, () => deps.cors());
   installAccessHook(app, deps.access.authenticator, () => deps.open(), deps.logger);
   registerServerRoutes(app, table, deps.server, deps.registry, deps.logger);

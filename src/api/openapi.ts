@@ -40,7 +40,9 @@ function accessText(spec: RouteSpec): string {
         ? 'Any valid credential.'
         : a.need === 'system'
           ? 'A system administrator.'
-          : `Permission \`${a.need}\` in the credential's tenant.`;
+          : a.need === 'system-read'
+            ? "A system administrator's credential with `read` (e.g. a read-scoped token)."
+            : `Permission \`${a.need}\` in the credential's tenant.`;
   const open =
     a.openable === 'metrics'
       ? ' Open without credentials when `auth.open.metrics` is true.'

@@ -12,9 +12,10 @@ import { BugError } from '../util/index.js';
 /**
  * What a route needs. `public`: nobody needs credentials (health, login). `authenticated`: any
  * valid credential. A Permission: that permission in the request's tenant. `system`: a system
- * admin (server-wide routes: tenants, reload, snapshots, /metrics).
+ * admin (server-wide changes: tenants, reload, snapshots). `system-read`: a system admin's
+ * credential with `read` (server-wide reads: /metrics).
  */
-export type Need = 'public' | 'authenticated' | Permission | 'system';
+export type Need = 'public' | 'authenticated' | Permission | 'system-read' | 'system';
 
 export interface RouteAccess {
   need: Need;

@@ -47,7 +47,7 @@ export function registerServerRoutes(
   table.add(app, {
     method: 'GET',
     url: '/metrics',
-    access: { need: 'system', openable: 'metrics' },
+    access: { need: 'system-read', openable: 'metrics' },
     tag: 'Server',
     summary: "Argus's own metrics in the Prometheus text format",
     response: { contentType: 'text/plain; version=0.0.4', description: 'Prometheus exposition' },

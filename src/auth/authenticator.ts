@@ -206,6 +206,7 @@ export class Authenticator {
       tenant: id,
       permissions,
       systemAdmin: principal.systemAdmin && permissions.has('admin'),
+      systemReader: principal.systemReader === true && permissions.has('read'),
     });
   }
 
@@ -337,6 +338,7 @@ export class Authenticator {
       tenant: row.tenant,
       permissions,
       systemAdmin: user.systemAdmin && permissions.has('admin'),
+      systemReader: user.systemAdmin && permissions.has('read'),
       // Only while the user still is a system admin (cross-tenant tokens are theirs to grant).
       crossTenant: row.crossTenant && user.systemAdmin,
       tokenId: row.id,
@@ -376,6 +378,7 @@ function userPrincipal(
     permissions: effectivePermissions(role),
     // A signed-in system admin keeps server-wide rights whatever their role in this tenant.
     systemAdmin: user.systemAdmin,
+    systemReader: user.systemAdmin,
     crossTenant: false,
     ...extra,
   });

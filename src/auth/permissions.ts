@@ -47,6 +47,11 @@ export interface Principal {
    * with `admin` permission (so an admin user's read-scoped token is not a system admin).
    */
   systemAdmin: boolean;
+  /**
+   * May read server-wide data (/metrics): a system-admin user whose credential has `read`, so a
+   * scraper can use a read-scoped token of a system admin, which cannot change anything.
+   */
+  systemReader?: boolean;
   /** The credential may pick the tenant per request (`X-Scope-OrgID`). */
   crossTenant: boolean;
   tokenId?: string;
