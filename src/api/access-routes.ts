@@ -321,7 +321,7 @@ export function registerAccessRoutes(
   route({
     method: 'GET',
     url: `${P}/tokens`,
-    access: { need: 'authenticated' },
+    access: { need: 'read' },
     tag: 'Tokens',
     summary: 'Your API tokens; admins: ?all=true for every token of the tenant',
     query: z.object({ all: z.enum(['true', 'false']).optional() }),
@@ -355,7 +355,7 @@ export function registerAccessRoutes(
     tag: 'Tokens',
     summary: 'Create an API token; the secret is in this response only',
     description:
-      "The token acts in the credential's tenant with the lesser of its scope and its user's role there.",
+      "The token acts in the credential's tenant with the lesser of its scope and its user's role there. A credential can only create tokens whose scope it holds itself (a write token cannot create an admin token); another user's token only for accounts the caller fully manages.",
     body: createTokenBody,
     response: tokenView.extend({ token: z.string() }),
     handler: jsonRoute(logger, async (req, reply) => {

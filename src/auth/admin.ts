@@ -15,7 +15,7 @@ import {
   ForbiddenError,
 } from './errors.js';
 import { checkPasswordPolicy, generatePassword, hashPassword } from './passwords.js';
-import { actorOf, type Principal } from './permissions.js';
+import { actorOf, SCOPE_PERMISSIONS, type Principal } from './permissions.js';
 import { mapStateError } from './state-errors.js';
 import { generateToken, generateTokenId, hashToken, isTokenId } from './tokens.js';
 import { validRole, validScope, validTenant, validUsername } from './validate.js';
@@ -85,6 +85,13 @@ export class AccessAdmin {
     caller: Caller,
   ): Promise<{ user: UserView; generatedPassword?: string }> {
     const username = validUsername(input.username);
+    const clash = (await this.state.users.list()).find(
+      (u) => u.username.toLowerCase() === username.toLowerCase(),
+    );
+    if (clash !== undefined)
+      throw new AccessConflictError(
+        `cannot create user: user ${JSON.stringify(clash.username)} already exists (usernames are unique regardless of case)`,
+      );
     const tenant = validTenant(input.tenant ?? DEFAULT_TENANT);
     const role = validRole(input.role ?? 'viewer');
     this.sameTenant(caller, tenant, 'create user');
@@ -204,7 +211,21 @@ export class AccessAdmin {
       input.tenant ?? (isTrusted(caller) ? DEFAULT_TENANT : caller.tenant),
     );
     this.sameTenant(caller, tenant, 'create token');
-    const user = await this.mustUser(input.username, 'create token');
+    if (!isTrusted(caller)) {
+      // A credential can only mint tokens it could have used itself: a write token cannot
+      // mint an admin token.
+      const missing = SCOPE_PERMISSIONS[scope].filter((p) => !caller.permissions.has(p));
+      if (missing.length > 0)
+        throw new ForbiddenError(
+          `cannot create a token with scope "${scope}": your credential lacks ${missing.join(', ')}`,
+        );
+    }
+    const self = !isTrusted(caller) && caller.username === input.username;
+    // Someone else's token acts as them: only for accounts the caller fully manages (a tenant
+    // admin cannot mint a token of a user who also lives in another tenant).
+    const user = self
+      ? await this.mustUser(input.username, 'create token')
+      : await this.manageable(input.username, caller, 'create token');
     if (user.systemAdmin && !isSystemAdmin(caller)) {
       throw new ForbiddenError(
         `cannot create token: ${JSON.stringify(user.username)} is a system admin; only a system admin can create their tokens`,

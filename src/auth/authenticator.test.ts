@@ -168,7 +168,7 @@ describe('Authenticator.basic', () => {
     const { auth, counter } = await setup();
     for (let i = 0; i < 10; i++)
       assert.equal(
-        await auth.basic('alice', `wrong-${i}-xxxxxx`, { address: '198.51.100.1' }),
+        await auth.basic(`nobody-${i}`, `wrong-${i}-xxxxxx`, { address: '198.51.100.1' }),
         undefined,
       );
     const before = counter.verifications;
@@ -178,6 +178,22 @@ describe('Authenticator.basic', () => {
       await auth.basic('alice', PW, { address: '198.51.100.2' }),
       'other addresses are fine',
     );
+  });
+
+  it('limits password failures per user across addresses, as /login does', async () => {
+    const { auth, counter } = await setup();
+    for (let i = 0; i < 3; i++)
+      assert.equal(
+        await auth.basic('alice', `wrong-${i}-xxxxxx`, { address: `198.51.100.${i}` }),
+        undefined,
+      );
+    const before = counter.verifications;
+    await assert.rejects(auth.basic('alice', PW, { address: '203.0.113.9' }), RateLimitedError);
+    await assert.rejects(
+      auth.login('alice', PW, { ...ctx, address: '203.0.113.9' }),
+      RateLimitedError,
+    );
+    assert.equal(counter.verifications, before, 'no argon2 once limited');
   });
 });
 
@@ -260,10 +276,8 @@ describe('Authenticator sessions', () => {
       (await auth.login('alice', PW, { ...ctx, tenant: 'ops' })).principal.tenant,
       'ops',
     );
-    assert.equal(
-      (await auth.login('alice', PW, { ...ctx, tenant: 'acme' })).principal.tenant,
-      'default',
-    );
+    await assert.rejects(auth.login('alice', PW, { ...ctx, tenant: 'acme' }), /no role there/);
+    assert.equal((await auth.login('alice', PW, ctx)).principal.tenant, 'default');
     await admin.createUser(
       { username: 'zoe', password: PW, tenant: 'zeta', role: 'admin' },
       'cli:test',

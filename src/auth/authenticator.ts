@@ -124,8 +124,8 @@ export class Authenticator {
 
   /**
    * `Authorization: Basic` with a username and either an API token of that user or the user's
-   * password. Password failures count against the client address's login limit; once it is
-   * exceeded this throws RateLimitedError (429) without checking the password.
+   * password. Password failures count against the username's and the client address's login
+   * limits; once one is exceeded this throws RateLimitedError (429) without checking the password.
    */
   async basic(
     username: string,
@@ -140,12 +140,14 @@ export class Authenticator {
     const now = this.syncCache();
     const cached = this.cache.get(key, now);
     if (cached !== undefined) return cached;
-    this.checkLimit(undefined, ctx.address);
+    // Same limits as /login, per username and per address: Basic is no way around them.
+    this.checkLimit(username, ctx.address);
     const user = await this.checkPassword(username, secret);
     if (user === undefined) {
-      this.limiter.fail(undefined, ctx.address);
+      this.limiter.fail(username, ctx.address);
       return undefined;
     }
+    this.limiter.succeed(username);
     const roles = await this.state.users.memberships(user.id);
     const p = userPrincipal('password', user, pickTenant(roles), roles);
     this.cache.set(key, p, now);
@@ -225,8 +227,15 @@ export class Authenticator {
     }
     this.limiter.succeed(username);
     const roles = await this.state.users.memberships(user.id);
-    const requested = roles.some((r) => r.tenant === ctx.tenant) ? ctx.tenant : undefined;
-    const tenant = requested ?? pickTenant(roles);
+    if (
+      ctx.tenant !== undefined &&
+      ctx.tenant !== '' &&
+      !roles.some((r) => r.tenant === ctx.tenant)
+    )
+      throw new ForbiddenError(
+        `cannot log in to tenant ${JSON.stringify(ctx.tenant)}: you have no role there`,
+      );
+    const tenant = ctx.tenant !== undefined && ctx.tenant !== '' ? ctx.tenant : pickTenant(roles);
     const cookie = randomBytes(32).toString('base64url');
     const now = this.now();
     const session: SessionRow = {
