@@ -1,5 +1,10 @@
 import { ConfigError, loadConfigFile } from '../src/config/index.js';
-import { argusConfigSchema, type ArgusConfig } from '../src/server/index.js';
+import {
+  argusConfigSchema,
+  readTls,
+  TlsConfigError,
+  type ArgusConfig,
+} from '../src/server/index.js';
 import { parseFlags } from './flags.js';
 import { CHECK_USAGE, UsageError } from './usage.js';
 
@@ -28,6 +33,14 @@ export async function checkCommand(args: string[]): Promise<number> {
     process.stderr.write(
       `${file}: FAILED (${err.problems.length} problem${err.problems.length === 1 ? '' : 's'})\n`,
     );
+    return 1;
+  }
+  // Files the config names must be usable too (the server would refuse to start).
+  try {
+    await readTls(cfg);
+  } catch (err) {
+    if (!(err instanceof TlsConfigError)) throw err;
+    process.stderr.write(`${file}: ${err.message}\n${file}: FAILED (1 problem)\n`);
     return 1;
   }
   process.stdout.write(`${file}: OK\n${configSummary(cfg)}`);
@@ -61,6 +74,26 @@ export function configSummary(cfg: ArgusConfig): string {
     ['storage.tsdb.wal.fsync', t.wal.fsync],
     ['ingest.remote_write.enabled', String(cfg.ingest.remote_write.enabled)],
     ['logging.level', cfg.logging.level],
+    [
+      'server.tls',
+      cfg.server.tls === undefined ? 'off (plain HTTP)' : `on (${cfg.server.tls.cert_file})`,
+    ],
+    ['auth.open.metrics', String(cfg.auth.open.metrics)],
+    [
+      'auth.open.ingest',
+      cfg.auth.open.ingest.length === 0
+        ? 'closed (tokens only)'
+        : cfg.auth.open.ingest
+            .map(
+              (e) => `${e.cidrs.map((c) => `${c.network}/${c.prefix}`).join(',')} -> ${e.tenant}`,
+            )
+            .join('; '),
+    ],
+    [
+      'limits.tenants',
+      Object.keys(cfg.limits.tenants).join(', ') || '(none: defaults for every tenant)',
+    ],
+    ['outbound.allow', cfg.outbound.allow.length === 0 ? '(none)' : cfg.outbound.allow.join(', ')],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}\n`).join('');

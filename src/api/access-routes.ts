@@ -33,6 +33,8 @@ export interface AccessDeps {
   secrets: SecretService;
   limits: TenantLimits;
   auditSigner: AuditSigner;
+  /** `auth.session_ttl` of the current config (the cookie's Max-Age). */
+  sessionTtlMs(): number;
 }
 
 const P = '/api/argus/v1';
@@ -148,7 +150,9 @@ export function registerAccessRoutes(
         userAgent: String(req.headers['user-agent'] ?? '').slice(0, 256),
         tenant: b.tenant,
       });
-      const maxAge = (r.session.expiresAt - Date.now()) / 1000;
+      // The browser keeps the cookie for the session's absolute lifetime; the server ends it
+      // earlier when it goes unused (idle timeout), so an active session is never cut short.
+      const maxAge = (r.session.createdAt + deps.sessionTtlMs() - Date.now()) / 1000;
       void reply.header(
         'set-cookie',
         sessionCookie(SESSION_COOKIE, r.cookie, maxAge, isHttps(req)),

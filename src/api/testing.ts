@@ -101,6 +101,7 @@ export async function testApi(
     secrets: new SecretService(state, keyring),
     limits,
     auditSigner: keyring.auditSigner(),
+    sessionTtlMs: () => defaultAuthConfig().session_ttl,
   };
   const deps: ApiDeps = {
     storage: store,

@@ -70,7 +70,11 @@ export const authConfigSchema = z
     /** Absolute lifetime of a login session. */
     session_ttl: positiveDuration.default(7 * 86_400_000),
     /** A session unused this long expires (each use slides it, up to session_ttl). */
-    session_idle_timeout: positiveDuration.default(86_400_000),
+    session_idle_timeout: zDuration
+      .refine((ms) => ms >= 60_000, {
+        error: 'expected at least 1m (use is recorded about once a minute)',
+      })
+      .default(86_400_000),
     login_rate_limit: z
       .object({
         /** Failed logins per username per window before its logins are refused. */
@@ -101,7 +105,15 @@ export const authConfigSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.session_idle_timeout > c.session_ttl)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['session_idle_timeout'],
+        message: `expected at most session_ttl (${c.session_ttl / 1000}s), got ${c.session_idle_timeout / 1000}s`,
+      });
+  });
 
 export type AuthConfig = z.output<typeof authConfigSchema>;
 

@@ -24,4 +24,5 @@ export { DataDirLock, DataDirLockedError, readLock, LOCK_FILE, type LockInfo } f
 export { createLogger, type ServerLogger } from './logger.js';
 export { ArgusServer, ServerStartError, type ServerOptions } from './server.js';
 export { runServer } from './run.js';
+export { readTls, TlsConfigError } from './tls.js';
 export type { Store, StoreOptions } from './wiring.js';

@@ -59,6 +59,7 @@ export async function openSecurity(opts: {
     logger,
   });
   try {
+    let current = config;
     const keyring = await loadKeyring({ dataDir, env: opts.env });
     const src = keyring.source;
     logger.info(
@@ -80,6 +81,7 @@ export async function openSecurity(opts: {
       secrets: new SecretService(state, keyring),
       limits,
       auditSigner: keyring.auditSigner(),
+      sessionTtlMs: () => current.auth.session_ttl,
     };
     const hourly = setInterval(() => {
       const now = Date.now();
@@ -98,7 +100,6 @@ export async function openSecurity(opts: {
           .catch((err: unknown) => logger.warn({ err: errorChain(err) }, 'cannot prune audit'));
     }, 3_600_000);
     hourly.unref();
-    let current = config;
     return {
       state,
       access,

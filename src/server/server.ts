@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Server as HttpsServer } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { DataDirLock } from './lock.js';
 import type { ServerLogger } from './logger.js';
 import { createRegistry, instrumentHttp, reloadMetrics } from './metrics.js';
 import { openSecurity, type Security } from './security.js';
+import { readTls } from './tls.js';
 import type { Store, StoreOptions } from './wiring.js';
 import { externalUrl, loadArgusConfig, type Settings } from './settings.js';
 import { createStore, registerRoutes, type ApiDeps } from './wiring.js';
@@ -27,14 +27,6 @@ export interface ServerOptions {
   createStore?: (opts: StoreOptions) => Store;
   /** Environment for ARGUS_ADMIN_PASSWORD / ARGUS_SECRET_KEY (default process.env). */
   env?: NodeJS.ProcessEnv;
-}
-
-/** Reads `server.tls` cert and key (at start and on every reload). */
-async function readTls(cfg: ArgusConfig): Promise<{ cert: Buffer; key: Buffer } | undefined> {
-  const tls = cfg.server.tls;
-  if (tls === undefined) return undefined;
-  const [cert, key] = await Promise.all([readFile(tls.cert_file), readFile(tls.key_file)]);
-  return { cert, key };
 }
 
 /** Where the server listens: the socket's real address, and a URL local tools can reach. */
@@ -268,7 +260,7 @@ export class ArgusServer {
     try {
       tls = await readTls(cfg);
     } catch (err) {
-      const msg = `cannot read server.tls files: ${errorChain(err)}`;
+      const msg = errorChain(err);
       this.reloadGauge.success(false);
       logger.error({ err: msg }, 'cannot reload config; keeping the running one');
       return msg;

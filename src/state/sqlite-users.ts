@@ -149,7 +149,7 @@ export class SqliteUsers implements Users {
       const created = toRow(this.byId.get(id)!);
       this.audit.appendInTx({
         actor,
-        tenant: '',
+        tenant: homeTenant(roles),
         action: 'user.create',
         target: `user:${u.username}`,
         after: auditView(created, roles),
@@ -173,7 +173,7 @@ export class SqliteUsers implements Users {
       const n = this.dropSessions.run(userId).changes;
       this.audit.appendInTx({
         actor,
-        tenant: '',
+        tenant: homeTenant(this.rolesOf.all(userId)),
         action: 'user.password',
         target: `user:${u.username}`,
         before: { password: u.passwordHash === null ? null : '<set>' },
@@ -225,7 +225,7 @@ export class SqliteUsers implements Users {
       this.updateFlag[flag].run(bit(on), userId);
       this.audit.appendInTx({
         actor,
-        tenant: '',
+        tenant: homeTenant(this.rolesOf.all(userId)),
         action,
         target: `user:${u.username}`,
         before: { [flag]: u[flag] },
@@ -242,7 +242,7 @@ export class SqliteUsers implements Users {
       this.deleteUser.run(userId);
       this.audit.appendInTx({
         actor,
-        tenant: '',
+        tenant: homeTenant(roles),
         action: 'user.delete',
         target: `user:${u.username}`,
         before: auditView(u, roles),
@@ -250,4 +250,12 @@ export class SqliteUsers implements Users {
       });
     });
   }
+}
+
+/**
+ * The tenant a user change is filed under in the audit trail: the user's only tenant (so that
+ * tenant's admins see it), or '' (server-wide) for users in several tenants or none.
+ */
+function homeTenant(roles: readonly { tenant: string }[]): string {
+  return roles.length === 1 ? roles[0].tenant : '';
 }

@@ -117,6 +117,11 @@ describe('argus check config', () => {
         '  storage.tsdb.wal.fsync       always',
         '  ingest.remote_write.enabled  false',
         '  logging.level                info',
+        '  server.tls                   off (plain HTTP)',
+        '  auth.open.metrics            false',
+        '  auth.open.ingest             closed (tokens only)',
+        '  limits.tenants               (none: defaults for every tenant)',
+        '  outbound.allow               (none)',
         '',
       ].join('\n'),
     );
@@ -134,6 +139,25 @@ describe('argus check config', () => {
       assert.equal(r.stdout, '');
     });
   }
+  it('refuses TLS files that cannot be used, as the server would', async () => {
+    const dir = await tempDir();
+    const f = path.join(dir, 'tls.yml');
+    await writeFile(
+      f,
+      `server:\n  tls: { cert_file: ${dir}/none.crt, key_file: ${dir}/none.key }\n`,
+    );
+    const r = await runArgus(['check', 'config', f]);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr,
+      `${f}: server.tls: cannot read ${dir}/none.crt: ENOENT\n${f}: FAILED (1 problem)\n`,
+    );
+    await writeFile(path.join(dir, 'none.crt'), 'junk');
+    await writeFile(path.join(dir, 'none.key'), 'junk');
+    const junk = await runArgus(['check', 'config', f]);
+    assert.equal(junk.code, 1);
+    assert.match(junk.stderr, /are not a PEM certificate and its key/);
+  });
   it('reports a missing file', async () => {
     const r = await runArgus(['check', 'config', 'nope.yml'], { cwd: TESTDATA });
     assert.equal(r.code, 1);
