@@ -1,4 +1,6 @@
-import { copyFile, cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { AccessAdmin } from '../src/auth/index.js';
 import { DataDirLock, DataDirLockedError, readLock } from '../src/server/index.js';
@@ -90,25 +92,64 @@ async function ephemeralToken(
   }
 }
 
+/**
+ * POSTs to the snapshot API over http or https (`ca`: the server's certificate or CA, for a
+ * self-signed or private-CA `server.tls`; the system CAs and NODE_EXTRA_CA_CERTS otherwise).
+ */
+function postSnapshot(
+  url: URL,
+  token: string,
+  ca: Buffer | undefined,
+): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const opts = {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      timeout: 120_000,
+      ...(ca !== undefined ? { ca } : {}),
+    };
+    const req = (url.protocol === 'https:' ? https : http).request(url, opts, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => {
+        let body: unknown = {};
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // not JSON: reported by status below
+        }
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out after 120 s')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** Asks the running server for a snapshot, copies it into `out/tsdb`, then deletes it. */
-async function onlineCopy(dataDir: string, out: string, url: string): Promise<string> {
+async function onlineCopy(
+  dataDir: string,
+  out: string,
+  url: string,
+  ca: Buffer | undefined,
+): Promise<string> {
   let name: string;
   const cred = await ephemeralToken(dataDir);
   try {
-    const res = await fetch(
+    const res = await postSnapshot(
       new URL('api/v1/admin/tsdb/snapshot', url.endsWith('/') ? url : `${url}/`),
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${cred.token}` },
-        signal: AbortSignal.timeout(120_000),
-      },
+      cred.token,
+      ca,
     );
-    const body = (await res.json().catch(() => ({}))) as {
+    const body = res.body as {
       status?: string;
       data?: { name?: string };
       error?: string;
     };
-    if (!res.ok || body.status !== 'success' || typeof body.data?.name !== 'string') {
+    if (res.status !== 200 || body.status !== 'success' || typeof body.data?.name !== 'string') {
       throw new BackupError(
         `snapshot API answered ${res.status}${body.error ? `: ${body.error}` : ''}`,
       );
@@ -140,7 +181,7 @@ async function onlineCopy(dataDir: string, out: string, url: string): Promise<st
 export async function backupCommand(args: string[]): Promise<number> {
   const parsed = parseFlags(
     args,
-    { 'data-dir': { type: 'string' }, url: { type: 'string' } },
+    { 'data-dir': { type: 'string' }, url: { type: 'string' }, ca: { type: 'string' } },
     BACKUP_USAGE,
   );
   if (!parsed) {
@@ -176,7 +217,16 @@ export async function backupCommand(args: string[]): Promise<number> {
       `cannot back up ${dataDir}: it is in use by process ${holder?.pid ?? '?'} and its URL is unknown; pass --url`,
     );
   }
-  const name = await onlineCopy(dataDir, out, url);
+  const caFile = str(parsed.values.ca);
+  let ca: Buffer | undefined;
+  if (caFile !== undefined) {
+    try {
+      ca = await readFile(caFile);
+    } catch (err) {
+      throw new BackupError(`cannot read --ca ${caFile}`, { cause: err });
+    }
+  }
+  const name = await onlineCopy(dataDir, out, url, ca);
   process.stdout.write(`backed up ${dataDir} (snapshot ${name} from ${url}) to ${out}\n`);
   return 0;
 }

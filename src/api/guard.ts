@@ -128,8 +128,10 @@ function describeNeed(access: RouteAccess, tenant: string): string {
 
 /** Sends an error envelope; 401s say how to authenticate. */
 function refuse(reply: FastifyReply, err: ApiError): FastifyReply {
-  if (err.status === 401)
-    void reply.header('www-authenticate', 'Basic realm="argus", charset="UTF-8"');
+  // Bearer, not Basic: a Basic challenge makes browsers prompt and then send the password with
+  // every request, cross-site ones included (an ambient credential). API clients send Basic
+  // preemptively and need no challenge.
+  if (err.status === 401) void reply.header('www-authenticate', 'Bearer realm="argus"');
   if (err.retryAfterSeconds !== undefined)
     void reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
   return reply
@@ -199,6 +201,20 @@ export function installAccessHook(
           new ApiError(
             'forbidden',
             `${req.method} ${req.routeOptions.url} needs ${describeNeed(access, p.tenant)}; this credential has ${[...p.permissions].join(', ') || 'no permissions'}${p.systemAdmin ? ' (system admin)' : ''}`,
+          ),
+        );
+      // A browser that remembered HTTP Basic credentials sends them cross-site too: refuse
+      // unsafe cross-site requests that carry them (Sec-Fetch-Site is set by browsers only).
+      if (
+        p.kind === 'password' &&
+        !SAFE_METHODS.has(req.method) &&
+        req.headers['sec-fetch-site'] === 'cross-site'
+      )
+        return refuse(
+          reply,
+          new ApiError(
+            'forbidden',
+            "cross-site request with a browser's HTTP Basic credentials refused",
           ),
         );
       if (p.kind === 'session' && !SAFE_METHODS.has(req.method) && access.csrf !== false) {

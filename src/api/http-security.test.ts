@@ -20,7 +20,7 @@ import {
   PASSWORD,
   V1,
 } from './security-test-helpers.js';
-import { testApi, type TestApi } from './testing.js';
+import { TEST_ADMIN_PASSWORD, testApi, type TestApi } from './testing.js';
 
 const T0 = Date.now() - 60_000;
 
@@ -377,10 +377,38 @@ describe('hostile credentials', () => {
   });
   after(() => api.close());
 
-  it('401 carries WWW-Authenticate', async () => {
+  it('401 carries a Bearer challenge (never Basic: browsers would prompt and remember it)', async () => {
     const res = await call(api, { url: `${V1}/me` });
     apiError(res, 401, 'unauthorized');
-    assert.match(String(res.headers['www-authenticate']), /^Basic realm="argus"/);
+    assert.equal(res.headers['www-authenticate'], 'Bearer realm="argus"');
+  });
+
+  it('refuses unsafe cross-site requests carrying HTTP Basic credentials', async () => {
+    const auth = `Basic ${Buffer.from(`admin:${TEST_ADMIN_PASSWORD}`).toString('base64')}`;
+    const url = '/api/v1/admin/tsdb/snapshot';
+    const cross = await call(api, {
+      method: 'POST',
+      url,
+      auth,
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
+    apiError(cross, 403, 'forbidden');
+    assert.match(cross.body, /cross-site/);
+    const same = await call(api, {
+      method: 'POST',
+      url,
+      auth,
+      headers: { 'sec-fetch-site': 'same-origin' },
+    });
+    assert.equal(same.statusCode, 200, same.body);
+    const tool = await call(api, { method: 'POST', url, auth });
+    assert.equal(tool.statusCode, 200, 'non-browser clients send no Sec-Fetch-Site');
+    const read = await call(api, {
+      url: '/api/v1/labels',
+      auth,
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
+    assert.equal(read.statusCode, 200, 'safe methods are unaffected');
   });
 
   it('an unsupported scheme is 401 JSON naming it', async () => {

@@ -125,6 +125,22 @@ describe('argus server security', { timeout: 60_000 }, () => {
       // Plain HTTP on the same port gets nothing useful.
       await assert.rejects(fetch(argus.url.replace('https:', 'http:') + '/-/healthy'));
 
+      // `argus backup` of the running HTTPS server, trusting its self-signed certificate.
+      const out = path.join(dir, 'backup');
+      const noCa = await runArgus(['backup', '--data-dir', argus.dataDir, out]);
+      assert.equal(noCa.code, 1);
+      assert.match(noCa.stderr, /self.signed|certificate/);
+      const b = await runArgus([
+        'backup',
+        '--data-dir',
+        argus.dataDir,
+        '--ca',
+        path.join(TLS_DIR, 'a.crt'),
+        `${out}2`,
+      ]);
+      assert.equal(b.code, 0, b.stderr);
+      assert.ok((await stat(path.join(`${out}2`, 'state.db'))).isFile());
+
       await copyFile(path.join(TLS_DIR, 'b.crt'), crt);
       await copyFile(path.join(TLS_DIR, 'b.key'), key);
       const reload = await httpsRequest(`${argus.url}/-/reload`, caA, {
