@@ -22,7 +22,12 @@ async function ensureEmptyTarget(out: string): Promise<void> {
 }
 
 /** Copies `<dataDir>/tsdb` (minus snapshots) and the state while holding the data dir lock. */
-async function offlineCopy(dataDir: string, out: string, lock: DataDirLock): Promise<void> {
+async function offlineCopy(
+  dataDir: string,
+  out: string,
+  lock: DataDirLock,
+  withKey: boolean,
+): Promise<void> {
   try {
     const src = path.join(dataDir, 'tsdb');
     await mkdir(out, { recursive: true });
@@ -33,7 +38,7 @@ async function offlineCopy(dataDir: string, out: string, lock: DataDirLock): Pro
         filter: (p) => p !== snapshots,
       });
     }
-    await copyState(dataDir, out);
+    await copyState(dataDir, out, withKey);
   } finally {
     await lock.release();
   }
@@ -43,11 +48,11 @@ async function offlineCopy(dataDir: string, out: string, lock: DataDirLock): Pro
  * The state database (users, tokens, audit…) through SQLite's online backup, and the secret key
  * the encrypted secrets and audit checkpoints need (0600, like the original).
  */
-async function copyState(dataDir: string, out: string): Promise<void> {
+async function copyState(dataDir: string, out: string, withKey: boolean): Promise<void> {
   await mkdir(out, { recursive: true });
   await backupSqliteState(path.join(dataDir, 'state.db'), path.join(out, 'state.db'));
   const key = path.join(dataDir, 'secret.key');
-  if ((await stat(key).catch(() => undefined))?.isFile()) {
+  if (withKey && (await stat(key).catch(() => undefined))?.isFile()) {
     await copyFile(key, path.join(out, 'secret.key'));
   }
 }
@@ -135,6 +140,7 @@ async function onlineCopy(
   out: string,
   url: string,
   ca: Buffer | undefined,
+  withKey: boolean,
 ): Promise<string> {
   let name: string;
   const cred = await ephemeralToken(dataDir);
@@ -169,7 +175,7 @@ async function onlineCopy(
   await mkdir(out, { recursive: true });
   await cp(snap, path.join(out, 'tsdb'), { recursive: true });
   await rm(snap, { recursive: true, force: true });
-  await copyState(dataDir, out);
+  await copyState(dataDir, out, withKey);
   return name;
 }
 
@@ -181,7 +187,12 @@ async function onlineCopy(
 export async function backupCommand(args: string[]): Promise<number> {
   const parsed = parseFlags(
     args,
-    { 'data-dir': { type: 'string' }, url: { type: 'string' }, ca: { type: 'string' } },
+    {
+      'data-dir': { type: 'string' },
+      url: { type: 'string' },
+      ca: { type: 'string' },
+      'without-key': { type: 'boolean' },
+    },
     BACKUP_USAGE,
   );
   if (!parsed) {
@@ -195,6 +206,7 @@ export async function backupCommand(args: string[]): Promise<number> {
     str(parsed.values['data-dir']) ?? (process.env.ARGUS_DATA_DIR || './data'),
   );
   const out = path.resolve(outArg);
+  const withKey = parsed.values['without-key'] !== true;
   if (!(await stat(dataDir).catch(() => undefined))?.isDirectory()) {
     throw new BackupError(`cannot back up ${dataDir}: no such data directory`);
   }
@@ -206,7 +218,7 @@ export async function backupCommand(args: string[]): Promise<number> {
     if (!(err instanceof DataDirLockedError)) throw err;
   }
   if (lock) {
-    await offlineCopy(dataDir, out, lock);
+    await offlineCopy(dataDir, out, lock, withKey);
     process.stdout.write(`backed up ${dataDir} (no server running: copied files) to ${out}\n`);
     return 0;
   }
@@ -226,7 +238,7 @@ export async function backupCommand(args: string[]): Promise<number> {
       throw new BackupError(`cannot read --ca ${caFile}`, { cause: err });
     }
   }
-  const name = await onlineCopy(dataDir, out, url, ca);
+  const name = await onlineCopy(dataDir, out, url, ca, withKey);
   process.stdout.write(`backed up ${dataDir} (snapshot ${name} from ${url}) to ${out}\n`);
   return 0;
 }

@@ -68,6 +68,8 @@ Restore: stop the server, replace the data dir's contents with OUT's, start the 
 Flags:
   --data-dir DIR   data directory to back up (env ARGUS_DATA_DIR; default ./data)
   --url URL        base URL of the running server (default: from the lock file)
+  --without-key    leave secret.key out (keep it elsewhere: a backup without it cannot
+                   decrypt the stored secrets)
   --ca FILE        PEM certificate or CA to trust for a server with a self-signed or
                    private-CA server.tls (default: the system CAs and NODE_EXTRA_CA_CERTS)
   -h, --help       show this help

@@ -29,6 +29,26 @@ describe('argus backup', () => {
     assert.deepEqual(await readdir(data), ['tsdb'], 'lock released');
   });
 
+  it('copies the state database and, unless --without-key, the secret key', async () => {
+    const dir = await tempDir();
+    const data = path.join(dir, 'data');
+    const add = await runArgus(['user', 'add', 'kim', '--data-dir', data]);
+    assert.equal(add.code, 0, add.stderr);
+    const verify = await runArgus(['audit', 'verify', '--data-dir', data]); // creates secret.key
+    assert.equal(verify.code, 0, verify.stderr);
+    const withKey = path.join(dir, 'b1');
+    assert.equal((await runArgus(['backup', '--data-dir', data, withKey])).code, 0);
+    assert.deepEqual(await listTree(withKey), ['secret.key', 'state.db']);
+    assert.deepEqual(
+      await readFile(path.join(withKey, 'secret.key')),
+      await readFile(path.join(data, 'secret.key')),
+    );
+    const without = path.join(dir, 'b2');
+    const r = await runArgus(['backup', '--data-dir', data, '--without-key', without]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(await listTree(without), ['state.db']);
+  });
+
   it('backs up a running server via its snapshot API; the backup restores', async () => {
     const now = Date.now();
     const series = [
@@ -158,7 +178,7 @@ describe('argus backup', () => {
       assert.match(
         r.stderr,
         new RegExp(
-          `^argus: cannot back up ${argus.dataDir}: the running server's snapshot API at http://127\\.0\\.0\\.1:1 failed: fetch failed`,
+          `^argus: cannot back up ${argus.dataDir}: the running server's snapshot API at http://127\\.0\\.0\\.1:1 failed: connect ECONNREFUSED`,
         ),
       );
     } finally {
