@@ -20,6 +20,7 @@ import {
   sessionCookie,
 } from './access-body.js';
 import { ApiError } from './errors.js';
+import { parseTime } from './params.js';
 import { SESSION_COOKIE } from './guard.js';
 import { isHttps } from './http-security.js';
 import { jsonRoute } from './respond.js';
@@ -244,6 +245,7 @@ export function registerAccessRoutes(
   });
   route({
     method: 'POST',
+    successStatus: 201,
     url: `${P}/users`,
     access: { need: 'admin' },
     tag: 'Users',
@@ -354,6 +356,7 @@ export function registerAccessRoutes(
   });
   route({
     method: 'POST',
+    successStatus: 201,
     url: `${P}/tokens`,
     access: { need: 'authenticated' },
     tag: 'Tokens',
@@ -429,6 +432,7 @@ export function registerAccessRoutes(
   const tenantBody = z.object({ id: z.string() });
   route({
     method: 'POST',
+    successStatus: 201,
     url: `${P}/tenants`,
     access: { need: 'system' },
     tag: 'Tenants',
@@ -448,8 +452,8 @@ export function registerAccessRoutes(
     actor: z.string().optional(),
     action: z.string().optional(),
     tenant: z.string().optional().describe('System admins only; default: your tenant'),
-    from: z.string().optional().describe('Unix ms'),
-    to: z.string().optional().describe('Unix ms'),
+    from: z.string().optional().describe('Unix seconds or RFC 3339'),
+    to: z.string().optional().describe('Unix seconds or RFC 3339'),
     limit: z.string().optional().describe('Default 100, max 1000'),
     before_seq: z.string().optional().describe('Paging: entries older than this seq'),
   });
@@ -491,6 +495,7 @@ export function registerAccessRoutes(
           'forbidden',
           "reading another tenant's audit trail needs a system administrator",
         );
+      if (q.tenant !== undefined) tenantId(q.tenant); // 400 for a malformed tenant id
       const tenant = q.tenant ?? (p.systemAdmin ? undefined : p.tenant);
       const limit = num('limit', q.limit);
       if (limit !== undefined && (limit < 1 || limit > 1000))
@@ -499,8 +504,8 @@ export function registerAccessRoutes(
         tenant,
         actor: q.actor,
         action: q.action,
-        from: num('from', q.from),
-        to: num('to', q.to),
+        from: q.from === undefined || q.from === '' ? undefined : parseTime('from', q.from),
+        to: q.to === undefined || q.to === '' ? undefined : parseTime('to', q.to),
         limit,
         beforeSeq: num('before_seq', q.before_seq),
       });

@@ -74,7 +74,12 @@ export function toApiError(err: unknown): ApiError {
       cause: err,
       retryAfterSeconds: err.retryAfterSeconds,
     });
-  if (err instanceof TenantLimitError || err instanceof LimitExceededError)
+  if (err instanceof TenantLimitError)
+    return new ApiError('too_many_requests', err.message, {
+      cause: err,
+      retryAfterSeconds: err.retryAfterMs === undefined ? undefined : err.retryAfterMs / 1000,
+    });
+  if (err instanceof LimitExceededError)
     return new ApiError('too_many_requests', err.message, { cause: err });
   if (err instanceof AccessValidationError)
     return new ApiError('bad_data', err.message, { cause: err });

@@ -102,6 +102,8 @@ async function authenticate(
         'invalid'
       );
     }
+    if ((scheme === 'basic' || scheme === 'bearer') && rest === '')
+      throw new ApiError('unauthorized', `Authorization: ${scheme} carries no credentials`);
     throw new ApiError(
       'unauthorized',
       `unsupported Authorization scheme ${JSON.stringify(scheme)}: use Bearer <token> or Basic`,

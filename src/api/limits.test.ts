@@ -71,6 +71,8 @@ describe('ingestion_rate', () => {
     assert.equal((await write(api, acme, samples('m', 6))).statusCode, 204);
     const res = await write(api, acme, samples('m', 6, 6));
     assert.equal(res.statusCode, 429, res.body);
+    // 2 samples missing at 0.001/s: retry in 2000 s.
+    assert.equal(res.headers['retry-after'], '2000');
     assert.match(res.body, /ingestion_rate/);
     assert.match(res.body, /0\.001 samples\/s \(burst 10\)/);
     assert.match(res.body, /tenant "acme"/);
@@ -91,10 +93,10 @@ describe('ingestion_rate', () => {
     assert.deepEqual(values(api.store, 'acme', 'm'), range(0, 10));
   });
 
-  it('a request larger than the burst is never accepted, and says so', async () => {
+  it('a request larger than the burst is never accepted: 413 (not retried), and says so', async () => {
     const res = await write(api, acme, samples('big', 11));
-    assert.equal(res.statusCode, 429);
-    assert.match(res.body, /ingestion_rate.*larger than the burst/);
+    assert.equal(res.statusCode, 413);
+    assert.match(res.body, /ingestion_rate.*larger than the burst.*send smaller requests/);
     assert.deepEqual(values(api.store, 'acme', 'big'), []);
     assert.equal(
       await api.counter('argus_tenant_limit_exceeded_total', {

@@ -86,5 +86,13 @@ describe('OpenAPI document', () => {
     const write = doc.paths['/api/v1/write'].post;
     assert.ok(write.requestBody?.content['application/x-protobuf']);
     assert.ok(write.responses['429']);
+    assert.ok(write.responses['204'] && !write.responses['200'], 'remote_write answers 204');
+    assert.ok(
+      (write.responses['400'] as { content: Record<string, unknown> }).content['text/plain'],
+      'remote_write errors are text',
+    );
+    for (const p of ['/api/argus/v1/users', '/api/argus/v1/tokens', '/api/argus/v1/tenants'])
+      assert.ok(doc.paths[p].post.responses['201'], `${p} creates with 201`);
+    assert.ok(doc.paths['/api/v1/write'].get.responses['405']);
   });
 });

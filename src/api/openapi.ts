@@ -76,20 +76,25 @@ function parameters(spec: RouteSpec): unknown[] {
 
 function operation(spec: RouteSpec, method: string): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
+  const ok = String(spec.successStatus ?? 200);
+  const error = spec.textErrors
+    ? { content: { 'text/plain': { schema: { type: 'string' } } } }
+    : ERROR_RESPONSE;
   const r = spec.response;
-  if (r === undefined) responses['200'] = { description: 'Success' };
+  if (r === undefined) responses[ok] = { description: 'Success' };
   else if ('contentType' in r && typeof r.contentType === 'string')
-    responses['200'] = { description: r.description, content: { [r.contentType]: {} } };
+    responses[ok] = { description: r.description, content: { [r.contentType]: {} } };
   else
-    responses['200'] = {
+    responses[ok] = {
       description: 'Success',
       content: {
         'application/json': { schema: envelope(schemaOf(r as z.ZodType, 'output')) },
       },
     };
   for (const [code, description] of Object.entries(spec.statuses ?? {}))
-    responses[code] = code.startsWith('2') ? { description } : { ...ERROR_RESPONSE, description };
-  responses['400'] ??= { ...ERROR_RESPONSE, description: 'Bad request (names what is wrong)' };
+    responses[code] = code.startsWith('2') ? { description } : { ...error, description };
+  if (Number(ok) < 300)
+    responses['400'] ??= { ...error, description: 'Bad request (names what is wrong)' };
   if (spec.access.need !== 'public') {
     responses['401'] = { ...ERROR_RESPONSE, description: 'No or invalid credentials' };
     responses['403'] = { ...ERROR_RESPONSE, description: 'Credential lacks the permission' };

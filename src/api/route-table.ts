@@ -47,6 +47,10 @@ export interface RouteSpec {
   response?: z.ZodType | { contentType: string; description: string };
   /** Non-JSON request bodies (`application/x-protobuf`…), for the API description. */
   requestContentType?: string;
+  /** The status of a success when not 200 (201 created, 204 no content). */
+  successStatus?: number;
+  /** Errors are plain text, not the JSON envelope (remote_write, like Prometheus). */
+  textErrors?: boolean;
   /** Response status codes worth documenting beyond 200/400/401/403. */
   statuses?: Record<number, string>;
   handler: (req: FastifyRequest, reply: FastifyReply) => unknown;

@@ -24,6 +24,12 @@ import type { AccessDeps } from './access-routes.js';
 import { registerApi, type ApiDeps } from './index.js';
 import type { RouteTable } from './route-table.js';
 
+/** Temp dirs of test apps not closed yet; removed when the process exits. */
+const tempDirs = new Set<string>();
+function removeTempDirs(): void {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+}
+
 /** The password of the test app's system admin `admin`. */
 export const TEST_ADMIN_PASSWORD = 'test-admin-password-0';
 
@@ -34,6 +40,8 @@ export interface TestApi {
   access: AccessDeps;
   /** `Authorization` header value of `admin` (system admin, admin in `default`): a Bearer token. */
   adminAuth: string;
+  /** The temp dir holding state.db and secret.key. */
+  dir: string;
   /** Every route fastify registered (HEAD included), with its route config. */
   routes: { method: string; url: string; config: unknown }[];
   /** Closes the app and the state store and removes the temp dir. */
@@ -70,7 +78,8 @@ export async function testApi(
 ): Promise<TestApi> {
   const app = fastify(opts.trustProxy ? { trustProxy: opts.trustProxy } : {});
   const dir = mkdtempSync(path.join(os.tmpdir(), 'argus-api-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  if (tempDirs.size === 0) process.once('exit', removeTempDirs);
+  tempDirs.add(dir);
   const state = openSqliteState({ file: path.join(dir, 'state.db') });
   const keyring = await loadKeyring({ dataDir: dir, env: {} });
   const admin = new AccessAdmin(state);
@@ -98,7 +107,7 @@ export async function testApi(
     state,
     authenticator: new Authenticator({ state, logger }),
     admin,
-    secrets: new SecretService(state, keyring),
+    secrets: new SecretService(state, keyring, logger),
     limits,
     auditSigner: keyring.auditSigner(),
     sessionTtlMs: () => defaultAuthConfig().session_ttl,
@@ -146,6 +155,7 @@ export async function testApi(
   return {
     app,
     table,
+    dir,
     routes,
     state,
     access,
@@ -154,6 +164,7 @@ export async function testApi(
       await app.close();
       await state.close();
       rmSync(dir, { recursive: true, force: true });
+      tempDirs.delete(dir);
     },
     store,
     registry,

@@ -7,7 +7,8 @@ import {
   type RemoteWriteConfig,
 } from '../ingest/remote-write/index.js';
 import { LimitExceededError, type Appendable, type MetadataStore } from '../storage/index.js';
-import type { TenantLimits } from '../tenancy/index.js';
+import type { TenantId } from '../model/index.js';
+import { TenantLimitError, type TenantLimits } from '../tenancy/index.js';
 import type { Logger } from '../util/index.js';
 import { ArgusError, errorChain } from '../util/index.js';
 import type { RouteTable } from './route-table.js';
@@ -77,6 +78,22 @@ const INGEST = { need: 'ingest', openable: 'ingest' } as const;
  */
 export function registerWriteRoute(app: FastifyInstance, table: RouteTable, deps: WriteDeps): void {
   const m = metrics(deps.registry);
+  // A request larger than the tenant's burst can never be accepted: 413, so the sender does not
+  // retry it forever (as it would a 429), and its message says to send smaller batches.
+  const admit = (tenant: TenantId, n: number): void => {
+    try {
+      deps.limits.admitSamples(tenant, n);
+    } catch (err) {
+      if (err instanceof TenantLimitError && err.retryAfterMs === undefined)
+        throw new RemoteWriteError(
+          413,
+          'too_large',
+          `${err.message}; send smaller requests (queue_config.max_samples_per_send)`,
+          { cause: err },
+        );
+      throw err;
+    }
+  };
   // The tenant is known before the body is read (the access hook runs first).
   const maxBody = (req: FastifyRequest): number => {
     const global = deps.remoteWrite().max_body_bytes;
@@ -132,9 +149,7 @@ export function registerWriteRoute(app: FastifyInstance, table: RouteTable, deps
       }
       try {
         const tenant = tenantOf(req);
-        const res = await ingester.write(tenant, req.body, cfg, (n) =>
-          deps.limits.admitSamples(tenant, n),
-        );
+        const res = await ingester.write(tenant, req.body, cfg, (n) => admit(tenant, n));
         m.ingested.inc({ protocol: PROTOCOL }, res.samples);
         m.requests.inc({ code: '204' });
         return reply.code(204).send();
@@ -142,6 +157,11 @@ export function registerWriteRoute(app: FastifyInstance, table: RouteTable, deps
         if (err instanceof RemoteWriteError) {
           if (err.reason === 'limit_exceeded' && err.cause instanceof LimitExceededError)
             deps.limits.count(tenantOf(req), 'max_series');
+          if (err.cause instanceof TenantLimitError && err.cause.retryAfterMs !== undefined)
+            void reply.header(
+              'retry-after',
+              String(Math.max(1, Math.ceil(err.cause.retryAfterMs / 1000))),
+            );
           if (err.samples > 0)
             m.rejected.inc({ protocol: PROTOCOL, reason: err.reason }, err.samples);
           return fail(err.status, err.message);
@@ -157,9 +177,10 @@ export function registerWriteRoute(app: FastifyInstance, table: RouteTable, deps
       tag: 'Ingestion',
       summary: 'Prometheus remote_write 1.0 receiver (snappy-compressed protobuf WriteRequest)',
       requestContentType: 'application/x-protobuf',
+      successStatus: 204,
+      textErrors: true,
       response: { contentType: 'text/plain', description: '204 No Content once durable' },
       statuses: {
-        204: 'Samples committed',
         413: 'Body larger than max_body_bytes',
         415: 'Not a remote_write 1.0 request',
         429: 'A limit was exceeded (ingestion rate, active series); retry later',
@@ -174,6 +195,12 @@ export function registerWriteRoute(app: FastifyInstance, table: RouteTable, deps
       access: { need: 'public' },
       tag: 'Ingestion',
       summary: 'Other methods: 405 Method Not Allowed',
+      successStatus: 405,
+      textErrors: true,
+      response: {
+        contentType: 'text/plain',
+        description: 'method not allowed: remote_write takes POST',
+      },
       handler: (_req, reply) =>
         reply
           .code(405)

@@ -39,6 +39,18 @@ function parseJson(text: string, seq: number, field: string): unknown {
   }
 }
 
+/**
+ * A stored before/after for listing: a damaged value is shown as such rather than failing the
+ * whole page (`verify` names the entry).
+ */
+function readable(text: string, seq: number, field: string): unknown {
+  try {
+    return parseJson(text, seq, field);
+  } catch {
+    return { $corrupt: `${field} of entry ${seq} is not JSON; run argus audit verify` };
+  }
+}
+
 function toEntry(r: AuditRecord): AuditEntry {
   return {
     seq: r.seq,
@@ -47,8 +59,8 @@ function toEntry(r: AuditRecord): AuditEntry {
     tenant: r.tenant,
     action: r.action,
     target: r.target,
-    before: parseJson(r.before, r.seq, 'before'),
-    after: parseJson(r.after, r.seq, 'after'),
+    before: readable(r.before, r.seq, 'before'),
+    after: readable(r.after, r.seq, 'after'),
     prevHash: r.prev_hash,
     hash: r.hash,
   };

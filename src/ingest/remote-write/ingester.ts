@@ -36,7 +36,8 @@ export interface IngestResult {
 
 /**
  * Admission control called after decoding, before commit, with the request's sample count:
- * throwing refuses the whole request (429, nothing appended). Per-tenant ingestion rate limits.
+ * throwing refuses the whole request (nothing appended): a RemoteWriteError as it is, anything
+ * else as 429. Per-tenant ingestion rate limits.
  */
 export type Admit = (samples: number) => void;
 
@@ -94,6 +95,10 @@ export class RemoteWriteIngester {
         admit(dec.samples);
       } catch (err) {
         app.rollback();
+        if (err instanceof RemoteWriteError) {
+          err.samples = dec.samples;
+          throw err;
+        }
         const e = new RemoteWriteError(
           429,
           'limit_exceeded',
