@@ -53,6 +53,17 @@ export async function tempDir(prefix = 'argus-it-'): Promise<string> {
   return dir;
 }
 
+let neutral: Promise<string> | undefined;
+
+/**
+ * The working directory of spawned commands unless a test says otherwise: an empty directory,
+ * so an `argus.yml` (or `data/`) in the checkout never leaks into a test.
+ */
+function neutralCwd(): Promise<string> {
+  neutral ??= tempDir('argus-cwd-');
+  return neutral;
+}
+
 export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -74,7 +85,7 @@ export interface RunOptions {
 export async function runArgus(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   assertBuilt();
   const child = spawn(process.execPath, [ARGUS_BIN, ...args], {
-    cwd: opts.cwd ?? REPO_ROOT,
+    cwd: opts.cwd ?? (await neutralCwd()),
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -246,7 +257,7 @@ export async function startArgus(opts: StartOptions = {}): Promise<ArgusProcess>
     ...(opts.args ?? []),
   ];
   const child = spawn(process.execPath, args, {
-    cwd: opts.cwd ?? REPO_ROOT,
+    cwd: opts.cwd ?? (await neutralCwd()),
     env: { ...process.env, ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
