@@ -23,7 +23,15 @@ export function parseFlags<O extends Options>(
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const unknown = /^Unknown option '([^']+)'/.exec(msg);
-    throw new UsageError(unknown ? `unknown flag ${unknown[1]}` : msg.split('\n')[0], usage);
+    const ambiguous = /^Option '([^']+)' argument is ambiguous/.exec(msg);
+    throw new UsageError(
+      unknown
+        ? `unknown flag ${unknown[1]}`
+        : ambiguous
+          ? `flag ${ambiguous[1]} needs a value (write one that starts with "-" as ${ambiguous[1]}=VALUE)`
+          : msg.split('\n')[0],
+      usage,
+    );
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help === true) return undefined;

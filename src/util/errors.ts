@@ -22,7 +22,9 @@ export function errorChain(err: unknown): string {
   let cur: unknown = err;
   for (let i = 0; cur !== undefined && cur !== null && i < 8; i++) {
     if (cur instanceof Error) {
-      parts.push(cur.message);
+      // A wrapper that already quotes its cause's message does not repeat it.
+      const msg = cur.message;
+      if (!parts.some((p) => p.includes(msg))) parts.push(msg);
       cur = cur.cause;
     } else {
       parts.push(typeof cur === 'string' ? cur : JSON.stringify(cur));

@@ -33,6 +33,10 @@ describe('errors', () => {
     assert.equal(e.name, 'CannotFooError');
     assert.equal(errorChain(e), 'cannot foo: disk full: ENOSPC');
     assert.equal(errorChain({ code: 1 }), '{"code":1}');
+    const quoted = new Error('invalid tenant "x": bad', {
+      cause: new Error('invalid tenant "x": bad'),
+    });
+    assert.equal(errorChain(quoted), 'invalid tenant "x": bad', 'a quoted cause is not repeated');
     assert.match(new BugError('invariant').message, /^BUG: invariant$/);
     nopLogger.info({}, 'dropped');
   });
