@@ -63,6 +63,18 @@ export function parseConfigText<S extends z.ZodType>(
       },
     ]);
   }
+  const proto = protoKeyPath(raw, []);
+  if (proto !== undefined) {
+    const pos = childKeyPosition(doc, lc, proto, '__proto__');
+    throw new ConfigError([
+      {
+        file: fileName,
+        ...pos,
+        path: proto.join('.'),
+        message: 'key "__proto__" is not allowed',
+      },
+    ]);
+  }
   const res = schema.safeParse(emptySectionsAsMappings(schema, raw), { reportInput: true });
   if (res.success) return res.data;
   const problems: ConfigProblem[] = [];
@@ -112,4 +124,25 @@ export async function loadConfigFile<S extends z.ZodType>(
     );
   }
   return parseConfigText(text, path, schema);
+}
+
+/**
+ * The path of the first mapping holding a `__proto__` key: schema parsers drop such keys
+ * silently (prototype-pollution safety), so a setting under one would vanish without a word.
+ */
+function protoKeyPath(v: unknown, path: (string | number)[]): (string | number)[] | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const hit = protoKeyPath(v[i], [...path, i]);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+  if (Object.prototype.hasOwnProperty.call(v, '__proto__')) return path;
+  for (const [k, child] of Object.entries(v)) {
+    const hit = protoKeyPath(child, [...path, k]);
+    if (hit) return hit;
+  }
+  return undefined;
 }
