@@ -15,6 +15,13 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.outp
   const r = schema.safeParse(body ?? {});
   if (r.success) return r.data;
   const i = r.error.issues[0];
+  if (i.code === 'unrecognized_keys') {
+    const at = i.path.length > 0 ? ` in "${i.path.join('.')}"` : '';
+    throw new ApiError(
+      'bad_data',
+      `invalid request body: unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => JSON.stringify(k)).join(', ')}${at}`,
+    );
+  }
   const where = i.path.length > 0 ? `field "${i.path.join('.')}"` : 'body';
   throw new ApiError('bad_data', `invalid request ${where}: ${i.message}`);
 }

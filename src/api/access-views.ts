@@ -25,7 +25,7 @@ export const P = '/api/argus/v1';
 export const zRole = z.enum(ROLES as [string, ...string[]]);
 export const zScope = z.enum(TOKEN_SCOPES as [string, ...string[]]);
 
-export const loginBody = z.object({
+export const loginBody = z.strictObject({
   username: z.string().min(1).max(256),
   password: z.string().min(1).max(4096),
   tenant: z.string().optional().describe('The tenant to work in (default: default, or your first)'),

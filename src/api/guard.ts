@@ -128,6 +128,19 @@ function describeNeed(access: RouteAccess, tenant: string): string {
   return `permission "${access.need}" in tenant "${tenant}"`;
 }
 
+/**
+ * Whether a browser sent the request from another site: `Sec-Fetch-Site: cross-site`, or (older
+ * browsers) an `Origin` other than this server's own, `null` included. Non-browser clients send
+ * neither.
+ */
+function crossSite(req: FastifyRequest): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'cross-site';
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  return origin !== `${req.protocol}://${req.host}`;
+}
+
 /** Sends an error envelope; 401s say how to authenticate. */
 function refuse(reply: FastifyReply, err: ApiError): FastifyReply {
   // Bearer, not Basic: a Basic challenge makes browsers prompt and then send the password with
@@ -207,11 +220,7 @@ export function installAccessHook(
         );
       // A browser that remembered HTTP Basic credentials sends them cross-site too: refuse
       // unsafe cross-site requests that carry them (Sec-Fetch-Site is set by browsers only).
-      if (
-        p.kind === 'password' &&
-        !SAFE_METHODS.has(req.method) &&
-        req.headers['sec-fetch-site'] === 'cross-site'
-      )
+      if (p.kind === 'password' && !SAFE_METHODS.has(req.method) && crossSite(req))
         return refuse(
           reply,
           new ApiError(

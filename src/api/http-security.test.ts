@@ -403,6 +403,18 @@ describe('hostile credentials', () => {
     assert.equal(same.statusCode, 200, same.body);
     const tool = await call(api, { method: 'POST', url, auth });
     assert.equal(tool.statusCode, 200, 'non-browser clients send no Sec-Fetch-Site');
+    // Browsers without Sec-Fetch-Site: a foreign (or null) Origin counts as cross-site.
+    for (const origin of ['https://evil.example', 'null']) {
+      const old = await call(api, { method: 'POST', url, auth, headers: { origin } });
+      apiError(old, 403, 'forbidden');
+    }
+    const own = await call(api, {
+      method: 'POST',
+      url,
+      auth,
+      headers: { origin: 'http://localhost:80' },
+    });
+    assert.equal(own.statusCode, 200, `same origin: ${own.body}`);
     const read = await call(api, {
       url: '/api/v1/labels',
       auth,
@@ -500,5 +512,23 @@ describe('hostile credentials', () => {
       `GET ${V1}/me HTTP/1.1\r\nHost: x\r\nAuthorization: ${api.adminAuth}\r\nConnection: close\r\n\r\n`,
     );
     assert.match(ok, /^HTTP\/1\.1 200/);
+  });
+});
+
+describe('CORS with "*"', () => {
+  let api: TestApi;
+  before(async () => {
+    api = await testApi({ defaultAuth: false, cors: () => ({ allowed_origins: ['*'] }) });
+  });
+  after(() => api.close());
+
+  it('allows any origin without credentials, never echoing it with credentials', async () => {
+    const res = await call(api, {
+      url: '/api/v1/labels',
+      auth: api.adminAuth,
+      headers: { origin: 'https://evil.example' },
+    });
+    assert.equal(res.headers['access-control-allow-origin'], '*');
+    assert.equal(res.headers['access-control-allow-credentials'], undefined);
   });
 });

@@ -46,12 +46,16 @@ export function installHttpSecurity(app: FastifyInstance, cors: () => CorsConfig
     const origin = req.headers.origin;
     if (origin === undefined) return;
     const allowed = cors().allowed_origins;
-    const ok = allowed.includes('*') || allowed.includes(origin);
-    if (!ok) return;
-    void reply
-      .header('access-control-allow-origin', origin)
-      .header('vary', 'Origin')
-      .header('access-control-allow-credentials', 'true');
+    // A listed origin may send credentials (cookies). `*` opens reads to any origin WITHOUT
+    // credentials: echoing every origin with credentials would hand the API (and the CSRF token
+    // from /me) to any page.
+    if (allowed.includes(origin))
+      void reply
+        .header('access-control-allow-origin', origin)
+        .header('vary', 'Origin')
+        .header('access-control-allow-credentials', 'true');
+    else if (allowed.includes('*')) void reply.header('access-control-allow-origin', '*');
+    else return;
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
       return reply
         .code(204)

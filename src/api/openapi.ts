@@ -95,6 +95,10 @@ function operation(spec: RouteSpec, method: string): Record<string, unknown> {
     responses[code] = code.startsWith('2') ? { description } : { ...error, description };
   if (Number(ok) < 300)
     responses['400'] ??= { ...error, description: 'Bad request (names what is wrong)' };
+  if (spec.body !== undefined) {
+    responses['413'] ??= { ...error, description: 'Body too large' };
+    responses['415'] ??= { ...error, description: 'Not application/json' };
+  }
   if (spec.access.need !== 'public') {
     responses['401'] = { ...ERROR_RESPONSE, description: 'No or invalid credentials' };
     responses['403'] = { ...ERROR_RESPONSE, description: 'Credential lacks the permission' };

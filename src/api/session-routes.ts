@@ -30,7 +30,11 @@ export function registerSessionRoutes(
       'Rate-limited per username and per client address (429 with Retry-After). The response carries the CSRF token that state-changing requests with the cookie must send as X-CSRF-Token.',
     body: loginBody,
     response: principalView.extend({ expires_at: z.number() }),
-    statuses: { 401: 'Invalid username or password', 429: 'Too many failed logins' },
+    statuses: {
+      401: 'Invalid username or password',
+      403: 'No role in the requested tenant',
+      429: 'Too many failed logins',
+    },
     handler: jsonRoute(logger, async (req, reply) => {
       const b = parseBody(loginBody, req.body);
       const r = await deps.authenticator.login(b.username, b.password, {
@@ -82,7 +86,7 @@ export function registerSessionRoutes(
     }),
   });
 
-  const passwordBody = z.object({
+  const passwordBody = z.strictObject({
     current_password: z.string().min(1).max(4096),
     new_password: z.string().min(1).max(4096),
   });

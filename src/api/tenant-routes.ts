@@ -43,7 +43,7 @@ export function registerTenantRoutes(
       return { data: rows.map((t) => ({ id: t.id, created_at: t.createdAt })) };
     }),
   });
-  const tenantBody = z.object({ id: z.string() });
+  const tenantBody = z.strictObject({ id: z.string() });
   route({
     method: 'POST',
     successStatus: 201,
@@ -170,7 +170,7 @@ export function registerTenantRoutes(
       };
     }),
   });
-  const secretBody = z.object({ value: z.string().min(1) });
+  const secretBody = z.strictObject({ value: z.string().min(1) });
   route({
     method: 'PUT',
     url: `${P}/secrets/:name`,

@@ -58,4 +58,28 @@ describe('token creation never escalates', () => {
     const forSvc = await create(dave, { scope: 'write', username: 'svc' });
     assert.equal(forSvc.statusCode, 201, forSvc.body);
   });
+
+  it('a token cannot create one that outlives it', async () => {
+    const { token } = await api.access.admin.createToken(
+      { username: 'carol', scope: 'admin', expiresInMs: 3_600_000 },
+      'system',
+    );
+    const short = `Bearer ${token}`;
+    for (const body of [{ scope: 'read' }, { scope: 'read', expires_in: '100y' }]) {
+      const res = await create(short, body);
+      assert.equal(res.statusCode, 403, res.body);
+      assert.match(res.body, /must expire by then/);
+    }
+    assert.equal((await create(short, { scope: 'read', expires_in: '30m' })).statusCode, 201);
+  });
+
+  it('refuses unknown fields instead of ignoring them', async () => {
+    const admin = await bearer(api, 'carol', 'admin');
+    const res = await create(admin, { scope: 'read', expires: '1h', tenant: 'acme' });
+    assert.equal(res.statusCode, 400);
+    assert.equal(
+      res.json<{ error: string }>().error,
+      'invalid request body: unknown fields "expires", "tenant"',
+    );
+  });
 });

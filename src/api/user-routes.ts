@@ -40,7 +40,7 @@ export function registerUserRoutes(
       data: (await admin.listUsers(principalOf(req).tenant)).map(viewUser),
     })),
   });
-  const createUserBody = z.object({
+  const createUserBody = z.strictObject({
     username: z.string(),
     password: z.string().optional().describe('Omitted: a generated one is returned once'),
     role: zRole.default('viewer'),
@@ -80,7 +80,7 @@ export function registerUserRoutes(
       };
     }),
   });
-  const setPasswordBody = z.object({ password: z.string().min(1).max(4096) });
+  const setPasswordBody = z.strictObject({ password: z.string().min(1).max(4096) });
   route({
     method: 'PUT',
     url: `${P}/users/:username/password`,
@@ -96,7 +96,7 @@ export function registerUserRoutes(
       return { data: { sessions_revoked: n } };
     }),
   });
-  const roleBody = z.object({ role: zRole.nullable().describe('null removes the role') });
+  const roleBody = z.strictObject({ role: zRole.nullable().describe('null removes the role') });
   route({
     method: 'PUT',
     url: `${P}/users/:username/role`,
@@ -151,7 +151,7 @@ export function registerUserRoutes(
       return { data: rows.map(viewToken) };
     }),
   });
-  const createTokenBody = z.object({
+  const createTokenBody = z.strictObject({
     name: z.string().max(128).optional(),
     scope: zScope,
     username: z.string().optional().describe('Another user or service account (admins only)'),
@@ -161,6 +161,7 @@ export function registerUserRoutes(
   route({
     method: 'POST',
     successStatus: 201,
+    statuses: { 409: 'A live token of this user has that name' },
     url: `${P}/tokens`,
     access: { need: 'authenticated' },
     tag: 'Tokens',

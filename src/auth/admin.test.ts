@@ -153,7 +153,17 @@ describe('AccessAdmin users', () => {
       { username: 'wide', password: PW, tenant: 'default', role: 'admin' },
       CLI,
     );
-    await admin.setRole('wide', 'acme', 'viewer', ta);
+    // A user of another tenant does not exist for acme's admin (no probing, no pulling them in:
+    // a role here would move where their password logins land).
+    await assert.rejects(
+      admin.setRole('wide', 'acme', 'viewer', ta),
+      /no user "wide" in tenant "acme"/,
+    );
+    await assert.rejects(
+      admin.setRole('nobody', 'acme', 'viewer', ta),
+      /no user "nobody" in tenant "acme"/,
+    );
+    await admin.setRole('wide', 'acme', 'viewer', CLI); // a system admin may
     // `wide` is also admin in default: resetting their password would reach into default.
     await assert.rejects(
       admin.setPassword('wide', 'taken-over-pw1', ta),

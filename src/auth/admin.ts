@@ -63,6 +63,7 @@ export interface CreateTokenInput {
 }
 
 const isTrusted = (c: Caller): c is string => typeof c === 'string';
+const MAX_EXPIRY_MS = 100 * 365 * 86_400_000;
 const actor = (c: Caller): string => (isTrusted(c) ? c : actorOf(c));
 const isSystemAdmin = (c: Caller): boolean => isTrusted(c) || c.systemAdmin;
 
@@ -153,12 +154,10 @@ export class AccessAdmin {
     const t = validTenant(tenant);
     const r = role === null ? null : validRole(role);
     this.sameTenant(caller, t, 'set role');
-    const user = await this.mustUser(username, 'set role');
-    if (user.systemAdmin && !isSystemAdmin(caller)) {
-      throw new ForbiddenError(
-        `cannot set role: ${JSON.stringify(username)} is a system admin; only a system admin can change their roles`,
-      );
-    }
+    // Tenant admins manage the accounts that live wholly in their tenant. Granting a role to
+    // someone from another tenant would move where their password logins land (and so what
+    // their senders write): system admins only.
+    const user = await this.manageable(username, caller, 'set role');
     await this.state.users.setRole(user.id, t, r, actor(caller)).catch(mapStateError);
   }
 
@@ -244,11 +243,21 @@ export class AccessAdmin {
       );
     }
     const exp = input.expiresInMs;
-    if (exp !== undefined && !(Number.isSafeInteger(exp) && exp > 0)) {
+    if (exp !== undefined && !(Number.isSafeInteger(exp) && exp > 0 && exp <= MAX_EXPIRY_MS)) {
       throw new AccessValidationError(
         'expires',
-        `cannot create token: expiry must be a positive duration, got ${exp}ms`,
+        `cannot create token: expiry must be a positive duration of at most 100 years, got ${exp}ms`,
       );
+    }
+    // A token cannot outlive the token that created it: a leaked short-lived token must not
+    // buy permanent access.
+    const parentExpiry = isTrusted(caller) ? undefined : caller.expiresAt;
+    if (parentExpiry !== undefined && parentExpiry !== null) {
+      const left = parentExpiry - this.now();
+      if (exp === undefined || exp > left)
+        throw new ForbiddenError(
+          `cannot create token: your token expires at ${new Date(parentExpiry).toISOString()}; a token it creates must expire by then (expires_in at most ${Math.max(0, Math.floor(left / 1000))}s)`,
+        );
     }
     const id = generateTokenId();
     const name = input.name ?? id;
@@ -351,10 +360,16 @@ export class AccessAdmin {
    * (resetting the password of someone who is also admin elsewhere would reach into that tenant).
    */
   private async manageable(username: string, caller: Caller, verb: string): Promise<UserRow> {
-    const user = await this.mustUser(username, verb);
-    if (isSystemAdmin(caller)) return user;
+    if (isSystemAdmin(caller)) return this.mustUser(username, verb);
     const tenant = (caller as Principal).tenant;
-    const roles = await this.state.users.memberships(user.id);
+    const user = await this.state.users.byName(validUsername(username));
+    const roles = user === undefined ? [] : await this.state.users.memberships(user.id);
+    // Someone with no role here does not exist as far as this tenant can tell (no probing of
+    // other tenants' usernames).
+    if (user === undefined || !roles.some((r) => r.tenant === tenant))
+      throw new AccessNotFoundError(
+        `cannot ${verb}: no user ${JSON.stringify(username)} in tenant ${JSON.stringify(tenant)}`,
+      );
     if (user.systemAdmin || roles.some((r) => r.tenant !== tenant)) {
       throw new ForbiddenError(
         `cannot ${verb} ${JSON.stringify(username)}: the account reaches beyond tenant ${JSON.stringify(tenant)}; ask a system admin`,

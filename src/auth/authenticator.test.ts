@@ -268,6 +268,24 @@ describe('Authenticator sessions', () => {
     assert.equal(await auth.session(active.cookie), undefined, 'absolute lifetime reached');
   });
 
+  it('a session used more often than its (short) idle timeout never looks idle', async () => {
+    const clock = new Clock();
+    const { auth } = await setup({ clock });
+    auth.applyConfig({
+      session_ttl: 3_600_000,
+      session_idle_timeout: 60_000,
+      login_rate_limit: { per_user: 3, per_address: 10, window: 60_000 },
+      open: { metrics: false, ingest: [] },
+    });
+    const s = await auth.login('alice', PW, ctx);
+    for (let t = 20; t <= 300; t += 20) {
+      clock.advance(20_000);
+      assert.ok(await auth.session(s.cookie), `alive at ${t} s with use every 20 s`);
+    }
+    clock.advance(61_000);
+    assert.equal(await auth.session(s.cookie), undefined, 'expired after 61 s unused');
+  });
+
   it('login picks the requested tenant if the user has a role there, else default, else the first', async () => {
     const { auth, admin } = await setup();
     for (const t of ['zeta', 'acme', 'ops']) await admin.createTenant(t, 'cli:test');

@@ -58,6 +58,14 @@ export interface LoginContext {
 }
 
 const TOUCH_INTERVAL_MS = 60_000;
+
+/**
+ * How often use is written back: at most once a minute, and often enough (a tenth of the idle
+ * timeout) that an active session never looks idle.
+ */
+function touchInterval(idleMs: number): number {
+  return Math.min(TOUCH_INTERVAL_MS, Math.floor(idleMs / 10));
+}
 const MAX_CACHE_TTL_MS = 60_000;
 
 /**
@@ -91,7 +99,7 @@ export class Authenticator {
     this.limiter = new LoginRateLimiter(opts.loginLimits ?? DEFAULT_RATE_LIMIT, this.now);
     const max = opts.cacheMaxEntries ?? 10_000;
     this.cache = new CredentialCache(Math.min(opts.cacheTtlMs ?? 60_000, MAX_CACHE_TTL_MS), max);
-    this.touches = new TouchThrottle(TOUCH_INTERVAL_MS, max);
+    this.touches = new TouchThrottle(touchInterval(this.sessionIdleMs), max);
     this.verify = opts.verifyPassword ?? verifyPassword;
   }
 
@@ -99,6 +107,7 @@ export class Authenticator {
   applyConfig(cfg: AuthConfig): void {
     this.sessionTtlMs = cfg.session_ttl;
     this.sessionIdleMs = cfg.session_idle_timeout;
+    this.touches.setInterval(touchInterval(this.sessionIdleMs));
     const l = cfg.login_rate_limit;
     this.limiter.setOptions({ perUser: l.per_user, perAddress: l.per_address, windowMs: l.window });
   }
@@ -352,6 +361,7 @@ export class Authenticator {
       crossTenant: row.crossTenant && user.systemAdmin,
       tokenId: row.id,
       scope: row.scope,
+      expiresAt: row.expiresAt,
     });
   }
 

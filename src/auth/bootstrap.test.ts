@@ -81,10 +81,20 @@ describe('ensureAdmin', () => {
     const dir = tempDir();
     const state = openState(dir);
     await state.users.create({ username: 'someone', passwordHash: null, kind: 'service' }, 'cli:x');
+    const logger = recordingLogger();
     assert.deepEqual(
-      await ensureAdmin(state, { dataDir: dir, env: {}, logger: recordingLogger() }),
+      await ensureAdmin(state, {
+        dataDir: dir,
+        env: { ARGUS_ADMIN_PASSWORD: 'some-long-password' },
+        logger,
+      }),
       { created: false },
     );
+    // Says why nothing happened, and that nobody can administer the server.
+    assert.ok(
+      logger.records.some((r) => r.level === 'warn' && /no enabled system admin/.test(r.msg)),
+    );
+    assert.ok(logger.records.some((r) => /ARGUS_ADMIN_PASSWORD is ignored/.test(r.msg)));
   });
 
   it('reports an unwritable data dir', async () => {

@@ -28,7 +28,20 @@ export async function ensureAdmin(
   state: StateStore,
   opts: { dataDir: string; env: NodeJS.ProcessEnv; logger: Logger },
 ): Promise<BootstrapResult> {
-  if ((await state.users.count()) > 0) return { created: false };
+  if ((await state.users.count()) > 0) {
+    const users = await state.users.list();
+    if (!users.some((u) => u.systemAdmin && !u.disabled))
+      opts.logger.warn(
+        {},
+        'no enabled system admin exists: tenants, reload and snapshots cannot be managed; create one with `argus user add NAME --system-admin`',
+      );
+    if (opts.env.ARGUS_ADMIN_PASSWORD !== undefined && opts.env.ARGUS_ADMIN_PASSWORD !== '')
+      opts.logger.info(
+        {},
+        'ARGUS_ADMIN_PASSWORD is ignored: users exist already (it only sets the first admin)',
+      );
+    return { created: false };
+  }
   const fromEnv = opts.env.ARGUS_ADMIN_PASSWORD;
   if (fromEnv !== undefined && fromEnv !== '') {
     try {

@@ -72,9 +72,14 @@ export class TouchThrottle {
   private readonly last = new Map<string, number>();
 
   constructor(
-    private readonly intervalMs: number,
+    private intervalMs: number,
     private readonly maxEntries: number,
   ) {}
+
+  /** Changes the interval (config reload). */
+  setInterval(ms: number): void {
+    this.intervalMs = ms;
+  }
 
   /** True (and records `now`) when `key` is due for a write-back. */
   due(key: string, now: number): boolean {

@@ -55,6 +55,8 @@ export interface Principal {
   /** The credential may pick the tenant per request (`X-Scope-OrgID`). */
   crossTenant: boolean;
   tokenId?: string;
+  /** Token principals: when the token expires (null: never). */
+  expiresAt?: number | null;
   /** Token principals: the token's scope (what `forTenant` grants in another tenant). */
   scope?: TokenScope;
   /** Session principals: the CSRF token state-changing requests must echo. */

@@ -18,7 +18,9 @@ export async function readTls(
   let cert: Buffer;
   let key: Buffer;
   try {
-    [cert, key] = await Promise.all([readFile(tls.cert_file), readFile(tls.key_file)]);
+    // One after the other, so an error always names the first unreadable file.
+    cert = await readFile(tls.cert_file);
+    key = await readFile(tls.key_file);
   } catch (err) {
     throw new TlsConfigError(
       `server.tls: cannot read ${(err as NodeJS.ErrnoException).path ?? 'a file'}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
