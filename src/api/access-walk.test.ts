@@ -83,6 +83,18 @@ describe('route-permission walk', () => {
     }
   });
 
+  it('the HEAD routes fastify adds for GETs enforce the same access', async () => {
+    const heads = t.routes.filter((r) => r.method === 'HEAD');
+    assert.ok(heads.length > 5);
+    for (const r of heads) {
+      const need = (r.config as { access?: { need?: string } } | undefined)?.access?.need;
+      assert.ok(need, `HEAD ${r.url} carries no access`);
+      if (need === 'public') continue;
+      const res = await t.app.inject({ method: 'HEAD', url: concreteUrl(r.url) });
+      assert.equal(res.statusCode, 401, `HEAD ${r.url}`);
+    }
+  });
+
   it('exactly the expected routes are public', () => {
     const pub = t.table.specs
       .filter((s) => s.access.need === 'public')
