@@ -5,7 +5,7 @@ import layering from './tools/eslint-rules/layering.js';
 
 // `config` (schema helpers, units, loading) is a base layer: every module owns a config.ts.
 const base = ['model', 'util', 'config'];
-const collectors = ['storage', 'net', 'tenancy', 'state', ...base];
+const collectors = ['storage', 'net', 'tenancy', 'state', 'exposition', 'relabel', ...base];
 /** module -> modules it may import ('*' = anything: composition roots). */
 export const layers = {
   util: [],
@@ -16,6 +16,10 @@ export const layers = {
   net: ['util', 'config'],
   tsdb: ['storage', ...base],
   promql: ['storage', ...base],
+  // Metrics collection (#4): pure parsers and relabeling, and the built-in host collector.
+  exposition: base,
+  relabel: base,
+  hostmetrics: ['storage', ...base],
   tenancy: ['state', ...base],
   auth: ['state', ...base],
   secrets: ['state', ...base],
