@@ -4,6 +4,7 @@ import { authConfigSchema } from '../auth/index.js';
 import { zDuration } from '../config/index.js';
 import { remoteWriteConfigSchema } from '../ingest/remote-write/index.js';
 import { outboundConfigSchema } from '../net/index.js';
+import { scrapeConfigsSchema, scrapeGlobalShape } from '../scrape/index.js';
 import { limitsConfigSchema } from '../tenancy/index.js';
 import { tsdbConfigSchema } from '../tsdb/index.js';
 
@@ -82,6 +83,10 @@ export const argusConfigSchema = z
       .object({
         /** The URL users reach Argus at (links in notifications, `$externalURL`). */
         external_url: zExternalUrl.optional(),
+        /** Scraping defaults, as in prometheus.yml (interval, timeout, external_labels, limits). */
+        ...scrapeGlobalShape,
+        /** Rule evaluation interval (rules arrive with #7; accepted so prometheus.yml's global loads). */
+        evaluation_interval: zDuration.default(60_000),
       })
       .strict()
       .prefault({}),
@@ -119,6 +124,8 @@ export const argusConfigSchema = z
       .object({ tsdb: tsdbConfigSchema.prefault({}) })
       .strict()
       .prefault({}),
+    /** Prometheus-compatible scrape jobs (the scrape loop lands with #4). */
+    scrape_configs: scrapeConfigsSchema,
     ingest: z
       .object({ remote_write: remoteWriteConfigSchema.prefault({}) })
       .strict()

@@ -205,6 +205,11 @@ export class ArgusServer {
         'listening',
       );
       srv.openStore();
+      if (config.scrape_configs.length > 0)
+        logger.warn(
+          { jobs: config.scrape_configs.map((c) => c.job_name) },
+          'scrape_configs are validated but not scraped yet: the scrape loop is still being built (issue #4)',
+        );
       return srv;
     } catch (err) {
       await app?.close().catch(() => undefined);

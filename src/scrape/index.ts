@@ -1,0 +1,17 @@
+/**
+ * @module scrape
+ * Prometheus-compatible scraping: `scrape_configs` (this file's schema, loaded exactly as in
+ * prometheus.yml), and — being built for issue #4 — target discovery, the scrape loop with
+ * relabeling, staleness and limits, and the targets API.
+ */
+export {
+  scrapeConfigSchema,
+  scrapeConfigsSchema,
+  scrapeGlobalShape,
+  resolveScrapeConfigs,
+  zTarget,
+  SCRAPE_PROTOCOLS,
+  type ScrapeConfig,
+  type ScrapeGlobal,
+  type ResolvedScrapeConfig,
+} from './config.js';
