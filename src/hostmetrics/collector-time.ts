@@ -1,0 +1,57 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { add, type Collector, family, fields, type MetricFamily, readSys } from './family.js';
+
+/** The local zone's abbreviation as Go's time.Zone() gives it ("UTC", "CET", …). */
+function zoneName(d: Date): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d);
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
+}
+
+/** `time`: wall clock, zone offset and clock sources (/sys/devices/system/clocksource). */
+export const timeCollector: Collector = {
+  name: 'time',
+  async collect(ctx) {
+    const nowMs = ctx.now();
+    const secs = family('node_time_seconds', 'gauge', 'System time in seconds since epoch (1970).');
+    add(secs, {}, nowMs / 1000);
+    const d = new Date(nowMs);
+    const zone = family(
+      'node_time_zone_offset_seconds',
+      'gauge',
+      'System time zone offset in seconds.',
+    );
+    add(zone, { time_zone: zoneName(d) }, -d.getTimezoneOffset() * 60);
+    const where = "read from '/sys/devices/system/clocksource'.";
+    const avail = family(
+      'node_time_clocksource_available_info',
+      'gauge',
+      `Available clocksources ${where}`,
+    );
+    const cur = family(
+      'node_time_clocksource_current_info',
+      'gauge',
+      `Current clocksource ${where}`,
+    );
+    let dirs: string[] = [];
+    try {
+      dirs = await readdir(path.join(ctx.sysPath, 'devices/system/clocksource'));
+    } catch {
+      // no clocksource directory (non-Linux sysfs): only the clock itself is reported
+    }
+    for (const dir of dirs.filter((x) => /^clocksource\d+$/.test(x)).sort()) {
+      const device = dir.slice('clocksource'.length);
+      const base = `devices/system/clocksource/${dir}`;
+      for (const cs of fields(await readSys(ctx, `${base}/available_clocksource`))) {
+        add(avail, { clocksource: cs, device }, 1);
+      }
+      add(
+        cur,
+        { clocksource: (await readSys(ctx, `${base}/current_clocksource`)).trim(), device },
+        1,
+      );
+    }
+    const out: MetricFamily[] = [avail, cur, secs, zone];
+    return out;
+  },
+};
