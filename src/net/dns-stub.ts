@@ -1,5 +1,5 @@
 /**
- * A tiny authoritative DNS server on UDP 127.0.0.1 for tests: answers A and AAAA questions from
+ * A tiny authoritative DNS server on UDP 127.0.0.1 for tests: answers A, AAAA and SRV questions from
  * a table that a test can change between queries (DNS rebinding). Answers carry TTL 0 so no
  * resolver caches them. Wire format: RFC 1035 §4.1.
  */
@@ -9,10 +9,17 @@ import { parseIPv6, parseIPv4Loose } from './ip.js';
 
 const TYPE_A = 1;
 const TYPE_AAAA = 28;
+const TYPE_SRV = 33;
+const TYPE_NAMES: Record<number, string> = {
+  [TYPE_A]: 'A',
+  [TYPE_AAAA]: 'AAAA',
+  [TYPE_SRV]: 'SRV',
+};
 
 export interface StubRecords {
   a?: string[];
   aaaa?: string[];
+  srv?: { priority?: number; weight?: number; port: number; target: string }[];
 }
 
 export class DnsStub {
@@ -69,7 +76,7 @@ export class DnsStub {
     const qtype = msg.readUInt16BE(off);
     const qEnd = off + 4;
     const name = labels.join('.').toLowerCase();
-    this.queries.push(`${name} ${qtype === TYPE_A ? 'A' : qtype === TYPE_AAAA ? 'AAAA' : qtype}`);
+    this.queries.push(`${name} ${TYPE_NAMES[qtype] ?? qtype}`);
     const rec = this.records.get(name);
     const rdatas =
       rec === undefined
@@ -78,7 +85,9 @@ export class DnsStub {
           ? (rec.a ?? []).map(v4Bytes)
           : qtype === TYPE_AAAA
             ? (rec.aaaa ?? []).map(v6Bytes)
-            : [];
+            : qtype === TYPE_SRV
+              ? (rec.srv ?? []).map(srvBytes)
+              : [];
     const header = Buffer.alloc(12);
     header.writeUInt16BE(msg.readUInt16BE(0), 0); // id
     // QR=1, opcode 0, AA=1, RD copied, RA=1; rcode 3 (NXDOMAIN) for unknown names.
@@ -88,7 +97,7 @@ export class DnsStub {
     const answers = rdatas.map((rdata) => {
       const rr = Buffer.alloc(12);
       rr.writeUInt16BE(0xc00c, 0); // pointer to the question's name
-      rr.writeUInt16BE(rdata.length === 4 ? TYPE_A : TYPE_AAAA, 2);
+      rr.writeUInt16BE(qtype, 2);
       rr.writeUInt16BE(1, 4); // class IN
       rr.writeUInt32BE(0, 6); // TTL 0: never cached
       rr.writeUInt16BE(rdata.length, 10);
@@ -108,4 +117,17 @@ function v6Bytes(s: string): Buffer {
   const b = Buffer.alloc(16);
   parseIPv6(s)!.forEach((g, i) => b.writeUInt16BE(g, i * 2));
   return b;
+}
+
+/** SRV RDATA: priority, weight, port, then the target as uncompressed labels. */
+function srvBytes(r: { priority?: number; weight?: number; port: number; target: string }): Buffer {
+  const head = Buffer.alloc(6);
+  head.writeUInt16BE(r.priority ?? 0, 0);
+  head.writeUInt16BE(r.weight ?? 0, 2);
+  head.writeUInt16BE(r.port, 4);
+  const labels = r.target
+    .replace(/\.$/, '')
+    .split('.')
+    .map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'latin1')]));
+  return Buffer.concat([head, ...labels, Buffer.from([0])]);
 }

@@ -86,7 +86,7 @@ const fileSdConfig = z
 const dnsSdConfig = z
   .object({
     names: z.array(z.string().min(1)).min(1, { error: 'expected at least one name' }),
-    type: z.enum(['SRV', 'A', 'AAAA', 'MX', 'NS']).default('SRV'),
+    type: z.enum(['SRV', 'A', 'AAAA']).default('SRV'),
     port: z.number().int().min(1).max(65535).optional(),
     refresh_interval: zDuration.default(30_000),
   })

@@ -15,3 +15,12 @@ export {
   type ScrapeGlobal,
   type ResolvedScrapeConfig,
 } from './config.js';
+export {
+  JobDiscovery,
+  parseFileSd,
+  expandFilePattern,
+  FileSdError,
+  type TargetGroup,
+  type GroupsListener,
+  type DiscoveryOptions,
+} from './discovery.js';
