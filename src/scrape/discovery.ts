@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { promises as dnsPromises } from 'node:dns';
 import { parse as parseYaml } from 'yaml';
-import { errorChain, type Logger } from '../util/index.js';
+import { ArgusError, errorChain, type Logger } from '../util/index.js';
 import type { ScrapeConfig } from './config.js';
 
 /**
@@ -32,7 +32,7 @@ export interface DiscoveryOptions {
 }
 
 /** Why a file_sd file cannot be used: names the file and the problem. */
-export class FileSdError extends Error {}
+export class FileSdError extends ArgusError {}
 
 /** `[{targets: [...], labels: {...}}]` from a file_sd JSON or YAML file. */
 export function parseFileSd(file: string, text: string): TargetGroup[] {

@@ -24,3 +24,10 @@ export {
   type GroupsListener,
   type DiscoveryOptions,
 } from './discovery.js';
+export {
+  buildTargets,
+  populateTarget,
+  type Target,
+  type TargetSet,
+  type RelabelFn,
+} from './targets.js';
