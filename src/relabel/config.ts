@@ -189,11 +189,15 @@ function checkRule(raw: RawRelabelConfig): Problem | undefined {
     if (extra !== undefined) {
       return {
         key: extra,
-        message: `action ${act} takes only regex, got ${extra} ${describeValue(raw[extra])}`,
+        message: `action ${act} takes only regex, got ${extra} ${shown(raw[extra])}`,
       };
     }
   }
   return undefined;
+}
+
+function shown(v: unknown): string {
+  return Array.isArray(v) ? JSON.stringify(v) : describeValue(v);
 }
 
 /**
