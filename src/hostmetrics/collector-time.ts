@@ -21,7 +21,8 @@ export const timeCollector: Collector = {
       'gauge',
       'System time zone offset in seconds.',
     );
-    add(zone, { time_zone: zoneName(d) }, -d.getTimezoneOffset() * 60);
+    // `0 -`, not unary minus: UTC must be 0, not -0.
+    add(zone, { time_zone: zoneName(d) }, 0 - d.getTimezoneOffset() * 60);
     const where = "read from '/sys/devices/system/clocksource'.";
     const avail = family(
       'node_time_clocksource_available_info',
