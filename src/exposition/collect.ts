@@ -19,7 +19,11 @@ export function parseBody(buf: Buffer, format: ExpositionFormat, opts?: ParserOp
 }
 
 /** Streams a body's samples as objects; metadata is skipped. Throws ExpositionError. */
-export function* samplesOf(buf: Buffer, format: ExpositionFormat, opts?: ParserOptions): Generator<Sample> {
+export function* samplesOf(
+  buf: Buffer,
+  format: ExpositionFormat,
+  opts?: ParserOptions,
+): Generator<Sample> {
   const p = new ExpositionParser(buf, format, opts);
   for (let k = p.next(); k !== 'eof'; k = p.next()) if (k === 'sample') yield toSample(p);
 }

@@ -100,7 +100,8 @@ export class OmValidator {
       f.type = value as MetricType;
       for (const suf of SUFFIXES[f.type]) {
         if (suf === '') continue;
-        if (this.claimed.has(name + suf)) p.fail(`family "${name}" (${f.type}) clashes with an earlier family "${name + suf}"`);
+        if (this.claimed.has(name + suf))
+          p.fail(`family "${name}" (${f.type}) clashes with an earlier family "${name + suf}"`);
         this.claimed.add(name + suf);
       }
     } else if (kind === 'help') {
@@ -110,20 +111,22 @@ export class OmValidator {
       if (f.hasUnit) p.fail(`repeated # UNIT for "${name}"`);
       f.hasUnit = true;
       f.unit = value;
-      if (value !== '' && !name.endsWith('_' + value)) p.fail(`family "${name}" must end with its unit "_${value}"`);
+      if (value !== '' && !name.endsWith('_' + value))
+        p.fail(`family "${name}" must end with its unit "_${value}"`);
     }
-    if (f.unit !== '' && (f.type === 'info' || f.type === 'stateset')) p.fail(`a ${f.type} family cannot have a unit`);
+    if (f.unit !== '' && (f.type === 'info' || f.type === 'stateset'))
+      p.fail(`a ${f.type} family cannot have a unit`);
   }
 
   sample(): void {
     const p: SampleView = this.p;
-    let f = this.fam;
-    let suffix = f === undefined ? undefined : this.suffixOf(f);
-    if (suffix === undefined) {
+    const cur = this.fam;
+    let suffix = cur === undefined ? undefined : this.suffixOf(cur);
+    let f: Family;
+    if (cur === undefined || suffix === undefined) {
       f = this.startFamily(p.name());
       suffix = '';
-    }
-    f = f as Family;
+    } else f = cur;
     f.samples++;
     const v = p.value;
     const t = f.type;
@@ -153,19 +156,23 @@ export class OmValidator {
       if (v !== 1) p.fail(`info value must be 1, got ${v}`);
     }
     if (p.exemplar() !== undefined && !exemplarOk) {
-      p.fail(`exemplars are only allowed on counter _total and histogram _bucket samples, not on "${p.name()}"`);
+      p.fail(
+        `exemplars are only allowed on counter _total and histogram _bucket samples, not on "${p.name()}"`,
+      );
     }
     const key = this.groupKey(excluded);
     if (this.grp === undefined || this.grp.key !== key) {
       this.endGroup();
-      if (this.seenGroups.has(key)) p.fail(`samples of one ${t} metric must be contiguous ("${p.name()}" seen earlier)`);
+      if (this.seenGroups.has(key))
+        p.fail(`samples of one ${t} metric must be contiguous ("${p.name()}" seen earlier)`);
       this.seenGroups.add(key);
       this.grp = newGroup(key);
     }
     if (t === 'histogram' || t === 'gaugehistogram') this.histogramSample(t, suffix, v, excluded);
     const series = hashBytes(p.buf, p.seriesStart, p.seriesEnd);
     if (series === this.lastSeries) {
-      if (!this.lastHasTs || !p.hasTimestamp) p.fail(`repeated series "${p.name()}" needs timestamps on every sample`);
+      if (!this.lastHasTs || !p.hasTimestamp)
+        p.fail(`repeated series "${p.name()}" needs timestamps on every sample`);
       if (p.timestampMs < this.lastTs) p.fail(`timestamps of "${p.name()}" must not go backwards`);
     }
     this.lastSeries = series;
@@ -179,7 +186,10 @@ export class OmValidator {
   }
 
   private counterValue(v: number, what: string): void {
-    if (!(v >= 0)) this.p.fail(`${what.slice(1) || 'value'} of "${this.p.name()}" must not be NaN or negative, got ${v}`);
+    if (!(v >= 0))
+      this.p.fail(
+        `${what.slice(1) || 'value'} of "${this.p.name()}" must not be NaN or negative, got ${v}`,
+      );
   }
 
   private histogramSample(t: MetricType, suffix: string, v: number, le: number): void {
@@ -194,7 +204,8 @@ export class OmValidator {
       if (bound === undefined) p.fail(`bucket bound "le" must be a number or "+Inf"`);
       if (!(bound > g.lastLe)) p.fail(`buckets must be in increasing "le" order`);
       this.counterValue(v, '_bucket');
-      if (v < g.lastBucket) p.fail(`bucket counts must not decrease, got ${v} after ${g.lastBucket}`);
+      if (v < g.lastBucket)
+        p.fail(`bucket counts must not decrease, got ${v} after ${g.lastBucket}`);
       g.lastLe = bound;
       g.lastBucket = v;
       g.buckets++;
@@ -220,21 +231,34 @@ export class OmValidator {
     const n = f.name;
     if (g.buckets === 0 && g.sum === undefined && g.count === undefined) return; // only _created
     if (g.inf === undefined) p.fail(`${f.type} "${n}" has no "+Inf" bucket`);
-    if ((g.sum === undefined) !== (g.count === undefined)) p.fail(`${f.type} "${n}" must have both or neither of sum and count`);
-    if (g.count !== undefined && g.count !== g.inf) p.fail(`${f.type} "${n}" count ${g.count} differs from its +Inf bucket ${g.inf}`);
+    if ((g.sum === undefined) !== (g.count === undefined))
+      p.fail(`${f.type} "${n}" must have both or neither of sum and count`);
+    if (g.count !== undefined && g.count !== g.inf)
+      p.fail(`${f.type} "${n}" count ${g.count} differs from its +Inf bucket ${g.inf}`);
     if (g.sum !== undefined) {
-      if (f.type === 'histogram' && g.negative) p.fail(`histogram "${n}" with negative buckets must not have a sum`);
-      if (f.type === 'gaugehistogram' && g.sum < 0 && !g.negative) p.fail(`gaugehistogram "${n}" has a negative sum but no negative bucket`);
+      if (f.type === 'histogram' && g.negative)
+        p.fail(`histogram "${n}" with negative buckets must not have a sum`);
+      if (f.type === 'gaugehistogram' && g.sum < 0 && !g.negative)
+        p.fail(`gaugehistogram "${n}" has a negative sum but no negative bucket`);
     }
   }
 
   private startFamily(name: string): Family {
     this.endGroup();
-    if (this.claimed.has(name)) this.p.fail(`family "${name}" appears twice or clashes with an earlier family`);
+    if (this.claimed.has(name))
+      this.p.fail(`family "${name}" appears twice or clashes with an earlier family`);
     this.claimed.add(name);
     this.seenGroups.clear();
     this.lastSeries = -1;
-    const f: Family = { name, type: 'unknown', hasType: false, hasHelp: false, hasUnit: false, unit: '', samples: 0 };
+    const f: Family = {
+      name,
+      type: 'unknown',
+      hasType: false,
+      hasHelp: false,
+      hasUnit: false,
+      unit: '',
+      samples: 0,
+    };
     this.fam = f;
     return f;
   }
@@ -250,7 +274,8 @@ export class OmValidator {
     for (let i = 0; i < n.length; i++) if (b[s + i] !== n.charCodeAt(i)) return undefined;
     outer: for (const suf of SUFFIXES[f.type]) {
       if (len !== n.length + suf.length) continue;
-      for (let i = 0; i < suf.length; i++) if (b[s + n.length + i] !== suf.charCodeAt(i)) continue outer;
+      for (let i = 0; i < suf.length; i++)
+        if (b[s + n.length + i] !== suf.charCodeAt(i)) continue outer;
       return suf;
     }
     return undefined;

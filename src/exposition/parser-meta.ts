@@ -1,4 +1,12 @@
-import { SP, TAB, isMetricNameChar, isMetricNameStart, quoteSpan, unescape, utf8SeqLen } from './scan.js';
+import {
+  SP,
+  TAB,
+  isMetricNameChar,
+  isMetricNameStart,
+  quoteSpan,
+  unescape,
+  utf8SeqLen,
+} from './scan.js';
 import type { MetricType } from './types.js';
 
 export type MetaKind = 'help' | 'type' | 'unit';
@@ -51,7 +59,8 @@ export function parseMetadataLine(
   let i = s + 1;
   if (om) {
     if (e - s === 5 && wordAt(b, s, e, '# EOF')) return { kind: 'eof' };
-    if (b[i] !== SP) ctx.fail(`expected "# HELP", "# TYPE", "# UNIT" or "# EOF", got ${quoteSpan(b, s, e)}`);
+    if (b[i] !== SP)
+      ctx.fail(`expected "# HELP", "# TYPE", "# UNIT" or "# EOF", got ${quoteSpan(b, s, e)}`);
     i++;
   } else {
     while (i < e && (b[i] === SP || b[i] === TAB)) i++;
@@ -60,26 +69,31 @@ export function parseMetadataLine(
   if (wordAt(b, i, e, 'HELP')) kind = 'help';
   else if (wordAt(b, i, e, 'TYPE')) kind = 'type';
   else if (om && wordAt(b, i, e, 'UNIT')) kind = 'unit';
-  else if (om) ctx.fail(`expected "# HELP", "# TYPE", "# UNIT" or "# EOF", got ${quoteSpan(b, s, e)}`);
+  else if (om)
+    ctx.fail(`expected "# HELP", "# TYPE", "# UNIT" or "# EOF", got ${quoteSpan(b, s, e)}`);
   else return undefined;
   i += 4;
   if (!om && i < e && b[i] !== SP && b[i] !== TAB) return undefined; // e.g. "# HELPER"
   // One space (OpenMetrics) or blanks (text), then the metric name.
   const what = kind.toUpperCase();
   if (i >= e || b[i] !== SP) {
-    if (om || i >= e || b[i] !== TAB) ctx.fail(`expected a space and a metric name after "# ${what}"`);
+    if (om || i >= e || b[i] !== TAB)
+      ctx.fail(`expected a space and a metric name after "# ${what}"`);
   }
   i++;
   if (!om) while (i < e && (b[i] === SP || b[i] === TAB)) i++;
   const ns = i;
-  if (i >= e || !isMetricNameStart(b[i])) ctx.fail(`expected a metric name after "# ${what}", got ${quoteSpan(b, i, e)}`);
+  if (i >= e || !isMetricNameStart(b[i]))
+    ctx.fail(`expected a metric name after "# ${what}", got ${quoteSpan(b, i, e)}`);
   while (i < e && isMetricNameChar(b[i])) i++;
   const name = b.toString('latin1', ns, i);
   if (om) {
-    if (i >= e || b[i] !== SP) ctx.fail(`expected a space after the metric name in "# ${what}", got ${quoteSpan(b, i, e)}`);
+    if (i >= e || b[i] !== SP)
+      ctx.fail(`expected a space after the metric name in "# ${what}", got ${quoteSpan(b, i, e)}`);
     i++;
   } else {
-    if (i < e && b[i] !== SP && b[i] !== TAB) ctx.fail(`expected a space after the metric name in "# ${what}", got ${quoteSpan(b, i, e)}`);
+    if (i < e && b[i] !== SP && b[i] !== TAB)
+      ctx.fail(`expected a space after the metric name in "# ${what}", got ${quoteSpan(b, i, e)}`);
     if (kind === 'type' || i < e) i++;
     if (kind === 'type') while (i < e && (b[i] === SP || b[i] === TAB)) i++;
   }
@@ -96,11 +110,15 @@ export function parseMetadataLine(
   const word = b.toString('latin1', i, e);
   if (kind === 'type') {
     const t = om ? (OM_TYPES.has(word) ? (word as MetricType) : undefined) : TEXT_TYPES.get(word);
-    if (t === undefined) ctx.fail(`expected a metric type after "# TYPE ${name}", got ${JSON.stringify(word)}`);
+    if (t === undefined)
+      ctx.fail(`expected a metric type after "# TYPE ${name}", got ${JSON.stringify(word)}`);
     return { kind, name, value: t };
   }
   for (let j = i; j < e; j++) {
-    if (!isMetricNameChar(b[j])) ctx.fail(`expected a unit of [a-zA-Z0-9_:] after "# UNIT ${name}", got ${quoteSpan(b, i, e)}`);
+    if (!isMetricNameChar(b[j]))
+      ctx.fail(
+        `expected a unit of [a-zA-Z0-9_:] after "# UNIT ${name}", got ${quoteSpan(b, i, e)}`,
+      );
   }
   return { kind, name, value: word };
 }

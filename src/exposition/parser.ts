@@ -40,9 +40,11 @@ export type EntryKind = 'sample' | 'metadata' | 'eof';
 export interface ParserOptions {
   limits?: Partial<ParseLimits>;
   /**
-   * OpenMetrics only (default true): enforce the spec's semantic rules too (family grouping,
-   * metadata placement, histogram/summary/counter/stateset/info constraints), as the
-   * OpenMetrics conformance suite demands. The grammar is always strict.
+   * OpenMetrics only (default false): also enforce the spec's semantic rules (family grouping,
+   * metadata placement and repetition, histogram/summary/counter/stateset/info constraints,
+   * exemplar placement), as the OpenMetrics conformance suite demands. Off by default because
+   * real client libraries break some of them (client_golang writes negative histogram sums) and
+   * Prometheus's scraper does not check them either; the grammar is strict either way.
    */
   strict?: boolean;
 }
@@ -101,7 +103,7 @@ export class ExpositionParser {
     this.limits = { ...DEFAULT_PARSE_LIMITS, ...opts.limits };
     const maxPairs = this.limits.maxLabels > 0 ? this.limits.maxLabels + 1 : 1024;
     this.lbl = new Int32Array(maxPairs * STRIDE);
-    if (this.om && opts.strict !== false) this.validator = new OmValidator(this);
+    if (this.om && opts.strict === true) this.validator = new OmValidator(this);
   }
 
   /** Advances to the next entry. */
@@ -260,8 +262,11 @@ export class ExpositionParser {
     while (i < e && isMetricNameChar(b[i])) i++;
     this.nameStart = s;
     this.nameEnd = i;
-    if (!om) i = skipWs(b, i, e);
     this.labelCount = 0;
+    if (!om && (b[i] === SP || b[i] === TAB)) {
+      const j = skipWs(b, i, e);
+      if (b[j] === LBRACE) i = j; // text: `name {labels}` is fine
+    }
     if (i < e && b[i] === LBRACE) {
       i = this.scanLabels(i + 1, e, this.lbl, false);
     }
@@ -271,7 +276,9 @@ export class ExpositionParser {
     const ve = tokenEnd(b, i, e);
     const v = parseFloatSpan(b, i, ve, true);
     if (v === undefined) {
-      this.fail(`expected a float value after the ${this.labelCount > 0 ? 'labels' : 'metric name'}, got ${quoteSpan(b, i, ve)}`);
+      this.fail(
+        `expected a float value after the ${this.labelCount > 0 ? 'labels' : 'metric name'}, got ${quoteSpan(b, i, ve)}`,
+      );
     }
     this.value = v;
     this.hasTimestamp = false;
@@ -292,12 +299,15 @@ export class ExpositionParser {
       const te = tokenEnd(b, i, e);
       const ts = parseIntSpan(b, i, te);
       if (ts === undefined) {
-        this.fail(`expected an integer timestamp in milliseconds after the value, got ${quoteSpan(b, i, te)}`);
+        this.fail(
+          `expected an integer timestamp in milliseconds after the value, got ${quoteSpan(b, i, te)}`,
+        );
       }
       this.hasTimestamp = true;
       this.timestampMs = ts;
       i = skipWs(b, te, e);
-      if (i < e) this.fail(`expected the end of the line after the timestamp, got ${quoteSpan(b, i, e)}`);
+      if (i < e)
+        this.fail(`expected the end of the line after the timestamp, got ${quoteSpan(b, i, e)}`);
       return i;
     }
     this.space(i, e);
@@ -306,7 +316,9 @@ export class ExpositionParser {
       const te = tokenEnd(b, i, e);
       const ts = parseFloatSpan(b, i, te, false);
       if (ts === undefined) {
-        this.fail(`expected a timestamp in seconds or "# " and an exemplar after the value, got ${quoteSpan(b, i, te)}`);
+        this.fail(
+          `expected a timestamp in seconds or "# " and an exemplar after the value, got ${quoteSpan(b, i, te)}`,
+        );
       }
       this.hasTimestamp = true;
       this.timestampMs = Math.round(ts * 1000) + 0;
@@ -316,7 +328,9 @@ export class ExpositionParser {
       i++;
     }
     if (i >= e || b[i] !== HASH) {
-      this.fail(`expected a timestamp or "# " and an exemplar after the value, got ${quoteSpan(b, i, e)}`);
+      this.fail(
+        `expected a timestamp or "# " and an exemplar after the value, got ${quoteSpan(b, i, e)}`,
+      );
     }
     return this.exemplarAt(i, e);
   }
@@ -339,7 +353,10 @@ export class ExpositionParser {
     const ve = tokenEnd(b, i, e);
     const v = parseFloatSpan(b, i, ve, true);
     if (v === undefined) this.fail(`expected an exemplar value, got ${quoteSpan(b, i, ve)}`);
-    const ex: Exemplar = { labels: this.buildLabels(this.exLbl, this.exCount, undefined), value: v };
+    const ex: Exemplar = {
+      labels: this.buildLabels(this.exLbl, this.exCount, undefined),
+      value: v,
+    };
     i = ve;
     if (i < e) {
       this.space(i, e);
@@ -348,7 +365,8 @@ export class ExpositionParser {
       const ts = parseFloatSpan(b, i, te, false);
       if (ts === undefined) this.fail(`expected an exemplar timestamp, got ${quoteSpan(b, i, te)}`);
       ex.timestampMs = Math.round(ts * 1000) + 0;
-      if (te !== e) this.fail(`expected the end of the line after the exemplar, got ${quoteSpan(b, te, e)}`);
+      if (te !== e)
+        this.fail(`expected the end of the line after the exemplar, got ${quoteSpan(b, te, e)}`);
       i = te;
     }
     this.ex = ex;
@@ -367,7 +385,8 @@ export class ExpositionParser {
   private gap(i: number, e: number, what: string): number {
     const b = this.buf;
     if (this.om) {
-      if (i >= e || b[i] !== SP) this.fail(`expected a space before ${what}, got ${quoteSpan(b, i, e)}`);
+      if (i >= e || b[i] !== SP)
+        this.fail(`expected a space before ${what}, got ${quoteSpan(b, i, e)}`);
       return i + 1;
     }
     if (i >= e || (b[i] !== SP && b[i] !== TAB)) {
@@ -403,17 +422,24 @@ export class ExpositionParser {
       while (i < e && isLabelNameChar(b[i])) i++;
       const ne = i;
       if (lim.maxLabelNameLength > 0 && ne - ns > lim.maxLabelNameLength) {
-        this.limit(`label name ${quoteSpan(b, ns, ne)} is ${ne - ns} bytes long, over the limit of ${lim.maxLabelNameLength}`);
+        this.limit(
+          `label name ${quoteSpan(b, ns, ne)} is ${ne - ns} bytes long, over the limit of ${lim.maxLabelNameLength}`,
+        );
       }
       if (ne - ns === 8 && b.toString('latin1', ns, ne) === METRIC_NAME) {
         this.fail(`label name "${METRIC_NAME}" is reserved for the metric name`);
       }
       if (!om) i = skipWs(b, i, e);
-      if (i >= e || b[i] !== EQ) this.fail(`expected "=" after label name ${quoteSpan(b, ns, ne)}, got ${quoteSpan(b, i, e)}`);
+      if (i >= e || b[i] !== EQ)
+        this.fail(
+          `expected "=" after label name ${quoteSpan(b, ns, ne)}, got ${quoteSpan(b, i, e)}`,
+        );
       i++;
       if (!om) i = skipWs(b, i, e);
       if (i >= e || b[i] !== QUOTE) {
-        this.fail(`expected a quoted value for label ${quoteSpan(b, ns, ne)}, got ${quoteSpan(b, i, e)}`);
+        this.fail(
+          `expected a quoted value for label ${quoteSpan(b, ns, ne)}, got ${quoteSpan(b, i, e)}`,
+        );
       }
       i++;
       const vs = i;
@@ -434,7 +460,9 @@ export class ExpositionParser {
       const ve = i;
       i++;
       if (lim.maxLabelValueLength > 0 && ve - vs > lim.maxLabelValueLength) {
-        this.limit(`value of label ${quoteSpan(b, ns, ne)} is ${ve - vs} bytes long, over the limit of ${lim.maxLabelValueLength}`);
+        this.limit(
+          `value of label ${quoteSpan(b, ns, ne)} is ${ve - vs} bytes long, over the limit of ${lim.maxLabelValueLength}`,
+        );
       }
       if (n >= cap || (!exemplar && lim.maxLabels > 0 && n >= lim.maxLabels)) {
         if (exemplar) this.fail(`more than ${cap} exemplar labels`);
@@ -459,7 +487,9 @@ export class ExpositionParser {
         continue;
       }
       if (i < e && b[i] === RBRACE) break;
-      this.fail(`expected "," or "}" after the value of label ${quoteSpan(b, ns, ne)}, got ${quoteSpan(b, i, e)}`);
+      this.fail(
+        `expected "," or "}" after the value of label ${quoteSpan(b, ns, ne)}, got ${quoteSpan(b, i, e)}`,
+      );
     }
     if (exemplar) this.exCount = n;
     else this.labelCount = n;
@@ -472,7 +502,10 @@ export class ExpositionParser {
     if (name !== undefined) pairs.push([METRIC_NAME, name]);
     for (let j = 0; j < n; j++) {
       const o = j * STRIDE;
-      const v = l[o + 4] === 1 ? unescape(b, l[o + 2], l[o + 3], true) : b.toString('utf8', l[o + 2], l[o + 3]);
+      const v =
+        l[o + 4] === 1
+          ? unescape(b, l[o + 2], l[o + 3], true)
+          : b.toString('utf8', l[o + 2], l[o + 3]);
       pairs.push([b.toString('latin1', l[o], l[o + 1]), v]);
     }
     return Labels.fromPairs(pairs);

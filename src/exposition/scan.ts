@@ -61,7 +61,12 @@ function wordIs(b: Buffer, s: number, e: number, word: string): boolean {
  * Fast path (Clinger): a mantissa of at most 15 significant digits scaled by 10^k, |k| <= 22,
  * is exact in one multiplication or division, so no string is built. Others go through Number().
  */
-export function parseFloatSpan(b: Buffer, s: number, e: number, special: boolean): number | undefined {
+export function parseFloatSpan(
+  b: Buffer,
+  s: number,
+  e: number,
+  special: boolean,
+): number | undefined {
   let i = s;
   let neg = false;
   if (i < e && (b[i] === 0x2b || b[i] === 0x2d)) {
@@ -105,7 +110,7 @@ export function parseFloatSpan(b: Buffer, s: number, e: number, special: boolean
     }
   }
   if (digits === 0) return undefined;
-  let slow = sig >= 15;
+  const slow = sig >= 15;
   if (i < e && (b[i] | 0x20) === 0x65) {
     i++;
     let eneg = false;
