@@ -31,3 +31,9 @@ export {
   type TargetSet,
   type RelabelFn,
 } from './targets.js';
+export {
+  scrapeRequest,
+  ScrapeError,
+  type ScrapeResponse,
+  type ScrapeRequestOptions,
+} from './fetch.js';
