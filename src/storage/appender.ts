@@ -32,7 +32,9 @@ export interface Appendable {
  * One batch of samples for one tenant: all-or-nothing.
  *
  * - `append` validates synchronously and throws an `AppendError` subclass for a sample that
- *   cannot be accepted (the caller then calls `rollback`). It returns the series' ref, which the
+ *   cannot be accepted. A `PermanentAppendError` (out of order, duplicate, too old, invalid)
+ *   leaves the batch as it was: the caller may skip that sample and go on (a scrape drops such
+ *   samples, as Prometheus does) or `rollback` (remote_write refuses the whole request). It returns the series' ref, which the
  *   caller MAY pass on later calls (with `labels` null) to skip the label lookup; an unknown ref
  *   with null labels throws `UnknownSeriesRefError`, after which the caller retries with labels.
  *   Timestamps are integer milliseconds since the epoch; values any float64 incl. NaN and the

@@ -173,6 +173,27 @@ export function runStorageSuite(name: string, open: () => Promise<StorageUnderTe
         );
       }));
 
+    it('a refused sample can be skipped and the rest of the batch committed', () =>
+      withStore(async ({ store }) => {
+        const a = store.appender(DEFAULT_TENANT);
+        a.append(0, ls({ __name__: 'k', i: '1' }), T0 + 5000, 1);
+        await a.commit();
+        const b = store.appender(DEFAULT_TENANT);
+        b.append(0, ls({ __name__: 'k', i: '2' }), T0 + 6000, 2);
+        assert.throws(
+          () => b.append(0, ls({ __name__: 'k', i: '1' }), T0, 9),
+          OutOfOrderSampleError,
+        );
+        assert.throws(() => b.append(0, ls({ __name__: 'k', i: '3' }), -1, 9), AppendError);
+        b.append(0, ls({ __name__: 'k', i: '1' }), T0 + 6000, 3);
+        const res = await b.commit();
+        assert.equal(res.appended, 2);
+        assert.deepEqual(readSeries(store, [nameIs('k')]), [
+          { labels: '{__name__="k", i="1"}', ts: [T0 + 5000, T0 + 6000], vs: [1, 3] },
+          { labels: '{__name__="k", i="2"}', ts: [T0 + 6000], vs: [2] },
+        ]);
+      }));
+
     it('detects conflicts between concurrent batches at commit', () =>
       withStore(async ({ store }) => {
         const a = store.appender(DEFAULT_TENANT);
