@@ -10,19 +10,18 @@ import type { ExpHistogramPoint, HistogramPoint } from './types.js';
  * producer's bucket range or scale does.
  */
 export function expToClassic(p: ExpHistogramPoint): HistogramPoint {
-  const base = 2 ** (2 ** -p.scale);
   const bounds: number[] = [];
   const counts: number[] = [];
   const neg = p.negative;
   for (let i = neg.counts.length - 1; i >= 0; i--) {
-    bounds.push(-bound(base, p.scale, neg.offset + i));
+    bounds.push(-bound(p.scale, neg.offset + i));
     counts.push(neg.counts[i]);
   }
   bounds.push(p.zeroThreshold);
   counts.push(p.zeroCount);
   const pos = p.positive;
   for (let i = 0; i < pos.counts.length; i++) {
-    const b = bound(base, p.scale, pos.offset + i + 1);
+    const b = bound(p.scale, pos.offset + i + 1);
     if (b <= p.zeroThreshold) {
       counts[counts.length - 1] += pos.counts[i]; // inside the zero bucket's range
       continue;
@@ -45,7 +44,7 @@ export function expToClassic(p: ExpHistogramPoint): HistogramPoint {
   };
 }
 
-/** base^index, computed exactly for integer scales ≤ 0 (powers of two). */
-function bound(base: number, scale: number, index: number): number {
-  return scale <= 0 ? 2 ** (index * 2 ** -scale) : base ** index;
+/** base^index as 2^(index·2^-scale): exact for scales ≤ 0, and no error compounding above. */
+function bound(scale: number, index: number): number {
+  return 2 ** (index * 2 ** -scale);
 }

@@ -187,6 +187,11 @@ export class OtlpMetricsIngester {
     return this.deltas.get(tenant)?.size ?? 0;
   }
 
+  /**
+   * Appends one sample. `refs` remembers, per series of this request, the store's ref (0 while
+   * the store has not assigned one) so labels are validated once and later samples skip the
+   * label lookup.
+   */
   private append(
     app: Appender,
     refs: Map<string, SeriesRef>,
@@ -207,7 +212,7 @@ export class OtlpMetricsIngester {
       }
     }
     try {
-      refs.set(key, app.append(ref ?? 0, ref === undefined ? labels : null, t, v));
+      refs.set(key, app.append(ref ?? 0, ref ? null : labels, t, v));
     } catch (err) {
       throw fromAppendError(err, `cannot ingest series ${key}`) ?? err;
     }
