@@ -77,20 +77,20 @@ export class LabelBuilder {
     if ((add === undefined || add.length === 0) && (del === undefined || del.length === 0)) {
       return this.base;
     }
-    const pairs: [string, string][] = [];
+    // Merge the kept base labels (already sorted) with the set ones (few: sorted here).
+    const set: [string, string][] = [];
+    if (add !== undefined) for (let i = 0; i < add.length; i += 2) set.push([add[i], add[i + 1]]);
+    set.sort((a, b) => cmpStr(a[0], b[0]));
     const flat = this.base.flat;
+    const out: string[] = [];
+    let j = 0;
     for (let i = 0; i < flat.length; i += 2) {
       const n = flat[i];
       if (del?.includes(n) || (add !== undefined && indexOfName(add, n) >= 0)) continue;
-      pairs.push([n, flat[i + 1]]);
+      for (; j < set.length && cmpStr(set[j][0], n) < 0; j++) out.push(set[j][0], set[j][1]);
+      out.push(n, flat[i + 1]);
     }
-    if (add !== undefined) for (let i = 0; i < add.length; i += 2) pairs.push([add[i], add[i + 1]]);
-    pairs.sort((a, b) => cmpStr(a[0], b[0]));
-    const out = new Array<string>(pairs.length * 2);
-    for (let i = 0; i < pairs.length; i++) {
-      out[2 * i] = pairs[i][0];
-      out[2 * i + 1] = pairs[i][1];
-    }
+    for (; j < set.length; j++) out.push(set[j][0], set[j][1]);
     const result = Labels.fromSortedFlat(out);
     return result.equals(this.base) ? this.base : result;
   }

@@ -20,6 +20,9 @@ describe('compileAnchored', () => {
       ['foo', ['foo'], ['fo', 'foox']],
       ['a|b|c', ['a', 'c'], ['ab', '']],
       ['', [''], ['a']],
+      ['__tmp_.*', ['__tmp_', '__tmp_a\n'], ['__tmp', 'x__tmp_a']],
+      ['go_.*|process_.*', ['go_x', 'process_'], ['gox', 'x_go_', '']],
+      ['a.*|b', ['a', 'ab', 'b'], ['ba', 'c']], // not all prefixes: the engine answers
     ] as [string, string[], string[]][]) {
       const re = compileAnchored(src);
       for (const s of yes) assert.equal(re.matches(s), true, `${src} ~ ${JSON.stringify(s)}`);

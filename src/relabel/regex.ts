@@ -62,10 +62,17 @@ function fastMatcher(source: string): ((s: string) => boolean) | undefined {
   if (source === '.*' || source === '(.*)') return () => true;
   if (source === '.+' || source === '(.+)') return (s) => s.length > 0;
   const parts = source.split('|');
-  if (parts.some((p) => META.test(p))) return undefined;
-  if (parts.length === 1) return (s) => s === source;
-  const set = new Set(parts);
-  return (s) => set.has(s);
+  if (parts.every((p) => !META.test(p))) {
+    if (parts.length === 1) return (s) => s === source;
+    const set = new Set(parts);
+    return (s) => set.has(s);
+  }
+  // `__tmp_.*`, `go_.*|process_.*`: literal prefixes (`.` matches anything, newlines included).
+  if (parts.every((p) => p.endsWith('.*') && !META.test(p.slice(0, -2)))) {
+    const prefixes = parts.map((p) => p.slice(0, -2));
+    return (s) => prefixes.some((p) => s.startsWith(p));
+  }
+  return undefined;
 }
 
 const NAME_CHAR = /[\p{L}\p{Nd}_]/u;
