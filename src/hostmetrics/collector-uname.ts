@@ -11,19 +11,11 @@ export const unameCollector: Collector = {
       'gauge',
       'Labeled system information as provided by the uname system call.',
     );
-    add(
-      info,
-      {
-        domainname: await k('domainname'),
-        // Not under /proc; the machine node runs on is the kernel's (no 32-bit personality here).
-        machine: machine(),
-        nodename: await k('hostname'),
-        release: await k('osrelease'),
-        sysname: await k('ostype'),
-        version: await k('version'),
-      },
-      1,
+    const [domainname, nodename, release, sysname, version] = await Promise.all(
+      ['domainname', 'hostname', 'osrelease', 'ostype', 'version'].map(k),
     );
+    // machine is not under /proc; Node's is the kernel's (no 32-bit personality here).
+    add(info, { domainname, machine: machine(), nodename, release, sysname, version }, 1);
     return [info];
   },
 };
