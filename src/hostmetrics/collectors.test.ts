@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { machine } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { machine, tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { cpuCollector } from './collector-cpu.js';
 import { diskstatsCollector } from './collector-diskstats.js';
@@ -16,7 +18,7 @@ import { timeCollector } from './collector-time.js';
 import { unameCollector } from './collector-uname.js';
 import { COLLECTORS } from './collectors.js';
 import { hostConfigSchema } from './config.js';
-import type { Collector } from './family.js';
+import { type Collector, readSmall } from './family.js';
 import { fixtureContext, flatten } from './hostmetrics-test-helpers.js';
 
 const run = async (c: Collector) => flatten(await c.collect(fixtureContext()));
@@ -227,5 +229,18 @@ describe('host collectors on fixture /proc and /sys', () => {
     assert.match(bad({ exclude: { fs_types: '(' } }) ?? '', /expected a regular expression/);
     assert.match(bad({ collectors: { gpu: true } }) ?? '', /gpu/);
     assert.equal(hostConfigSchema.parse({ interval: '1s' }).interval, 1000);
+  });
+
+  it('readSmall: files larger than one read come back whole', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'argus-hostmetrics-read-'));
+    try {
+      const big = 'x'.repeat(61_000) + 'y'.repeat(100_000) + '\n';
+      await writeFile(path.join(dir, 'big'), big);
+      assert.equal(await readSmall(path.join(dir, 'big')), big);
+      await writeFile(path.join(dir, 'small'), 'abc\n');
+      assert.equal(await readSmall(path.join(dir, 'small')), 'abc\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

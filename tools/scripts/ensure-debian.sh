@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the given Debian packages when missing (no-op when all are present).
 # Runs as root (no sudo on CI). Package maintainer scripts are forbidden from starting services
-# (a temporary policy-rc.d), because the `prometheus` package would otherwise start a daemon on
-# :9090; benchmarks and tests start their own instances on free loopback ports.
-# Usage: tools/scripts/ensure-debian.sh PKG...
+# (a temporary policy-rc.d), because the `prometheus` and `prometheus-node-exporter` packages
+# would otherwise start daemons on :9090 and :9100; benchmarks and tests start their own
+# instances on free loopback ports.
+# Usage: tools/scripts/ensure-debian.sh PKG...   (e.g. prometheus prometheus-node-exporter)
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
