@@ -37,3 +37,10 @@ export {
   type ScrapeResponse,
   type ScrapeRequestOptions,
 } from './fetch.js';
+export {
+  ScrapeLoop,
+  mergeTargetLabels,
+  type ScrapeReport,
+  type ScrapeLoopOptions,
+  type FetchFn,
+} from './loop.js';

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_TENANT, Labels, Matcher } from '../model/index.js';
+import { compileRelabel } from '../relabel/index.js';
+import { MemStore, readSeries } from '../storage/testing.js';
+import { nopLogger } from '../util/index.js';
+import { resolveScrapeConfigs, scrapeConfigSchema, type ScrapeGlobal } from './config.js';
+import { ScrapeError } from './fetch.js';
+import { mergeTargetLabels, ScrapeLoop, type FetchFn } from './loop.js';
+
+const GLOBAL: ScrapeGlobal = {
+  scrape_interval: 15_000,
+  scrape_timeout: 10_000,
+  external_labels: {},
+  body_size_limit: 0,
+  sample_limit: 0,
+  label_limit: 0,
+  label_name_length_limit: 0,
+  label_value_length_limit: 0,
+  target_limit: 0,
+};
+const T0 = 1_700_000_000_000;
+const TARGET = Labels.fromObject({ job: 'app', instance: 'h:1' });
+const TEXT = 'text/plain; version=0.0.4';
+const OM = 'application/openmetrics-text; version=1.0.0';
+
+function loop(opts: { over?: object; store?: MemStore; metricRelabel?: object[] } = {}) {
+  const store = opts.store ?? new MemStore();
+  let body = '';
+  let contentType = TEXT;
+  let failure: Error | undefined;
+  const fetch: FetchFn = async () => {
+    if (failure) throw failure;
+    return { body: Buffer.from(body), contentType };
+  };
+  const cfg = resolveScrapeConfigs(GLOBAL, [
+    scrapeConfigSchema.parse({ job_name: 'app', ...opts.over }),
+  ])[0];
+  const l = new ScrapeLoop({
+    cfg,
+    targetLabels: TARGET,
+    url: 'http://h:1/metrics',
+    timeoutMs: 1000,
+    appendable: store,
+    tenant: DEFAULT_TENANT,
+    metricRelabel: compileRelabel(opts.metricRelabel ?? []),
+    logger: nopLogger,
+    fetch,
+  });
+  return {
+    l,
+    store,
+    serve(b: string, ct = TEXT) {
+      body = b;
+      contentType = ct;
+      failure = undefined;
+    },
+    fail(err: Error) {
+      failure = err;
+    },
+    read(name: string) {
+      return readSeries(store, [new Matcher('=', '__name__', name)]);
+    },
+  };
+}
+
+describe('mergeTargetLabels', () => {
+  it('target labels win and clashing scraped ones become exported_*, unless honor_labels', () => {
+    const scraped = Labels.fromObject({ __name__: 'm', job: 'theirs', exported_job: 'x', a: '' });
+    assert.equal(
+      mergeTargetLabels(scraped, TARGET, false).toString(),
+      '{__name__="m", exported_exported_job="theirs", exported_job="x", instance="h:1", job="app"}',
+    );
+    assert.equal(
+      mergeTargetLabels(scraped, TARGET, true).toString(),
+      '{__name__="m", exported_job="x", instance="h:1", job="theirs"}',
+    );
+  });
+});
+
+describe('ScrapeLoop', () => {
+  it('appends samples with target labels and the report series', async () => {
+    const s = loop();
+    s.serve('# TYPE reqs counter\nreqs{path="/"} 3\nreqs{path="/x"} 4\ntemp 21.5\n');
+    const r = await s.l.scrape(T0);
+    assert.deepEqual(
+      { ...r, durationMs: 0 },
+      {
+        health: 'up',
+        error: '',
+        durationMs: 0,
+        samplesScraped: 3,
+        samplesPostRelabel: 3,
+        seriesAdded: 3,
+      },
+    );
+    assert.deepEqual(s.read('reqs'), [
+      { labels: '{__name__="reqs", instance="h:1", job="app", path="/"}', ts: [T0], vs: [3] },
+      { labels: '{__name__="reqs", instance="h:1", job="app", path="/x"}', ts: [T0], vs: [4] },
+    ]);
+    assert.deepEqual(s.read('up'), [
+      { labels: '{__name__="up", instance="h:1", job="app"}', ts: [T0], vs: [1] },
+    ]);
+    assert.deepEqual(s.read('scrape_samples_scraped')[0].vs, [3]);
+    assert.deepEqual(s.read('scrape_series_added')[0].vs, [3]);
+    assert.equal(s.read('scrape_duration_seconds').length, 1);
+  });
+
+  it('marks series that vanish stale, and all series when a scrape fails', async () => {
+    const s = loop();
+    s.serve('a 1\nb 2\n');
+    await s.l.scrape(T0);
+    s.serve('a 1\n');
+    await s.l.scrape(T0 + 15_000);
+    assert.deepEqual(s.read('b')[0].vs, [2, 'stale']);
+    assert.deepEqual(s.read('b')[0].ts, [T0, T0 + 15_000]);
+    s.fail(new ScrapeError('server returned HTTP status 500 Internal Server Error'));
+    const r = await s.l.scrape(T0 + 30_000);
+    assert.equal(r.health, 'down');
+    assert.equal(r.error, 'server returned HTTP status 500 Internal Server Error');
+    assert.deepEqual(s.read('a')[0].vs, [1, 1, 'stale']);
+    assert.deepEqual(s.read('up')[0].vs, [1, 1, 0]);
+    s.serve('a 5\n');
+    await s.l.scrape(T0 + 45_000);
+    assert.deepEqual(s.read('a')[0].vs, [1, 1, 'stale', 5], 'comes back after a failure');
+  });
+
+  it('a garbage body is up=0 with the parser error, and no samples', async () => {
+    const s = loop();
+    s.serve('ok 1\nthis is not a metric line\n');
+    const r = await s.l.scrape(T0);
+    assert.equal(r.health, 'down');
+    assert.match(r.error, /line 2/);
+    assert.deepEqual(s.read('ok'), []);
+    assert.deepEqual(s.read('up')[0].vs, [0]);
+  });
+
+  it('sample_limit fails the scrape whole', async () => {
+    const s = loop({ over: { sample_limit: 2 } });
+    s.serve('a 1\nb 2\nc 3\n');
+    const r = await s.l.scrape(T0);
+    assert.equal(r.error, 'sample_limit exceeded (limit 2)');
+    assert.deepEqual(s.read('a'), []);
+  });
+
+  it('applies metric_relabel_configs and counts post-relabel samples', async () => {
+    const s = loop({
+      metricRelabel: [{ source_labels: ['__name__'], regex: 'go_.*', action: 'drop' }],
+    });
+    s.serve('go_goroutines 9\napp_up 1\n');
+    const r = await s.l.scrape(T0);
+    assert.equal(r.samplesScraped, 2);
+    assert.equal(r.samplesPostRelabel, 1);
+    assert.deepEqual(s.read('go_goroutines'), []);
+    assert.equal(s.read('app_up').length, 1);
+  });
+
+  it('honours exposed timestamps unless honor_timestamps is false; parses OpenMetrics', async () => {
+    const s = loop();
+    s.serve('# TYPE t gauge\nt 1 1700000000.5\n# EOF\n', OM);
+    await s.l.scrape(T0 + 9000);
+    assert.deepEqual(s.read('t')[0].ts, [T0 + 500]);
+    const n = loop({ over: { honor_timestamps: false } });
+    n.serve('t 1 1700000000500\n');
+    await n.l.scrape(T0 + 9000);
+    assert.deepEqual(n.read('t')[0].ts, [T0 + 9000]);
+  });
+
+  it('skips samples the store refuses (out of order) and keeps the rest', async () => {
+    const s = loop();
+    s.serve('old 1 1700000010000\nfresh 2\n');
+    await s.l.scrape(T0 + 20_000);
+    s.serve('old 1 1700000005000\nfresh 3\n');
+    const r = await s.l.scrape(T0 + 35_000);
+    assert.equal(r.health, 'up');
+    assert.deepEqual(s.read('fresh')[0].vs, [2, 3]);
+    assert.deepEqual(s.read('old')[0].ts, [T0 + 10_000]);
+  });
+
+  it('stop() marks every series and the report series stale', async () => {
+    const s = loop();
+    s.serve('a 1\n');
+    await s.l.scrape(T0);
+    await s.l.stop(T0 + 5000);
+    assert.deepEqual(s.read('a')[0].vs, [1, 'stale']);
+    assert.deepEqual(s.read('up')[0].vs, [1, 'stale']);
+  });
+});
