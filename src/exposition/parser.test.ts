@@ -8,6 +8,7 @@ import {
   ExpositionLimitError,
   ExpositionParser,
   acceptHeader,
+  samplesOf,
   contentTypeOf,
   formatOf,
   type ExpositionFormat,
@@ -148,6 +149,23 @@ describe('ExpositionParser', () => {
         err instanceof ExpositionLimitError &&
         err.message === 'cannot parse text exposition: line 1: more than 1 labels on one sample',
     );
+  });
+
+  it('samplesOf streams sample objects and skips metadata', () => {
+    const body = Buffer.from('# TYPE a_total counter\na_total 1 # {t="x"} 2 3\nb 4 5\n# EOF\n');
+    const got = [...samplesOf(body, 'openmetrics')].map((s) => [
+      s.name,
+      s.value,
+      s.timestampMs,
+      s.exemplar?.value,
+    ]);
+    assert.deepEqual(got, [
+      ['a_total', 1, undefined, 2],
+      ['b', 4, 5000, undefined],
+    ]);
+    const it = samplesOf(Buffer.from('a 1\nb{ 2\n'), 'text');
+    assert.equal(it.next().value?.name, 'a');
+    assert.throws(() => it.next(), /line 2: expected a label name, got "2"/);
   });
 
   it('the end stays the end', () => {
