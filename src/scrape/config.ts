@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { zBytes, zDuration } from '../config/index.js';
+import { relabelConfigSchema } from '../relabel/index.js';
 
 /**
  * `scrape_configs:` of argus.yml, exactly as in prometheus.yml, so an existing section loads
@@ -160,11 +161,18 @@ export const SCRAPE_PROTOCOLS = [
   'PrometheusProto',
 ] as const;
 
-/** Relabel rules: validated by the relabel module when compiled (wired with the scrape loop). */
-const relabelRules = z.array(z.record(z.string(), z.unknown())).default([]);
+/** Relabel rules, validated as Prometheus does (the relabel module's schema). */
+const relabelRules = z.array(relabelConfigSchema).default([]);
 
 const scrapeConfigShape = {
   job_name: z.string().min(1),
+  /** Argus: the tenant the job's samples land in (default: `default`). */
+  tenant: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+      error: (iss) => `expected a tenant id (1-63 of [a-z0-9_-]), got ${JSON.stringify(iss.input)}`,
+    })
+    .optional(),
   honor_labels: z.boolean().default(false),
   honor_timestamps: z.boolean().default(true),
   track_timestamps_staleness: z.boolean().default(false),

@@ -44,3 +44,4 @@ export {
   type ScrapeLoopOptions,
   type FetchFn,
 } from './loop.js';
+export { ScrapeManager, scrapeOffset, type TargetStatus, type ManagerOptions } from './manager.js';

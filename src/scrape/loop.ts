@@ -132,6 +132,24 @@ export class ScrapeLoop {
     return report;
   }
 
+  /** A scrape refused before fetching (e.g. the job is over target_limit): reported as down. */
+  async fail(t: number, error: string): Promise<ScrapeReport> {
+    this.lastScrapeMs = t;
+    await this.markStale(this.live, t);
+    this.live = [];
+    const report: ScrapeReport = {
+      health: 'down',
+      error,
+      durationMs: 0,
+      samplesScraped: 0,
+      samplesPostRelabel: 0,
+      seriesAdded: 0,
+    };
+    await this.appendReport(report, t);
+    this.last = report;
+    return report;
+  }
+
   /** The target went away: stale markers for all its series and its report series. */
   async stop(t: number): Promise<void> {
     await this.markStale(this.live, t);
