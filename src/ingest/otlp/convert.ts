@@ -2,6 +2,7 @@ import { Labels, staleNaN } from '../../model/index.js';
 import type { MetricMetadata, MetricType } from '../../storage/index.js';
 import { type DeltaState, type Undo } from './delta.js';
 import { expToClassic } from './convert-exp.js';
+import type { LabelCache } from './label-cache.js';
 import { labelName, metricName, unitSuffixes, type NameKind } from './naming.js';
 import {
   FLAG_NO_RECORDED_VALUE,
@@ -39,6 +40,7 @@ export function convertRequest(
   delta: DeltaState,
   undo: Undo,
   now: number,
+  cache: LabelCache,
 ): ConvertResult {
   const res: ConvertResult = { samples: 0, rejected: 0, rejectMessage: '', metadata: new Map() };
   const out: Emit = (l, t, v) => {
@@ -49,6 +51,7 @@ export function convertRequest(
     if (res.rejected === 0) res.rejectMessage = why;
     res.rejected += n;
   };
+  const labels: LabelCache['get'] = (n, a, p, e) => cache.get(n, a, p, e);
   const targetInfo = new Map<string, { labels: Labels; t: number }>();
 
   for (const rm of req.resourceMetrics) {
@@ -76,7 +79,7 @@ export function convertRequest(
           help: m.description,
           unit: unitSuffixes(m.unit)[0],
         });
-        const ctx: Ctx = { family, promoted, out, reject, delta, undo, now };
+        const ctx: Ctx = { family, promoted, out, reject, delta, undo, now, labels };
         for (const p of m.data.points) if (p.time > maxT) maxT = p.time;
         convertMetric(m, ctx);
       }
@@ -102,6 +105,7 @@ interface Ctx {
   delta: DeltaState;
   undo: Undo;
   now: number;
+  labels: LabelCache['get'];
 }
 
 function pointsOf(m: Metric): number {
@@ -189,12 +193,12 @@ function convertMetric(m: Metric, c: Ctx): void {
         const v = (x: number): number => (stale ? staleNaN : x);
         for (const [q, val] of p.quantiles)
           c.out(
-            buildLabels(c.family, p.attributes, c.promoted, [['quantile', String(q)]]),
+            c.labels(c.family, p.attributes, c.promoted, [['quantile', String(q)]]),
             p.time,
             v(val),
           );
-        c.out(buildLabels(`${c.family}_sum`, p.attributes, c.promoted, []), p.time, v(p.sum));
-        c.out(buildLabels(`${c.family}_count`, p.attributes, c.promoted, []), p.time, v(p.count));
+        c.out(c.labels(`${c.family}_sum`, p.attributes, c.promoted, []), p.time, v(p.sum));
+        c.out(c.labels(`${c.family}_count`, p.attributes, c.promoted, []), p.time, v(p.count));
       }
       return;
     default:
@@ -209,7 +213,7 @@ function accumulate<P extends NumberPoint | HistogramPoint | ExpHistogramPoint>(
 ): P | undefined {
   if ((p.flags & FLAG_NO_RECORDED_VALUE) !== 0) return p;
   if ('value' in p && p.value === undefined) return p; // rejected by numberPoint
-  const key = buildLabels(c.family, p.attributes, c.promoted, []).toString();
+  const key = c.labels(c.family, p.attributes, c.promoted, []).toString();
   const v = c.delta.add(key, p, c.now, c.undo);
   if ('point' in v) return v.point;
   c.reject(
@@ -225,7 +229,7 @@ function numberPoint(p: NumberPoint, c: Ctx): void {
     c.reject(1, `a data point of ${c.family} has no value`);
     return;
   }
-  c.out(buildLabels(c.family, p.attributes, c.promoted, []), p.time, stale ? staleNaN : p.value!);
+  c.out(c.labels(c.family, p.attributes, c.promoted, []), p.time, stale ? staleNaN : p.value!);
 }
 
 /** A classic histogram: cumulative `_bucket{le}` (+Inf = count), `_sum` when known, `_count`. */
@@ -243,19 +247,19 @@ function histogram(p: HistogramPoint, c: Ctx): void {
   for (let i = 0; i < p.bounds.length; i++) {
     cum += p.bucketCounts[i] ?? 0;
     c.out(
-      buildLabels(`${c.family}_bucket`, p.attributes, c.promoted, [['le', formatLe(p.bounds[i])]]),
+      c.labels(`${c.family}_bucket`, p.attributes, c.promoted, [['le', formatLe(p.bounds[i])]]),
       p.time,
       v(cum),
     );
   }
   c.out(
-    buildLabels(`${c.family}_bucket`, p.attributes, c.promoted, [['le', '+Inf']]),
+    c.labels(`${c.family}_bucket`, p.attributes, c.promoted, [['le', '+Inf']]),
     p.time,
     v(p.count),
   );
   if (p.sum !== undefined)
-    c.out(buildLabels(`${c.family}_sum`, p.attributes, c.promoted, []), p.time, v(p.sum));
-  c.out(buildLabels(`${c.family}_count`, p.attributes, c.promoted, []), p.time, v(p.count));
+    c.out(c.labels(`${c.family}_sum`, p.attributes, c.promoted, []), p.time, v(p.sum));
+  c.out(c.labels(`${c.family}_count`, p.attributes, c.promoted, []), p.time, v(p.count));
 }
 
 /** Bucket bound as an `le` value: shortest round-trip decimal, infinities as ±Inf. */

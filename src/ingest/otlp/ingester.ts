@@ -10,7 +10,8 @@ import {
 } from '../../model/index.js';
 import type { Appendable, Appender, MetadataStore, SeriesRef } from '../../storage/index.js';
 import type { OtlpConfig } from './config.js';
-import { convertRequest } from './convert.js';
+import { buildLabels, convertRequest } from './convert.js';
+import { LabelCache } from './label-cache.js';
 import { decodeJsonRequest } from './decode-json.js';
 import { decodeProtoRequest } from './decode-proto.js';
 import { DEFAULT_DELTA_OPTIONS, DeltaState, Undo, type DeltaOptions } from './delta.js';
@@ -22,6 +23,8 @@ export interface OtlpIngesterOptions {
   delta: DeltaOptions;
   labelLimits: LabelLimits;
   nameValidation: NameValidation;
+  /** Converted label sets remembered across requests (all tenants). */
+  labelCacheSize: number;
   /** Wall clock (ms) for delta-state expiry. */
   now: () => number;
 }
@@ -31,6 +34,7 @@ export const DEFAULT_OTLP_OPTIONS: OtlpIngesterOptions = {
   delta: DEFAULT_DELTA_OPTIONS,
   labelLimits: DEFAULT_LABEL_LIMITS,
   nameValidation: 'utf8',
+  labelCacheSize: 1_000_000,
   now: Date.now,
 };
 
@@ -103,12 +107,16 @@ export function decodeBody(body: Uint8Array, encoding: string | undefined, max: 
 export class OtlpMetricsIngester {
   private readonly opts: OtlpIngesterOptions;
   private readonly deltas = new Map<TenantId, DeltaState>();
+  private readonly labelCache: LabelCache;
+  /** Label sets already validated (validation depends only on the labels and fixed options). */
+  private readonly valid = new WeakSet<Labels>();
 
   constructor(
     private readonly store: Appendable & MetadataStore,
     opts: Partial<OtlpIngesterOptions> = {},
   ) {
     this.opts = { ...DEFAULT_OTLP_OPTIONS, ...opts };
+    this.labelCache = new LabelCache(this.opts.labelCacheSize, buildLabels);
   }
 
   /** Decodes a body as sent (Content-Type/-Encoding) without storing it. */
@@ -144,7 +152,7 @@ export class OtlpMetricsIngester {
       throw this.mapped(err, 'cannot write OTLP metrics', req.dataPoints);
     }
     const undo = new Undo();
-    const refs = new Map<string, SeriesRef>();
+    const refs = new Map<Labels, SeriesRef>();
     const now = this.opts.now();
     const delta = this.delta(tenant);
     let conv;
@@ -155,6 +163,7 @@ export class OtlpMetricsIngester {
         delta,
         undo,
         now,
+        this.labelCache,
       );
     } catch (err) {
       app.rollback();
@@ -194,14 +203,13 @@ export class OtlpMetricsIngester {
    */
   private append(
     app: Appender,
-    refs: Map<string, SeriesRef>,
+    refs: Map<Labels, SeriesRef>,
     labels: Labels,
     t: number,
     v: number,
   ): void {
-    const key = labels.toString();
-    const ref = refs.get(key);
-    if (ref === undefined) {
+    const ref = refs.get(labels);
+    if (ref === undefined && !this.valid.has(labels)) {
       try {
         validateLabels(labels, this.opts.labelLimits, this.opts.nameValidation);
       } catch (err) {
@@ -210,11 +218,12 @@ export class OtlpMetricsIngester {
           cause: err,
         });
       }
+      this.valid.add(labels);
     }
     try {
-      refs.set(key, app.append(ref ?? 0, ref ? null : labels, t, v));
+      refs.set(labels, app.append(ref ?? 0, ref ? null : labels, t, v));
     } catch (err) {
-      throw fromAppendError(err, `cannot ingest series ${key}`) ?? err;
+      throw fromAppendError(err, `cannot ingest series ${labels.toString()}`) ?? err;
     }
   }
 
