@@ -23,7 +23,10 @@ import { registerReadRoutes } from './read.js';
 import { RouteTable } from './route-table.js';
 import { registerServerRoutes, type ServerHooks } from './server-routes.js';
 import { registerSnapshotRoute } from './snapshot.js';
+import { registerTargetsRoute, type TargetsSource } from './targets.js';
 import { registerWriteRoute } from './write.js';
+
+const NO_TARGETS: TargetsSource = { activeTargets: () => [], droppedTargets: () => [] };
 
 /** What the API needs from the server. Getters are read per request (replaced on reload). */
 export interface ApiDeps {
@@ -44,6 +47,8 @@ export interface ApiDeps {
   /** `server.cors` of the current config. */
   cors(): CorsConfig;
   server: ServerHooks;
+  /** Scrape targets for `/api/v1/targets` (the scrape manager). */
+  scrape?: TargetsSource;
 }
 
 /** Registers every route and the access/security hooks on `app`; returns the route table. */
@@ -70,6 +75,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
     registerReadRoutes(scope, table, deps.storage, deps.limits, deps.logger);
     registerExportRoute(scope, table, deps.storage, deps.limits, deps.logger);
     registerSnapshotRoute(scope, table, (withHead) => deps.snapshot(withHead), deps.logger);
+    registerTargetsRoute(scope, table, deps.scrape ?? NO_TARGETS, deps.logger);
     done();
   });
   registerAccessRoutes(app, table, deps.access, deps.logger);
@@ -84,3 +90,4 @@ export { SESSION_COOKIE, type OpenAccess, type CredentialResolver } from './guar
 export { CONTENT_SECURITY_POLICY, type CorsConfig } from './http-security.js';
 export type { AccessDeps } from './access-routes.js';
 export type { ServerHooks } from './server-routes.js';
+export type { TargetsSource } from './targets.js';

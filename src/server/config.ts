@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { authConfigSchema } from '../auth/index.js';
 import { zDuration } from '../config/index.js';
+import { hostConfigSchema } from '../hostmetrics/index.js';
 import { remoteWriteConfigSchema } from '../ingest/remote-write/index.js';
 import { outboundConfigSchema } from '../net/index.js';
 import { scrapeConfigsSchema, scrapeGlobalShape } from '../scrape/index.js';
@@ -124,8 +125,13 @@ export const argusConfigSchema = z
       .object({ tsdb: tsdbConfigSchema.prefault({}) })
       .strict()
       .prefault({}),
-    /** Prometheus-compatible scrape jobs (the scrape loop lands with #4). */
+    /** Prometheus-compatible scrape jobs, exactly as in prometheus.yml. */
     scrape_configs: scrapeConfigsSchema,
+    /** Built-in collectors: the node_exporter-compatible host collector. */
+    collect: z
+      .object({ host: hostConfigSchema.prefault({}) })
+      .strict()
+      .prefault({}),
     ingest: z
       .object({ remote_write: remoteWriteConfigSchema.prefault({}) })
       .strict()

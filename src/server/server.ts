@@ -11,6 +11,7 @@ import type { ServerLogger } from './logger.js';
 import { createRegistry, instrumentHttp, reloadMetrics } from './metrics.js';
 import { openSecurity, type Security } from './security.js';
 import { readTls } from './tls.js';
+import { Collection } from './collection.js';
 import type { Store, StoreOptions } from './wiring.js';
 import { externalUrl, loadArgusConfig, type Settings } from './settings.js';
 import { createStore, registerRoutes, type ApiDeps } from './wiring.js';
@@ -112,6 +113,7 @@ export class ArgusServer {
   private resolveDone!: (code: number) => void;
   private readonly reloadGauge: { success(ok: boolean): void };
   private readonly deps: ApiDeps;
+  private readonly collection: Collection;
 
   private constructor(
     private readonly opts: ServerOptions,
@@ -124,6 +126,7 @@ export class ArgusServer {
     this.config = opts.config;
     this.registry = registry;
     this.reloadGauge = reloadMetrics(registry);
+    this.collection = new Collection(store, opts.logger.child({ component: 'collect' }));
     this.done = new Promise((r) => (this.resolveDone = r));
     this.deps = {
       storage: store,
@@ -136,6 +139,7 @@ export class ArgusServer {
       access: security.access,
       open: () => this.config.auth.open,
       cors: () => this.config.server.cors,
+      scrape: this.collection.scrape,
       server: {
         version: opts.version,
         ready: () => this.store.isReady,
@@ -205,11 +209,6 @@ export class ArgusServer {
         'listening',
       );
       srv.openStore();
-      if (config.scrape_configs.length > 0)
-        logger.warn(
-          { jobs: config.scrape_configs.map((c) => c.job_name) },
-          'scrape_configs are validated but not scraped yet: the scrape loop is still being built (issue #4)',
-        );
       return srv;
     } catch (err) {
       await app?.close().catch(() => undefined);
@@ -229,7 +228,11 @@ export class ArgusServer {
     const started = Date.now();
     this.opts.logger.info({}, 'opening store');
     this.store.open().then(
-      () => this.opts.logger.info({ duration_ms: Date.now() - started }, 'store ready'),
+      () => {
+        this.opts.logger.info({ duration_ms: Date.now() - started }, 'store ready');
+        // Collection starts once appends can succeed.
+        if (!this.shuttingDown) void this.collection.apply(this.config);
+      },
       (err: unknown) => {
         this.opts.logger.error({ err: errorChain(err) }, 'cannot open store; shutting down');
         void this.shutdown('store failed to open', 1);
@@ -288,6 +291,7 @@ export class ArgusServer {
     this.store.applyConfig(cfg.storage.tsdb);
     this.deps.remoteWrite = cfg.ingest.remote_write;
     this.security.apply(cfg);
+    if (this.store.isReady) await this.collection.apply(cfg);
     this.config = cfg;
     this.reloadGauge.success(true);
     logger.info({ config_file: settings.source.file ?? null }, 'config reloaded');
@@ -325,6 +329,7 @@ export class ArgusServer {
     let exit = code;
     try {
       await this.app.close();
+      await this.collection.stop();
       await this.store.close();
       await this.security.close();
     } catch (err) {

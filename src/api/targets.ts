@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { TargetStatus } from '../scrape/index.js';
+import type { Logger } from '../util/index.js';
+import { ApiError } from './errors.js';
+import { paramsOf } from './params.js';
+import { jsonRoute } from './respond.js';
+import type { RouteTable } from './route-table.js';
+import { tenantOf } from './tenant.js';
+
+/** What the targets route reads (the scrape manager). */
+export interface TargetsSource {
+  activeTargets(tenant?: string): TargetStatus[];
+  droppedTargets(
+    tenant?: string,
+  ): { scrapePool: string; discoveredLabels: Record<string, string> }[];
+}
+
+const STATES = ['active', 'dropped', 'any'] as const;
+
+function iso(ms: number): string {
+  // Prometheus shows the zero time for a target never scraped.
+  return ms === 0 ? '0001-01-01T00:00:00Z' : new Date(ms).toISOString();
+}
+
+function fmtDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+/** `GET /api/v1/targets` (Prometheus-compatible): the credential's tenant's scrape targets. */
+export function registerTargetsRoute(
+  app: FastifyInstance,
+  table: RouteTable,
+  source: TargetsSource,
+  logger: Logger,
+): void {
+  table.add(app, {
+    method: 'GET',
+    url: '/api/v1/targets',
+    access: { need: 'read' },
+    tag: 'Scraping',
+    summary:
+      'Scrape targets with health, last scrape, duration and last error (Prometheus-compatible)',
+    query: z.object({
+      state: z.enum(STATES).optional().describe('active, dropped or any (default)'),
+      scrapePool: z.string().optional().describe('Only this job'),
+    }),
+    response: z.object({
+      activeTargets: z.array(z.record(z.string(), z.unknown())),
+      droppedTargets: z.array(z.record(z.string(), z.unknown())),
+    }),
+    handler: jsonRoute(logger, (req) => {
+      const p = paramsOf(req);
+      const state = p.get('state') ?? 'any';
+      if (!(STATES as readonly string[]).includes(state))
+        throw new ApiError(
+          'bad_data',
+          `invalid parameter "state": want active, dropped or any, got ${JSON.stringify(state)}`,
+        );
+      const pool = p.get('scrapePool');
+      const tenant = tenantOf(req);
+      const inPool = (x: { scrapePool: string }) => pool === null || x.scrapePool === pool;
+      const active =
+        state === 'dropped'
+          ? []
+          : source
+              .activeTargets(tenant)
+              .filter(inPool)
+              .map((t) => ({
+                discoveredLabels: t.discoveredLabels,
+                labels: t.labels,
+                scrapePool: t.scrapePool,
+                scrapeUrl: t.scrapeUrl,
+                globalUrl: t.scrapeUrl,
+                lastError: t.lastError,
+                lastScrape: iso(t.lastScrapeMs),
+                lastScrapeDuration: t.lastScrapeDurationMs / 1000,
+                health: t.health,
+                scrapeInterval: fmtDuration(t.scrapeIntervalMs),
+                scrapeTimeout: fmtDuration(t.scrapeTimeoutMs),
+              }));
+      const dropped =
+        state === 'active'
+          ? []
+          : source
+              .droppedTargets(tenant)
+              .filter(inPool)
+              .map((d) => ({ discoveredLabels: d.discoveredLabels }));
+      return { data: { activeTargets: active, droppedTargets: dropped } };
+    }),
+  });
+}
