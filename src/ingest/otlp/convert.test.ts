@@ -237,6 +237,25 @@ describe('OTLP → Prometheus conversion', () => {
     assert.equal(store.getMetadata(DEFAULT_TENANT).get(n)?.type, 'histogram');
   });
 
+  it('a histogram without bucket counts has only le="+Inf"', async () => {
+    const { store, send } = setup();
+    await send(
+      request([
+        {
+          name: 'h',
+          histogram: {
+            aggregationTemporality: 2,
+            dataPoints: [{ timeUnixNano: ns(T0), count: 3, explicitBounds: [1, 2] }],
+          },
+        },
+      ]),
+    );
+    assert.deepEqual(Object.keys(dump(store)), [
+      '{__name__="h_bucket", job="svc", le="+Inf"}',
+      '{__name__="h_count", job="svc"}',
+    ]);
+  });
+
   it('a histogram whose bounds change starts a new delta run', async () => {
     const { store, send } = setup();
     const h = (t: number, bounds: number[], counts: number[]) =>

@@ -244,7 +244,9 @@ function histogram(p: HistogramPoint, c: Ctx): void {
   }
   const v = (x: number): number => (stale ? staleNaN : x);
   let cum = 0;
-  for (let i = 0; i < p.bounds.length; i++) {
+  // No bucket counts means no buckets (only +Inf = count), whatever the bounds say.
+  const nb = p.bucketCounts.length === 0 ? 0 : p.bounds.length;
+  for (let i = 0; i < nb; i++) {
     cum += p.bucketCounts[i] ?? 0;
     c.out(
       c.labels(`${c.family}_bucket`, p.attributes, c.promoted, [['le', formatLe(p.bounds[i])]]),

@@ -292,7 +292,7 @@ function anyJson(v: unknown, path: string, depth: number): unknown {
   }
   if (o.kvlistValue !== undefined) {
     const k = obj(o.kvlistValue, `${path}.kvlistValue`);
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>; // "__proto__" keys stay data
     for (const [i, kv] of arr(k.values, `${path}.kvlistValue.values`).entries()) {
       const e = obj(kv, `${path}.kvlistValue.values[${i}]`);
       out[str(e.key, 'key')] = anyJson(

@@ -450,7 +450,7 @@ class ProtoDecoder {
         case 5:
         case 6: {
           const list: unknown[] = [];
-          const obj: Record<string, unknown> = {};
+          const obj: Record<string, unknown> = Object.create(null) as Record<string, unknown>; // "__proto__" keys stay data
           this.sub(end, 'AnyValue array/kvlist', w, (e) =>
             this.each(e, (g, w2) => {
               if (g !== 1) return false;

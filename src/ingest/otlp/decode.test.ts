@@ -50,6 +50,21 @@ const RICH = {
             value: { kvlistValue: { values: [{ key: 'x', value: { doubleValue: 2.5 } }] } },
           },
           { key: 'empty', value: {} },
+          {
+            key: 'proto',
+            value: {
+              kvlistValue: {
+                values: [
+                  {
+                    key: '__proto__',
+                    value: {
+                      kvlistValue: { values: [{ key: 'polluted', value: { boolValue: true } }] },
+                    },
+                  },
+                ],
+              },
+            },
+          },
         ],
       },
       scopeMetrics: [
@@ -251,7 +266,9 @@ describe('OTLP decoders', () => {
         ['arr', '["a",1,false]'],
         ['kv', '{"x":2.5}'],
         ['empty', ''],
+        ['proto', '{"__proto__":{"polluted":true}}'],
       ]);
+      assert.equal(({} as Record<string, unknown>).polluted, undefined);
       const [g, s, h, e] = fromPb.resourceMetrics[0].scopeMetrics[0].metrics;
       assert.deepEqual(g.data.kind === 'gauge' && g.data.points[0], {
         attributes: [],
