@@ -12,6 +12,7 @@ import type { Attrs } from './types.js';
 export class LabelCache {
   private young = new Map<string, Labels>();
   private old = new Map<string, Labels>();
+  private readonly parts = new WeakMap<Attrs, string>();
 
   constructor(
     private readonly size: number,
@@ -20,11 +21,8 @@ export class LabelCache {
 
   get(name: string, attrs: Attrs, promoted: Attrs, extra: Attrs): Labels {
     // Length-prefixed, so no attribute content can make two different inputs share a key.
-    let key = `${name.length}:${name}`;
-    for (const part of [attrs, promoted, extra]) {
-      key += `|${part.length}`;
-      for (const [k, v] of part) key += `|${k.length}:${k}${v.length}:${v}`;
-    }
+    // The parts of a point's attributes and a resource's labels are joined once per array.
+    const key = `${name.length}:${name}${this.part(attrs)}${this.part(promoted)}${part(extra)}`;
     let ls = this.young.get(key);
     if (ls !== undefined) return ls;
     ls = this.old.get(key) ?? this.build(name, attrs, promoted, extra);
@@ -35,4 +33,16 @@ export class LabelCache {
     this.young.set(key, ls);
     return ls;
   }
+
+  private part(a: Attrs): string {
+    let p = this.parts.get(a);
+    if (p === undefined) this.parts.set(a, (p = part(a)));
+    return p;
+  }
+}
+
+function part(a: Attrs): string {
+  let s = `|${a.length}`;
+  for (const [k, v] of a) s += `|${k.length}:${k}${v.length}:${v}`;
+  return s;
 }
