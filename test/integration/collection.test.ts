@@ -58,7 +58,7 @@ describe('collection in a running server', { timeout: 90_000 }, () => {
   });
 
   it('shows live host metrics with no configuration at all', async () => {
-    const argus = await startArgus();
+    const argus = await startArgus({ hostMetrics: true });
     try {
       const cpu = await waitFor(async () => {
         const s = await exportSeries(argus.url, 'node_cpu_seconds_total');

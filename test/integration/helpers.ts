@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { compressSync } from 'snappy';
@@ -238,6 +238,11 @@ export interface StartOptions extends RunOptions {
   listen?: string;
   /** Wait for /-/ready (default true). */
   ready?: boolean;
+  /**
+   * Keep the built-in host collector on (default off when the test gives no `--config`: its
+   * current-time samples would make the head refuse the fixed old timestamps most tests write).
+   */
+  hostMetrics?: boolean;
 }
 
 /**
@@ -256,6 +261,16 @@ export async function startArgus(opts: StartOptions = {}): Promise<ArgusProcess>
     opts.listen ?? '127.0.0.1:0',
     ...(opts.args ?? []),
   ];
+  // Tests that give a config (flag, env, or ./argus.yml in their cwd) decide for themselves.
+  const configured =
+    (opts.args ?? []).includes('--config') ||
+    opts.env?.ARGUS_CONFIG !== undefined ||
+    opts.cwd !== undefined;
+  if (opts.hostMetrics !== true && !configured) {
+    const cfg = path.join(await tempDir('argus-cfg-'), 'argus.yml');
+    await writeFile(cfg, 'collect: { host: { enabled: false } }\n');
+    args.push('--config', cfg);
+  }
   const child = spawn(process.execPath, args, {
     cwd: opts.cwd ?? (await neutralCwd()),
     env: { ...process.env, ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD, ...opts.env },

@@ -173,6 +173,7 @@ describe('argus server security', { timeout: 60_000 }, () => {
     await writeFile(
       config,
       [
+        'collect: { host: { enabled: false } }',
         'auth:',
         '  open:',
         '    metrics: true',
