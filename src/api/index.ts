@@ -23,10 +23,13 @@ import { registerReadRoutes } from './read.js';
 import { RouteTable } from './route-table.js';
 import { registerServerRoutes, type ServerHooks } from './server-routes.js';
 import { registerSnapshotRoute } from './snapshot.js';
+import { otlpConfigSchema, type OtlpConfig } from '../ingest/otlp/index.js';
+import { registerOtlpRoute } from './otlp.js';
 import { registerTargetsRoute, type TargetsSource } from './targets.js';
 import { registerWriteRoute } from './write.js';
 
 const NO_TARGETS: TargetsSource = { activeTargets: () => [], droppedTargets: () => [] };
+const DEFAULT_OTLP = otlpConfigSchema.parse({});
 
 /** What the API needs from the server. Getters are read per request (replaced on reload). */
 export interface ApiDeps {
@@ -49,6 +52,8 @@ export interface ApiDeps {
   server: ServerHooks;
   /** Scrape targets for `/api/v1/targets` (the scrape manager). */
   scrape?: TargetsSource;
+  /** `ingest.otlp` of the current config (default: enabled with default limits). */
+  otlp?: OtlpConfig;
 }
 
 /** Registers every route and the access/security hooks on `app`; returns the route table. */
@@ -65,6 +70,13 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
     logger: deps.logger,
     ingester: deps.ingest,
     limits: deps.limits,
+  });
+  registerOtlpRoute(app, table, {
+    storage: deps.storage,
+    otlp: () => deps.otlp ?? DEFAULT_OTLP,
+    limits: deps.limits,
+    registry: deps.registry,
+    logger: deps.logger,
   });
   void app.register((scope, _opts, done) => {
     scope.addContentTypeParser(

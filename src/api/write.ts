@@ -10,21 +10,12 @@ import { LimitExceededError, type Appendable, type MetadataStore } from '../stor
 import type { TenantId } from '../model/index.js';
 import { TenantLimitError, type TenantLimits } from '../tenancy/index.js';
 import type { Logger } from '../util/index.js';
-import { ArgusError, errorChain } from '../util/index.js';
+import { errorChain } from '../util/index.js';
+import { readBody } from './body.js';
 import type { RouteTable } from './route-table.js';
 import { tenantOf } from './tenant.js';
 
 const PROTOCOL = 'remote_write';
-
-/** A request body could not be read (too large, aborted). Carries the HTTP status. */
-class BodyError extends ArgusError {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function counter(registry: Registry, name: string, help: string, labelNames: string[]): Counter {
   // registerApi may run more than once against one registry (tests, re-wiring): reuse.
@@ -104,7 +95,13 @@ export function registerWriteRoute(app: FastifyInstance, table: RouteTable, deps
   const ingester = new RemoteWriteIngester(deps.storage, deps.ingester);
   void app.register((scope, _opts, done) => {
     scope.addContentTypeParser('application/x-protobuf', (req, payload, parsed) => {
-      readBody(payload, req.headers['content-length'], maxBody(req), parsed);
+      readBody(
+        'remote_write request',
+        payload,
+        req.headers['content-length'],
+        maxBody(req),
+        parsed,
+      );
     });
     scope.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
       const code =
@@ -210,44 +207,4 @@ export function registerWriteRoute(app: FastifyInstance, table: RouteTable, deps
     });
     done();
   });
-}
-
-/** Collects a body up to `max` bytes; refuses from Content-Length alone when it says more. */
-function readBody(
-  payload: NodeJS.ReadableStream,
-  contentLength: string | undefined,
-  max: number,
-  done: (err: Error | null, body?: Buffer) => void,
-): void {
-  const tooLarge = (n: string) =>
-    new BodyError(
-      413,
-      `cannot read remote_write request: body of ${n} bytes exceeds max_body_bytes ${max}`,
-    );
-  if (contentLength !== undefined && Number(contentLength) > max) {
-    done(tooLarge(contentLength));
-    return;
-  }
-  const parts: Buffer[] = [];
-  let size = 0;
-  let finished = false;
-  const finish = (err: Error | null, body?: Buffer) => {
-    if (finished) return;
-    finished = true;
-    payload.removeListener('data', onData);
-    done(err, body);
-  };
-  const onData = (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > max) {
-      finish(tooLarge(`more than ${max}`));
-      return;
-    }
-    parts.push(chunk);
-  };
-  payload.on('data', onData);
-  payload.on('end', () => finish(null, Buffer.concat(parts, size)));
-  payload.on('error', (err: Error) =>
-    finish(new BodyError(400, `cannot read remote_write request: ${err.message}`)),
-  );
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { authConfigSchema } from '../auth/index.js';
 import { zDuration } from '../config/index.js';
 import { hostConfigSchema } from '../hostmetrics/index.js';
+import { otlpConfigSchema } from '../ingest/otlp/index.js';
 import { remoteWriteConfigSchema } from '../ingest/remote-write/index.js';
 import { outboundConfigSchema } from '../net/index.js';
 import { scrapeConfigsSchema, scrapeGlobalShape } from '../scrape/index.js';
@@ -133,7 +134,10 @@ export const argusConfigSchema = z
       .strict()
       .prefault({}),
     ingest: z
-      .object({ remote_write: remoteWriteConfigSchema.prefault({}) })
+      .object({
+        remote_write: remoteWriteConfigSchema.prefault({}),
+        otlp: otlpConfigSchema.prefault({}),
+      })
       .strict()
       .prefault({}),
     auth: authConfigSchema.prefault({}),

@@ -132,6 +132,7 @@ export class ArgusServer {
       storage: store,
       snapshot: (withHead) => store.snapshot(withHead),
       remoteWrite: opts.config.ingest.remote_write,
+      otlp: opts.config.ingest.otlp,
       registry,
       logger: opts.logger,
       ingest: ingestOptions(opts.config.storage.tsdb),
@@ -290,6 +291,7 @@ export class ArgusServer {
     logger.level = cfg.logging.level;
     this.store.applyConfig(cfg.storage.tsdb);
     this.deps.remoteWrite = cfg.ingest.remote_write;
+    this.deps.otlp = cfg.ingest.otlp;
     this.security.apply(cfg);
     if (this.store.isReady) await this.collection.apply(cfg);
     this.config = cfg;
