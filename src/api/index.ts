@@ -24,6 +24,7 @@ import { RouteTable } from './route-table.js';
 import { registerServerRoutes, type ServerHooks } from './server-routes.js';
 import { registerSnapshotRoute } from './snapshot.js';
 import { otlpConfigSchema, type OtlpConfig } from '../ingest/otlp/index.js';
+import { registerImportRoute } from './import.js';
 import { registerOtlpRoute } from './otlp.js';
 import { registerTargetsRoute, type TargetsSource } from './targets.js';
 import { registerWriteRoute } from './write.js';
@@ -70,6 +71,12 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
     logger: deps.logger,
     ingester: deps.ingest,
     limits: deps.limits,
+  });
+  registerImportRoute(app, table, {
+    storage: deps.storage,
+    limits: deps.limits,
+    maxBodyBytes: () => deps.remoteWrite.max_body_bytes,
+    logger: deps.logger,
   });
   registerOtlpRoute(app, table, {
     storage: deps.storage,

@@ -48,10 +48,7 @@ describe('POST /v1/metrics', () => {
       assert.equal(res.statusCode, 200, res.body);
       assert.deepEqual(res.json(), {});
       assert.ok(
-        t.store
-          .querier(DEFAULT_TENANT, 0, Number.MAX_SAFE_INTEGER)
-          .labelNames()
-          .includes('job'),
+        t.store.querier(DEFAULT_TENANT, 0, Number.MAX_SAFE_INTEGER).labelNames().includes('job'),
       );
     },
   );
