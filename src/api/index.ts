@@ -26,6 +26,8 @@ import { registerSnapshotRoute } from './snapshot.js';
 import { otlpConfigSchema, type OtlpConfig } from '../ingest/otlp/index.js';
 import { registerImportRoute } from './import.js';
 import { registerOtlpRoute } from './otlp.js';
+import { registerPushRoutes } from './push.js';
+import { PushRegistry } from '../ingest/push/index.js';
 import { registerTargetsRoute, type TargetsSource } from './targets.js';
 import { registerWriteRoute } from './write.js';
 
@@ -55,6 +57,8 @@ export interface ApiDeps {
   scrape?: TargetsSource;
   /** `ingest.otlp` of the current config (default: enabled with default limits). */
   otlp?: OtlpConfig;
+  /** Pushed groups (Pushgateway API); default: kept in memory only. */
+  push?: PushRegistry;
 }
 
 /** Registers every route and the access/security hooks on `app`; returns the route table. */
@@ -74,6 +78,12 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
   });
   registerImportRoute(app, table, {
     storage: deps.storage,
+    limits: deps.limits,
+    maxBodyBytes: () => deps.remoteWrite.max_body_bytes,
+    logger: deps.logger,
+  });
+  registerPushRoutes(app, table, {
+    registry: deps.push ?? new PushRegistry({ appendable: deps.storage, logger: deps.logger }),
     limits: deps.limits,
     maxBodyBytes: () => deps.remoteWrite.max_body_bytes,
     logger: deps.logger,

@@ -1,4 +1,5 @@
 import { HostCollector, type HostConfig } from '../hostmetrics/index.js';
+import { PushRegistry } from '../ingest/push/index.js';
 import { resolveScrapeConfigs, ScrapeManager } from '../scrape/index.js';
 import type { Appendable, MetadataStore } from '../storage/index.js';
 import { errorChain, type Logger } from '../util/index.js';
@@ -12,17 +13,26 @@ import type { ArgusConfig } from './config.js';
  */
 export class Collection {
   readonly scrape: ScrapeManager;
+  readonly push: PushRegistry;
+  private pushTimer: NodeJS.Timeout | undefined;
   private host: { json: string; abort: AbortController; done: Promise<void> } | undefined;
 
   constructor(
     private readonly store: Appendable & MetadataStore,
     private readonly logger: Logger,
+    pushFile?: string,
   ) {
     this.scrape = new ScrapeManager({ appendable: store, logger });
+    this.push = new PushRegistry({ appendable: store, logger, file: pushFile });
   }
 
   async apply(cfg: ArgusConfig): Promise<void> {
     await this.applyHost(cfg.collect.host);
+    if (this.pushTimer === undefined) await this.push.load();
+    clearInterval(this.pushTimer);
+    // Pushed groups are re-written every interval, as a Prometheus scraping a Pushgateway would.
+    this.pushTimer = setInterval(() => void this.push.tick(), cfg.ingest.push.interval);
+    this.pushTimer.unref();
     await this.scrape
       .apply(resolveScrapeConfigs(cfg.global, cfg.scrape_configs))
       .catch((err: unknown) =>
@@ -61,6 +71,7 @@ export class Collection {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.stopHost(), this.scrape.stop()]);
+    clearInterval(this.pushTimer);
+    await Promise.all([this.stopHost(), this.scrape.stop(), this.push.flush()]);
   }
 }

@@ -137,6 +137,15 @@ export const argusConfigSchema = z
       .object({
         remote_write: remoteWriteConfigSchema.prefault({}),
         otlp: otlpConfigSchema.prefault({}),
+        /** Pushgateway-compatible pushes: how often pushed groups are re-written. */
+        push: z
+          .object({
+            interval: zDuration.default(15_000).refine((ms) => ms >= 1000, {
+              error: 'expected an interval of at least 1s',
+            }),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -126,7 +126,11 @@ export class ArgusServer {
     this.config = opts.config;
     this.registry = registry;
     this.reloadGauge = reloadMetrics(registry);
-    this.collection = new Collection(store, opts.logger.child({ component: 'collect' }));
+    this.collection = new Collection(
+      store,
+      opts.logger.child({ component: 'collect' }),
+      path.join(opts.settings.dataDir, 'push.json'),
+    );
     this.done = new Promise((r) => (this.resolveDone = r));
     this.deps = {
       storage: store,
@@ -141,6 +145,7 @@ export class ArgusServer {
       open: () => this.config.auth.open,
       cors: () => this.config.server.cors,
       scrape: this.collection.scrape,
+      push: this.collection.push,
       server: {
         version: opts.version,
         ready: () => this.store.isReady,

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { PushRegistry } from '../ingest/push/index.js';
+import { DEFAULT_TENANT, Labels, Matcher } from '../model/index.js';
+import { MemStore, readSeries } from '../storage/testing.js';
+import { nopLogger } from '../util/index.js';
+import { groupingKey } from './push.js';
+import { testApi, type TestApi } from './testing.js';
+
+describe('groupingKey', () => {
+  it('reads job and labels, with @base64 values', () => {
+    assert.deepEqual(groupingKey('/metrics/job/backup/instance/db-1'), [
+      ['job', 'backup'],
+      ['instance', 'db-1'],
+    ]);
+    const b64 = Buffer.from('a/b').toString('base64url');
+    assert.deepEqual(groupingKey(`/metrics/job@base64/${b64}/path@base64/=`), [
+      ['job', 'a/b'],
+      ['path', ''],
+    ]);
+  });
+  for (const [p, want] of [
+    ['/metrics/job', /want \/metrics\/job/],
+    ['/metrics/instance/x', /must start with a non-empty job/],
+    ['/metrics/job/a/__x/y', /invalid grouping label name "__x"/],
+    ['/metrics/job/a/job/b', /appears twice/],
+  ] as const) {
+    it(`refuses ${p}`, () => assert.throws(() => groupingKey(p), want));
+  }
+});
+
+describe('Pushgateway API', () => {
+  let t: TestApi;
+  before(async () => {
+    t = await testApi();
+  });
+  after(() => t.close());
+
+  const push = (method: 'PUT' | 'POST' | 'DELETE', url: string, body = '') =>
+    t.app.inject({ method, url, headers: { 'content-type': 'text/plain' }, payload: body });
+  const read = (name: string) => readSeries(t.store, [new Matcher('=', '__name__', name)]);
+
+  it('PUT stores a group with its grouping labels and push_time_seconds', async () => {
+    const res = await push(
+      'PUT',
+      '/metrics/job/backup/instance/db-1',
+      '# TYPE backup_bytes gauge\nbackup_bytes{kind="full"} 1024\nbackup_ok 1\n',
+    );
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(
+      read('backup_bytes')[0].labels,
+      '{__name__="backup_bytes", instance="db-1", job="backup", kind="full"}',
+    );
+    assert.equal(
+      read('push_time_seconds')[0].labels,
+      '{__name__="push_time_seconds", instance="db-1", job="backup"}',
+    );
+  });
+
+  it('POST replaces only the pushed names; PUT the whole group (the rest goes stale)', async () => {
+    assert.equal(
+      (await push('POST', '/metrics/job/backup/instance/db-1', 'backup_ok 0\n')).statusCode,
+      200,
+    );
+    assert.deepEqual(read('backup_bytes')[0].vs.at(-1), 1024, 'not pushed: kept');
+    assert.equal(read('backup_ok')[0].vs.at(-1), 0);
+    assert.equal(
+      (await push('PUT', '/metrics/job/backup/instance/db-1', 'backup_ok 1\n')).statusCode,
+      200,
+    );
+    assert.equal(read('backup_bytes')[0].vs.at(-1), 'stale', 'replaced group: gone');
+  });
+
+  it('DELETE removes the group with stale markers', async () => {
+    const res = await push('DELETE', '/metrics/job/backup/instance/db-1');
+    assert.equal(res.statusCode, 202);
+    assert.equal(read('backup_ok')[0].vs.at(-1), 'stale');
+    assert.equal(read('push_time_seconds')[0].vs.at(-1), 'stale');
+  });
+
+  it('refuses timestamps, clashing grouping labels and bad bodies with 400', async () => {
+    const ts = await push('PUT', '/metrics/job/j', 'm 1 1700000000000\n');
+    assert.equal(ts.statusCode, 400);
+    assert.match(ts.body, /must not/);
+    const clash = await push('PUT', '/metrics/job/j', 'm{job="other"} 1\n');
+    assert.equal(clash.statusCode, 400);
+    assert.match(clash.body, /differs from the grouping key/);
+    const bad = await push('PUT', '/metrics/job/j', 'not { valid\n');
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /line 1/);
+  });
+});
+
+describe('PushRegistry', () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'argus-push-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('re-writes groups every tick and keeps them across a restart', async () => {
+    const store = new MemStore();
+    const file = path.join(dir, 'push.json');
+    let now = 1_700_000_000_000;
+    const r1 = new PushRegistry({ appendable: store, logger: nopLogger, file, now: () => now });
+    await r1.push(
+      DEFAULT_TENANT,
+      [['job', 'nightly']],
+      [{ labels: Labels.fromObject({ __name__: 'rows' }), value: 5 }],
+      new Map(),
+      'group',
+    );
+    now += 15_000;
+    await r1.tick();
+    await r1.flush();
+    const r2 = new PushRegistry({ appendable: store, logger: nopLogger, file, now: () => now });
+    await r2.load();
+    now += 15_000;
+    await r2.tick();
+    const rows = readSeries(store, [new Matcher('=', '__name__', 'rows')]);
+    assert.deepEqual(rows[0].ts, [1_700_000_000_000, 1_700_000_015_000, 1_700_000_030_000]);
+    assert.deepEqual(rows[0].vs, [5, 5, 5]);
+    assert.deepEqual(
+      r2.list('default').map((g) => g.key),
+      [[['job', 'nightly']]],
+    );
+  });
+});

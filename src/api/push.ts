@@ -1,0 +1,131 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ExpositionError, formatOf, parseBody } from '../exposition/index.js';
+import { PushError, type PushRegistry } from '../ingest/push/index.js';
+import type { MetricMetadata } from '../storage/index.js';
+import type { TenantLimits } from '../tenancy/index.js';
+import { errorChain, type Logger } from '../util/index.js';
+import { readBody } from './body.js';
+import { ApiError, toApiError } from './errors.js';
+import type { RouteTable } from './route-table.js';
+import { tenantOf } from './tenant.js';
+
+export interface PushDeps {
+  registry: PushRegistry;
+  limits: TenantLimits;
+  maxBodyBytes: () => number;
+  logger: Logger;
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * The grouping key of a Pushgateway URL `/metrics/job/<job>{/<name>/<value>}`: a `@base64`
+ * suffix on a name means its value is base64url (`=` alone: the empty value).
+ */
+export function groupingKey(path: string): [string, string][] {
+  const segs = path.split('/').slice(2); // after "/metrics"
+  if (segs.length < 2 || segs.length % 2 !== 0)
+    throw new ApiError('bad_data', 'want /metrics/job/<job>{/<label>/<value>}');
+  const key: [string, string][] = [];
+  for (let i = 0; i < segs.length; i += 2) {
+    let name = decodeURIComponent(segs[i]);
+    let value = decodeURIComponent(segs[i + 1]);
+    if (name.endsWith('@base64')) {
+      name = name.slice(0, -'@base64'.length);
+      value =
+        value === '='
+          ? ''
+          : Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+    }
+    if (!LABEL_NAME.test(name) || name.startsWith('__'))
+      throw new ApiError('bad_data', `invalid grouping label name ${JSON.stringify(name)}`);
+    if (key.some(([k]) => k === name))
+      throw new ApiError('bad_data', `grouping label ${name} appears twice`);
+    key.push([name, value]);
+  }
+  if (key[0][0] !== 'job' || key[0][1] === '')
+    throw new ApiError('bad_data', 'the grouping key must start with a non-empty job');
+  return key;
+}
+
+/**
+ * Pushgateway-compatible `PUT` (replace the group), `POST` (replace the pushed metric names)
+ * and `DELETE` (remove the group) on `/metrics/job/<job>{/<label>/<value>}`, so batch jobs using
+ * a Prometheus client's push function work unchanged.
+ */
+export function registerPushRoutes(app: FastifyInstance, table: RouteTable, deps: PushDeps): void {
+  void app.register((scope, _opts, done) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (req, payload, parsed) =>
+      readBody('push request', payload, req.headers['content-length'], deps.maxBodyBytes(), parsed),
+    );
+    const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+      try {
+        const key = groupingKey(req.url.split('?')[0]);
+        const tenant = tenantOf(req);
+        if (req.method === 'DELETE') {
+          await deps.registry.delete(tenant, key);
+          return reply.code(202).send();
+        }
+        const ct = String(req.headers['content-type'] ?? '');
+        if (ct.includes('application/vnd.google.protobuf'))
+          throw new ApiError(
+            'bad_data',
+            'the protobuf push format is not supported: push the text format',
+          );
+        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        let parsed;
+        try {
+          parsed = parseBody(body, formatOf(ct));
+        } catch (err) {
+          if (err instanceof ExpositionError)
+            throw new ApiError('bad_data', err.message, { cause: err });
+          throw err;
+        }
+        for (const s of parsed.samples)
+          if (s.timestampMs !== undefined)
+            throw new ApiError(
+              'bad_data',
+              `pushed metric ${s.labels.toString()} carries a timestamp; pushed metrics must not`,
+            );
+        deps.limits.admitSamples(tenant, parsed.samples.length);
+        const md = new Map<string, MetricMetadata>(
+          parsed.metadata.map((m) => [m.name, { type: m.type, help: m.help, unit: m.unit }]),
+        );
+        await deps.registry.push(
+          tenant,
+          key,
+          parsed.samples,
+          md,
+          req.method === 'PUT' ? 'group' : 'names',
+        );
+        return reply.code(200).send();
+      } catch (err) {
+        const e =
+          err instanceof PushError
+            ? new ApiError('bad_data', err.message, { cause: err })
+            : toApiError(err);
+        if (e.errorType === 'internal')
+          deps.logger.error({ err: errorChain(err), url: req.url }, 'push failed');
+        if (e.retryAfterSeconds !== undefined)
+          void reply.header('retry-after', String(Math.max(1, Math.ceil(e.retryAfterSeconds))));
+        return reply.code(e.status).type('text/plain; charset=utf-8').send(`${e.message}\n`);
+      }
+    };
+    table.add(scope, {
+      method: ['PUT', 'POST', 'DELETE'],
+      url: '/metrics/*',
+      access: { need: 'ingest', openable: 'ingest' },
+      tag: 'Ingestion',
+      summary:
+        'Pushgateway-compatible push: PUT replaces a group, POST its pushed metrics, DELETE removes it',
+      description:
+        'Path: /metrics/job/<job>{/<label>/<value>}, `@base64` suffix for base64url values. Body: the text exposition format without timestamps. Pushed values are re-written every interval until deleted.',
+      requestContentType: 'text/plain',
+      textErrors: true,
+      response: { contentType: 'text/plain', description: '200 (PUT, POST) or 202 (DELETE)' },
+      handler,
+    });
+    done();
+  });
+}
