@@ -42,6 +42,7 @@ function loop(opts: { over?: object; store?: MemStore; metricRelabel?: object[] 
     url: 'http://h:1/metrics',
     timeoutMs: 1000,
     appendable: store,
+    metadata: store,
     tenant: DEFAULT_TENANT,
     metricRelabel: compileRelabel(opts.metricRelabel ?? []),
     logger: nopLogger,
@@ -104,6 +105,7 @@ describe('ScrapeLoop', () => {
     assert.deepEqual(s.read('scrape_samples_scraped')[0].vs, [3]);
     assert.deepEqual(s.read('scrape_series_added')[0].vs, [3]);
     assert.equal(s.read('scrape_duration_seconds').length, 1);
+    assert.equal(s.store.getMetadata(DEFAULT_TENANT, 'reqs').get('reqs')?.type, 'counter');
   });
 
   it('marks series that vanish stale, and all series when a scrape fails', async () => {

@@ -1,7 +1,17 @@
-import { acceptHeader, ExpositionParser, formatOf } from '../exposition/index.js';
+import {
+  acceptHeader,
+  ExpositionParser,
+  formatOf,
+  type FamilyMetadata,
+} from '../exposition/index.js';
 import { Labels, staleNaN, type TenantId } from '../model/index.js';
 import { relabel, type RelabelProgram } from '../relabel/index.js';
-import { PermanentAppendError, type Appendable, type Appender } from '../storage/index.js';
+import {
+  PermanentAppendError,
+  type Appendable,
+  type Appender,
+  type MetadataStore,
+} from '../storage/index.js';
 import { errorChain, type Logger } from '../util/index.js';
 import type { ResolvedScrapeConfig } from './config.js';
 import { scrapeRequest, ScrapeError, type ScrapeResponse } from './fetch.js';
@@ -27,6 +37,8 @@ export interface ScrapeLoopOptions {
   url: string;
   timeoutMs: number;
   appendable: Appendable;
+  /** Where TYPE/HELP/UNIT of scraped families go (for /api/v1/metadata). */
+  metadata?: MetadataStore;
   tenant: TenantId;
   metricRelabel: RelabelProgram;
   logger: Logger;
@@ -175,12 +187,16 @@ export class ScrapeLoop {
     const seq = ++this.seq;
     const app = this.o.appendable.appender(this.o.tenant);
     const live: string[] = [];
+    const families: FamilyMetadata[] = [];
     let scraped = 0;
     let post = 0;
     let added = 0;
     try {
       for (let kind = p.next(); kind !== 'eof'; kind = p.next()) {
-        if (kind !== 'sample') continue;
+        if (kind === 'metadata') {
+          if (this.o.metadata) families.push(p.metadata());
+          continue;
+        }
         scraped++;
         const key = p.buf.toString('latin1', p.seriesStart, p.seriesEnd);
         let e = this.cache.get(key);
@@ -227,6 +243,12 @@ export class ScrapeLoop {
     }
     this.live = live;
     this.evict(seq);
+    for (const f of families)
+      this.o.metadata?.setMetadata(this.o.tenant, f.name, {
+        type: f.type,
+        help: f.help,
+        unit: f.unit,
+      });
     return {
       health: 'up',
       error: '',

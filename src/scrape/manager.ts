@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Labels, tenantId, DEFAULT_TENANT, type TenantId } from '../model/index.js';
 import { compileRelabel, relabel, type RelabelProgram } from '../relabel/index.js';
-import type { Appendable } from '../storage/index.js';
+import type { Appendable, MetadataStore } from '../storage/index.js';
 import { errorChain, type Logger } from '../util/index.js';
 import type { ResolvedScrapeConfig } from './config.js';
 import { JobDiscovery, type DiscoveryOptions, type TargetGroup } from './discovery.js';
@@ -38,6 +38,8 @@ export function scrapeOffset(key: string, intervalMs: number): number {
 
 export interface ManagerOptions {
   appendable: Appendable;
+  /** Where scraped TYPE/HELP/UNIT go. */
+  metadata?: MetadataStore;
   logger: Logger;
   now?: () => number;
   discovery?: Omit<DiscoveryOptions, 'logger'>;
@@ -104,6 +106,7 @@ class ScrapePool {
         url: t.url,
         timeoutMs: t.scrapeTimeoutMs,
         appendable: this.o.appendable,
+        metadata: this.o.metadata,
         tenant: this.tenant,
         metricRelabel: this.metricProgram,
         logger: this.o.logger,

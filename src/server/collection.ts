@@ -22,7 +22,7 @@ export class Collection {
     private readonly logger: Logger,
     pushFile?: string,
   ) {
-    this.scrape = new ScrapeManager({ appendable: store, logger });
+    this.scrape = new ScrapeManager({ appendable: store, metadata: store, logger });
     this.push = new PushRegistry({ appendable: store, logger, file: pushFile });
   }
 
