@@ -1,8 +1,10 @@
 import { HostCollector, type HostConfig } from '../hostmetrics/index.js';
+import type { Registry } from 'prom-client';
 import { PushRegistry } from '../ingest/push/index.js';
 import { resolveScrapeConfigs, ScrapeManager } from '../scrape/index.js';
 import type { Appendable, MetadataStore } from '../storage/index.js';
 import { errorChain, type Logger } from '../util/index.js';
+import { collectionMetrics } from './collection-metrics.js';
 import type { ArgusConfig } from './config.js';
 
 // WIRING: what collects metrics inside the server: the host collector and the scrape jobs.
@@ -15,15 +17,19 @@ export class Collection {
   readonly scrape: ScrapeManager;
   readonly push: PushRegistry;
   private pushTimer: NodeJS.Timeout | undefined;
-  private host: { json: string; abort: AbortController; done: Promise<void> } | undefined;
+  private host:
+    | { json: string; abort: AbortController; done: Promise<void>; collector: HostCollector }
+    | undefined;
 
   constructor(
     private readonly store: Appendable & MetadataStore,
     private readonly logger: Logger,
     pushFile?: string,
+    registry?: Registry,
   ) {
     this.scrape = new ScrapeManager({ appendable: store, metadata: store, logger });
     this.push = new PushRegistry({ appendable: store, logger, file: pushFile });
+    if (registry) collectionMetrics(registry, this.scrape, () => this.host?.collector.stats);
   }
 
   async apply(cfg: ArgusConfig): Promise<void> {
@@ -55,7 +61,7 @@ export class Collection {
     const done = collector.run(abort.signal).catch((err: unknown) => {
       this.logger.error({ err: errorChain(err) }, 'host collector stopped');
     });
-    this.host = { json, abort, done };
+    this.host = { json, abort, done, collector };
     this.logger.info(
       { interval_ms: h.interval, job: h.job },
       'host collector started (node_exporter-compatible metrics)',

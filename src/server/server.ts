@@ -130,6 +130,7 @@ export class ArgusServer {
       store,
       opts.logger.child({ component: 'collect' }),
       path.join(opts.settings.dataDir, 'push.json'),
+      registry,
     );
     this.done = new Promise((r) => (this.resolveDone = r));
     this.deps = {

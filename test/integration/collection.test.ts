@@ -68,6 +68,8 @@ describe('collection in a running server', { timeout: 90_000 }, () => {
       assert.ok(cpu.some((s) => s.metric.mode === 'idle'));
       const mem = await exportSeries(argus.url, 'node_memory_MemTotal_bytes');
       assert.ok(Number(mem[0].values[0]) > 0);
+      const own = await (await adminFetch(`${argus.url}/metrics`)).text();
+      assert.match(own, /^argus_host_collector_ticks [1-9]/m);
     } finally {
       assert.equal((await argus.stop()).code, 0);
     }
@@ -117,6 +119,9 @@ describe('collection in a running server', { timeout: 90_000 }, () => {
         ['app', 1],
         ['broken', 0],
       ]);
+      const own = await (await adminFetch(`${argus.url}/metrics`)).text();
+      assert.match(own, /^argus_scrape_targets\{tenant="default",job="app",health="up"\} 1$/m);
+      assert.match(own, /^argus_scrape_targets\{tenant="default",job="broken",health="down"\} 1$/m);
       // Host collection is off here.
       assert.deepEqual(await exportSeries(argus.url, 'node_cpu_seconds_total'), []);
     } finally {
