@@ -1,3 +1,4 @@
+import { formatDuration } from '../config/index.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { TargetStatus } from '../scrape/index.js';
@@ -21,13 +22,6 @@ const STATES = ['active', 'dropped', 'any'] as const;
 function iso(ms: number): string {
   // Prometheus shows the zero time for a target never scraped.
   return ms === 0 ? '0001-01-01T00:00:00Z' : new Date(ms).toISOString();
-}
-
-function fmtDuration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
 }
 
 /** `GET /api/v1/targets` (Prometheus-compatible): the credential's tenant's scrape targets. */
@@ -79,8 +73,8 @@ export function registerTargetsRoute(
                 lastScrape: iso(t.lastScrapeMs),
                 lastScrapeDuration: t.lastScrapeDurationMs / 1000,
                 health: t.health,
-                scrapeInterval: fmtDuration(t.scrapeIntervalMs),
-                scrapeTimeout: fmtDuration(t.scrapeTimeoutMs),
+                scrapeInterval: formatDuration(t.scrapeIntervalMs),
+                scrapeTimeout: formatDuration(t.scrapeTimeoutMs),
               }));
       const dropped =
         state === 'active'

@@ -1,3 +1,4 @@
+import { formatDuration } from '../config/index.js';
 import type { ResolvedScrapeConfig } from './config.js';
 import type { TargetGroup } from './discovery.js';
 
@@ -31,13 +32,6 @@ function durationLabel(s: string | undefined): number | undefined {
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
 }
 
-function fmtDuration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}
-
 /**
  * Prometheus's target label population: discovered labels plus the job's defaults
  * (`job`, `__scheme__`, `__metrics_path__`, `__scrape_interval__`, `__scrape_timeout__`,
@@ -55,8 +49,8 @@ export function populateTarget(
     job: cfg.job_name,
     __scheme__: cfg.scheme,
     __metrics_path__: cfg.metrics_path,
-    __scrape_interval__: fmtDuration(cfg.scrape_interval),
-    __scrape_timeout__: fmtDuration(cfg.scrape_timeout),
+    __scrape_interval__: formatDuration(cfg.scrape_interval),
+    __scrape_timeout__: formatDuration(cfg.scrape_timeout),
   };
   for (const [k, v] of Object.entries(cfg.params)) if (v.length > 0) base[`__param_${k}`] = v[0];
   const all = { ...base, ...group.labels, ...discovered };
