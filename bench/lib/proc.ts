@@ -158,3 +158,17 @@ export async function dirBytes(dir: string): Promise<number> {
   }
   return total;
 }
+
+/** Current resident set (VmRSS) of the process tree, bytes. */
+export async function rssBytes(pid: number): Promise<number> {
+  let kb = 0;
+  for (const p of await processTree(pid)) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${p}/status`, 'utf8'));
+      if (m) kb += Number(m[1]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return kb * 1024;
+}
