@@ -28,7 +28,8 @@ import { scrapingArgus } from './lib/scrape-peers.js';
 import { defaultOut, log, machine, sleep, textTable, writeResults } from './lib/table.js';
 
 const USAGE = `usage: npm run bench -- collector [--interval S=1] [--warmup S=10] [--seconds S=60]
-  [--keep] [--out FILE]`;
+  [--keep] [--out FILE] [--cpu-prof]
+  --cpu-prof: V8 CPU profile of the Argus run with the collector, in .bench/profiles/`;
 
 const NODE_EXPORTER_BIN = process.env.NODE_EXPORTER_BIN ?? '/usr/bin/prometheus-node-exporter';
 
@@ -65,6 +66,7 @@ interface Options {
   warmupS: number;
   seconds: number;
   keep: boolean;
+  cpuProfileDir?: string;
 }
 
 /** Warm-up, then CPU and RSS of `pid` over the window while `during` runs alongside. */
@@ -88,7 +90,8 @@ async function runArgus(name: string, hostCollectorS: number, o: Options): Promi
     await scrapingArgus.prepare(dir, { targets: [], intervalS: o.intervalS, hostCollectorS });
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    proc = scrapingArgus.start(dir, port);
+    const profile = hostCollectorS > 0 ? o.cpuProfileDir : undefined;
+    proc = scrapingArgus.start(dir, port, profile);
     await waitReady(`${base}/-/ready`, proc, performance.now(), 60_000);
     log(`${name}: ready (pid ${proc.pid}); warm-up ${o.warmupS} s, window ${o.seconds} s`);
     const m = await measure(proc.pid, o);
@@ -182,6 +185,7 @@ async function main(): Promise<number> {
     seconds: 'number',
     keep: 'boolean',
     out: 'string',
+    'cpu-prof': 'boolean',
   });
   const num = (k: string, d: number): number => Number(args.get(k) ?? d);
   const o: Options = {
@@ -189,6 +193,7 @@ async function main(): Promise<number> {
     warmupS: num('warmup', 10),
     seconds: num('seconds', 60),
     keep: args.has('keep'),
+    cpuProfileDir: args.has('cpu-prof') ? path.resolve('.bench', 'profiles') : undefined,
   };
   const why = argus.unavailable();
   if (why !== '') throw new Error(`cannot run argus: ${why}`);
