@@ -69,7 +69,7 @@ interface Options {
   cpuProfileDir?: string;
 }
 
-/** Warm-up, then CPU and RSS of `pid` over the window while `during` runs alongside. */
+/** Warm-up, then CPU and RSS of `pid` over the window. */
 async function measure(
   pid: number,
   o: Options,
