@@ -4,21 +4,11 @@ import { DEFAULT_TENANT, Labels, Matcher } from '../model/index.js';
 import { compileRelabel } from '../relabel/index.js';
 import { MemStore, readSeries } from '../storage/testing.js';
 import { nopLogger } from '../util/index.js';
-import { resolveScrapeConfigs, scrapeConfigSchema, type ScrapeGlobal } from './config.js';
+import { testGlobal, testJobs } from './scrape-test-helpers.js';
 import { ScrapeError } from './fetch.js';
 import { mergeTargetLabels, ScrapeLoop, type FetchFn } from './loop.js';
 
-const GLOBAL: ScrapeGlobal = {
-  scrape_interval: 15_000,
-  scrape_timeout: 10_000,
-  external_labels: {},
-  body_size_limit: 0,
-  sample_limit: 0,
-  label_limit: 0,
-  label_name_length_limit: 0,
-  label_value_length_limit: 0,
-  target_limit: 0,
-};
+const GLOBAL = testGlobal(15_000, 10_000);
 const T0 = 1_700_000_000_000;
 const TARGET = Labels.fromObject({ job: 'app', instance: 'h:1' });
 const TEXT = 'text/plain; version=0.0.4';
@@ -33,9 +23,7 @@ function loop(opts: { over?: object; store?: MemStore; metricRelabel?: object[] 
     if (failure) throw failure;
     return { body: Buffer.from(body), contentType };
   };
-  const cfg = resolveScrapeConfigs(GLOBAL, [
-    scrapeConfigSchema.parse({ job_name: 'app', ...opts.over }),
-  ])[0];
+  const cfg = testJobs(GLOBAL, { job_name: 'app', ...opts.over })[0];
   const l = new ScrapeLoop({
     cfg,
     targetLabels: TARGET,

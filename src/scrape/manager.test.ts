@@ -3,25 +3,11 @@ import { describe, it } from 'node:test';
 import { Matcher, tenantId } from '../model/index.js';
 import { MemStore, readSeries } from '../storage/testing.js';
 import { nopLogger } from '../util/index.js';
-import { resolveScrapeConfigs, scrapeConfigSchema, type ScrapeGlobal } from './config.js';
+import { testGlobal, testJobs } from './scrape-test-helpers.js';
 import { ScrapeManager, scrapeOffset } from './manager.js';
 
-const GLOBAL: ScrapeGlobal = {
-  scrape_interval: 100,
-  scrape_timeout: 100,
-  external_labels: {},
-  body_size_limit: 0,
-  sample_limit: 0,
-  label_limit: 0,
-  label_name_length_limit: 0,
-  label_value_length_limit: 0,
-  target_limit: 0,
-};
-const jobs = (...cs: object[]) =>
-  resolveScrapeConfigs(
-    GLOBAL,
-    cs.map((c) => scrapeConfigSchema.parse(c)),
-  );
+const GLOBAL = testGlobal(100, 100);
+const jobs = (...cs: object[]) => testJobs(GLOBAL, ...cs);
 
 async function waitFor(cond: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;

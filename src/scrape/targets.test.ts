@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resolveScrapeConfigs, scrapeConfigSchema, type ScrapeGlobal } from './config.js';
+import { testGlobal, testJobs } from './scrape-test-helpers.js';
 import { buildTargets, populateTarget, type RelabelFn } from './targets.js';
 
-const GLOBAL: ScrapeGlobal = {
-  scrape_interval: 15_000,
-  scrape_timeout: 10_000,
-  external_labels: {},
-  body_size_limit: 0,
-  sample_limit: 0,
-  label_limit: 0,
-  label_name_length_limit: 0,
-  label_value_length_limit: 0,
-  target_limit: 0,
-};
-const cfg = (over: object) =>
-  resolveScrapeConfigs(GLOBAL, [scrapeConfigSchema.parse({ job_name: 'node', ...over })])[0];
+const GLOBAL = testGlobal(15_000, 10_000);
+const cfg = (over: object) => testJobs(GLOBAL, { job_name: 'node', ...over })[0];
 const identity: RelabelFn = (l) => l;
 
 describe('target label population', () => {
