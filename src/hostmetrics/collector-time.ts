@@ -5,11 +5,18 @@ import { add, type Collector, family, fields, type MetricFamily, readSys } from 
 let zoneFormat: Intl.DateTimeFormat | undefined;
 
 /** The local zone's abbreviation as Go's time.Zone() gives it ("UTC", "CET", …). */
+let zoneCache: { offset: number; name: string } | undefined;
+
 function zoneName(d: Date): string {
+  // The abbreviation only changes with the offset (DST): format once per offset, not per tick.
+  const offset = d.getTimezoneOffset();
+  if (zoneCache?.offset === offset) return zoneCache.name;
   // Building a DateTimeFormat costs ~0.5 ms: one per process (the zone is fixed at start-up).
   zoneFormat ??= new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
   const parts = zoneFormat.formatToParts(d);
-  return parts.find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
+  const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
+  zoneCache = { offset, name };
+  return name;
 }
 
 /** `time`: wall clock, zone offset and clock sources (/sys/devices/system/clocksource). */

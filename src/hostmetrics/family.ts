@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 
 /** The two metric types node_exporter's collectors emit. */
@@ -67,25 +67,37 @@ const CHUNK = 64 * 1024;
 /** Longer than any single procfs record (a seq_file read stops before a record that does not fit). */
 const MAX_RECORD = 4096;
 
+/** One read buffer for every pseudo-file (reads are synchronous, so never shared at once). */
+const readBuf = Buffer.allocUnsafe(CHUNK);
+
 /**
- * Reads a small pseudo-file (procfs, sysfs) in as few syscalls as possible: open, one large
- * read, close. `readFile` stats the file first and reads again until EOF, and procfs reports
- * size 0; this halves the CPU per file (≈40 µs instead of ≈70 µs). A read that nearly fills
- * the buffer may have stopped before a record that did not fit, so it reads on.
+ * Reads a small pseudo-file (procfs, sysfs): open, one large read, close — synchronously.
+ * procfs/sysfs reads are served from kernel memory and never wait on a disk, and three direct
+ * syscalls cost a fraction of `fs/promises`' four thread-pool round trips (≈6 µs instead of
+ * ≈40 µs per file; the collector's CPU at 1 s was dominated by them). `statfs`, which can block
+ * on a dead network mount, stays asynchronous. A read that nearly fills the buffer may have
+ * stopped before a record that did not fit, so it reads on.
  */
-export async function readSmall(p: string): Promise<string> {
-  const h = await open(p, 'r');
+export function readSmall(p: string): Promise<string> {
   try {
-    const parts: Buffer[] = [];
-    for (;;) {
-      const buf = Buffer.allocUnsafe(CHUNK);
-      const { bytesRead } = await h.read(buf, 0, CHUNK, null);
-      parts.push(buf.subarray(0, bytesRead));
-      if (bytesRead <= CHUNK - MAX_RECORD) break;
+    const fd = openSync(p, 'r');
+    try {
+      let n = readSync(fd, readBuf, 0, CHUNK, null);
+      if (n <= CHUNK - MAX_RECORD) return Promise.resolve(readBuf.toString('utf8', 0, n));
+      // Rare: a file larger than one read. Copy the parts so a character split between reads
+      // is decoded whole.
+      const parts = [Buffer.from(readBuf.subarray(0, n))];
+      do {
+        n = readSync(fd, readBuf, 0, CHUNK, null);
+        parts.push(Buffer.from(readBuf.subarray(0, n)));
+      } while (n > CHUNK - MAX_RECORD);
+      const text = Buffer.concat(parts).toString('utf8');
+      return Promise.resolve(text);
+    } finally {
+      closeSync(fd);
     }
-    return parts.length === 1 ? parts[0].toString('utf8') : Buffer.concat(parts).toString('utf8');
-  } finally {
-    await h.close();
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
 }
 
