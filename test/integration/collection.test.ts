@@ -68,8 +68,11 @@ describe('collection in a running server', { timeout: 90_000 }, () => {
       assert.ok(cpu.some((s) => s.metric.mode === 'idle'));
       const mem = await exportSeries(argus.url, 'node_memory_MemTotal_bytes');
       assert.ok(Number(mem[0].values[0]) > 0);
-      const own = await (await adminFetch(`${argus.url}/metrics`)).text();
-      assert.match(own, /^argus_host_collector_ticks [1-9]/m);
+      // The tick counter moves once the tick's append is done: wait for it.
+      await waitFor(async () => {
+        const own = await (await adminFetch(`${argus.url}/metrics`)).text();
+        return /^argus_host_collector_ticks [1-9]/m.test(own) ? true : undefined;
+      }, 'argus_host_collector_ticks > 0');
     } finally {
       assert.equal((await argus.stop()).code, 0);
     }
