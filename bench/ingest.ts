@@ -9,10 +9,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from './lib/args.js';
+import { eachPeer } from './lib/each-peer.js';
 import { generateLoad } from './lib/load.js';
 import { argus, prometheus, type Peer } from './lib/peers.js';
 import { ratios, renderTable } from './lib/report.js';
-import { runPeer, type PeerResult } from './lib/run-peer.js';
+import { runPeer } from './lib/run-peer.js';
 
 const USAGE = `usage: npm run bench -- ingest [--series N=100000] [--steps N=240] [--senders N=4]
   [--samples-per-request N=2000] [--seed N=1] [--only=argus|prometheus] [--keep] [--out FILE] [--cpu-prof]
@@ -63,27 +64,11 @@ async function main(): Promise<number> {
       `(${(load.rawBytes / 1e6).toFixed(0)} MB raw), built in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
 
-  const results: PeerResult[] = [];
-  const skipped: Record<string, string> = {};
-  const failed: Record<string, string> = {};
-  for (const peer of peers) {
-    const why = peer.unavailable();
-    if (why !== '') {
-      if (only !== undefined) throw new Error(`cannot run ${peer.name}: ${why}`);
-      log(`${peer.name}: SKIPPED: ${why}`);
-      skipped[peer.name] = why;
-      continue;
-    }
-    try {
-      const cpuProfileDir = args.has('cpu-prof') ? path.resolve('.bench', 'profiles') : undefined;
-      const opts = { senders: num('senders', 4), keep: args.has('keep'), cpuProfileDir, log };
-      results.push(await runPeer(peer, load, opts));
-    } catch (err) {
-      // One broken peer must not hide the other's figures.
-      failed[peer.name] = err instanceof Error ? err.message : String(err);
-      log(`${peer.name}: FAILED: ${failed[peer.name]}`);
-    }
-  }
+  const cpuProfileDir = args.has('cpu-prof') ? path.resolve('.bench', 'profiles') : undefined;
+  const opts = { senders: num('senders', 4), keep: args.has('keep'), cpuProfileDir, log };
+  const { results, skipped, failed } = await eachPeer(peers, only, log, (peer) =>
+    runPeer(peer, load, opts),
+  );
 
   console.log(`\n${renderTable(results)}\n`);
   for (const r of results) {

@@ -10,6 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from './lib/args.js';
+import { eachPeer } from './lib/each-peer.js';
 import { PROBE_SELECTOR } from './lib/exposition.js';
 import {
   cpuSeconds,
@@ -207,24 +208,7 @@ async function main(): Promise<number> {
       `warm-up ${o.warmupS} s, window ${o.seconds} s per peer`,
   );
 
-  const results: ScrapeResult[] = [];
-  const skipped: Record<string, string> = {};
-  const failed: Record<string, string> = {};
-  for (const peer of peers) {
-    const why = peer.unavailable();
-    if (why !== '') {
-      if (only !== undefined) throw new Error(`cannot run ${peer.name}: ${why}`);
-      log(`${peer.name}: SKIPPED: ${why}`);
-      skipped[peer.name] = why;
-      continue;
-    }
-    try {
-      results.push(await runPeer(peer, o));
-    } catch (err) {
-      failed[peer.name] = err instanceof Error ? err.message : String(err);
-      log(`${peer.name}: FAILED: ${failed[peer.name]}`);
-    }
-  }
+  const { results, skipped, failed } = await eachPeer(peers, only, log, (peer) => runPeer(peer, o));
   console.log(`\n${render(results)}\n`);
   console.log(
     `(reference: Prometheus 2.42 measured ${PROMETHEUS_REFERENCE_US} µs/sample on this machine class)`,
