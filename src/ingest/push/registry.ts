@@ -83,7 +83,10 @@ export class PushRegistry {
           families: new Map(
             g.families.map(([n, ss]) => [
               n,
-              ss.map(([l, v]) => ({ labels: Labels.fromObject(l), value: v })),
+              // JSON has no NaN/±Inf: such values were saved as null and are not restored.
+              ss
+                .filter(([, v]) => typeof v === 'number')
+                .map(([l, v]) => ({ labels: Labels.fromObject(l), value: v })),
             ]),
           ),
           metadata: new Map(g.metadata),
