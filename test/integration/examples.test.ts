@@ -163,9 +163,14 @@ describe('example apps feed a running server', { timeout: 120_000 }, () => {
       assert.deepEqual(byLabels(queued, 'queue'), { email: 1, sms: 1 });
 
       // prom-client's default metrics arrive too, with their types kept as metadata.
-      const heap = await exportSeries(argus.url, 'nodejs_heap_size_total_bytes');
+      const heap = await waitSeries(
+        argus,
+        'nodejs_heap_size_total_bytes',
+        (x) => x.length > 0,
+        app,
+      );
       assert.ok(Number(latest(heap[0])) > 0);
-      const cpu = await exportSeries(argus.url, 'process_cpu_seconds_total');
+      const cpu = await waitSeries(argus, 'process_cpu_seconds_total', (x) => x.length > 0, app);
       assert.equal(cpu[0].metric.job, 'shop-web');
       const up = await exportSeries(argus.url, 'up{job="shop-web"}');
       assert.equal(latest(up[0]), 1);
