@@ -1,6 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { add, type Collector, family, fields, type MetricFamily, readProc } from './family.js';
+import {
+  add,
+  type Collector,
+  family,
+  fields,
+  type MetricFamily,
+  readProc,
+  readSmall,
+} from './family.js';
 
 const SECTOR = 512;
 const MS = 0.001; // node_exporter multiplies (not divides), so values match to the last bit
@@ -51,6 +58,9 @@ const COLUMNS: [string, 'counter' | 'gauge', string, number][] = [
   ],
 ];
 
+/** Family names, built once. */
+const NAMES = COLUMNS.map(([n]) => `node_disk_${n}`);
+
 /** udev properties behind node_disk_info's labels (empty when there is no udev database). */
 const UDEV_LABELS: [string, string][] = [
   ['path', 'ID_PATH'],
@@ -68,7 +78,7 @@ async function udevProps(
   const props = new Map<string, string>();
   let text: string;
   try {
-    text = await readFile(path.join(udevDir, `b${major}:${minor}`), 'utf8');
+    text = await readSmall(path.join(udevDir, `b${major}:${minor}`));
   } catch {
     return props; // no udev (containers, minimal VMs): node_exporter leaves the labels empty
   }
@@ -85,7 +95,7 @@ export const diskstatsCollector: Collector = {
   name: 'diskstats',
   async collect(ctx) {
     const text = await readProc(ctx, 'diskstats');
-    const fams = COLUMNS.map(([n, t, h]) => family(`node_disk_${n}`, t, h));
+    const fams = COLUMNS.map(([, t, h], i) => family(NAMES[i], t, h));
     const info = family('node_disk_info', 'gauge', 'Info of /sys/block/<block_device>.');
     const udevDir = path.join(ctx.rootfsPath, 'run/udev/data');
     for (const line of text.split('\n')) {

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { add, type Collector, family, readSys } from './family.js';
 
@@ -11,7 +11,7 @@ export const netclassCollector: Collector = {
   async collect(ctx) {
     const up = family('node_network_up', 'gauge', "Value is 1 if operstate is 'up', 0 otherwise.");
     const mtu = family('node_network_mtu_bytes', 'gauge', 'Network device property: mtu_bytes');
-    const devices = (await readdir(path.join(ctx.sysPath, 'class/net'))).sort();
+    const devices = readdirSync(path.join(ctx.sysPath, 'class/net')).sort();
     for (const device of devices) {
       let operstate: string;
       try {

@@ -1,5 +1,35 @@
 import { add, type Collector, family, fields, type MetricFamily, readProc } from './family.js';
 
+/** Family name and HELP per protocol and field, built once. */
+const names = new Map<string, Map<string, { name: string; help: string }>>();
+
+function nameOf(proto: string, field: string): { name: string; help: string } {
+  let byField = names.get(proto);
+  if (byField === undefined) {
+    byField = new Map();
+    names.set(proto, byField);
+  }
+  let n = byField.get(field);
+  if (n === undefined) {
+    n =
+      proto === 'sockets' && field === 'used'
+        ? { name: 'node_sockstat_sockets_used', help: 'Number of IPv4 sockets in use.' }
+        : {
+            name: `node_sockstat_${proto}_${field}`,
+            help: `Number of ${proto} sockets in state ${field}.`,
+          };
+    byField.set(field, n);
+  }
+  return n;
+}
+
+function put(out: Map<string, MetricFamily>, proto: string, field: string, value: number): void {
+  const n = nameOf(proto, field);
+  const f = family(n.name, 'gauge', n.help);
+  add(f, {}, value);
+  out.set(n.name, f);
+}
+
 /** Parses one sockstat file into `node_sockstat_<PROTO>_<field>` families (mem also in bytes). */
 function parse(text: string, pageSize: number, out: Map<string, MetricFamily>): void {
   for (const line of text.split('\n')) {
@@ -8,24 +38,10 @@ function parse(text: string, pageSize: number, out: Map<string, MetricFamily>): 
     const proto = line.slice(0, colon);
     const kv = fields(line.slice(colon + 1));
     for (let i = 0; i + 1 < kv.length; i += 2) {
-      const [k, v] = [kv[i], Number(kv[i + 1])];
-      if (proto === 'sockets' && k === 'used') {
-        const f = family('node_sockstat_sockets_used', 'gauge', 'Number of IPv4 sockets in use.');
-        add(f, {}, v);
-        out.set(f.name, f);
-        continue;
-      }
-      const put = (field: string, value: number) => {
-        const f = family(
-          `node_sockstat_${proto}_${field}`,
-          'gauge',
-          `Number of ${proto} sockets in state ${field}.`,
-        );
-        add(f, {}, value);
-        out.set(f.name, f);
-      };
-      put(k, v);
-      if (k === 'mem') put('mem_bytes', v * pageSize);
+      const k = kv[i];
+      const v = Number(kv[i + 1]);
+      put(out, proto, k, v);
+      if (k === 'mem') put(out, proto, 'mem_bytes', v * pageSize);
     }
   }
 }

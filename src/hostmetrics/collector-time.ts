@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { add, type Collector, family, fields, type MetricFamily, readSys } from './family.js';
 
@@ -47,7 +47,7 @@ export const timeCollector: Collector = {
     );
     let dirs: string[] = [];
     try {
-      dirs = await readdir(path.join(ctx.sysPath, 'devices/system/clocksource'));
+      dirs = readdirSync(path.join(ctx.sysPath, 'devices/system/clocksource'));
     } catch {
       // no clocksource directory (non-Linux sysfs): only the clock itself is reported
     }

@@ -101,20 +101,57 @@ export function readSmall(p: string): Promise<string> {
   }
 }
 
+/** Joined paths by root then relative path: the same few dozen files are read every tick. */
+const joined = new Map<string, Map<string, string>>();
+
+function under(root: string, rel: string): string {
+  let byRel = joined.get(root);
+  if (byRel === undefined) {
+    byRel = new Map();
+    joined.set(root, byRel);
+  }
+  let p = byRel.get(rel);
+  if (p === undefined) {
+    // Bounded by the files that exist (devices come and go, so cap it rather than grow forever).
+    if (byRel.size >= 4096) byRel.clear();
+    p = path.join(root, rel);
+    byRel.set(rel, p);
+  }
+  return p;
+}
+
 /** Reads a procfs file under ctx.procPath. */
 export function readProc(ctx: HostContext, rel: string): Promise<string> {
-  return readSmall(path.join(ctx.procPath, rel));
+  return readSmall(under(ctx.procPath, rel));
 }
 
 /** Reads a sysfs file under ctx.sysPath. */
 export function readSys(ctx: HostContext, rel: string): Promise<string> {
-  return readSmall(path.join(ctx.sysPath, rel));
+  return readSmall(under(ctx.sysPath, rel));
 }
 
-/** Splits on runs of whitespace, ignoring leading/trailing blanks. */
+/** Whether a char code is one of the blanks /proc and /sys separate fields with. */
+function blank(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+}
+
+/**
+ * Splits on runs of whitespace, ignoring leading/trailing blanks. A scan instead of
+ * `trim().split(/\s+/)`: no trimmed copy and no regex per line (this runs for every line of
+ * every file on every tick). Only ASCII blanks separate fields in procfs and sysfs.
+ */
 export function fields(line: string): string[] {
-  const t = line.trim();
-  return t === '' ? [] : t.split(/\s+/);
+  const out: string[] = [];
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && blank(line.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && !blank(line.charCodeAt(i))) i++;
+    out.push(line.slice(start, i));
+  }
+  return out;
 }
 
 /** A new, empty family. */

@@ -2,7 +2,13 @@ import { statfs } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_TENANT, Labels, staleNaN, type TenantId } from '../model/index.js';
-import type { Appendable, MetadataStore, SeriesRef } from '../storage/index.js';
+import {
+  type Appendable,
+  type Appender,
+  type MetadataStore,
+  type SeriesRef,
+  UnknownSeriesRefError,
+} from '../storage/index.js';
 import { errorChain, type Logger, nopLogger } from '../util/index.js';
 import { COLLECTORS } from './collectors.js';
 import type { HostConfig } from './config.js';
@@ -41,6 +47,28 @@ export interface TickResult {
   failed: string[];
 }
 
+/** One series the collector has seen. */
+interface LiveSeries {
+  /** Its key in the family's map (ownKey). */
+  readonly key: string;
+  readonly labels: Labels;
+  ref: SeriesRef;
+  /** The tick generation that last collected it. */
+  gen: number;
+  /** Whether a sample of it was committed (so that vanishing needs a stale marker). */
+  stored: boolean;
+}
+
+/**
+ * The key of a sample's own labels within its family: names and values with separators that
+ * cannot occur in either (a collector's label order is fixed, so no sorting is needed).
+ */
+function ownKey(own: Readonly<Record<string, string>>): string {
+  let key = '';
+  for (const k in own) key += `${k}\xfe${own[k]}\xff`;
+  return key;
+}
+
 /** Counters for the server's own metrics. */
 export interface HostCollectorStats {
   ticks: number;
@@ -74,8 +102,17 @@ export class HostCollector {
   private readonly base: [string, string][];
   private readonly tenant: TenantId;
   private readonly log: Logger;
-  /** Series of the last successful append, by key, with their refs. */
-  private live = new Map<string, { labels: Labels; ref: SeriesRef }>();
+  /**
+   * Every series seen, by family name then by its own labels' key: labels built once, the
+   * store's ref cached, so an unchanged series costs a lookup and an append by ref per tick.
+   */
+  private readonly live = new Map<string, Map<string, LiveSeries>>();
+  /** Tick generation: a series whose `gen` is not the current one was not collected this tick. */
+  private gen = 0;
+  /** Series that vanished this tick, as (family map, series) pairs; reused across ticks. */
+  private readonly gone: (Map<string, LiveSeries> | LiveSeries)[] = [];
+  /** HELP text last written to the metadata store per family. */
+  private readonly metaWritten = new Map<string, string>();
   private lastT = -Infinity;
   private running = false;
 
@@ -181,26 +218,56 @@ export class HostCollector {
     return Labels.fromPairs(pairs);
   }
 
+  /**
+   * Appends by the series' cached ref without labels (the head then skips the label lookup and
+   * comparison); a ref the store no longer knows (series dropped meanwhile) falls back to the
+   * labels, which re-resolve or re-create it.
+   */
+  private static appendCached(app: Appender, s: LiveSeries, t: number, v: number): void {
+    if (s.ref !== 0) {
+      try {
+        s.ref = app.append(s.ref, null, t, v);
+        return;
+      } catch (err) {
+        if (!(err instanceof UnknownSeriesRefError)) throw err;
+      }
+    }
+    s.ref = app.append(0, s.labels, t, v);
+  }
+
   private async append(fams: MetricFamily[], t: number): Promise<Omit<TickResult, 'failed'>> {
     if (t <= this.lastT) t = this.lastT + 1; // the store refuses out-of-order samples
     const app = this.opts.appendable.appender(this.tenant);
-    const next = new Map<string, { labels: Labels; ref: SeriesRef }>();
-    let stale = 0;
+    const gen = ++this.gen;
+    let appended = 0;
+    const gone = this.gone;
+    gone.length = 0;
     try {
       for (const f of fams) {
+        let byKey = this.live.get(f.name);
+        if (byKey === undefined) {
+          byKey = new Map();
+          this.live.set(f.name, byKey);
+        }
         for (const s of f.samples) {
-          const labels = this.labelsOf(f.name, s.labels);
-          const key = labels.flat.join('\xff');
-          if (next.has(key)) continue; // a duplicate from /proc (never expected): first wins
-          const prev = this.live.get(key);
-          const ref = app.append(prev?.ref ?? 0, labels, t, s.value);
-          next.set(key, { labels, ref });
+          const key = ownKey(s.labels);
+          let ls = byKey.get(key);
+          if (ls === undefined) {
+            ls = { key, labels: this.labelsOf(f.name, s.labels), ref: 0, gen: 0, stored: false };
+            byKey.set(key, ls);
+          } else if (ls.gen === gen) continue; // a duplicate from /proc (never expected): first wins
+          ls.gen = gen;
+          HostCollector.appendCached(app, ls, t, s.value);
+          appended++;
         }
       }
-      for (const [key, s] of this.live) {
-        if (next.has(key)) continue;
-        app.append(s.ref, s.labels, t, staleNaN);
-        stale++;
+      for (const byKey of this.live.values()) {
+        for (const ls of byKey.values()) {
+          if (ls.gen === gen) continue;
+          // Only a series with a stored sample gets a marker (a failed tick stored none).
+          if (ls.stored) HostCollector.appendCached(app, ls, t, staleNaN);
+          gone.push(byKey, ls);
+        }
       }
       await app.commit();
     } catch (err) {
@@ -209,21 +276,33 @@ export class HostCollector {
       } catch {
         // already finished by a failed commit
       }
+      // Nothing is undone: series not stored yet stay unmarked, vanished ones are marked next tick.
       this.stats.appendErrors++;
       this.log.error({ err: errorChain(err) }, 'cannot append host metrics');
       return { t, appended: 0, stale: 0 };
     }
-    this.live = next;
+    let stale = 0;
+    for (let i = 0; i < gone.length; i += 2) {
+      const ls = gone[i + 1] as LiveSeries;
+      if (ls.stored) stale++;
+      (gone[i] as Map<string, LiveSeries>).delete(ls.key);
+    }
+    gone.length = 0;
+    for (const byKey of this.live.values()) for (const ls of byKey.values()) ls.stored = true;
     this.lastT = t;
     if (this.opts.metadata) {
-      for (const f of fams)
+      for (const f of fams) {
+        // The store dedups too, but skipping here saves a call per family per tick.
+        if (this.metaWritten.get(f.name) === f.help) continue;
         this.opts.metadata.setMetadata(this.tenant, f.name, {
           type: f.type,
           help: f.help,
           unit: '',
         });
+        this.metaWritten.set(f.name, f.help);
+      }
     }
-    return { t, appended: next.size, stale };
+    return { t, appended, stale };
   }
 
   /** Marks every live series stale (the collector stops or is switched off). */
