@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_TENANT, Matcher, tenantId } from '../model/index.js';
+import { type Appendable, UnknownSeriesRefError } from '../storage/index.js';
 import { MemStore, readSeries } from '../storage/testing.js';
 import { COLLECTORS } from './collectors.js';
 import { hostConfigSchema } from './config.js';
-import type { Collector } from './family.js';
+import { add, type Collector, family } from './family.js';
 import { fakeStatfs, FIXTURE } from './hostmetrics-test-helpers.js';
 import { HostCollector, type HostCollectorOptions } from './host-collector.js';
 
@@ -95,6 +96,99 @@ describe('HostCollector', () => {
     assert.equal(n, live);
     const load = readSeries(store, [eq('__name__', 'node_load1')]);
     assert.deepEqual(load[0].vs, [1.32, 1.32, 'stale']);
+  });
+
+  it('follows series that change places, repeat, vanish and come back (cached refs)', async () => {
+    const store = new MemStore();
+    const ticks = [['a', 'b', 'c'], ['c', 'a'], ['a', 'a', 'b'], ['b']];
+    let i = 0;
+    const fake: Collector = {
+      name: 'fake',
+      collect: () => {
+        const f = family('x', 'gauge', 'X.');
+        for (const id of ticks[i]) add(f, { id, k: 'v' }, i + (id === 'a' ? 0.5 : 0));
+        i++;
+        return Promise.resolve([f]);
+      },
+    };
+    const hc = make(store, { collectors: [fake] });
+    const got = [];
+    for (let t = 1; t <= ticks.length; t++) got.push(await hc.tick(t * 1000));
+    assert.deepEqual(
+      got.map((r) => [r?.appended, r?.stale]),
+      // Each tick also writes the fake collector's duration and success series.
+      [
+        [5, 0],
+        [4, 1],
+        [4, 1],
+        [3, 1],
+      ],
+    );
+    const by = (id: string) =>
+      readSeries(store, [eq('__name__', 'x'), eq('id', id), eq('k', 'v')])[0];
+    assert.deepEqual(by('a').vs, [0.5, 1.5, 2.5, 'stale']);
+    assert.deepEqual(by('b').vs, [0, 'stale', 2, 3]);
+    assert.deepEqual(by('c').vs, [0, 1, 'stale']);
+  });
+
+  it('re-sends the labels when the store no longer knows a cached series ref', async () => {
+    const store = new MemStore();
+    let forget = false;
+    const forgetful: Appendable = {
+      appender(tenant) {
+        const app = store.appender(tenant);
+        return {
+          append(ref, labels, t, v) {
+            if (forget && labels === null) throw new UnknownSeriesRefError(`unknown ref ${ref}`);
+            return app.append(ref, labels, t, v);
+          },
+          commit: () => app.commit(),
+          rollback: () => app.rollback(),
+        };
+      },
+    };
+    const hc = make(store, { appendable: forgetful }, { collectors: { cpu: false } });
+    await hc.tick(1000);
+    forget = true;
+    const r = await hc.tick(2000);
+    assert.equal(hc.stats.appendErrors, 0);
+    assert.ok(r && r.appended > 100);
+    assert.deepEqual(readSeries(store, [eq('__name__', 'node_load1')])[0].vs, [1.32, 1.32]);
+  });
+
+  it('after a failed append, the next tick stores everything and marks only stored series', async () => {
+    const store = new MemStore();
+    let fail = false;
+    let tick = 0;
+    const failing: Appendable = {
+      appender(tenant) {
+        const app = store.appender(tenant);
+        return {
+          append: (ref, labels, t, v) => app.append(ref, labels, t, v),
+          commit: () => (fail ? Promise.reject(new Error('disk full')) : app.commit()),
+          rollback: () => app.rollback(),
+        };
+      },
+    };
+    const fake: Collector = {
+      name: 'fake',
+      collect: () => {
+        const f = family('y', 'gauge', 'Y.');
+        add(f, { id: 'old' }, 1);
+        if (tick === 1) add(f, { id: 'new' }, 2); // only in the tick that fails
+        tick++;
+        return Promise.resolve([f]);
+      },
+    };
+    const hc = make(store, { appendable: failing, collectors: [fake] });
+    await hc.tick(1000);
+    fail = true;
+    assert.equal((await hc.tick(2000))?.appended, 0);
+    fail = false;
+    const r = await hc.tick(3000);
+    assert.equal(r?.stale, 0); // "new" was never stored: no marker for it
+    assert.deepEqual(readSeries(store, [eq('__name__', 'y'), eq('id', 'old')])[0].vs, [1, 1]);
+    assert.deepEqual(readSeries(store, [eq('__name__', 'y'), eq('id', 'new')]), []);
   });
 
   it('a failing collector is reported and logged; the others keep working', async () => {

@@ -51,6 +51,9 @@ export interface TickResult {
 interface LiveSeries {
   /** Its key in the family's map (ownKey). */
   readonly key: string;
+  /** Its own labels as first collected, and how many there are. */
+  readonly own: Readonly<Record<string, string>>;
+  readonly nOwn: number;
   readonly labels: Labels;
   ref: SeriesRef;
   /** The tick generation that last collected it. */
@@ -67,6 +70,26 @@ function ownKey(own: Readonly<Record<string, string>>): string {
   let key = '';
   for (const k in own) key += `${k}\xfe${own[k]}\xff`;
   return key;
+}
+
+/** Whether a sample's own labels are the series' (without building its key). */
+function sameOwn(s: LiveSeries, own: Readonly<Record<string, string>>): boolean {
+  let n = 0;
+  for (const k in own) {
+    if (s.own[k] !== own[k]) return false;
+    n++;
+  }
+  return n === s.nOwn;
+}
+
+/** The series of one family: by key, and in the order the last tick collected them. */
+interface FamilySeries {
+  byKey: Map<string, LiveSeries>;
+  /**
+   * Collectors emit a family's samples in the same order on every tick, so sample i is
+   * usually last tick's series i: checked label by label, which needs no key string.
+   */
+  order: LiveSeries[];
 }
 
 /** Counters for the server's own metrics. */
@@ -106,7 +129,7 @@ export class HostCollector {
    * Every series seen, by family name then by its own labels' key: labels built once, the
    * store's ref cached, so an unchanged series costs a lookup and an append by ref per tick.
    */
-  private readonly live = new Map<string, Map<string, LiveSeries>>();
+  private readonly live = new Map<string, FamilySeries>();
   /** Tick generation: a series whose `gen` is not the current one was not collected this tick. */
   private gen = 0;
   /** Series that vanished this tick, as (family map, series) pairs; reused across ticks. */
@@ -244,24 +267,40 @@ export class HostCollector {
     gone.length = 0;
     try {
       for (const f of fams) {
-        let byKey = this.live.get(f.name);
-        if (byKey === undefined) {
-          byKey = new Map();
-          this.live.set(f.name, byKey);
+        let fs = this.live.get(f.name);
+        if (fs === undefined) {
+          fs = { byKey: new Map(), order: [] };
+          this.live.set(f.name, fs);
         }
+        const { byKey, order } = fs;
+        let j = 0;
         for (const s of f.samples) {
-          const key = ownKey(s.labels);
-          let ls = byKey.get(key);
-          if (ls === undefined) {
-            ls = { key, labels: this.labelsOf(f.name, s.labels), ref: 0, gen: 0, stored: false };
-            byKey.set(key, ls);
-          } else if (ls.gen === gen) continue; // a duplicate from /proc (never expected): first wins
+          // Fast path: the same series at the same position as last tick (so not deleted since).
+          let ls: LiveSeries | undefined = order[j];
+          if (ls === undefined || ls.gen !== gen - 1 || !sameOwn(ls, s.labels)) {
+            const key = ownKey(s.labels);
+            ls = byKey.get(key);
+            if (ls === undefined) {
+              ls = {
+                key,
+                own: s.labels,
+                nOwn: Object.keys(s.labels).length,
+                labels: this.labelsOf(f.name, s.labels),
+                ref: 0,
+                gen: 0,
+                stored: false,
+              };
+              byKey.set(key, ls);
+            } else if (ls.gen === gen) continue; // a duplicate from /proc (never expected): first wins
+          }
           ls.gen = gen;
+          order[j++] = ls;
           HostCollector.appendCached(app, ls, t, s.value);
           appended++;
         }
+        order.length = j;
       }
-      for (const byKey of this.live.values()) {
+      for (const { byKey } of this.live.values()) {
         for (const ls of byKey.values()) {
           if (ls.gen === gen) continue;
           // Only a series with a stored sample gets a marker (a failed tick stored none).
@@ -288,7 +327,7 @@ export class HostCollector {
       (gone[i] as Map<string, LiveSeries>).delete(ls.key);
     }
     gone.length = 0;
-    for (const byKey of this.live.values()) for (const ls of byKey.values()) ls.stored = true;
+    for (const { byKey } of this.live.values()) for (const ls of byKey.values()) ls.stored = true;
     this.lastT = t;
     if (this.opts.metadata) {
       for (const f of fams) {
