@@ -77,10 +77,20 @@ export class ExpositionParser {
   hasTimestamp = false;
   /** Milliseconds (OpenMetrics seconds are scaled and rounded); valid when hasTimestamp. */
   timestampMs = 0;
-  /** Label pairs on the current sample (`__name__` not counted). */
+  /** Label pairs on the current sample (`__name__` not counted); not set when `hinted`. */
   labelCount = 0;
   /** Samples returned so far. */
   samples = 0;
+  /**
+   * A hint from the caller: the raw series text it expects on the next sample line (say, the
+   * series at the same position in the previous body of the same target). When the line starts
+   * with exactly these bytes followed by a blank, the label block is not scanned again (those
+   * bytes passed every check when first seen, under the same limits) and `hinted` is set. Not
+   * used in strict OpenMetrics mode, which needs every label.
+   */
+  expect: string | undefined = undefined;
+  /** The current sample matched `expect`: its labels were not scanned (labels() still works). */
+  hinted = false;
 
   private readonly om: boolean;
   private readonly limits: ParseLimits;
@@ -170,12 +180,20 @@ export class ExpositionParser {
 
   /** The metric name of the current sample. */
   name(): string {
+    if (this.hinted) this.rescan();
     return this.buf.toString('latin1', this.nameStart, this.nameEnd);
   }
 
   /** The current sample's labels, `__name__` included (allocates: call on a cache miss). */
   labels(): Labels {
-    return this.buildLabels(this.lbl, this.labelCount, this.name());
+    const name = this.name();
+    return this.buildLabels(this.lbl, this.labelCount, name);
+  }
+
+  /** Scans the name and label block a hinted sample skipped. */
+  private rescan(): void {
+    this.hinted = false;
+    this.scanSeries(this.seriesStart, this.seriesEnd + 1);
   }
 
   /** The current sample's exemplar (OpenMetrics), or undefined. */
@@ -253,25 +271,18 @@ export class ExpositionParser {
   /** Parses one sample line `buf[s, e)` into the public fields. */
   private sample(s: number, e: number): void {
     const b = this.buf;
-    const om = this.om;
-    let i = s;
-    if (!isMetricNameStart(b[i])) {
-      this.fail(`expected a metric name or a comment, got ${quoteSpan(b, s, tokenEnd(b, s, e))}`);
+    const x = this.expect;
+    let i: number;
+    if (x !== undefined && this.validator === undefined && this.matchesExpected(x, s, e)) {
+      i = s + x.length;
+      this.nameStart = s;
+      this.seriesStart = s;
+      this.seriesEnd = i;
+      this.hinted = true;
+    } else {
+      this.hinted = false;
+      i = this.scanSeries(s, e);
     }
-    i++;
-    while (i < e && isMetricNameChar(b[i])) i++;
-    this.nameStart = s;
-    this.nameEnd = i;
-    this.labelCount = 0;
-    if (!om && (b[i] === SP || b[i] === TAB)) {
-      const j = skipWs(b, i, e);
-      if (b[j] === LBRACE) i = j; // text: `name {labels}` is fine
-    }
-    if (i < e && b[i] === LBRACE) {
-      i = this.scanLabels(i + 1, e, this.lbl, false);
-    }
-    this.seriesStart = s;
-    this.seriesEnd = i;
     i = this.gap(i, e, 'the value');
     const ve = tokenEnd(b, i, e);
     const v = parseFloatSpan(b, i, ve, true);
@@ -289,6 +300,46 @@ export class ExpositionParser {
     if (max > 0 && this.samples >= max) this.limit(`more than ${max} samples`);
     this.samples++;
     this.validator?.sample();
+  }
+
+  /**
+   * Whether line `buf[s, e)` starts with the series text `x` as a whole token: a blank follows,
+   * and (text format) no label block after blanks when `x` has none.
+   */
+  private matchesExpected(x: string, s: number, e: number): boolean {
+    const b = this.buf;
+    const n = x.length;
+    const end = s + n;
+    if (end >= e) return false;
+    const c = b[end];
+    if (c !== SP && (this.om || c !== TAB)) return false;
+    for (let k = 0; k < n; k++) if (b[s + k] !== x.charCodeAt(k)) return false;
+    if (!this.om && x.charCodeAt(n - 1) !== RBRACE && b[skipWs(b, end, e)] === LBRACE) return false;
+    return true;
+  }
+
+  /** Scans the metric name and label block at `buf[s]`; returns the index after them. */
+  private scanSeries(s: number, e: number): number {
+    const b = this.buf;
+    let i = s;
+    if (!isMetricNameStart(b[i])) {
+      this.fail(`expected a metric name or a comment, got ${quoteSpan(b, s, tokenEnd(b, s, e))}`);
+    }
+    i++;
+    while (i < e && isMetricNameChar(b[i])) i++;
+    this.nameStart = s;
+    this.nameEnd = i;
+    this.labelCount = 0;
+    if (!this.om && (b[i] === SP || b[i] === TAB)) {
+      const j = skipWs(b, i, e);
+      if (b[j] === LBRACE) i = j; // text: `name {labels}` is fine
+    }
+    if (i < e && b[i] === LBRACE) {
+      i = this.scanLabels(i + 1, e, this.lbl, false);
+    }
+    this.seriesStart = s;
+    this.seriesEnd = i;
+    return i;
   }
 
   /** After the value: an optional timestamp and (OpenMetrics) an optional exemplar. */
@@ -426,7 +477,7 @@ export class ExpositionParser {
           `label name ${quoteSpan(b, ns, ne)} is ${ne - ns} bytes long, over the limit of ${lim.maxLabelNameLength}`,
         );
       }
-      if (ne - ns === 8 && b.toString('latin1', ns, ne) === METRIC_NAME) {
+      if (ne - ns === 8 && isMetricNameLabel(b, ns)) {
         this.fail(`label name "${METRIC_NAME}" is reserved for the metric name`);
       }
       if (!om) i = skipWs(b, i, e);
@@ -516,6 +567,12 @@ function applyMeta(p: FamilyMetadata, kind: MetaKind, value: string): void {
   if (kind === 'type') p.type = value as MetricType;
   else if (kind === 'help') p.help = value;
   else p.unit = value;
+}
+
+/** Whether the 8 bytes at `b[i]` spell `__name__` (without building a string). */
+function isMetricNameLabel(b: Buffer, i: number): boolean {
+  for (let k = 0; k < 8; k++) if (b[i + k] !== METRIC_NAME.charCodeAt(k)) return false;
+  return true;
 }
 
 function skipWs(b: Buffer, i: number, e: number): number {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { createGunzip } from 'node:zlib';
+import { gunzip } from 'node:zlib';
 import { ArgusError } from '../util/index.js';
 import type { ResolvedScrapeConfig } from './config.js';
 
@@ -24,6 +24,17 @@ export interface ScrapeRequestOptions {
   /** The outbound guard's connect-time lookup, for targets that came through the API. */
   lookup?: LookupFunction;
   signal?: AbortSignal;
+  /**
+   * A keep-alive agent owned by the caller (one per target, as Prometheus keeps one connection
+   * per target); without one every scrape opens and closes a connection.
+   */
+  agent?: http.Agent;
+}
+
+/** A keep-alive agent for one target's scrapes: one connection, reused scrape after scrape. */
+export function scrapeAgent(url: string): http.Agent {
+  const o = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1 };
+  return url.startsWith('https:') ? new https.Agent(o) : new http.Agent(o);
 }
 
 type HttpOpts = Pick<
@@ -107,7 +118,7 @@ export async function scrapeRequest(
       u,
       {
         method: 'GET',
-        agent: false,
+        agent: opts.agent ?? false,
         headers: {
           accept: opts.accept,
           'accept-encoding': cfg.enable_compression ? 'gzip' : 'identity',
@@ -127,26 +138,47 @@ export async function scrapeRequest(
           return;
         }
         const gz = /gzip/i.test(String(res.headers['content-encoding'] ?? ''));
-        const stream = gz ? res.pipe(createGunzip()) : res;
+        const limit = opts.bodySizeLimit;
+        const tooLarge = `body size limit exceeded (body_size_limit ${limit} bytes)`;
         const parts: Buffer[] = [];
         let size = 0;
-        stream.on('data', (c: Buffer) => {
+        // A compressed body is no larger than the body, so the limit applies to it as well.
+        res.on('data', (c: Buffer) => {
           size += c.length;
-          if (opts.bodySizeLimit > 0 && size > opts.bodySizeLimit) {
-            fail(`body size limit exceeded (body_size_limit ${opts.bodySizeLimit} bytes)`);
+          if (limit > 0 && size > limit) {
+            fail(tooLarge);
             return;
           }
           parts.push(c);
         });
-        stream.on('error', (err: Error) => fail(`cannot read response: ${err.message}`, err));
-        stream.on('end', () => {
+        res.on('error', (err: Error) => fail(`cannot read response: ${err.message}`, err));
+        res.on('end', () => {
           if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          resolve({
-            body: Buffer.concat(parts, size),
-            contentType: String(res.headers['content-type'] ?? ''),
-          });
+          const raw = Buffer.concat(parts, size);
+          const done = (body: Buffer) => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            resolve({ body, contentType: String(res.headers['content-type'] ?? '') });
+          };
+          if (!gz) {
+            done(raw);
+            return;
+          }
+          // Inflated in one go with a large output chunk: streaming it in zlib's default 16 KiB
+          // chunks cost a thread-pool round trip per chunk (dozens per scrape).
+          gunzip(
+            raw,
+            {
+              chunkSize: Math.min(Math.max(raw.length * 4, 64 * 1024), 8 * 1024 * 1024),
+              ...(limit > 0 ? { maxOutputLength: limit } : {}),
+            },
+            (err, body) => {
+              if (err === null) done(body);
+              else if (err instanceof RangeError) fail(tooLarge, err);
+              else fail(`cannot read response: gzip: ${err.message}`, err);
+            },
+          );
         });
       },
     );

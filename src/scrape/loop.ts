@@ -12,9 +12,10 @@ import {
   type Appender,
   type MetadataStore,
 } from '../storage/index.js';
-import { errorChain, type Logger } from '../util/index.js';
+import { errorChain, hashBytes, type Logger } from '../util/index.js';
 import type { ResolvedScrapeConfig } from './config.js';
-import { scrapeRequest, ScrapeError, type ScrapeResponse } from './fetch.js';
+import type { Agent } from 'node:http';
+import { scrapeAgent, scrapeRequest, ScrapeError, type ScrapeResponse } from './fetch.js';
 
 /** What one scrape of one target yields (also what /api/v1/targets shows). */
 export interface ScrapeReport {
@@ -45,12 +46,18 @@ export interface ScrapeLoopOptions {
   fetch?: FetchFn;
 }
 
+/** A series seen on this target, found by the hash of its raw text. */
 interface Cached {
+  /** The raw series text as scraped (latin1: one char per byte). */
+  readonly key: string;
+  readonly hash: number;
   /** Final labels (after target labels and metric relabeling), or null when dropped. */
-  labels: Labels | null;
+  readonly labels: Labels | null;
   ref: number;
   /** The scrape (sequence number) that last saw this series. */
   seen: number;
+  /** Next entry with the same hash. */
+  next: Cached | undefined;
 }
 
 /**
@@ -91,24 +98,38 @@ const REPORT_NAMES = [
  * Scrapes one target on demand: fetch, parse (text or OpenMetrics by Content-Type), merge
  * target labels, metric relabeling, limits, append; stale markers for series that vanished
  * since the last scrape (and for every series when a scrape fails or the target goes away);
- * the synthetic `up`/`scrape_*` series. A series cache keyed by the raw series text skips label
- * parsing and relabeling for series seen before.
+ * the synthetic `up`/`scrape_*` series.
+ *
+ * The hot path allocates nothing per sample. A target nearly always lists its series in the
+ * same order, so each sample line is first compared with the series at the same position in the
+ * last body (the parser skips the label block when the bytes match); otherwise the hash of the
+ * raw series bytes finds it in the cache. Either way label parsing, target-label merging and
+ * relabeling run only for a series seen for the first time.
  */
 export class ScrapeLoop {
-  private readonly cache = new Map<string, Cached>();
+  /** Series by the hash of their raw text (collisions chained through `next`). */
+  private readonly cache = new Map<number, Cached>();
+  private cached = 0;
   private readonly reportRefs = new Map<string, number>();
   private seq = 0;
-  /** Raw keys of the series the last successful scrape appended. */
-  private live: string[] = [];
+  /** The series the last successful scrape appended (and may have to mark stale). */
+  private live: Cached[] = [];
+  private spareLive: Cached[] = [];
+  /** Every sample line of the last successful body, in order: the next body's predictions. */
+  private order: Cached[] = [];
+  private spareOrder: Cached[] = [];
   last: ScrapeReport | undefined;
   lastScrapeMs = 0;
+  private agent: Agent | undefined;
 
   constructor(private readonly o: ScrapeLoopOptions) {}
 
   private fetch(): Promise<ScrapeResponse> {
     if (this.o.fetch) return this.o.fetch(this.o.url, this.o.timeoutMs);
     const c = this.o.cfg;
+    this.agent ??= scrapeAgent(this.o.url);
     return scrapeRequest(this.o.url, c, {
+      agent: this.agent,
       accept: acceptHeader({
         openMetrics: c.scrape_protocols.some((p) => p.startsWith('OpenMetrics')),
       }),
@@ -130,6 +151,7 @@ export class ScrapeLoop {
       // A failed scrape ends every series of the last one (Prometheus semantics).
       await this.markStale(this.live, t);
       this.live = [];
+      this.order = [];
       report = {
         health: 'down',
         error,
@@ -149,6 +171,7 @@ export class ScrapeLoop {
     this.lastScrapeMs = t;
     await this.markStale(this.live, t);
     this.live = [];
+    this.order = [];
     const report: ScrapeReport = {
       health: 'down',
       error,
@@ -164,6 +187,8 @@ export class ScrapeLoop {
 
   /** The target went away: stale markers for all its series and its report series. */
   async stop(t: number): Promise<void> {
+    this.agent?.destroy();
+    this.agent = undefined;
     await this.markStale(this.live, t);
     this.live = [];
     const app = this.o.appendable.appender(this.o.tenant);
@@ -186,28 +211,37 @@ export class ScrapeLoop {
     });
     const seq = ++this.seq;
     const app = this.o.appendable.appender(this.o.tenant);
-    const live: string[] = [];
+    const live = this.spareLive;
+    let nLive = 0;
+    const prev = this.order;
+    const order = this.spareOrder;
     const families: FamilyMetadata[] = [];
     let scraped = 0;
     let post = 0;
     let added = 0;
+    p.expect = prev.length > 0 ? prev[0].key : undefined;
     try {
       for (let kind = p.next(); kind !== 'eof'; kind = p.next()) {
         if (kind === 'metadata') {
           if (this.o.metadata) families.push(p.metadata());
           continue;
         }
-        scraped++;
-        const key = p.buf.toString('latin1', p.seriesStart, p.seriesEnd);
-        let e = this.cache.get(key);
-        if (e === undefined) {
-          const merged = mergeTargetLabels(p.labels(), this.o.targetLabels, c.honor_labels);
-          const labels = relabel(this.o.metricRelabel, merged) ?? null;
-          e = { labels, ref: 0, seen: 0 };
-          this.cache.set(key, e);
-          if (labels !== null) added++;
+        let e: Cached;
+        if (p.hinted) e = prev[scraped];
+        else {
+          const found = this.find(p.buf, p.seriesStart, p.seriesEnd);
+          if (found !== undefined) e = found;
+          else {
+            e = this.add(p);
+            if (e.labels !== null) added++;
+          }
         }
-        if (e.labels === null) continue;
+        order[scraped++] = e;
+        p.expect = scraped < prev.length ? prev[scraped].key : undefined;
+        if (e.labels === null) {
+          e.seen = seq; // dropped by relabeling: only kept from eviction
+          continue;
+        }
         if (e.seen === seq) continue; // a duplicate series in one body: first one wins
         post++;
         if (c.sample_limit > 0 && post > c.sample_limit)
@@ -227,21 +261,28 @@ export class ScrapeLoop {
           e.seen = seq;
           // As Prometheus: series with their own timestamps get no stale markers unless
           // track_timestamps_staleness is set.
-          if (!own || c.track_timestamps_staleness) live.push(key);
+          if (!own || c.track_timestamps_staleness) live[nLive++] = e;
         }
       }
       // Series of the last scrape that did not come back: stale.
-      for (const key of this.live) {
-        const prev = this.cache.get(key);
-        if (prev !== undefined && prev.seen !== seq && prev.labels !== null)
-          this.tryAppend(app, prev.ref, null, t, staleNaN, prev.labels);
+      for (const old of this.live) {
+        if (old.seen !== seq && old.labels !== null)
+          this.tryAppend(app, old.ref, null, t, staleNaN, old.labels);
       }
       await app.commit();
     } catch (err) {
       app.rollback();
+      order.length = 0;
+      live.length = 0;
       throw err;
     }
+    // Reused arrays: same length scrape after scrape, so no reallocation.
+    if (live.length > nLive) live.length = nLive;
+    if (order.length > scraped) order.length = scraped;
+    this.spareLive = this.live;
     this.live = live;
+    this.spareOrder = prev;
+    this.order = order;
     this.evict(seq);
     for (const f of families)
       this.o.metadata?.setMetadata(this.o.tenant, f.name, {
@@ -257,6 +298,35 @@ export class ScrapeLoop {
       samplesPostRelabel: post,
       seriesAdded: added,
     };
+  }
+
+  /** The cached series whose raw text is `buf[s, e)`, or undefined. */
+  private find(buf: Buffer, s: number, e: number): Cached | undefined {
+    const len = e - s;
+    outer: for (let c = this.cache.get(hashBytes(buf, s, e)); c !== undefined; c = c.next) {
+      const k = c.key;
+      if (k.length !== len) continue;
+      for (let i = 0; i < len; i++) if (buf[s + i] !== k.charCodeAt(i)) continue outer;
+      return c;
+    }
+    return undefined;
+  }
+
+  /** Caches the parser's current series (a first sighting): labels merged and relabeled. */
+  private add(p: ExpositionParser): Cached {
+    const merged = mergeTargetLabels(p.labels(), this.o.targetLabels, this.o.cfg.honor_labels);
+    const hash = hashBytes(p.buf, p.seriesStart, p.seriesEnd);
+    const e: Cached = {
+      key: p.buf.toString('latin1', p.seriesStart, p.seriesEnd),
+      hash,
+      labels: relabel(this.o.metricRelabel, merged) ?? null,
+      ref: 0,
+      seen: 0,
+      next: this.cache.get(hash),
+    };
+    this.cache.set(hash, e);
+    this.cached++;
+    return e;
   }
 
   /** Appends one sample; a refused sample is skipped (logged at debug), as Prometheus does. */
@@ -281,12 +351,11 @@ export class ScrapeLoop {
     }
   }
 
-  private async markStale(keys: readonly string[], t: number): Promise<void> {
-    if (keys.length === 0) return;
+  private async markStale(entries: readonly Cached[], t: number): Promise<void> {
+    if (entries.length === 0) return;
     const app = this.o.appendable.appender(this.o.tenant);
-    for (const key of keys) {
-      const e = this.cache.get(key);
-      if (e?.labels) this.tryAppend(app, e.ref, null, t, staleNaN, e.labels);
+    for (const e of entries) {
+      if (e.labels) this.tryAppend(app, e.ref, null, t, staleNaN, e.labels);
     }
     await app
       .commit()
@@ -329,7 +398,23 @@ export class ScrapeLoop {
 
   /** Forgets series not seen for a while (bounded cache across changing targets). */
   private evict(seq: number): void {
-    if (this.cache.size < 2 * this.live.length + 1000) return;
-    for (const [k, e] of this.cache) if (seq - e.seen > 10) this.cache.delete(k);
+    if (this.cached < 2 * this.order.length + 1000) return;
+    for (const [h, first] of this.cache) {
+      let head: Cached | undefined;
+      let tail: Cached | undefined;
+      for (let c: Cached | undefined = first; c !== undefined;) {
+        const next: Cached | undefined = c.next;
+        if (seq - c.seen > 10) this.cached--;
+        else {
+          c.next = undefined;
+          if (tail === undefined) head = c;
+          else tail.next = c;
+          tail = c;
+        }
+        c = next;
+      }
+      if (head === undefined) this.cache.delete(h);
+      else if (head !== first) this.cache.set(h, head);
+    }
   }
 }
