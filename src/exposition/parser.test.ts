@@ -124,6 +124,42 @@ describe('ExpositionParser', () => {
     assert.equal(p.line, 3);
   });
 
+  it('skips the label block of a line matching the expected series, and still builds its labels', () => {
+    /** Parses `line` with `expect` set; returns whether it was hinted, the value and the labels. */
+    const hint = (line: string, expect: string, format: 'text' | 'openmetrics' = 'text') => {
+      const body = format === 'openmetrics' ? `${line}\n# EOF\n` : `${line}\n`;
+      const p = new ExpositionParser(Buffer.from(body), format);
+      p.expect = expect;
+      assert.equal(p.next(), 'sample');
+      return { hinted: p.hinted, value: p.value, labels: p.labels().toString() };
+    };
+    assert.deepEqual(hint('m{a="1",b="x"} 7', 'm{a="1",b="x"}'), {
+      hinted: true,
+      value: 7,
+      labels: '{__name__="m", a="1", b="x"}',
+    });
+    assert.deepEqual(hint('m{a="1"} 7 123', 'm{a="1"}', 'openmetrics'), {
+      hinted: true,
+      value: 7,
+      labels: '{__name__="m", a="1"}',
+    });
+    // Only a whole token matches: a longer name, another value, labels after blanks (text).
+    assert.equal(hint('m_total 1', 'm').hinted, false);
+    assert.equal(hint('m_total 1', 'm').labels, '{__name__="m_total"}');
+    assert.equal(hint('m{a="2"} 1', 'm{a="1"}').hinted, false);
+    assert.equal(hint('m {a="2"} 1', 'm').hinted, false);
+    assert.equal(hint('m {a="2"} 1', 'm').labels, '{__name__="m", a="2"}');
+    assert.equal(hint('m 1', 'm{a="1"}').hinted, false);
+    assert.equal(hint('m\t1', 'm').hinted, true);
+    // Strict OpenMetrics checks every label, so it never takes the shortcut.
+    const p = new ExpositionParser(Buffer.from('m{a="1"} 1\n# EOF\n'), 'openmetrics', {
+      strict: true,
+    });
+    p.expect = 'm{a="1"}';
+    assert.equal(p.next(), 'sample');
+    assert.equal(p.hinted, false);
+  });
+
   it('finds labels by name without building strings', () => {
     const p = new ExpositionParser(Buffer.from('a{le="0.5",x="y"} 1\n'), 'text');
     assert.equal(p.next(), 'sample');

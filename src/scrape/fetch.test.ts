@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { scrapeConfigSchema } from './config.js';
-import { scrapeRequest } from './fetch.js';
+import { scrapeAgent, scrapeRequest } from './fetch.js';
 
 const TLS = path.join(process.cwd(), 'test/integration/testdata/tls');
 const BODY = '# TYPE up gauge\nup 1\n';
@@ -60,6 +60,26 @@ describe('scrapeRequest', () => {
     await assert.rejects(scrapeRequest(`${base}/m`, job(), { ...opts, bodySizeLimit: 50_000 }), {
       message: 'body size limit exceeded (body_size_limit 50000 bytes)',
     });
+    // A body that claims gzip but is not: the scrape fails with the zlib reason.
+    handler = (_q, s) => s.writeHead(200, { 'content-encoding': 'gzip' }).end('plain text');
+    await assert.rejects(scrapeRequest(`${base}/m`, job(), opts), {
+      message: /^cannot read response: gzip: incorrect header check/,
+    });
+  });
+
+  it('reuses one keep-alive connection per agent', async () => {
+    const ports = new Set<number>();
+    handler = (q, s) => {
+      ports.add(q.socket.remotePort ?? 0);
+      s.end('m 1\n');
+    };
+    const agent = scrapeAgent(`${base}/m`);
+    try {
+      for (let i = 0; i < 3; i++) await scrapeRequest(`${base}/m`, job(), { ...opts, agent });
+    } finally {
+      agent.destroy();
+    }
+    assert.equal(ports.size, 1);
   });
 
   it('names non-2xx statuses, timeouts and refused connections', async () => {

@@ -115,6 +115,42 @@ describe('ScrapeLoop', () => {
     assert.deepEqual(s.read('a')[0].vs, [1, 1, 'stale', 5], 'comes back after a failure');
   });
 
+  it('finds series again when the target reorders, inserts or renames them', async () => {
+    const s = loop();
+    s.serve('a 1\nb 2\nc 3\n');
+    await s.l.scrape(T0);
+    s.serve('c 30\nx 9\na 10\nb 20\n'); // reordered, one inserted
+    const r = await s.l.scrape(T0 + 15_000);
+    assert.equal(r.seriesAdded, 1);
+    s.serve('c 31\nx 10\na 11\nb 21\nb 99\n'); // same order (predicted), a duplicate last
+    const r2 = await s.l.scrape(T0 + 30_000);
+    assert.deepEqual([r2.seriesAdded, r2.samplesScraped, r2.samplesPostRelabel], [0, 5, 4]);
+    s.serve('a 12\nb 22\n'); // c and x gone: stale
+    await s.l.scrape(T0 + 45_000);
+    assert.deepEqual(s.read('a')[0].vs, [1, 10, 11, 12]);
+    assert.deepEqual(s.read('b')[0].vs, [2, 20, 21, 22]);
+    assert.deepEqual(s.read('c')[0].vs, [3, 30, 31, 'stale']);
+    assert.deepEqual(s.read('x')[0].vs, [9, 10, 'stale']);
+  });
+
+  it('forgets series that have not been seen for a while (bounded cache)', async () => {
+    const s = loop();
+    // 3,000 series, then 500 others: the first set is evicted after 10 more scrapes and comes
+    // back as new series (seriesAdded counts them again), with its old data intact.
+    const body = (p: string, n: number, v: number) =>
+      Array.from({ length: n }, (_, i) => `${p}_${i} ${v}`).join('\n') + '\n';
+    s.serve(body('old', 3000, 1));
+    await s.l.scrape(T0);
+    for (let i = 1; i <= 12; i++) {
+      s.serve(body('new', 500, i));
+      assert.equal((await s.l.scrape(T0 + i * 1000)).seriesAdded, i === 1 ? 500 : 0);
+    }
+    s.serve(body('old', 3000, 2));
+    const r = await s.l.scrape(T0 + 13_000);
+    assert.equal(r.seriesAdded, 3000);
+    assert.deepEqual(s.read('old_7')[0].vs, [1, 'stale', 2]);
+  });
+
   it('a garbage body is up=0 with the parser error, and no samples', async () => {
     const s = loop();
     s.serve('ok 1\nthis is not a metric line\n');
