@@ -18,7 +18,7 @@ import { timeCollector } from './collector-time.js';
 import { unameCollector } from './collector-uname.js';
 import { COLLECTORS } from './collectors.js';
 import { hostConfigSchema } from './config.js';
-import { type Collector, readSmall } from './family.js';
+import { type Collector, OpenFiles, readSmall } from './family.js';
 import { fixtureContext, flatten } from './hostmetrics-test-helpers.js';
 
 const run = async (c: Collector) => flatten(await c.collect(fixtureContext()));
@@ -229,6 +229,43 @@ describe('host collectors on fixture /proc and /sys', () => {
     assert.match(bad({ exclude: { fs_types: '(' } }) ?? '', /expected a regular expression/);
     assert.match(bad({ collectors: { gpu: true } }) ?? '', /gpu/);
     assert.equal(hostConfigSchema.parse({ interval: '1s' }).interval, 1000);
+  });
+
+  it('OpenFiles: a kept procfs fd re-reads fresh content at offset 0', async (t) => {
+    const files = new OpenFiles();
+    t.after(() => files.closeAll());
+    // rchar counts the bytes this process has read: it grows with every read, this one too.
+    const rchar = async () => Number(/rchar: (\d+)/.exec(await files.read('/proc/self/io'))?.[1]);
+    const a = await rchar();
+    const b = await rchar();
+    assert.ok(a > 0 && b > a, `rchar ${a} then ${b}`);
+    assert.equal(files.size, 1);
+  });
+
+  it('OpenFiles: large files whole, rewrites seen, unread files closed by sweep', async (t) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'argus-hostmetrics-open-'));
+    const files = new OpenFiles();
+    t.after(async () => {
+      files.closeAll();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const big = 'x'.repeat(61_000) + 'é'.repeat(50_000) + '\n';
+    await writeFile(path.join(dir, 'big'), big);
+    await writeFile(path.join(dir, 'a'), 'one\n');
+    assert.equal(await files.read(path.join(dir, 'big')), big);
+    assert.equal(await files.read(path.join(dir, 'a')), 'one\n');
+    await writeFile(path.join(dir, 'a'), 'two\n'); // same inode, truncated and rewritten
+    assert.equal(await files.read(path.join(dir, 'a')), 'two\n');
+    assert.equal(files.size, 2);
+    files.sweep(); // both read since the last sweep: kept
+    await files.read(path.join(dir, 'a'));
+    files.sweep(); // big not read this round: closed
+    assert.equal(files.size, 1);
+    await assert.rejects(files.read(path.join(dir, 'missing')), { code: 'ENOENT' });
+    await assert.rejects(files.read(dir), { code: 'EISDIR' }); // opens, then cannot read
+    assert.equal(files.size, 1);
+    files.closeAll();
+    assert.equal(files.size, 0);
   });
 
   it('readSmall: files larger than one read come back whole', async () => {

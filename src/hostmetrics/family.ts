@@ -47,6 +47,8 @@ export interface HostContext {
   pageSize: number;
   /** Exclusion patterns of the filesystem, diskstats and netdev collectors. */
   exclude: HostExcludes;
+  /** Kept-open pseudo-files for readProc/readSys (absent: open and close on every read). */
+  files?: OpenFiles;
 }
 
 /** Device/mount exclusions, node_exporter's `*-exclude` flags. */
@@ -71,33 +73,116 @@ const MAX_RECORD = 4096;
 const readBuf = Buffer.allocUnsafe(CHUNK);
 
 /**
- * Reads a small pseudo-file (procfs, sysfs): open, one large read, close — synchronously.
- * procfs/sysfs reads are served from kernel memory and never wait on a disk, and three direct
- * syscalls cost a fraction of `fs/promises`' four thread-pool round trips (≈6 µs instead of
- * ≈40 µs per file; the collector's CPU at 1 s was dominated by them). `statfs`, which can block
- * on a dead network mount, stays asynchronous. A read that nearly fills the buffer may have
- * stopped before a record that did not fit, so it reads on.
+ * Reads all of an open file from offset 0 with pread. A read that nearly fills the buffer may
+ * have stopped before a record that did not fit, so it reads on.
+ */
+function readAllAt0(fd: number): string {
+  let n = readSync(fd, readBuf, 0, CHUNK, 0);
+  if (n <= CHUNK - MAX_RECORD) return readBuf.toString('utf8', 0, n);
+  // Rare: a file larger than one read. Copy the parts so a character split between reads is
+  // decoded whole.
+  const parts = [Buffer.from(readBuf.subarray(0, n))];
+  let off = n;
+  do {
+    n = readSync(fd, readBuf, 0, CHUNK, off);
+    off += n;
+    parts.push(Buffer.from(readBuf.subarray(0, n)));
+  } while (n > CHUNK - MAX_RECORD);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/**
+ * Reads a small pseudo-file (procfs, sysfs, tmpfs): open, one large read, close —
+ * synchronously. These reads are served from kernel memory and never wait on a disk, and
+ * three direct syscalls cost a fraction of `fs/promises`' four thread-pool round trips (≈6 µs
+ * instead of ≈40 µs per file). `statfs`, which can block on a dead network mount, stays
+ * asynchronous.
  */
 export function readSmall(p: string): Promise<string> {
   try {
     const fd = openSync(p, 'r');
     try {
-      let n = readSync(fd, readBuf, 0, CHUNK, null);
-      if (n <= CHUNK - MAX_RECORD) return Promise.resolve(readBuf.toString('utf8', 0, n));
-      // Rare: a file larger than one read. Copy the parts so a character split between reads
-      // is decoded whole.
-      const parts = [Buffer.from(readBuf.subarray(0, n))];
-      do {
-        n = readSync(fd, readBuf, 0, CHUNK, null);
-        parts.push(Buffer.from(readBuf.subarray(0, n)));
-      } while (n > CHUNK - MAX_RECORD);
-      const text = Buffer.concat(parts).toString('utf8');
-      return Promise.resolve(text);
+      return Promise.resolve(readAllAt0(fd));
     } finally {
       closeSync(fd);
     }
   } catch (err) {
     return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+/**
+ * Open procfs/sysfs files kept across ticks. Opening is most of the cost of reading a
+ * pseudo-file (path walk, permission checks, seq_file set-up: about twice the read), and
+ * procfs and sysfs regenerate a file's content on every read at offset 0 (seq_file resets its
+ * iterator, sysctl and sysfs attributes call their handler again), so a kept fd read with
+ * pread(…, 0) returns the same bytes as a fresh open. Only for pseudo-files: a regular file
+ * replaced by rename (udev's database) would keep showing the old inode.
+ *
+ * Files not read during a tick are closed by `sweep()` (vanished devices, switched-off
+ * collectors); a read that fails on a kept fd (device removed: ENODEV) closes it and retries
+ * once with a fresh open, whose error is the caller's.
+ */
+export class OpenFiles {
+  private readonly fds = new Map<string, { fd: number; gen: number }>();
+  private gen = 0;
+
+  /** Reads a file through a kept fd (opened on first use). */
+  read(p: string): Promise<string> {
+    const kept = this.fds.get(p);
+    if (kept !== undefined) {
+      try {
+        const text = readAllAt0(kept.fd);
+        kept.gen = this.gen;
+        return Promise.resolve(text);
+      } catch {
+        this.fds.delete(p);
+        closeQuietly(kept.fd);
+      }
+    }
+    let fd: number;
+    try {
+      fd = openSync(p, 'r');
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    try {
+      const text = readAllAt0(fd);
+      this.fds.set(p, { fd, gen: this.gen });
+      return Promise.resolve(text);
+    } catch (err) {
+      closeQuietly(fd);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /** Closes the files not read since the last sweep; call once per tick. */
+  sweep(): void {
+    for (const [p, f] of this.fds) {
+      if (f.gen === this.gen) continue;
+      this.fds.delete(p);
+      closeQuietly(f.fd);
+    }
+    this.gen++;
+  }
+
+  /** Closes every kept file. */
+  closeAll(): void {
+    for (const f of this.fds.values()) closeQuietly(f.fd);
+    this.fds.clear();
+  }
+
+  /** How many files are kept open (for tests). */
+  get size(): number {
+    return this.fds.size;
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // nothing to do: the fd is gone either way
   }
 }
 
@@ -120,14 +205,16 @@ function under(root: string, rel: string): string {
   return p;
 }
 
-/** Reads a procfs file under ctx.procPath. */
+/** Reads a procfs file under ctx.procPath (through ctx.files when set). */
 export function readProc(ctx: HostContext, rel: string): Promise<string> {
-  return readSmall(under(ctx.procPath, rel));
+  const p = under(ctx.procPath, rel);
+  return ctx.files === undefined ? readSmall(p) : ctx.files.read(p);
 }
 
-/** Reads a sysfs file under ctx.sysPath. */
+/** Reads a sysfs file under ctx.sysPath (through ctx.files when set). */
 export function readSys(ctx: HostContext, rel: string): Promise<string> {
-  return readSmall(under(ctx.sysPath, rel));
+  const p = under(ctx.sysPath, rel);
+  return ctx.files === undefined ? readSmall(p) : ctx.files.read(p);
 }
 
 /** Whether a char code is one of the blanks /proc and /sys separate fields with. */

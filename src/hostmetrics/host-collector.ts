@@ -18,6 +18,7 @@ import {
   family,
   type HostContext,
   type MetricFamily,
+  OpenFiles,
   type StatFs,
 } from './family.js';
 
@@ -148,6 +149,7 @@ export class HostCollector {
       statfs: opts.statfs ?? realStatfs,
       now: opts.now ?? Date.now,
       pageSize: opts.pageSize ?? 4096, // x86-64 and most arm64 kernels; Node has no getpagesize
+      files: new OpenFiles(),
       exclude: {
         mountPoints: new RegExp(c.exclude.mount_points),
         fsTypes: new RegExp(c.exclude.fs_types),
@@ -220,6 +222,7 @@ export class HostCollector {
     this.running = true;
     try {
       const fams = await this.collect();
+      this.ctx.files?.sweep();
       const failed = [
         ...(fams.find((f) => f.name === 'node_scrape_collector_success')?.samples ?? []),
       ]
@@ -344,6 +347,11 @@ export class HostCollector {
     return { t, appended, stale };
   }
 
+  /** Closes the pseudo-files kept open between ticks (run() does on return; tick() reopens). */
+  close(): void {
+    this.ctx.files?.closeAll();
+  }
+
   /** Marks every live series stale (the collector stops or is switched off). */
   async markAllStale(t = this.ctx.now()): Promise<number> {
     return (await this.append([], t)).stale;
@@ -366,5 +374,6 @@ export class HostCollector {
       }
     }
     await this.markAllStale();
+    this.close();
   }
 }
