@@ -92,6 +92,17 @@ describe('Pushgateway API', () => {
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /line 1/);
   });
+
+  it('a refused push keeps the group and sets push_failure_time_seconds', async () => {
+    assert.equal((await push('PUT', '/metrics/job/nightly', 'done 1\n')).statusCode, 200);
+    const failure = () => read('push_failure_time_seconds').find((s) => /nightly/.test(s.labels));
+    assert.equal(failure()?.vs.at(-1), 0, 'never failed');
+    const before = Date.now() / 1000;
+    assert.equal((await push('PUT', '/metrics/job/nightly', 'done{ 1\n')).statusCode, 400);
+    const at = failure()?.vs.at(-1);
+    assert.ok(typeof at === 'number' && at >= before - 1, `failure time ${String(at)}`);
+    assert.equal(read('done')[0].vs.at(-1), 1, 'the group keeps its metrics');
+  });
 });
 
 describe('PushRegistry', () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ExpositionError, formatOf, parseBody } from '../exposition/index.js';
 import { PushError, type PushRegistry } from '../ingest/push/index.js';
+import type { TenantId } from '../model/index.js';
 import type { MetricMetadata } from '../storage/index.js';
 import type { TenantLimits } from '../tenancy/index.js';
 import { errorChain, type Logger } from '../util/index.js';
@@ -60,9 +61,11 @@ export function registerPushRoutes(app: FastifyInstance, table: RouteTable, deps
       readBody('push request', payload, req.headers['content-length'], deps.maxBodyBytes(), parsed),
     );
     const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+      let failed: { tenant: TenantId; key: [string, string][] } | undefined;
       try {
         const key = groupingKey(req.url.split('?')[0]);
         const tenant = tenantOf(req);
+        failed = { tenant, key };
         if (req.method === 'DELETE') {
           await deps.registry.delete(tenant, key);
           return reply.code(202).send();
@@ -107,6 +110,9 @@ export function registerPushRoutes(app: FastifyInstance, table: RouteTable, deps
             : toApiError(err);
         if (e.errorType === 'internal')
           deps.logger.error({ err: errorChain(err), url: req.url }, 'push failed');
+        // The body was refused (not a limit, not a DELETE): the group records the failure.
+        if (e.errorType === 'bad_data' && failed !== undefined && req.method !== 'DELETE')
+          await deps.registry.recordFailure(failed.tenant, failed.key);
         if (e.retryAfterSeconds !== undefined)
           void reply.header('retry-after', String(Math.max(1, Math.ceil(e.retryAfterSeconds))));
         return reply.code(e.status).type('text/plain; charset=utf-8').send(`${e.message}\n`);

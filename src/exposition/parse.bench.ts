@@ -2,7 +2,9 @@
  * Exposition parser micro-benchmark (plain script): µs per sample parsing a node_exporter-like
  * body of 10k series, text 0.0.4 and OpenMetrics 1.0, three ways:
  *   - scan:  pull parser only (values, spans; no strings), the floor;
- *   - cache: scan + hash of the raw series bytes + Map lookup, the steady-state scrape loop;
+ *   - cache: scan + hash of the raw series bytes + Map lookup (a scrape loop without hints);
+ *   - hint:  scan with `expect` set to the series at the same position last time, the steady
+ *            state of the scrape loop (label blocks are compared, not scanned);
  *   - miss:  scan + labels() for every sample, a first scrape (every series unknown).
  * OpenMetrics also with `strict: true` (the conformance checks).
  *
@@ -80,7 +82,7 @@ function body(format: ExpositionFormat): Buffer {
   return Buffer.from(out.join('\n') + '\n');
 }
 
-type Mode = 'scan' | 'cache' | 'miss';
+type Mode = 'scan' | 'cache' | 'miss' | 'hint';
 
 function once(
   buf: Buffer,
@@ -88,11 +90,17 @@ function once(
   mode: Mode,
   strict: boolean,
   cache: Map<number, number>,
+  keys: string[],
 ): number {
   const p = new ExpositionParser(buf, format, { strict });
   let n = 0;
+  if (mode === 'hint') p.expect = keys[0];
   for (let k = p.next(); k !== 'eof'; k = p.next()) {
     if (k !== 'sample') continue;
+    if (mode === 'hint') {
+      if (!p.hinted) keys[n] = buf.toString('latin1', p.seriesStart, p.seriesEnd);
+      p.expect = keys[n + 1];
+    }
     n++;
     if (mode === 'cache') {
       const h = hashBytes(buf, p.seriesStart, p.seriesEnd);
@@ -107,12 +115,13 @@ function once(
 function bench(format: ExpositionFormat, mode: Mode, strict: boolean): void {
   const buf = body(format);
   const cache = new Map<number, number>();
+  const keys: string[] = [];
   let samples = 0;
-  for (let i = 0; i < 5; i++) samples = once(buf, format, mode, strict, cache); // warm-up (and fill the cache)
+  for (let i = 0; i < 5; i++) samples = once(buf, format, mode, strict, cache, keys); // warm-up (and fill the cache)
   const times: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const t0 = process.hrtime.bigint();
-    once(buf, format, mode, strict, cache);
+    once(buf, format, mode, strict, cache, keys);
     times.push(Number(process.hrtime.bigint() - t0) / 1000);
   }
   times.sort((a, b) => a - b);
@@ -125,6 +134,6 @@ function bench(format: ExpositionFormat, mode: Mode, strict: boolean): void {
 }
 
 for (const format of ['text', 'openmetrics'] as const) {
-  for (const mode of ['scan', 'cache', 'miss'] as const) bench(format, mode, false);
+  for (const mode of ['scan', 'cache', 'hint', 'miss'] as const) bench(format, mode, false);
 }
 bench('openmetrics', 'cache', true);

@@ -167,6 +167,23 @@ export class PushRegistry {
     this.save();
   }
 
+  /**
+   * A push to an existing group was refused (bad body, label clash, refused by the store): as
+   * the Pushgateway, the group keeps its metrics and `push_failure_time_seconds` moves to now.
+   * Returns false when there is no such group.
+   */
+  async recordFailure(tenant: TenantId, key: [string, string][]): Promise<boolean> {
+    const g = this.groups.get(groupId(tenant, key));
+    if (!g) return false;
+    const t = this.now();
+    g.failureTime = t / 1000;
+    await this.write(tenant, [g], t, []).catch((err: unknown) =>
+      this.o.logger.warn({ tenant, err: errorChain(err) }, 'cannot write push failure time'),
+    );
+    this.save();
+    return true;
+  }
+
   /** Removes a group; its series get stale markers. Returns false when there was none. */
   async delete(tenant: TenantId, key: [string, string][]): Promise<boolean> {
     const id = groupId(tenant, key);
