@@ -2,9 +2,11 @@ import { formatDuration } from '../config/index.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { TargetStatus } from '../scrape/index.js';
+import type { Matcher } from '../model/index.js';
 import type { Logger } from '../util/index.js';
-import { ApiError } from './errors.js';
-import { paramsOf } from './params.js';
+import { ApiError, badParam } from './errors.js';
+import { paramsOf, parseLimit } from './params.js';
+import { parseSeriesSelector, SelectorParseError } from './selector.js';
 import { jsonRoute } from './respond.js';
 import type { RouteTable } from './route-table.js';
 import { tenantOf } from './tenant.js';
@@ -84,6 +86,59 @@ export function registerTargetsRoute(
               .filter(inPool)
               .map((d) => ({ discoveredLabels: d.discoveredLabels }));
       return { data: { activeTargets: active, droppedTargets: dropped } };
+    }),
+  });
+
+  table.add(app, {
+    method: 'GET',
+    url: '/api/v1/targets/metadata',
+    access: { need: 'read' },
+    tag: 'Scraping',
+    summary:
+      'TYPE/HELP/UNIT per scrape target, from its last successful scrape (Prometheus-compatible)',
+    query: z.object({
+      match_target: z
+        .string()
+        .optional()
+        .describe('Label selector on target labels, e.g. {job="node"}; default all targets'),
+      metric: z.string().optional().describe('Only this metric family (then `metric` is omitted)'),
+      limit: z.string().optional().describe('Maximum number of entries; 0 = no limit'),
+    }),
+    response: z.array(z.record(z.string(), z.unknown())),
+    handler: jsonRoute(logger, (req) => {
+      const p = paramsOf(req);
+      const limit = parseLimit(p);
+      const metric = p.get('metric') ?? '';
+      const sel = p.get('match_target') ?? '';
+      let matchers: Matcher[] = [];
+      if (sel !== '') {
+        try {
+          matchers = parseSeriesSelector(sel);
+        } catch (err) {
+          if (err instanceof SelectorParseError)
+            throw badParam('match_target', `${JSON.stringify(sel)}: ${err.message}`, err);
+          throw err;
+        }
+      }
+      const out: Record<string, unknown>[] = [];
+      for (const t of source.activeTargets(tenantOf(req))) {
+        if (!matchers.every((m) => m.matches(t.labels[m.name] ?? ''))) continue;
+        if (metric === '') {
+          for (const [name, md] of t.metadata)
+            out.push({
+              target: t.labels,
+              metric: name,
+              type: md.type,
+              help: md.help,
+              unit: md.unit,
+            });
+        } else {
+          const md = t.metadata.get(metric);
+          if (md) out.push({ target: t.labels, type: md.type, help: md.help, unit: md.unit });
+        }
+        if (limit > 0 && out.length >= limit) break;
+      }
+      return { data: limit > 0 ? out.slice(0, limit) : out };
     }),
   });
 }

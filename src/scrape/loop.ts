@@ -11,6 +11,7 @@ import {
   type Appendable,
   type Appender,
   type MetadataStore,
+  type MetricMetadata,
 } from '../storage/index.js';
 import { errorChain, hashBytes, type Logger } from '../util/index.js';
 import type { ResolvedScrapeConfig } from './config.js';
@@ -120,6 +121,8 @@ export class ScrapeLoop {
   private spareOrder: Cached[] = [];
   last: ScrapeReport | undefined;
   lastScrapeMs = 0;
+  /** TYPE/HELP/UNIT of the families in the last successful scrape (`/api/v1/targets/metadata`). */
+  metadata: ReadonlyMap<string, MetricMetadata> = new Map();
   private agent: Agent | undefined;
 
   constructor(private readonly o: ScrapeLoopOptions) {}
@@ -223,7 +226,7 @@ export class ScrapeLoop {
     try {
       for (let kind = p.next(); kind !== 'eof'; kind = p.next()) {
         if (kind === 'metadata') {
-          if (this.o.metadata) families.push(p.metadata());
+          families.push(p.metadata());
           continue;
         }
         let e: Cached;
@@ -284,12 +287,13 @@ export class ScrapeLoop {
     this.spareOrder = prev;
     this.order = order;
     this.evict(seq);
-    for (const f of families)
-      this.o.metadata?.setMetadata(this.o.tenant, f.name, {
-        type: f.type,
-        help: f.help,
-        unit: f.unit,
-      });
+    const metadata = new Map<string, MetricMetadata>();
+    for (const f of families) {
+      const m: MetricMetadata = { type: f.type, help: f.help, unit: f.unit };
+      metadata.set(f.name, m);
+      this.o.metadata?.setMetadata(this.o.tenant, f.name, m);
+    }
+    this.metadata = metadata;
     return {
       health: 'up',
       error: '',

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Labels, tenantId, DEFAULT_TENANT, type TenantId } from '../model/index.js';
 import { compileRelabel, relabel, type RelabelProgram } from '../relabel/index.js';
-import type { Appendable, MetadataStore } from '../storage/index.js';
+import type { Appendable, MetadataStore, MetricMetadata } from '../storage/index.js';
 import { errorChain, type Logger } from '../util/index.js';
 import type { ResolvedScrapeConfig } from './config.js';
 import { JobDiscovery, type DiscoveryOptions, type TargetGroup } from './discovery.js';
@@ -21,6 +21,8 @@ export interface TargetStatus {
   lastScrapeDurationMs: number;
   scrapeIntervalMs: number;
   scrapeTimeoutMs: number;
+  /** Metric family → TYPE/HELP/UNIT, from the target's last successful scrape. */
+  metadata: ReadonlyMap<string, MetricMetadata>;
 }
 
 interface Running {
@@ -163,6 +165,7 @@ class ScrapePool {
       lastScrapeDurationMs: r.loop.last?.durationMs ?? 0,
       scrapeIntervalMs: r.target.scrapeIntervalMs,
       scrapeTimeoutMs: r.target.scrapeTimeoutMs,
+      metadata: r.loop.metadata,
     }));
   }
 

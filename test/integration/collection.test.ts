@@ -117,6 +117,26 @@ describe('collection in a running server', { timeout: 90_000 }, () => {
         job: 'app',
       });
       assert.equal(reqs[0].values[0], 42);
+      // TYPE/HELP/UNIT per target, as Prometheus's /api/v1/targets/metadata.
+      const meta = async (q: string) => {
+        const res = await adminFetch(`${argus.url}/api/v1/targets/metadata?${q}`);
+        return { status: res.status, body: (await res.json()) as { data: unknown } };
+      };
+      const appLabels = { env: 'it', instance: `127.0.0.1:${goodPort}`, job: 'app' };
+      assert.deepEqual(
+        (await meta(`match_target=${encodeURIComponent('{job="app"}')}`)).body.data,
+        [{ target: appLabels, metric: 'app_requests_total', type: 'counter', help: '', unit: '' }],
+      );
+      assert.deepEqual((await meta('metric=app_requests_total')).body.data, [
+        { target: appLabels, type: 'counter', help: '', unit: '' },
+      ]);
+      assert.deepEqual(
+        (await meta(`match_target=${encodeURIComponent('{job="x"}')}`)).body.data,
+        [],
+      );
+      const badSel = await meta('match_target=%7Bjob%3D');
+      assert.equal(badSel.status, 400);
+      assert.match(JSON.stringify(badSel.body), /invalid parameter \\"match_target\\"/);
       const up = await exportSeries(argus.url, 'up');
       assert.deepEqual(up.map((s) => [s.metric.job, s.values.at(-1)]).sort(), [
         ['app', 1],
