@@ -151,6 +151,38 @@ describe('ScrapeLoop', () => {
     assert.deepEqual(s.read('old_7')[0].vs, [1, 'stale', 2]);
   });
 
+  it('label limits apply to the final labels (target labels and relabeling included)', async () => {
+    // 3 labels exposed + job + instance + __name__ = 6 > 5, every scrape (cached or not).
+    const s = loop({ over: { label_limit: 5 } });
+    s.serve('ok 1\nm{a="1",b="2",c="3"} 1\n');
+    for (const t of [T0, T0 + 15_000]) {
+      const r = await s.l.scrape(t);
+      assert.equal(r.health, 'down');
+      assert.equal(r.error, 'label_limit exceeded (metric: m, number of labels: 6, limit: 5)');
+    }
+    assert.deepEqual(s.read('ok'), [], 'the whole scrape is refused');
+    // Relabeling that drops a label brings the series under the limit.
+    const s2 = loop({
+      over: { label_limit: 5 },
+      metricRelabel: [{ regex: 'c', action: 'labeldrop' }],
+    });
+    s2.serve('m{a="1",b="2",c="3"} 1\n');
+    assert.equal((await s2.l.scrape(T0)).health, 'up');
+    // Every label counts, `__name__` and target labels too (as Prometheus).
+    const s3 = loop({ over: { label_name_length_limit: 9 } });
+    s3.serve('m{abcdefghij="1"} 1\n');
+    assert.equal(
+      (await s3.l.scrape(T0)).error,
+      'label_name_length_limit exceeded (metric: m, label name: abcdefghij, length: 10, limit: 9)',
+    );
+    const s4 = loop({ over: { label_value_length_limit: 3 } });
+    s4.serve('m{a="ü12"} 1\n');
+    assert.equal(
+      (await s4.l.scrape(T0)).error,
+      'label_value_length_limit exceeded (metric: m, label name: a, value: "ü12", length: 4, limit: 3)',
+    );
+  });
+
   it('a garbage body is up=0 with the parser error, and no samples', async () => {
     const s = loop();
     s.serve('ok 1\nthis is not a metric line\n');

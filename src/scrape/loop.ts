@@ -59,6 +59,8 @@ interface Cached {
   seen: number;
   /** Next entry with the same hash. */
   next: Cached | undefined;
+  /** The final labels break label_limit or a length limit: every scrape holding it fails. */
+  readonly limitError: string | undefined;
 }
 
 /**
@@ -85,6 +87,32 @@ export function mergeTargetLabels(scraped: Labels, target: Labels, honor: boolea
   }
   for (const k of Object.keys(out)) if (out[k] === '') delete out[k];
   return Labels.fromObject(out);
+}
+
+/** Prometheus's label_limit / label_name_length_limit / label_value_length_limit check. */
+export function labelLimitError(
+  labels: Labels,
+  c: Pick<
+    ResolvedScrapeConfig,
+    'label_limit' | 'label_name_length_limit' | 'label_value_length_limit'
+  >,
+): string | undefined {
+  const metric = labels.metricName.slice(0, 50);
+  if (c.label_limit > 0 && labels.size > c.label_limit)
+    return `label_limit exceeded (metric: ${metric}, number of labels: ${labels.size}, limit: ${c.label_limit})`;
+  if (c.label_name_length_limit === 0 && c.label_value_length_limit === 0) return undefined;
+  for (let i = 0; i < labels.size; i++) {
+    // Lengths in bytes, as Prometheus (Go's len).
+    const n = labels.name(i);
+    const v = labels.value(i);
+    const nl = Buffer.byteLength(n);
+    const vl = Buffer.byteLength(v);
+    if (c.label_name_length_limit > 0 && nl > c.label_name_length_limit)
+      return `label_name_length_limit exceeded (metric: ${metric}, label name: ${n.slice(0, 50)}, length: ${nl}, limit: ${c.label_name_length_limit})`;
+    if (c.label_value_length_limit > 0 && vl > c.label_value_length_limit)
+      return `label_value_length_limit exceeded (metric: ${metric}, label name: ${n.slice(0, 50)}, value: ${JSON.stringify(v.slice(0, 50))}, length: ${vl}, limit: ${c.label_value_length_limit})`;
+  }
+  return undefined;
 }
 
 const REPORT_NAMES = [
@@ -205,13 +233,9 @@ export class ScrapeLoop {
 
   private async ingest(res: ScrapeResponse, t: number, started: number): Promise<ScrapeReport> {
     const c = this.o.cfg;
-    const p = new ExpositionParser(res.body, formatOf(res.contentType), {
-      limits: {
-        maxLabels: c.label_limit,
-        maxLabelNameLength: c.label_name_length_limit,
-        maxLabelValueLength: c.label_value_length_limit,
-      },
-    });
+    // label_limit and the length limits apply to the final labels (after target labels and
+    // metric relabeling, as Prometheus): checked when a series is first cached.
+    const p = new ExpositionParser(res.body, formatOf(res.contentType));
     const seq = ++this.seq;
     const app = this.o.appendable.appender(this.o.tenant);
     const live = this.spareLive;
@@ -245,6 +269,7 @@ export class ScrapeLoop {
           e.seen = seq; // dropped by relabeling: only kept from eviction
           continue;
         }
+        if (e.limitError !== undefined) throw new ScrapeError(e.limitError);
         if (e.seen === seq) continue; // a duplicate series in one body: first one wins
         post++;
         if (c.sample_limit > 0 && post > c.sample_limit)
@@ -320,13 +345,15 @@ export class ScrapeLoop {
   private add(p: ExpositionParser): Cached {
     const merged = mergeTargetLabels(p.labels(), this.o.targetLabels, this.o.cfg.honor_labels);
     const hash = hashBytes(p.buf, p.seriesStart, p.seriesEnd);
+    const labels = relabel(this.o.metricRelabel, merged) ?? null;
     const e: Cached = {
       key: p.buf.toString('latin1', p.seriesStart, p.seriesEnd),
       hash,
-      labels: relabel(this.o.metricRelabel, merged) ?? null,
+      labels,
       ref: 0,
       seen: 0,
       next: this.cache.get(hash),
+      limitError: labels === null ? undefined : labelLimitError(labels, this.o.cfg),
     };
     this.cache.set(hash, e);
     this.cached++;
