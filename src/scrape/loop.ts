@@ -176,7 +176,10 @@ export class ScrapeLoop {
     let report: ScrapeReport;
     try {
       const res = await this.fetch();
+      // Appends the report series in the same commit (one WAL write per scrape).
       report = await this.ingest(res, t, started);
+      this.last = report;
+      return report;
     } catch (err) {
       const error = err instanceof ScrapeError ? err.message : errorChain(err);
       // A failed scrape ends every series of the last one (Prometheus semantics).
@@ -246,6 +249,7 @@ export class ScrapeLoop {
     let scraped = 0;
     let post = 0;
     let added = 0;
+    let report: ScrapeReport;
     p.expect = prev.length > 0 ? prev[0].key : undefined;
     try {
       for (let kind = p.next(); kind !== 'eof'; kind = p.next()) {
@@ -297,6 +301,15 @@ export class ScrapeLoop {
         if (old.seen !== seq && old.labels !== null)
           this.tryAppend(app, old.ref, null, t, staleNaN, old.labels);
       }
+      report = {
+        health: 'up',
+        error: '',
+        durationMs: performance.now() - started,
+        samplesScraped: scraped,
+        samplesPostRelabel: post,
+        seriesAdded: added,
+      };
+      this.addReport(app, report, t);
       await app.commit();
     } catch (err) {
       app.rollback();
@@ -319,14 +332,7 @@ export class ScrapeLoop {
       this.o.metadata?.setMetadata(this.o.tenant, f.name, m);
     }
     this.metadata = metadata;
-    return {
-      health: 'up',
-      error: '',
-      durationMs: performance.now() - started,
-      samplesScraped: scraped,
-      samplesPostRelabel: post,
-      seriesAdded: added,
-    };
+    return report;
   }
 
   /** The cached series whose raw text is `buf[s, e)`, or undefined. */
@@ -400,6 +406,17 @@ export class ScrapeLoop {
   }
 
   private async appendReport(r: ScrapeReport, t: number): Promise<void> {
+    const app = this.o.appendable.appender(this.o.tenant);
+    this.addReport(app, r, t);
+    await app
+      .commit()
+      .catch((err: unknown) =>
+        this.o.logger.warn({ err: errorChain(err), url: this.o.url }, 'cannot write scrape report'),
+      );
+  }
+
+  /** Appends the report series (`up`, `scrape_*`) to `app`. */
+  private addReport(app: Appender, r: ScrapeReport, t: number): void {
     const values: Record<(typeof REPORT_NAMES)[number], number> = {
       up: r.health === 'up' ? 1 : 0,
       scrape_duration_seconds: r.durationMs / 1000,
@@ -407,7 +424,6 @@ export class ScrapeLoop {
       scrape_samples_post_metric_relabeling: r.samplesPostRelabel,
       scrape_series_added: r.seriesAdded,
     };
-    const app = this.o.appendable.appender(this.o.tenant);
     for (const name of REPORT_NAMES) {
       const ref = this.reportRefs.get(name) ?? 0;
       const got = this.tryAppend(
@@ -420,11 +436,6 @@ export class ScrapeLoop {
       );
       if (got !== undefined) this.reportRefs.set(name, got);
     }
-    await app
-      .commit()
-      .catch((err: unknown) =>
-        this.o.logger.warn({ err: errorChain(err), url: this.o.url }, 'cannot write scrape report'),
-      );
   }
 
   /** Forgets series not seen for a while (bounded cache across changing targets). */
