@@ -157,7 +157,7 @@ export function registerOtlpRoute(app: FastifyInstance, table: RouteTable, deps:
             cfg,
           );
           deps.limits.admitSamples(tenant, decoded.dataPoints);
-          const res = await ingester.writeRequest(tenant, decoded);
+          const res = await ingester.writeRequest(tenant, decoded, promotedOf(cfg));
           ingested.inc({ protocol: 'otlp' }, res.samples);
           const json = safeFormat(req) === 'json';
           if (json) {
@@ -207,4 +207,12 @@ function safeFormat(req: FastifyRequest): 'protobuf' | 'json' {
   } catch {
     return 'protobuf';
   }
+}
+
+/** The promoted resource attributes of a config, as a set (cached per config object). */
+const promotedSets = new WeakMap<OtlpConfig, ReadonlySet<string>>();
+function promotedOf(cfg: OtlpConfig): ReadonlySet<string> {
+  let set = promotedSets.get(cfg);
+  if (set === undefined) promotedSets.set(cfg, (set = new Set(cfg.promote_resource_attributes)));
+  return set;
 }

@@ -9,6 +9,14 @@ export const otlpConfigSchema = z
     max_body_bytes: zBytes.default(16 * 2 ** 20),
     /** Largest accepted body after gzip decompression (decompression-bomb guard). */
     max_decompressed_bytes: zBytes.default(64 * 2 ** 20),
+    /**
+     * Resource attributes copied onto every series as labels (as Prometheus's
+     * `otlp.promote_resource_attributes`), besides service.* → job/instance.
+     */
+    promote_resource_attributes: z
+      .array(z.string().min(1, 'an attribute name must not be empty'))
+      .default([])
+      .refine((a) => new Set(a).size === a.length, 'lists an attribute twice'),
   })
   .strict();
 

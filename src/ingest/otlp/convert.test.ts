@@ -100,6 +100,31 @@ describe('OTLP → Prometheus conversion', () => {
     );
   });
 
+  it('promote_resource_attributes copies chosen resource attributes onto every series', async () => {
+    const store = new MemStore();
+    const ing = new OtlpMetricsIngester(store, { now: () => T0 });
+    const body = request(
+      [{ name: 'g', gauge: { dataPoints: [{ timeUnixNano: ns(T0), asDouble: 1 }] } }],
+      [
+        ['service.name', 'api'],
+        ['k8s.namespace.name', 'prod'],
+        ['host.name', 'box'],
+        ['job', 'not-this-one'],
+      ],
+    );
+    const decoded = ing.decode(Buffer.from(JSON.stringify(body)), JSON_BODY, CFG);
+    await ing.writeRequest(DEFAULT_TENANT, decoded, new Set(['k8s.namespace.name', 'job']));
+    const d = dump(store);
+    // Sanitised like attributes; job from service.name wins over a promoted `job`.
+    assert.deepEqual(d['{__name__="g", job="api", k8s_namespace_name="prod"}'], [[T0, 1]]);
+    // target_info still carries every non-identifying attribute.
+    assert.ok(
+      Object.keys(d).some(
+        (k) => k.startsWith('{__name__="target_info"') && k.includes('host_name="box"'),
+      ),
+    );
+  });
+
   it('colliding label names join values with ";" in sorted key order; empty values dropped', async () => {
     const { store, send } = setup();
     await send(

@@ -29,6 +29,7 @@ export interface ConvertResult {
 }
 
 const RESOURCE_KEYS = new Set(['service.name', 'service.namespace', 'service.instance.id']);
+const NO_PROMOTION: ReadonlySet<string> = new Set();
 
 /**
  * Converts a decoded request to Prometheus samples (see docs/user/otlp.md for the mapping).
@@ -41,6 +42,8 @@ export function convertRequest(
   undo: Undo,
   now: number,
   cache: LabelCache,
+  /** Resource attributes that become labels on every series (`promote_resource_attributes`). */
+  promote: ReadonlySet<string> = NO_PROMOTION,
 ): ConvertResult {
   const res: ConvertResult = { samples: 0, rejected: 0, rejectMessage: '', metadata: new Map() };
   const out: Emit = (l, t, v) => {
@@ -61,6 +64,17 @@ export function convertRequest(
     const job = ns !== '' && name !== '' ? `${ns}/${name}` : name;
     const instance = res0.get('service.instance.id') ?? '';
     const promoted: Attrs = [];
+    if (promote.size > 0) {
+      // Sanitised as attributes are; job/instance (pushed after) win over a promoted clash.
+      const ls = buildLabels(
+        '',
+        rm.resource.filter(([k]) => promote.has(k)),
+        [],
+        [],
+      );
+      for (let i = 0; i < ls.size; i++)
+        if (ls.name(i) !== '__name__') promoted.push([ls.name(i), ls.value(i)]);
+    }
     if (job !== '') promoted.push(['job', job]);
     if (instance !== '') promoted.push(['instance', instance]);
     let maxT = -1;

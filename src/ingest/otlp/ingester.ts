@@ -144,7 +144,11 @@ export class OtlpMetricsIngester {
   }
 
   /** Converts and stores an already decoded request. */
-  async writeRequest(tenant: TenantId, req: OtlpRequest): Promise<OtlpIngestResult> {
+  async writeRequest(
+    tenant: TenantId,
+    req: OtlpRequest,
+    promote?: ReadonlySet<string>,
+  ): Promise<OtlpIngestResult> {
     let app: Appender;
     try {
       app = this.store.appender(tenant);
@@ -164,6 +168,7 @@ export class OtlpMetricsIngester {
         undo,
         now,
         this.labelCache,
+        promote,
       );
     } catch (err) {
       app.rollback();
