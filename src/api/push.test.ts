@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { encodeDelimited, loadMetricFamilyType, METRICS_PROTO } from '../exposition/testing.js';
 import { PushRegistry } from '../ingest/push/index.js';
 import { DEFAULT_TENANT, Labels, Matcher } from '../model/index.js';
 import { MemStore, readSeries } from '../storage/testing.js';
@@ -102,6 +103,111 @@ describe('Pushgateway API', () => {
     const at = failure()?.vs.at(-1);
     assert.ok(typeof at === 'number' && at >= before - 1, `failure time ${String(at)}`);
     assert.equal(read('done')[0].vs.at(-1), 1, 'the group keeps its metrics');
+  });
+});
+
+const PB = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily';
+const MF = loadMetricFamilyType();
+
+/** A hand-built delimited body: gauge family `pb_gauge` with one metric {kind="x"} = 5. */
+function handBuiltGauge(timestampMs?: number): Buffer {
+  const f64 = Buffer.alloc(8);
+  f64.writeDoubleLE(5);
+  const label = [0x0a, 0, 0x0a, 0x04, ...Buffer.from('kind'), 0x12, 0x01, 0x78]; // length set below
+  label[1] = label.length - 2;
+  const ts = timestampMs === undefined ? [] : [0x30, ...varint(timestampMs)];
+  const metric = [...label, 0x12, 0x09, 0x09, ...f64, ...ts];
+  const fam = [0x0a, 0x08, ...Buffer.from('pb_gauge'), 0x18, 0x01, 0x22, metric.length, ...metric];
+  return Buffer.from([fam.length, ...fam]);
+}
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n % 128) | 0x80);
+  out.push(n);
+  return out;
+}
+
+describe('Pushgateway API, protobuf bodies', () => {
+  let t: TestApi;
+  before(async () => {
+    t = await testApi();
+  });
+  after(() => t.close());
+
+  const put = (url: string, body: Buffer, ct = `${PB}; encoding=delimited`) =>
+    t.app.inject({ method: 'PUT', url, headers: { 'content-type': ct }, payload: body });
+  const read = (name: string) => readSeries(t.store, [new Matcher('=', '__name__', name)]);
+
+  it(
+    'PUT stores what client_golang pushes (protobufjs-encoded), under the grouping key',
+    { skip: MF === undefined ? `conformance schema absent (${METRICS_PROTO})` : false },
+    async () => {
+      const body = encodeDelimited(MF!, [
+        { name: 'pb_rows_total', type: 0, metric: [{ counter: { value: 42 } }] },
+        {
+          name: 'pb_seconds',
+          type: 4,
+          metric: [
+            {
+              label: [{ name: 'step', value: 'load' }],
+              histogram: {
+                sample_count: 3,
+                sample_sum: 1.5,
+                bucket: [{ upper_bound: 0.5, cumulative_count: 2 }],
+              },
+            },
+          ],
+        },
+      ]);
+      const res = await put('/metrics/job/etl/instance/n1', body);
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(
+        read('pb_rows_total')[0].labels,
+        '{__name__="pb_rows_total", instance="n1", job="etl"}',
+      );
+      assert.equal(read('pb_rows_total')[0].vs.at(-1), 42);
+      assert.deepEqual(
+        read('pb_seconds_bucket').map((s) => [s.labels, s.vs.at(-1)]),
+        [
+          ['{__name__="pb_seconds_bucket", instance="n1", job="etl", le="+Inf", step="load"}', 3],
+          ['{__name__="pb_seconds_bucket", instance="n1", job="etl", le="0.5", step="load"}', 2],
+        ],
+      );
+      assert.equal(read('pb_seconds_count')[0].vs.at(-1), 3);
+      assert.equal(read('pb_seconds_sum')[0].vs.at(-1), 1.5);
+    },
+  );
+
+  it('reads a body without encoding=delimited as delimited (as the Pushgateway does)', async () => {
+    const res = await put('/metrics/job/hand', handBuiltGauge(), PB);
+    assert.equal(res.statusCode, 200, res.body);
+    const s = read('pb_gauge').find((x) => /job="hand"/.test(x.labels));
+    assert.equal(s?.labels, '{__name__="pb_gauge", job="hand", kind="x"}');
+    assert.equal(s?.vs.at(-1), 5);
+  });
+
+  it('refuses timestamps, other encodings and messages, and broken bodies with 400', async () => {
+    const ts = await put('/metrics/job/hand2', handBuiltGauge(1_700_000_000_000));
+    assert.equal(ts.statusCode, 400);
+    assert.match(ts.body, /pb_gauge.*carries a timestamp; pushed metrics must not/);
+    const text = await put('/metrics/job/hand2', handBuiltGauge(), `${PB}; encoding=text`);
+    assert.equal(text.statusCode, 400);
+    assert.match(text.body, /protobuf encoding "text" is not supported, want encoding=delimited/);
+    const other = await put(
+      '/metrics/job/hand2',
+      handBuiltGauge(),
+      'application/vnd.google.protobuf; proto=prometheus.WriteRequest; encoding=delimited',
+    );
+    assert.equal(other.statusCode, 400);
+    assert.match(other.body, /protobuf message "prometheus.WriteRequest" is not supported/);
+    const cut = await put('/metrics/job/hand2', handBuiltGauge().subarray(0, 10));
+    assert.equal(cut.statusCode, 400);
+    assert.match(
+      cut.body,
+      /cannot decode protobuf exposition: byte 0: length \d+ runs past the end/,
+    );
+    assert.equal(read('pb_gauge').filter((x) => /hand2/.test(x.labels)).length, 0);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ExpositionError, formatOf, parseBody } from '../exposition/index.js';
+import { decodeMetricFamilies, ExpositionError, formatOf, parseBody } from '../exposition/index.js';
 import { PushError, type PushRegistry } from '../ingest/push/index.js';
 import type { TenantId } from '../model/index.js';
 import type { MetricMetadata } from '../storage/index.js';
@@ -49,6 +49,44 @@ export function groupingKey(path: string): [string, string][] {
   return key;
 }
 
+const PROTO_MEDIA = 'application/vnd.google.protobuf';
+const METRIC_FAMILY = 'io.prometheus.client.MetricFamily';
+
+/**
+ * Whether a push body is the protobuf format: `proto=io.prometheus.client.MetricFamily` (or no
+ * `proto`), delimited (or no `encoding`, which the Pushgateway also reads as delimited). Any other
+ * protobuf message or encoding (`text`, `compact-text`) is refused with a message saying what works.
+ */
+export function isProtobuf(contentType: string): boolean {
+  const [media, ...params] = contentType.split(';');
+  if (media.trim().toLowerCase() !== PROTO_MEDIA) return false;
+  for (const p of params) {
+    const eq = p.indexOf('=');
+    const k = p
+      .slice(0, eq < 0 ? p.length : eq)
+      .trim()
+      .toLowerCase();
+    const v =
+      eq < 0
+        ? ''
+        : p
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"(.*)"$/, '$1');
+    if (k === 'proto' && v !== METRIC_FAMILY)
+      throw new ApiError(
+        'bad_data',
+        `cannot read push body: protobuf message ${JSON.stringify(v)} is not supported, want proto=${METRIC_FAMILY}`,
+      );
+    if (k === 'encoding' && v !== 'delimited')
+      throw new ApiError(
+        'bad_data',
+        `cannot read push body: protobuf encoding ${JSON.stringify(v)} is not supported, want encoding=delimited`,
+      );
+  }
+  return true;
+}
+
 /**
  * Pushgateway-compatible `PUT` (replace the group), `POST` (replace the pushed metric names)
  * and `DELETE` (remove the group) on `/metrics/job/<job>{/<label>/<value>}`, so batch jobs using
@@ -71,15 +109,10 @@ export function registerPushRoutes(app: FastifyInstance, table: RouteTable, deps
           return reply.code(202).send();
         }
         const ct = String(req.headers['content-type'] ?? '');
-        if (ct.includes('application/vnd.google.protobuf'))
-          throw new ApiError(
-            'bad_data',
-            'the protobuf push format is not supported: push the text format',
-          );
         const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         let parsed;
         try {
-          parsed = parseBody(body, formatOf(ct));
+          parsed = isProtobuf(ct) ? decodeMetricFamilies(body) : parseBody(body, formatOf(ct));
         } catch (err) {
           if (err instanceof ExpositionError)
             throw new ApiError('bad_data', err.message, { cause: err });
@@ -126,7 +159,7 @@ export function registerPushRoutes(app: FastifyInstance, table: RouteTable, deps
       summary:
         'Pushgateway-compatible push: PUT replaces a group, POST its pushed metrics, DELETE removes it',
       description:
-        'Path: /metrics/job/<job>{/<label>/<value>}, `@base64` suffix for base64url values. Body: the text exposition format without timestamps. Pushed values are re-written every interval until deleted.',
+        'Path: /metrics/job/<job>{/<label>/<value>}, `@base64` suffix for base64url values. Body: the text exposition format, or the delimited protobuf format (`application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited`, the default of client_golang), without timestamps. Pushed values are re-written every interval until deleted.',
       requestContentType: 'text/plain',
       textErrors: true,
       response: { contentType: 'text/plain', description: '200 (PUT, POST) or 202 (DELETE)' },

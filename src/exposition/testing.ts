@@ -69,3 +69,6 @@ export function encodeBody(families: EncodedFamily[], format: ExpositionFormat):
   if (om) out.push('# EOF');
   return out.join('\n') + '\n';
 }
+
+/** The protobuf exposition format's test encoder (protobufjs over the conformance schema). */
+export { encodeDelimited, loadMetricFamilyType, METRICS_PROTO } from './proto-testing.js';
