@@ -296,14 +296,14 @@ describe('decodeMetricFamilies errors', () => {
   }
 
   it('limits: samples, labels, name and value lengths (ExpositionLimitError)', () => {
-    const body = withLabels(['abc', 'value']);
+    const body = withLabels(['abc', 'value'], ['b', '1']);
     const limit = (l: object, want: RegExp) =>
       assert.throws(
         () => decodeMetricFamilies(Buffer.concat([body, body]), l),
         (e: unknown) => e instanceof ExpositionLimitError && want.test(e.message),
       );
     limit({ maxSamples: 1 }, /more than 1 samples/);
-    limit({ maxLabels: 0.5 }, /1 labels on one metric, over the limit/);
+    limit({ maxLabels: 1 }, /2 labels on one metric, over the limit of 1/);
     limit({ maxLabelNameLength: 2 }, /label name "abc" is over the length limit of 2/);
     limit({ maxLabelValueLength: 4 }, /the value of label "abc" is over the length limit of 4/);
     assert.equal(
