@@ -27,8 +27,10 @@ import {
 import { scrapingArgus } from './lib/scrape-peers.js';
 import { defaultOut, log, machine, sleep, textTable, writeResults } from './lib/table.js';
 
-const USAGE = `usage: npm run bench -- collector [--interval S=1] [--warmup S=10] [--seconds S=60]
+const USAGE = `usage: npm run bench -- collector [--interval S=1] [--warmup S=30] [--seconds S=60]
   [--keep] [--out FILE] [--cpu-prof]
+  --warmup: the collector's JavaScript is still being optimised (V8 background compiles) for
+    the first ~30–60 ticks at 1 s, so shorter warm-ups measure JIT warm-up, not steady state
   --cpu-prof: V8 CPU profile of the Argus run with the collector, in .bench/profiles/`;
 
 const NODE_EXPORTER_BIN = process.env.NODE_EXPORTER_BIN ?? '/usr/bin/prometheus-node-exporter';
@@ -190,7 +192,7 @@ async function main(): Promise<number> {
   const num = (k: string, d: number): number => Number(args.get(k) ?? d);
   const o: Options = {
     intervalS: num('interval', 1),
-    warmupS: num('warmup', 10),
+    warmupS: num('warmup', 30),
     seconds: num('seconds', 60),
     keep: args.has('keep'),
     cpuProfileDir: args.has('cpu-prof') ? path.resolve('.bench', 'profiles') : undefined,
