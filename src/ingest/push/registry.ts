@@ -62,8 +62,17 @@ export class PushRegistry {
 
   constructor(private readonly o: PushRegistryOptions) {}
 
+  private lastT = 0;
+
+  /**
+   * The time of the next write: the clock, but always after the previous write, since the
+   * store refuses a second, different value for a series at the same millisecond (a push and
+   * a failure or a tick within one ms would otherwise lose the later one).
+   */
   private now(): number {
-    return (this.o.now ?? Date.now)();
+    const t = Math.max((this.o.now ?? Date.now)(), this.lastT + 1);
+    this.lastT = t;
+    return t;
   }
 
   /** Loads the saved groups (a missing or broken file starts empty, logged). */
