@@ -73,6 +73,9 @@ export interface VectorSelector {
   /** `offset` (ms; negative allowed); 0 when absent. */
   readonly offset: Duration;
   readonly at: AtModifier | null;
+  /** Experimental `metric smoothed` / `metric anchored` on an instant selector (absent: false). */
+  readonly smoothed?: boolean;
+  readonly anchored?: boolean;
   readonly pos: PosRange;
 }
 

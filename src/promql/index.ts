@@ -27,3 +27,16 @@ export {
   type MatrixSeries,
   type Annotations,
 } from './query.js';
+export {
+  parseExpr,
+  formatExpr,
+  prettyExpr,
+  astToJson,
+  valueTypeOf,
+  parseDurationMs,
+  formatDurationMs,
+  type ParseOptions,
+  type AstJson,
+  type AstJsonValue,
+} from './parser/index.js';
+export { FUNCTION_SIGNATURES, type FunctionSignature } from './functions/signatures.js';
