@@ -1,51 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { PromQLParseError } from '../errors.js';
 import { formatExpr, prettyExpr } from './format.js';
 import { parseExpr } from './parse.js';
-import { stripPos } from './testing.js';
+import { CORPUS_DIR, corpusEvals, stripPos } from './testing.js';
 
-const DIR = path.resolve(process.cwd(), '../shared/conformance/promql/testdata');
-const missing = !existsSync(DIR);
-const SKIP = missing ? `conformance corpus not found at ${DIR}` : false;
-
-export interface CorpusEval {
-  readonly file: string;
-  readonly line: number;
-  readonly query: string;
-  readonly expectFail: boolean;
-}
-
-/** Every eval query of the corpus, with whether the eval expects a failure. */
-export function corpusEvals(): CorpusEval[] {
-  if (missing) return [];
-  const out: CorpusEval[] = [];
-  for (const file of readdirSync(DIR)
-    .filter((f) => f.endsWith('.test'))
-    .sort()) {
-    const lines = readFileSync(path.join(DIR, file), 'utf8').split('\n');
-    lines.forEach((raw, i) => {
-      const line = raw.trim();
-      const m =
-        /^eval(_fail|_warn|_info|_ordered)?\s+(?:instant\s+at\s+\S+|range\s+from\s+\S+\s+to\s+\S+\s+step\s+\S+)\s+(.*)$/i.exec(
-          line,
-        );
-      if (!m) return;
-      let expectFail = m[1] === '_fail';
-      for (
-        let j = i + 1;
-        j < lines.length && lines[j].trim() !== '' && !lines[j].trim().startsWith('#');
-        j++
-      ) {
-        if (/^expect\s+fail/.test(lines[j].trim())) expectFail = true;
-      }
-      out.push({ file, line: i + 1, query: m[2], expectFail });
-    });
-  }
-  return out;
-}
+const SKIP = existsSync(CORPUS_DIR) ? false : `conformance corpus not found at ${CORPUS_DIR}`;
 
 describe('the conformance corpus', () => {
   it(
