@@ -49,14 +49,22 @@ export function groupSeries(
   const index = new Map<string, number>();
   const labels: Labels[] = [];
   const groupOf = new Int32Array(input.length);
+  // The key is built from the input labels directly; Labels objects only for new groups.
+  const drop = node.without ? new Set([...node.grouping, METRIC_NAME]) : null;
+  const keep = node.without ? null : new Set(node.grouping);
   for (let si = 0; si < input.length; si++) {
-    const g = fn(input[si].labels);
-    const key = labelsKey(g);
+    const ls = input[si].labels;
+    const f = ls.flat;
+    let key = '';
+    for (let i = 0; i < f.length; i += 2) {
+      const n = f[i];
+      if (drop !== null ? !drop.has(n) : keep!.has(n)) key += n + '\ud800' + f[i + 1] + '\ud800';
+    }
     let gi = index.get(key);
     if (gi === undefined) {
       gi = labels.length;
       index.set(key, gi);
-      labels.push(g);
+      labels.push(fn(ls));
     }
     groupOf[si] = gi;
   }

@@ -38,30 +38,41 @@ export function selectTopK(
   top: boolean,
 ): StepSeries[] {
   const groups = grouping.labels.length;
-  let cap = 0;
-  for (let i = 0; i < steps; i++) cap = Math.max(cap, k[i]);
-  if (cap === 0) return [];
-  const hIdx = new Int32Array(groups * cap);
-  const hVal = new Float64Array(groups * cap);
-  const hLen = new Int32Array(groups);
-  const out = new Array<Float64Array | undefined>(input.length);
+  let maxK = 0;
+  for (let i = 0; i < steps; i++) maxK = Math.max(maxK, k[i]);
+  if (maxK === 0) return [];
+  // One heap per (group, step), series-major so each input array is read sequentially (the
+  // step-major order touches every series' array once per step and is several times slower).
+  const size = new Int32Array(groups);
+  for (let si = 0; si < input.length; si++) size[grouping.groupOf[si]]++;
+  const cap = new Int32Array(groups);
+  const off = new Int32Array(groups);
+  let total = 0;
+  for (let g = 0; g < groups; g++) {
+    cap[g] = Math.min(maxK, size[g]);
+    off[g] = total;
+    total += cap[g] * steps;
+  }
+  const hIdx = new Int32Array(total);
+  const hVal = new Float64Array(total);
+  const hLen = new Int32Array(groups * steps);
   // "a ranks below b" (Prometheus vectorByValueHeap / vectorByReverseValueHeap Less): NaN lowest.
   const less = (a: number, b: number): boolean => a !== a || (top ? a < b : a > b);
-  const instantOrder: number[][] | null = steps === 1 ? [] : null;
-  for (let i = 0; i < steps; i++) {
-    const ki = k[i];
-    if (ki < 1) continue;
-    hLen.fill(0);
-    for (let si = 0; si < input.length; si++) {
-      const v = input[si].vs[i];
+  for (let si = 0; si < input.length; si++) {
+    const vs = input[si].vs;
+    const g = grouping.groupOf[si];
+    const c = cap[g];
+    for (let i = 0; i < steps; i++) {
+      const v = vs[i];
       if (v !== v && isAbsent(v)) continue;
-      const g = grouping.groupOf[si];
-      const b = g * cap;
-      const len = hLen[g];
+      const ki = Math.min(k[i], c);
+      if (ki < 1) continue;
+      const b = off[g] + i * c;
+      const len = hLen[g * steps + i];
       if (len < ki) {
         hIdx[b + len] = si;
         hVal[b + len] = v;
-        hLen[g] = len + 1;
+        hLen[g * steps + i] = len + 1;
         up(hIdx, hVal, b, len, less);
       } else {
         const t = hVal[b];
@@ -72,16 +83,19 @@ export function selectTopK(
         }
       }
     }
-    for (let g = 0; g < groups; g++) {
-      const b = g * cap;
-      for (let h = 0; h < hLen[g]; h++) {
+  }
+  const out = new Array<Float64Array | undefined>(input.length);
+  const instantOrder: number[][] | null = steps === 1 ? [] : null;
+  for (let g = 0; g < groups; g++) {
+    for (let i = 0; i < steps; i++) {
+      const b = off[g] + i * cap[g];
+      const len = hLen[g * steps + i];
+      for (let h = 0; h < len; h++) {
         const si = hIdx[b + h];
-        let vs = out[si];
-        if (vs === undefined) vs = out[si] = absentSteps(steps);
-        vs[i] = hVal[b + h];
+        (out[si] ??= absentSteps(steps))[i] = hVal[b + h];
       }
-      if (instantOrder !== null && hLen[g] > 0) {
-        const sel = Array.from(hIdx.subarray(b, b + hLen[g]));
+      if (instantOrder !== null && len > 0) {
+        const sel = Array.from(hIdx.subarray(b, b + len));
         sel.sort((x, y) => {
           const vx = input[x].vs[0];
           const vy = input[y].vs[0];
