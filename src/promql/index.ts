@@ -40,3 +40,4 @@ export {
   type AstJsonValue,
 } from './parser/index.js';
 export { FUNCTION_SIGNATURES, type FunctionSignature } from './functions/signatures.js';
+export { PromQLEngine, type PromQLEngineOptions, type ParseFn } from './engine/engine.js';

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_TENANT } from '../../model/index.js';
+import type { MemStore } from '../../storage/testing.js';
+import { QueryExecutionError } from '../errors.js';
+import { engine, show, storeOf } from './testing.js';
+
+const T = DEFAULT_TENANT;
+
+async function at0(st: MemStore, q: string): Promise<string[]> {
+  return show((await engine.instant(st, T, q, 0)).value);
+}
+
+async function fails(st: MemStore, q: string, msg: RegExp): Promise<void> {
+  await assert.rejects(engine.instant(st, T, q, 0), (e: unknown) => {
+    assert.ok(e instanceof QueryExecutionError, String(e));
+    assert.match(e.message, msg);
+    return true;
+  });
+}
+
+describe('binary operators', () => {
+  it('computes scalar/scalar, with Go float semantics', async () => {
+    const st = await storeOf({});
+    assert.deepEqual(await at0(st, '7 % -4'), ['scalar 3']);
+    assert.deepEqual(await at0(st, '-7 % 4'), ['scalar -3']);
+    assert.deepEqual(await at0(st, '2 ^ 10'), ['scalar 1024']);
+    assert.deepEqual(await at0(st, '1 ^ NaN'), ['scalar 1']);
+    assert.deepEqual(await at0(st, '(-1) ^ Inf'), ['scalar 1']);
+    assert.deepEqual(await at0(st, '-1 ^ 2'), ['scalar -1']);
+    assert.deepEqual(await at0(st, '1 atan2 1'), [`scalar ${Math.PI / 4}`]);
+    assert.deepEqual(await at0(st, '1 / 0'), ['scalar Infinity']);
+    assert.deepEqual(await at0(st, '2 > bool 1'), ['scalar 1']);
+    assert.deepEqual(await at0(st, '2 <= bool 1'), ['scalar 0']);
+    assert.deepEqual(await at0(st, '-(3)'), ['scalar -3']);
+  });
+
+  it('applies vector/scalar in both orders, filtering comparisons by the vector value', async () => {
+    const st = await storeOf({ 'x{a="1"}': [[0, 1]], 'x{a="2"}': [[0, 5]] });
+    assert.deepEqual(await at0(st, 'x * 2'), ['{a="1"} 2', '{a="2"} 10']);
+    assert.deepEqual(await at0(st, '10 - x'), ['{a="1"} 9', '{a="2"} 5']);
+    assert.deepEqual(await at0(st, 'x > 2'), ['{__name__="x", a="2"} 5']);
+    assert.deepEqual(await at0(st, '2 < x'), ['{__name__="x", a="2"} 5']);
+    assert.deepEqual(await at0(st, '2 >= bool x'), ['{a="1"} 1', '{a="2"} 0']);
+    assert.deepEqual(await at0(st, 'x == 7'), []);
+    assert.deepEqual(await at0(st, '+x != 1'), ['{__name__="x", a="2"} 5']);
+  });
+
+  it('matches one-to-one on all labels but the name, or on/ignoring', async () => {
+    const st = await storeOf({
+      'a{i="1", j="x"}': [[0, 10]],
+      'a{i="2", j="x"}': [[0, 20]],
+      'b{i="1", j="y"}': [[0, 2]],
+      'b{i="2", j="y"}': [[0, 4]],
+      'c{i="1", j="x"}': [[0, 3]],
+    });
+    assert.deepEqual(await at0(st, 'a / c'), ['{i="1", j="x"} 3.3333333333333335']);
+    assert.deepEqual(await at0(st, 'a / b'), []);
+    assert.deepEqual(await at0(st, 'a / on(i) b'), ['{i="1"} 5', '{i="2"} 5']);
+    assert.deepEqual(await at0(st, 'a - ignoring(j) b'), ['{i="1"} 8', '{i="2"} 16']);
+    assert.deepEqual(await at0(st, 'a > ignoring(j) b'), [
+      '{__name__="a", i="1"} 10',
+      '{__name__="a", i="2"} 20',
+    ]);
+    assert.deepEqual(await at0(st, 'b < bool on(i) a'), ['{i="1"} 1', '{i="2"} 1']);
+    assert.deepEqual(await at0(st, 'a atan2 on(i) b'), [
+      `{i="1"} ${Math.atan2(10, 2)}`,
+      `{i="2"} ${Math.atan2(20, 4)}`,
+    ]);
+  });
+
+  it('matches many-to-one and one-to-many with included labels', async () => {
+    const st = await storeOf({
+      'req{job="a", path="/x"}': [[0, 6]],
+      'req{job="a", path="/y"}': [[0, 9]],
+      'req{job="b", path="/x"}': [[0, 4]],
+      'total{job="a", owner="ann"}': [[0, 3]],
+      'total{job="b", owner="bob", path="/p"}': [[0, 2]],
+    });
+    assert.deepEqual(await at0(st, 'req / on(job) group_left(owner) total'), [
+      '{job="a", owner="ann", path="/x"} 2',
+      '{job="a", owner="ann", path="/y"} 3',
+      '{job="b", owner="bob", path="/x"} 2',
+    ]);
+    assert.deepEqual(await at0(st, 'total * on(job) group_right req'), [
+      '{job="a", path="/x"} 18',
+      '{job="a", path="/y"} 27',
+      '{job="b", path="/x"} 8',
+    ]);
+    // An include label missing on the "one" side is removed from the result.
+    assert.deepEqual(await at0(st, 'req{job="b"} * on(job) group_left(path) total'), [
+      '{job="b", path="/p"} 8',
+    ]);
+    assert.deepEqual(await at0(st, 'req{job="a"} > on(job) group_left total'), [
+      '{__name__="req", job="a", path="/x"} 6',
+      '{__name__="req", job="a", path="/y"} 9',
+    ]);
+    // Comparisons keep the left value, also under group_right.
+    assert.deepEqual(await at0(st, 'total < on(job) group_right req'), [
+      '{__name__="req", job="a", path="/x"} 3',
+      '{__name__="req", job="a", path="/y"} 3',
+      '{__name__="req", job="b", path="/x"} 2',
+    ]);
+  });
+
+  it('raises Prometheus matching errors', async () => {
+    const st = await storeOf({
+      'dup{l="alpha"}': [[0, 1]],
+      'dup{l="beta"}': [[0, 2]],
+      s: [[0, 3]],
+      'req{job="a", path="/x"}': [[0, 6]],
+      'req{job="a", path="/y"}': [[0, 9]],
+      'total{job="a"}': [[0, 3]],
+    });
+    await fails(
+      st,
+      's > on() dup',
+      /^found duplicate series for the match group \{\} on the right hand-side of the operation: \[\{__name__="dup", l="alpha"\}, \{__name__="dup", l="beta"\}\];many-to-many matching not allowed: matching labels must be unique on one side$/,
+    );
+    await fails(st, 'dup * on() group_right s', /on the left hand-side/);
+    await fails(st, 'req + on(job) total', /many-to-one matching must be explicit/);
+    // Both req{job="a"} series lose `path` (absent on the one side): the same result labels.
+    await fails(
+      st,
+      'req * on(job) group_left(path) total',
+      /^multiple matches for labels: grouping labels must ensure unique matches$/,
+    );
+  });
+
+  it('keeps duplicates on the one side when they never share a step', async () => {
+    const st = await storeOf({
+      'dup{l="alpha"}': [[0, 1]],
+      'dup{l="beta"}': [[600, 2]],
+      s: [
+        [0, 10],
+        [600, 20],
+      ],
+    });
+    const r = await engine.range(st, T, 's - on() dup', 0, 600 * 1000, 600 * 1000);
+    assert.deepEqual(show(r.value), ['{} 0@9 600@18']);
+  });
+
+  it('applies set operators per step', async () => {
+    const st = await storeOf({
+      'x{a="1"}': [[0, 1]],
+      'x{a="2"}': [[0, 2]],
+      'y{a="2"}': [[0, 20]],
+      'y{a="3"}': [[0, 30]],
+      'z{a="1", b="q"}': [[0, 100]],
+    });
+    assert.deepEqual(await at0(st, 'x and y'), ['{__name__="x", a="2"} 2']);
+    assert.deepEqual(await at0(st, 'x unless y'), ['{__name__="x", a="1"} 1']);
+    assert.deepEqual(await at0(st, 'x or y'), [
+      '{__name__="x", a="1"} 1',
+      '{__name__="x", a="2"} 2',
+      '{__name__="y", a="3"} 30',
+    ]);
+    assert.deepEqual(await at0(st, 'x and on(a) z'), ['{__name__="x", a="1"} 1']);
+    assert.deepEqual(await at0(st, 'z unless ignoring(b) x'), []);
+    assert.deepEqual(await at0(st, '(x * 2) or y'), [
+      '{__name__="y", a="3"} 30',
+      '{a="1"} 2',
+      '{a="2"} 4',
+    ]);
+    const r = await engine.range(st, T, 'x or (y{a="2"} * 0)', 0, 600_000, 300_000);
+    assert.deepEqual(show(r.value), ['{__name__="x", a="1"} 0@1', '{__name__="x", a="2"} 0@2']);
+  });
+});

@@ -1,0 +1,147 @@
+import type { Labels, TenantId } from '../../model/index.js';
+import type { Queryable } from '../../storage/index.js';
+import type { Expr, VectorSelector } from '../ast.js';
+import { atMs, durationMs, type DurationScope } from './durations.js';
+import type { QueryState } from './state.js';
+
+/** One series' raw samples (stale markers included) over the span its selector needs. */
+export interface LoadedSeries {
+  readonly labels: Labels;
+  readonly ts: Float64Array;
+  readonly vs: Float64Array;
+}
+
+/** The data of every selector of a query, by selector node. */
+export type LoadedData = Map<VectorSelector, LoadedSeries[]>;
+
+interface Span {
+  mint: number;
+  maxt: number;
+}
+
+/**
+ * Walks the tree to find the time span each selector reads — offsets, `@`, ranges, subqueries
+ * and the lookback widen it — then opens one querier over the union and selects each
+ * selector once, copying its samples into typed arrays.
+ */
+export function loadData(
+  q: Queryable,
+  tenant: TenantId,
+  root: Expr,
+  startMs: number,
+  endMs: number,
+  state: QueryState,
+): LoadedData {
+  const spans = new Map<VectorSelector, Span>();
+  plan(root, startMs, endMs, state, spans);
+  const data: LoadedData = new Map();
+  if (spans.size === 0) return data;
+  let mint = Infinity;
+  let maxt = -Infinity;
+  for (const s of spans.values()) {
+    mint = Math.min(mint, s.mint);
+    maxt = Math.max(maxt, s.maxt);
+  }
+  const querier = q.querier(tenant, mint, maxt);
+  try {
+    for (const [sel, span] of spans) {
+      state.checkDeadline();
+      const out: LoadedSeries[] = [];
+      for (const s of querier.select(sel.matchers, { start: span.mint, end: span.maxt })) {
+        const it = s.iterator();
+        let ts: Float64Array = new Float64Array(16);
+        let vs: Float64Array = new Float64Array(16);
+        let n = 0;
+        if (it.seek(span.mint)) {
+          do {
+            if (it.t > span.maxt) break;
+            if (n === ts.length) {
+              ts = grow(ts);
+              vs = grow(vs);
+            }
+            ts[n] = it.t;
+            vs[n] = it.v;
+            n++;
+          } while (it.next());
+        }
+        if (n > 0) out.push({ labels: s.labels, ts: ts.subarray(0, n), vs: vs.subarray(0, n) });
+        state.loaded += n;
+      }
+      data.set(sel, out);
+    }
+  } finally {
+    querier.close();
+  }
+  return data;
+}
+
+function grow(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function widen(spans: Map<VectorSelector, Span>, sel: VectorSelector, mint: number, maxt: number) {
+  const s = spans.get(sel);
+  if (s) {
+    s.mint = Math.min(s.mint, mint);
+    s.maxt = Math.max(s.maxt, maxt);
+  } else spans.set(sel, { mint, maxt });
+}
+
+/** Records the data span of each selector under `e`, evaluated at times in [minT, maxT]. */
+function plan(
+  e: Expr,
+  minT: number,
+  maxT: number,
+  scope: DurationScope & { opts: { lookbackMs: number; defaultSubqueryStepMs: number } },
+  spans: Map<VectorSelector, Span>,
+): void {
+  switch (e.type) {
+    case 'VectorSelector': {
+      const [lo, hi] = refs(e.at, e.offset, minT, maxT, scope);
+      widen(spans, e, lo - scope.opts.lookbackMs + 1, hi);
+      return;
+    }
+    case 'MatrixSelector': {
+      const [lo, hi] = refs(e.vector.at, e.vector.offset, minT, maxT, scope);
+      widen(spans, e.vector, lo - durationMs(e.range, scope) + 1, hi);
+      return;
+    }
+    case 'SubqueryExpr': {
+      const [lo, hi] = refs(e.at, e.offset, minT, maxT, scope);
+      plan(e.expr, lo - durationMs(e.range, scope), hi, scope, spans);
+      return;
+    }
+    case 'Call':
+      for (const a of e.args) plan(a, minT, maxT, scope, spans);
+      return;
+    case 'AggregateExpr':
+      if (e.param) plan(e.param, minT, maxT, scope, spans);
+      plan(e.expr, minT, maxT, scope, spans);
+      return;
+    case 'BinaryExpr':
+      plan(e.lhs, minT, maxT, scope, spans);
+      plan(e.rhs, minT, maxT, scope, spans);
+      return;
+    case 'UnaryExpr':
+    case 'ParenExpr':
+      plan(e.expr, minT, maxT, scope, spans);
+      return;
+    case 'NumberLiteral':
+    case 'StringLiteral':
+      return;
+  }
+}
+
+function refs(
+  at: VectorSelector['at'],
+  offset: VectorSelector['offset'],
+  minT: number,
+  maxT: number,
+  scope: DurationScope,
+): [number, number] {
+  const off = durationMs(offset, scope);
+  const pinned = atMs(at, scope);
+  return pinned === null ? [minT - off, maxT - off] : [pinned - off, pinned - off];
+}
