@@ -46,6 +46,18 @@ const GOOD: ReadonlyArray<readonly [string, string]> = [
 // [query, reason] (the message is `parse error at char N: <reason>`)
 const BAD: ReadonlyArray<readonly [string, string]> = [
   ['x}', 'unexpected "}"'],
+  ['', 'no expression found in input'],
+  ['# just a comment\n', 'no expression found in input'],
+  ['.', "unexpected character: '.'"],
+  ['*1', 'unexpected <op:*>'],
+  ['(1))', "unexpected right parenthesis ')'"],
+  ['x ]', "unexpected right bracket ']'"],
+  ['a - on(b) ignoring(c) d', 'unexpected <ignoring>'],
+  ['a sum', 'unexpected <aggr:sum>'],
+  ['foo bar', 'unexpected identifier "bar"'],
+  ['rate(x[5m] 1)', 'unexpected number "1"'],
+  ['x "a"', 'unexpected string "\\"a\\""'],
+  ['1e400', 'number out of range: "1e400"'],
   ['1 +', 'unexpected end of input'],
   ['sum(x', 'unclosed left parenthesis'],
   ['x[5m', 'unclosed left bracket'],

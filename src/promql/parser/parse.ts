@@ -38,6 +38,10 @@ export interface ParseOptions {
 
 /** Parses and type-checks a PromQL expression; throws PromQLParseError. */
 export function parseExpr(text: string, opts: ParseOptions = {}): Expr {
+  // lezer reports an empty input as a missing expression at its end; Prometheus names it.
+  if (/^(?:\s|#[^\n]*)*$/.test(text)) {
+    throw new PromQLParseError({ start: 0, end: text.length }, 'no expression found in input');
+  }
   let src = normalize(text);
   // The grammar knows min_of/max_of only inside durations; elsewhere they are scalar functions.
   // Each failing occurrence is lexed as `minute` (same length, so positions hold) and renamed back.
@@ -181,6 +185,9 @@ class Converter {
     const v = parseNumber(body);
     if (v === undefined)
       fail(this.pos(n), `bad number or duration syntax: ${JSON.stringify(body)}`);
+    if (v === Infinity && !/inf/i.test(body)) {
+      fail(this.pos(n), `number out of range: ${JSON.stringify(body)}`);
+    }
     const value = sign === '-' ? -v : v;
     const text = isDurationText(body) ? (sign === '-' ? '-' : '') + body : undefined;
     return text === undefined

@@ -40,10 +40,7 @@ const TOKEN_RE =
 function reasonAt(text: string, from: number): string {
   let i = from;
   while (i < text.length && /\s/.test(text[i])) i++;
-  if (
-    i >= text.length ||
-    (text.slice(i).trimStart().startsWith('#') && !text.slice(i).includes('\n'))
-  ) {
+  if (i >= text.length || (text[i] === '#' && !text.slice(i).includes('\n'))) {
     return endOfInput(text);
   }
   // A number glued to letters or digits the grammar cannot continue with: `1m5`, `5mm`, `1.2.3`.
@@ -69,7 +66,71 @@ function reasonAt(text: string, from: number): string {
   ) {
     return 'unterminated quoted string';
   }
-  return `unexpected ${JSON.stringify(tok)}`;
+  return `unexpected ${describe(tok)}`;
+}
+
+const OPERATORS = new Set([
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '^',
+  '==',
+  '!=',
+  '<',
+  '>',
+  '<=',
+  '>=',
+  '=~',
+  '!~',
+  '=',
+  '</',
+  '>/',
+]);
+const WORD_OPERATORS = new Set(['and', 'or', 'unless', 'atan2']);
+const KEYWORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'offset',
+  'start',
+  'end',
+]);
+const AGGREGATORS = new Set([
+  'sum',
+  'avg',
+  'count',
+  'min',
+  'max',
+  'group',
+  'stddev',
+  'stdvar',
+  'topk',
+  'bottomk',
+  'count_values',
+  'quantile',
+  'limitk',
+  'limit_ratio',
+]);
+
+/** A token as Prometheus's parser names it in `unexpected …` (its Item.desc()). */
+function describe(tok: string): string {
+  const lower = tok.toLowerCase();
+  if (OPERATORS.has(tok) || WORD_OPERATORS.has(lower)) return `<op:${tok}>`;
+  if (KEYWORDS.has(lower)) return `<${tok}>`;
+  if (AGGREGATORS.has(lower)) return `<aggr:${tok}>`;
+  if (/^[a-zA-Z_:]/.test(tok)) return `identifier ${JSON.stringify(tok)}`;
+  if (/^\.?\d/.test(tok)) return `number ${JSON.stringify(tok)}`;
+  if (/^["'`]/.test(tok)) return `string ${JSON.stringify(tok)}`;
+  if (tok === ')') return "right parenthesis ')'";
+  if (tok === ']') return "right bracket ']'";
+  if (/^[(){}[\],:@]$/.test(tok)) return JSON.stringify(tok);
+  return `character: '${tok}'`;
 }
 
 function numberEndingAt(text: string, i: number): string | undefined {
