@@ -90,8 +90,8 @@ export function bucketQuantile(
 
 /**
  * The fraction of observations between `lower` and `upper`, interpolating linearly inside
- * buckets (the first bucket spans from 0 when its upper bound is positive, else it has no
- * width); the inverse of bucketQuantile. NaN without a +Inf bucket or observations.
+ * buckets (the first bucket spans from 0 when its upper bound is positive, else from -Inf);
+ * the inverse of bucketQuantile. NaN without a +Inf bucket or observations.
  */
 export function bucketFraction(lower: number, upper: number, input: Bucket[]): number {
   const bs = coalesce(input);
@@ -106,7 +106,10 @@ export function bucketFraction(lower: number, upper: number, input: Bucket[]): n
     for (const b of bs) {
       if (x < b.upperBound) {
         if (x <= prevBound) return prevCount;
-        if (prevBound === -Infinity || b.upperBound === Infinity) return prevCount;
+        // No interpolation in an infinite-width bucket: its observations count as lying at
+        // its infinite end (all below x for [-Inf, u], all above x for [l, +Inf]).
+        if (prevBound === -Infinity) return b.count;
+        if (b.upperBound === Infinity) return prevCount;
         return prevCount + ((b.count - prevCount) * (x - prevBound)) / (b.upperBound - prevBound);
       }
       prevBound = b.upperBound;

@@ -61,7 +61,7 @@ export const HISTOGRAM_FUNCTIONS: ReadonlyMap<string, InstantFunction> = new Map
       const lo = scalarArg(args, 0);
       const hi = scalarArg(args, 1);
       return vector(
-        overBuckets(vectorArg(args, 2), ctx, call, (bs, i) => bucketFraction(lo[i], hi[i], bs)),
+        overBuckets(vectorArg(args, 2), ctx, call, 2, (bs, i) => bucketFraction(lo[i], hi[i], bs)),
       );
     },
   ],
@@ -100,7 +100,7 @@ function quantiles(
   let forced: string | null = null;
   const out: StepSeries[] = [];
   for (const { q, label } of qs) {
-    const res = overBuckets(series, ctx, call, (bs, i, name) => {
+    const res = overBuckets(series, ctx, call, vecArg, (bs, i, name) => {
       const r = bucketQuantile(q[i], bs);
       if (r.forcedMonotonic && forced === null) forced = name;
       return r.value;
@@ -140,6 +140,7 @@ function overBuckets(
   series: readonly StepSeries[],
   ctx: EvalContext,
   call: Call,
+  vecArg: number,
   f: (buckets: Bucket[], step: number, name: string) => number,
 ): StepSeries[] {
   const groups = new Map<string, { labels: Labels; members: { s: StepSeries; le: number }[] }>();
@@ -149,7 +150,7 @@ function overBuckets(
     if (le === null) {
       ctx.warn(
         `bucket label "le" is missing or has a malformed value of ${JSON.stringify(leText)}${forName(s.labels.metricName)}`,
-        call.args[call.args.length - 1].pos,
+        call.args[vecArg].pos,
       );
       continue;
     }

@@ -56,6 +56,21 @@ describe('instant functions: math and trig', () => {
     assert.deepEqual(vals(out[0].vs), [1.3, 1]);
   });
 
+  it('min_of/max_of over scalars (functions.test values)', () => {
+    const steps = (v: StepValue) => (v.kind === 'scalar' ? Array.from(v.vs) : null);
+    const times = [0, 1, 2];
+    assert.deepEqual(steps(call('min_of', [sc(3, -2, NaN), sc(5, -5, 3)], times).value), [
+      3,
+      -5,
+      NaN,
+    ]);
+    assert.deepEqual(steps(call('max_of', [sc(3, -2, 3), sc(5, -5, NaN)], times).value), [
+      5,
+      -2,
+      NaN,
+    ]);
+  });
+
   it('clamp, clamp_min, clamp_max; clamp with max < min yields nothing', () => {
     assert.equal(one('clamp', 5, sc(0), sc(3)), 3);
     assert.equal(one('clamp', -5, sc(0), sc(3)), 0);

@@ -1,6 +1,6 @@
 import type { InstantFunction } from '../../steps.js';
 import { ABSENT } from '../../steps.js';
-import { mapSeries, scalarArg, simple, vector, vectorArg } from './helpers.js';
+import { mapSeries, scalar, scalarArg, simple, vector, vectorArg } from './helpers.js';
 
 /** Arithmetic functions over each value (`abs`, `ln`, `round`, `clamp`, …); all drop the metric name. */
 export const MATH_FUNCTIONS: ReadonlyMap<string, InstantFunction> = new Map<
@@ -29,6 +29,15 @@ export const MATH_FUNCTIONS: ReadonlyMap<string, InstantFunction> = new Map<
         }),
       );
     },
+  ],
+  // Experimental (3.x) scalar functions, mostly for duration expressions: Go's math.Min/Max.
+  [
+    'min_of',
+    (args) => scalar(scalarArg(args, 0).map((a, i) => Math.min(a, scalarArg(args, 1)[i]))),
+  ],
+  [
+    'max_of',
+    (args) => scalar(scalarArg(args, 0).map((a, i) => Math.max(a, scalarArg(args, 1)[i]))),
   ],
   [
     'clamp',
