@@ -151,5 +151,12 @@ export function formatNumber(v: number): string {
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
   if (Object.is(v, -0)) return '-0';
-  return String(v);
+  const s = String(v);
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
+  if (!m) return s;
+  // Go's 'f' format never uses an exponent: place the shortest digits in fixed notation.
+  const digits = m[2]! + (m[3] ?? '');
+  const exp = Number(m[4]);
+  if (exp >= 0) return m[1]! + digits.padEnd(exp + 1, '0');
+  return `${m[1]!}0.${'0'.repeat(-exp - 1)}${digits}`;
 }

@@ -4,6 +4,7 @@ import { PromQLParseError } from '../errors.js';
 import { FUNCTION_SIGNATURES } from '../functions/signatures.js';
 import { astToJson, formatExpr, parseExpr, prettyExpr, valueTypeOf } from './index.js';
 import { formatDurationMs, parseDurationMs, unquoteString } from './literals.js';
+import { stripPos } from './testing.js';
 
 // [query, printed form (Prometheus String())]
 const GOOD: ReadonlyArray<readonly [string, string]> = [
@@ -28,6 +29,7 @@ const GOOD: ReadonlyArray<readonly [string, string]> = [
   ['0x1F + 1e3 + .5', '31 + 1000 + 0.5'],
   ['Inf + -inf + NaN', '+Inf + -Inf + NaN'],
   ['5m + 1', '5m + 1'],
+  ['1e21 + 1.5e-7 - 1.5e300', '1000000000000000000000 + 0.00000015 - 1' + '5'.padEnd(300, '0')],
   ['-1 ^ 2', '-1 ^ 2'],
   ['- -1', '1'],
   ['-x', '-x'],
@@ -142,7 +144,11 @@ function parseError(q: string, experimental = false): PromQLParseError {
 
 describe('parseExpr and formatExpr', () => {
   it('parses good queries and prints them as Prometheus does', () => {
-    for (const [q, printed] of GOOD) assert.equal(formatExpr(parseExpr(q)), printed, q);
+    for (const [q, printed] of GOOD) {
+      const ast = parseExpr(q);
+      assert.equal(formatExpr(ast), printed, q);
+      assert.deepEqual(stripPos(parseExpr(printed)), stripPos(ast), printed);
+    }
   });
 
   it('refuses bad queries with Prometheus messages and positions', () => {
