@@ -325,10 +325,13 @@ describe('aggregate: count_values', () => {
       ser({ a: '1' }, [1e21, 0.5]),
       ser({ a: '2' }, [1e21, NaN]),
       ser({ a: '3' }, [null, -Infinity]),
+      ser({ a: '4' }, [0, -0]),
     ];
     const out = aggregate(aggNode('count_values', [], false, true), input, str('v'), ctx);
     assert.deepEqual(dump(out), [
+      '{v="-0"} _ 1',
       '{v="-Inf"} _ 1',
+      '{v="0"} 1 _',
       '{v="0.5"} _ 1',
       '{v="1000000000000000000000"} 2 _',
       '{v="NaN"} _ 1',

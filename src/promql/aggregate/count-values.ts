@@ -26,16 +26,18 @@ export function countValues(
     node.without ? node : { grouping: [...node.grouping, label], without: false },
   );
   const byKey = new Map<string, StepSeries>();
-  const valueLabels = new Map<number, Labels>(); // per input series and value: cached below
+  // Per input series: group labels by value (-0 apart from 0: Go formats it as "-0").
+  const valueLabels = new Map<number | string, Labels>();
   for (const s of input) {
     valueLabels.clear();
     for (let i = 0; i < steps; i++) {
       const v = s.vs[i];
       if (v !== v && isAbsent(v)) continue;
-      let g = valueLabels.get(v);
+      const vk = Object.is(v, -0) ? '-0' : v;
+      let g = valueLabels.get(vk);
       if (g === undefined) {
         g = fn(withLabel(s.labels, label, formatGoFloatF(v)));
-        valueLabels.set(v, g);
+        valueLabels.set(vk, g);
       }
       const key = labelsKey(g);
       let out = byKey.get(key);
