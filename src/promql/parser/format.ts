@@ -155,8 +155,8 @@ export function formatNumber(v: number): string {
   const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
   if (!m) return s;
   // Go's 'f' format never uses an exponent: place the shortest digits in fixed notation.
-  const digits = m[2]! + (m[3] ?? '');
+  const digits = m[2] + (m[3] ?? '');
   const exp = Number(m[4]);
-  if (exp >= 0) return m[1]! + digits.padEnd(exp + 1, '0');
-  return `${m[1]!}0.${'0'.repeat(-exp - 1)}${digits}`;
+  if (exp >= 0) return m[1] + digits.padEnd(exp + 1, '0');
+  return `${m[1]}0.${'0'.repeat(-exp - 1)}${digits}`;
 }
