@@ -172,7 +172,7 @@ describe('example apps feed a running server', { timeout: 120_000 }, () => {
       assert.ok(Number(latest(heap[0])) > 0);
       const cpu = await waitSeries(argus, 'process_cpu_seconds_total', (x) => x.length > 0, app);
       assert.equal(cpu[0].metric.job, 'shop-web');
-      const up = await exportSeries(argus.url, 'up{job="shop-web"}');
+      const up = await waitSeries(argus, 'up{job="shop-web"}', (x) => x.length > 0, app);
       assert.equal(latest(up[0]), 1);
     } finally {
       assert.equal(await stopApp(app), 0, app?.output());
