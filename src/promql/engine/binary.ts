@@ -233,7 +233,8 @@ function matchOneToX(
       used = matched.get(k);
       if (!used) matched.set(k, (used = new Uint8Array(steps)));
     }
-    const labelCache = new Map<StepSeries, Labels>();
+    // The result series of this many-side series with each one-side partner.
+    const outOf = new Map<StepSeries, StepSeries>();
     for (let i = 0; i < steps; i++) {
       const x = s.vs[i];
       if (isAbsent(x) || p[i] < 0) continue;
@@ -255,14 +256,18 @@ function matchOneToX(
         else if (keep) v = a;
         else continue;
       } else v = arith(node.op, a, b);
-      let labels = labelCache.get(o);
-      if (!labels) labelCache.set(o, (labels = resultLabels(s.labels, o.labels, m)));
-      const key = labels.flat.join('\xff');
-      let out = outs.get(key);
+      let out = outOf.get(o);
       if (!out) {
-        out = { labels, vs: absentSteps(steps), ts: null, dropName: dropName || s.dropName };
-        outs.set(key, out);
-      } else if (!isAbsent(out.vs[i])) {
+        const labels = resultLabels(s.labels, o.labels, m);
+        const key = labels.flat.join('\xff');
+        out = outs.get(key);
+        if (!out) {
+          out = { labels, vs: absentSteps(steps), ts: null, dropName: dropName || s.dropName };
+          outs.set(key, out);
+        }
+        outOf.set(o, out);
+      }
+      if (!isAbsent(out.vs[i])) {
         throw new QueryExecutionError(
           'multiple matches for labels: grouping labels must ensure unique matches',
         );

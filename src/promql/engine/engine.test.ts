@@ -241,9 +241,12 @@ describe('limits', () => {
       (e: unknown) => e instanceof TooManySamplesError && /query.max_samples 150/.test(e.message),
     );
     await assert.rejects(
-      engine.instant(st, T, 'count_over_time(x[10m])', 990 * S, { maxSamples: 100 }),
+      engine.instant(st, T, 'count_over_time(x[10m])', 990 * S, { maxSamples: 50 }),
       TooManySamplesError,
     );
+    // A window's samples are held only while its series is computed: 60 for the biggest one.
+    const w = await engine.instant(st, T, 'count_over_time(x[10m])', 990 * S, { maxSamples: 70 });
+    assert.equal(w.stats.peakSamples, 60);
     const ok = await engine.range(st, T, 'x', 0, 990 * S, 10 * S, { maxSamples: 200 });
     assert.equal(ok.stats.peakSamples, 200);
   });

@@ -110,8 +110,11 @@ export class Evaluator {
     }
   }
 
-  /** The per-step windows of a range selector or subquery, one per series. */
-  windows(e: MatrixSelector | SubqueryExpr, times: Float64Array): Windows[] {
+  /**
+   * The per-step windows of a range selector or subquery, one series at a time: a window's
+   * samples count against maxSamples until the consumer moves on to the next series.
+   */
+  *windows(e: MatrixSelector | SubqueryExpr, times: Float64Array): Generator<Windows> {
     if (e.type === 'MatrixSelector') {
       if (e.anchored || e.smoothed) {
         throw new NotSupportedError(
@@ -120,14 +123,15 @@ export class Evaluator {
       }
       const ref = referenceTimes(times, e.vector.at, e.vector.offset, this.state);
       const range = durationMs(e.range, this.state);
-      const out: Windows[] = [];
       for (const s of this.data.get(e.vector) ?? []) {
         this.state.checkDeadline();
         const w = windowsOf(s.labels, s.ts, s.vs, ref, range);
-        this.state.hold(w.ts.length);
-        out.push(w);
+        const held = w.hi[w.steps - 1] - w.lo[0];
+        this.state.hold(held);
+        yield w;
+        this.state.current -= held;
       }
-      return out;
+      return;
     }
     const ref = referenceTimes(times, e.at, e.offset, this.state);
     const range = durationMs(e.range, this.state);
@@ -144,7 +148,7 @@ export class Evaluator {
     // Inner steps are aligned to absolute multiples of the step, the first after `ref − range`.
     const first = (Math.floor((lo - range) / step) + 1) * step;
     const count = first > hi ? 0 : Math.floor((hi - first) / step) + 1;
-    if (count === 0) return [];
+    if (count === 0) return;
     const inner = new Float64Array(count);
     for (let i = 0; i < count; i++) inner[i] = first + i * step;
     const v = this.eval(e.expr, inner);
@@ -153,7 +157,6 @@ export class Evaluator {
         `cannot evaluate subquery: got a ${v.kind}, want an instant vector`,
       );
     }
-    const out: Windows[] = [];
     for (const s of v.series) {
       let k = 0;
       for (let i = 0; i < count; i++) if (!isAbsent(s.vs[i])) k++;
@@ -166,9 +169,8 @@ export class Evaluator {
         vs[k++] = s.vs[i];
       }
       const labels = s.dropName ? s.labels.without(METRIC_NAME) : s.labels;
-      out.push(windowsOf(labels, ts, vs, ref, range));
+      yield windowsOf(labels, ts, vs, ref, range);
     }
-    return out;
   }
 
   private call(e: Call, times: Float64Array): StepValue {

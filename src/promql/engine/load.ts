@@ -49,22 +49,22 @@ export function loadData(
       const out: LoadedSeries[] = [];
       for (const s of querier.select(sel.matchers, { start: span.mint, end: span.maxt })) {
         const it = s.iterator();
-        let ts: Float64Array = new Float64Array(16);
-        let vs: Float64Array = new Float64Array(16);
+        // Read into shared scratch buffers, then copy out exactly: one allocation per series.
         let n = 0;
         if (it.seek(span.mint)) {
           do {
             if (it.t > span.maxt) break;
-            if (n === ts.length) {
-              ts = grow(ts);
-              vs = grow(vs);
+            if (n === scratchT.length) {
+              scratchT = grow(scratchT);
+              scratchV = grow(scratchV);
             }
-            ts[n] = it.t;
-            vs[n] = it.v;
+            scratchT[n] = it.t;
+            scratchV[n] = it.v;
             n++;
           } while (it.next());
         }
-        if (n > 0) out.push({ labels: s.labels, ts: ts.subarray(0, n), vs: vs.subarray(0, n) });
+        if (n > 0)
+          out.push({ labels: s.labels, ts: scratchT.slice(0, n), vs: scratchV.slice(0, n) });
         state.loaded += n;
       }
       data.set(sel, out);
@@ -74,6 +74,9 @@ export function loadData(
   }
   return data;
 }
+
+let scratchT: Float64Array = new Float64Array(1024);
+let scratchV: Float64Array = new Float64Array(1024);
 
 function grow(a: Float64Array): Float64Array {
   const b = new Float64Array(a.length * 2);

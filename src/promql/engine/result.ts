@@ -97,7 +97,7 @@ function compact(labels: Labels, vs: Float64Array, times: Float64Array): MatrixS
 }
 
 /** An instant query of a bare range selector or subquery: the raw samples of its window. */
-export function rawMatrix(ws: readonly Windows[]): QueryValue {
+export function rawMatrix(ws: Iterable<Windows>): QueryValue {
   const out: MatrixSeries[] = [];
   for (const w of ws) {
     const lo = w.lo[0];
