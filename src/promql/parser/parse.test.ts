@@ -167,6 +167,8 @@ describe('parseExpr and formatExpr', () => {
       assert.ok(parseError(q).reason.startsWith(reason), `${q}: ${parseError(q).reason}`);
       assert.doesNotThrow(() => parseExpr(q, { experimental: true }), q);
     }
+    assert.equal(parseError('x[-5m]', true).reason, 'duration must be greater than 0');
+    assert.equal(parseError('x[5m:-1m]', true).reason, 'duration must be greater than 0');
     assert.equal(
       parseError('max_over_time(x[5m] smoothed)', true).reason,
       'smoothed modifier can only be used with: delta, increase, rate - not with max_over_time',

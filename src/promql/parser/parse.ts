@@ -492,7 +492,12 @@ class Converter {
       return lit;
     }
     this.requireExperimental(this.pos(n), 'the duration expression');
-    return this.durationExpr(n);
+    const e = this.durationExpr(n);
+    // A signed literal (`[-5m]`, `[+5m]`) is known now: refuse a non-positive range or step.
+    if (positive && e.type === 'NumberLiteral' && !(e.value > 0)) {
+      fail(this.pos(n), 'duration must be greater than 0');
+    }
+    return e;
   }
 
   /** ms of a plain literal (optionally negated, for offsets), else undefined. */
