@@ -15,13 +15,10 @@ const UNSUPPORTED: Record<string, string> = {
   no_proxy: 'scrape targets directly',
   proxy_from_environment: 'scrape targets directly',
   proxy_connect_header: 'scrape targets directly',
-  native_histogram_bucket_limit: 'native histograms are not supported yet',
-  native_histogram_min_bucket_factor: 'native histograms are not supported yet',
-  convert_classic_histograms_to_nhcb: 'native histograms are not supported yet',
-  scrape_classic_histograms:
-    'native histograms are not supported yet; classic ones are always kept',
-  always_scrape_classic_histograms:
-    'native histograms are not supported yet; classic ones are always kept',
+  http_headers: 'use authorization or basic_auth for credentials',
+  scrape_failure_log_file: 'the reason of a failed scrape is at GET /api/v1/targets',
+  metric_name_validation_scheme: 'metric and label names are checked as the text formats allow',
+  metric_name_escaping_scheme: 'metric and label names are checked as the text formats allow',
 };
 const SD_KINDS = [
   'azure',
@@ -53,6 +50,38 @@ const SD_KINDS = [
 ];
 for (const k of SD_KINDS)
   UNSUPPORTED[`${k}_sd_configs`] = 'use static_configs, file_sd_configs or dns_sd_configs';
+
+/**
+ * Prometheus settings whose value is what Argus always does: accepted at these values (so a
+ * prometheus.yml written for 2.4x/3.x loads), refused by name at any other.
+ */
+const ONLY: Record<string, { values: readonly unknown[]; why: string }> = {
+  // Classic histograms are the only kind Argus stores: both values mean "keep them".
+  scrape_classic_histograms: { values: [false, true], why: '' },
+  always_scrape_classic_histograms: { values: [false, true], why: '' },
+  scrape_native_histograms: { values: [false], why: 'native histograms are not supported yet' },
+  native_histogram_bucket_limit: { values: [0], why: 'native histograms are not supported yet' },
+  native_histogram_min_bucket_factor: {
+    values: [0],
+    why: 'native histograms are not supported yet',
+  },
+  convert_classic_histograms_to_nhcb: {
+    values: [false],
+    why: 'native histograms are not supported yet',
+  },
+};
+
+function onlyValues(key: string) {
+  const { values, why } = ONLY[key];
+  return z
+    .unknown()
+    .optional()
+    .refine((v) => v === undefined || values.includes(v), {
+      error: (iss) =>
+        `${key}: ${JSON.stringify(iss.input)} is not supported yet (${why}); Argus accepts ${values.map((v) => JSON.stringify(v)).join(' or ')}`,
+    })
+    .transform(() => undefined);
+}
 
 function unsupported(key: string) {
   return z
@@ -190,6 +219,9 @@ const scrapeConfigShape = {
   enable_http2: z.boolean().default(true),
   basic_auth: basicAuth.optional(),
   authorization: authorization.optional(),
+  /** Prometheus 2.x spellings of `authorization: {credentials[_file]}`, folded into it. */
+  bearer_token: z.string().optional(),
+  bearer_token_file: z.string().optional(),
   tls_config: tlsConfig.optional(),
   static_configs: z.array(staticConfig).default([]),
   file_sd_configs: z.array(fileSdConfig).default([]),
@@ -204,6 +236,7 @@ const scrapeConfigShape = {
   target_limit: z.number().int().min(0).default(0),
   keep_dropped_targets: z.number().int().min(0).default(0),
   ...Object.fromEntries(Object.keys(UNSUPPORTED).map((k) => [k, unsupported(k)])),
+  ...Object.fromEntries(Object.keys(ONLY).map((k) => [k, onlyValues(k)])),
 };
 
 export const scrapeConfigSchema = z
@@ -212,6 +245,23 @@ export const scrapeConfigSchema = z
   .superRefine((c, ctx) => {
     if (c.basic_auth !== undefined && c.authorization !== undefined)
       ctx.addIssue({ code: 'custom', message: 'at most one of basic_auth and authorization' });
+    // Prometheus's own messages for the 2.x bearer keys.
+    const bearer = c.bearer_token !== undefined || c.bearer_token_file !== undefined;
+    if (c.bearer_token !== undefined && c.bearer_token_file !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'at most one of bearer_token & bearer_token_file must be configured',
+      });
+    if (bearer && c.basic_auth !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'at most one of basic_auth, bearer_token & bearer_token_file must be configured',
+      });
+    if (bearer && c.authorization !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'authorization is not compatible with bearer_token & bearer_token_file',
+      });
     if (
       c.scrape_interval !== undefined &&
       c.scrape_timeout !== undefined &&
@@ -222,7 +272,19 @@ export const scrapeConfigSchema = z
         path: ['scrape_timeout'],
         message: `scrape_timeout (${c.scrape_timeout / 1000}s) must not be greater than scrape_interval (${c.scrape_interval / 1000}s)`,
       });
-  });
+  })
+  .transform(({ bearer_token, bearer_token_file, ...c }) =>
+    bearer_token === undefined && bearer_token_file === undefined
+      ? c
+      : {
+          ...c,
+          authorization: {
+            type: 'Bearer',
+            ...(bearer_token !== undefined ? { credentials: bearer_token } : {}),
+            ...(bearer_token_file !== undefined ? { credentials_file: bearer_token_file } : {}),
+          },
+        },
+  );
 
 export type ScrapeConfig = z.output<typeof scrapeConfigSchema>;
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -110,6 +110,35 @@ describe('file_sd_configs', () => {
       assert.deepEqual(addresses(latest), ['a:1', 'b:2'], 'last good targets kept');
       await writeFile(a, JSON.stringify([{ targets: ['a:9'] }]));
       await waitFor(() => addresses(latest).includes('a:9'), 'the fixed file');
+    } finally {
+      d.stop();
+    }
+  });
+
+  it('drops the targets of a deleted file named by a literal path, without warnings', async () => {
+    const dir = await tempDir();
+    const a = path.join(dir, 'a.yml');
+    const b = path.join(dir, 'b.yml');
+    await writeFile(a, '- targets: ["a:1"]\n');
+    await writeFile(b, '- targets: ["b:2"]\n');
+    let latest: TargetGroup[] = [];
+    const warnings: string[] = [];
+    const logger: Logger = { ...nopLogger, warn: (_o, msg) => void warnings.push(msg) };
+    // A long refresh interval: the directory watch alone must notice the deletion.
+    const d = new JobDiscovery(
+      job({ file_sd_configs: [{ files: [a, b], refresh_interval: 60_000 }] }),
+      (g) => (latest = g),
+      { logger },
+    );
+    await d.start();
+    try {
+      assert.deepEqual(addresses(latest), ['a:1', 'b:2']);
+      await unlink(a);
+      await waitFor(() => addresses(latest).length === 1, 'the deleted file’s targets to go');
+      assert.deepEqual(addresses(latest), ['b:2']);
+      assert.deepEqual(warnings, []);
+      await writeFile(a, '- targets: ["a:3"]\n');
+      await waitFor(() => addresses(latest).includes('a:3'), 'the recreated file');
     } finally {
       d.stop();
     }

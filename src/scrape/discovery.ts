@@ -9,7 +9,8 @@ import type { ScrapeConfig } from './config.js';
 /**
  * Target discovery for one scrape job: `static_configs`, `file_sd_configs` (watched, and re-read
  * every refresh_interval) and `dns_sd_configs` (A, AAAA, SRV), with Prometheus's `__meta_*`
- * labels. Each source keeps its last good answer when a refresh fails (logged), as Prometheus.
+ * labels. Each source keeps its last good answer when a refresh fails (logged), as Prometheus;
+ * a file_sd file that no longer exists contributes no targets.
  */
 
 /** Targets (each at least `__address__`) sharing labels, from one source. */
@@ -149,7 +150,10 @@ export class JobDiscovery {
           try {
             groups.push(...parseFileSd(file, await readFile(file, 'utf8')));
           } catch (err) {
-            // Keep this file's last good groups; say why.
+            // A missing file has no targets (Prometheus globs even literal paths), so a deleted
+            // file's targets go away and get their stale markers.
+            if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+            // It exists but cannot be read or parsed: keep its last good groups; say why.
             const prev = (this.bySource.get(key) ?? []).filter((g) =>
               g.source.startsWith(`file:${file}:`),
             );
