@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { DEFAULT_TENANT } from '../../model/index.js';
 import type { MemStore } from '../../storage/testing.js';
 import { QueryExecutionError } from '../errors.js';
+import { parseExpr } from '../parser/index.js';
+import { PromQLEngine } from './engine.js';
 import { engine, show, storeOf } from './testing.js';
 
 const T = DEFAULT_TENANT;
@@ -164,5 +166,31 @@ describe('binary operators', () => {
     ]);
     const r = await engine.range(st, T, 'x or (y{a="2"} * 0)', 0, 600_000, 300_000);
     assert.deepEqual(show(r.value), ['{__name__="x", a="1"} 0@1', '{__name__="x", a="2"} 0@2']);
+  });
+
+  it('fills a missing side with fill / fill_left / fill_right (experimental)', async () => {
+    const st = await storeOf({
+      'l{k="a"}': [[0, 1]],
+      'l{k="b"}': [[0, 2]],
+      'r{k="a"}': [[0, 10]],
+      'r{k="c"}': [[0, 30]],
+      'meta{i="x"}': [[0, 5]],
+      'meta{i="z"}': [[0, 7]],
+      'cpu{i="x", c="0"}': [[0, 1]],
+      'cpu{i="y", c="0"}': [[0, 1]],
+    });
+    const e = new PromQLEngine({ parse: (t) => parseExpr(t, { experimental: true }) });
+    const q = async (text: string) => show((await e.instant(st, T, text, 0)).value);
+    assert.deepEqual(await q('l + fill(100) r'), ['{k="a"} 11', '{k="b"} 102', '{k="c"} 130']);
+    assert.deepEqual(await q('l - fill_left(0) r'), ['{k="a"} -9', '{k="c"} -30']);
+    assert.deepEqual(await q('l - fill_right(0) r'), ['{k="a"} -9', '{k="b"} 2']);
+    assert.deepEqual(await q('l > fill(1) r'), ['{__name__="l", k="b"} 2']);
+    assert.deepEqual(await q('l < bool fill(1) r'), ['{k="a"} 1', '{k="b"} 0', '{k="c"} 1']);
+    // group_right: fill_left stands in for the many side, fill_right for the one side.
+    assert.deepEqual(await q('meta * on(i) group_right fill(2) cpu'), [
+      '{c="0", i="x"} 5',
+      '{c="0", i="y"} 2',
+      '{i="z"} 14',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { Labels, METRIC_NAME } from '../../model/index.js';
 import type { BinaryExpr, VectorMatching } from '../ast.js';
-import { NotSupportedError, QueryExecutionError } from '../errors.js';
+import { QueryExecutionError } from '../errors.js';
 import { ABSENT, absentSteps, isAbsent, type StepSeries, type StepValue } from '../steps.js';
 import { arith, compare, isComparison, isSetOp } from './binary-ops.js';
 import type { QueryState } from './state.js';
@@ -117,11 +117,6 @@ function vectorVector(
     fillLeft: null,
     fillRight: null,
   };
-  if (m.fillLeft !== null || m.fillRight !== null) {
-    throw new NotSupportedError(
-      'cannot evaluate binary operation: fill modifiers are not supported yet',
-    );
-  }
   const sig = signature(m);
   if (node.op === 'and' || node.op === 'unless') {
     const mask = presence(rhs, sig, steps);
@@ -220,59 +215,90 @@ function matchOneToX(
   const cmp = isComparison(node.op);
   const dropName = !cmp || node.returnBool;
   const outs = new Map<string, StepSeries>();
+  const output = (labels: Labels, drop: boolean): StepSeries => {
+    const key = labels.flat.join('\xff');
+    let out = outs.get(key);
+    if (!out) {
+      out = { labels, vs: absentSteps(steps), ts: null, dropName: drop };
+      outs.set(key, out);
+    }
+    return out;
+  };
+  /** Applies the operator in the written order; null when a comparison filters it out. */
+  const apply = (x: number, y: number): number | null => {
+    const [a, b] = swapped ? [y, x] : [x, y];
+    if (!cmp) return arith(node.op, a, b);
+    const keep = compare(node.op, a, b);
+    if (node.returnBool) return keep ? 1 : 0;
+    return keep ? a : null;
+  };
+  const set = (out: StepSeries, i: number, v: number) => {
+    if (!isAbsent(out.vs[i])) {
+      throw new QueryExecutionError(
+        'multiple matches for labels: grouping labels must ensure unique matches',
+      );
+    }
+    out.vs[i] = v;
+  };
+  // Experimental fill: the left/right values stand in for the internal many/one side
+  // (after group_right's swap), as Prometheus applies them.
+  const fillMany = m.fillLeft;
+  const fillOne = m.fillRight;
   // one-to-one: a signature may match only one many-side series per step.
-  const matched = m.card === 'one-to-one' ? new Map<string, Uint8Array>() : null;
+  const matched = new Map<string, Uint8Array>();
   for (const s of many) {
     state.checkDeadline();
     const k = sig(s.labels);
     const g = groups.get(k);
     const p = pick.get(k);
-    if (!g || !p) continue;
-    let used: Uint8Array | undefined;
-    if (matched) {
-      used = matched.get(k);
-      if (!used) matched.set(k, (used = new Uint8Array(steps)));
-    }
-    // The result series of this many-side series with each one-side partner.
-    const outOf = new Map<StepSeries, StepSeries>();
+    if ((!g || !p) && fillOne === null) continue;
+    let used = matched.get(k);
+    if (!used) matched.set(k, (used = new Uint8Array(steps)));
+    // The result series of this many-side series with each one-side partner (null: filled).
+    const outOf = new Map<StepSeries | null, StepSeries>();
     for (let i = 0; i < steps; i++) {
       const x = s.vs[i];
-      if (isAbsent(x) || p[i] < 0) continue;
-      if (used) {
-        if (used[i]) {
-          throw new QueryExecutionError(
-            'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
-          );
-        }
-        used[i] = 1;
-      }
-      const o = g[p[i]];
-      const y = o.vs[i];
-      const [a, b] = swapped ? [y, x] : [x, y];
-      let v: number;
-      if (cmp) {
-        const keep = compare(node.op, a, b);
-        if (node.returnBool) v = keep ? 1 : 0;
-        else if (keep) v = a;
-        else continue;
-      } else v = arith(node.op, a, b);
-      let out = outOf.get(o);
-      if (!out) {
-        const labels = resultLabels(s.labels, o.labels, m);
-        const key = labels.flat.join('\xff');
-        out = outs.get(key);
-        if (!out) {
-          out = { labels, vs: absentSteps(steps), ts: null, dropName: dropName || s.dropName };
-          outs.set(key, out);
-        }
-        outOf.set(o, out);
-      }
-      if (!isAbsent(out.vs[i])) {
+      if (isAbsent(x)) continue;
+      const o = g && p && p[i] >= 0 ? g[p[i]] : null;
+      if (o === null && fillOne === null) continue;
+      if (used[i] && m.card === 'one-to-one') {
         throw new QueryExecutionError(
-          'multiple matches for labels: grouping labels must ensure unique matches',
+          'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
         );
       }
-      out.vs[i] = v;
+      used[i] = 1;
+      const v = apply(x, o ? o.vs[i] : (fillOne as number));
+      if (v === null) continue;
+      let out = outOf.get(o);
+      if (!out) {
+        out = output(
+          resultLabels(s.labels, o ? o.labels : Labels.EMPTY, m),
+          dropName || s.dropName,
+        );
+        outOf.set(o, out);
+      }
+      set(out, i, v);
+    }
+  }
+  if (fillMany !== null) {
+    // Match groups present on the one side with no many-side series at a step.
+    for (const [k, g] of groups) {
+      const p = pick.get(k);
+      const used = matched.get(k);
+      if (!p) continue;
+      const outOf = new Map<StepSeries, StepSeries>();
+      for (let i = 0; i < steps; i++) {
+        if (p[i] < 0 || used?.[i]) continue;
+        const o = g[p[i]];
+        const v = apply(fillMany, o.vs[i]);
+        if (v === null) continue;
+        let out = outOf.get(o);
+        if (!out) {
+          out = output(signatureLabels(m, o.labels), dropName || o.dropName);
+          outOf.set(o, out);
+        }
+        set(out, i, v);
+      }
     }
   }
   return [...outs.values()];
