@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { DEFAULT_TENANT, Matcher } from '../model/index.js';
 import { readSeries } from '../storage/testing.js';
+import { truncateQuoted } from './push-body.js';
 import { testApi, type TestApi } from './testing.js';
 
 describe('POST /api/v1/import/prometheus', () => {
@@ -51,6 +52,47 @@ describe('POST /api/v1/import/prometheus', () => {
     });
     assert.equal(res.statusCode, 204, res.body);
     assert.deepEqual(read('gz_metric')[0].vs, [1]);
+  });
+
+  it('refuses a gzip bomb with 413 naming the limit, other encodings with 415', async () => {
+    const small = await testApi({ remoteWrite: { max_body_bytes: 4096 } });
+    try {
+      const req = (body: Buffer, encoding: string) =>
+        small.app.inject({
+          method: 'POST',
+          url: '/api/v1/import/prometheus',
+          headers: { 'content-type': 'text/plain', 'content-encoding': encoding },
+          payload: body,
+        });
+      const big = await req(gzipSync(Buffer.alloc(10 * 8 * 4096, 0x20)), 'gzip');
+      assert.equal(big.statusCode, 413);
+      assert.equal(
+        big.json<{ error: string }>().error,
+        'cannot read import request: gzip body decompresses to more than 32768 bytes',
+      );
+      const deflate = await req(Buffer.from('x 1\n'), 'deflate');
+      assert.equal(deflate.statusCode, 415);
+      assert.match(deflate.json<{ error: string }>().error, /Content-Encoding "deflate"/);
+      const bad = await req(Buffer.from('x 1\n'), 'gzip');
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.json<{ error: string }>().error, /bad gzip body/);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('truncates huge label values echoed in errors', async () => {
+    const res = await post(`big{a="${'v'.repeat(70_000)}"} 1 1700000004000\n`);
+    assert.equal(res.statusCode, 400);
+    const error = res.json<{ error: string }>().error;
+    assert.ok(error.length < 400, `${error.length} chars`);
+    assert.match(error, new RegExp(`a="${'v'.repeat(100)}…\\(70000 bytes\\)"`));
+  });
+
+  it('truncateQuoted keeps escapes whole', () => {
+    const v = `${'a'.repeat(99)}\\"${'b'.repeat(200)}`;
+    assert.equal(truncateQuoted(`x "${v}" y`), `x "${'a'.repeat(99)}…(301 bytes)" y`);
+    assert.equal(truncateQuoted('short "ok" stays'), 'short "ok" stays');
   });
 
   it('refuses a bad body whole, naming the line', async () => {

@@ -1,4 +1,3 @@
-import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ExpositionError, formatOf, parseBody, type ParsedBody } from '../exposition/index.js';
@@ -6,9 +5,10 @@ import { isWellFormed, Labels } from '../model/index.js';
 import { PermanentAppendError, type Appendable, type MetadataStore } from '../storage/index.js';
 import type { TenantLimits } from '../tenancy/index.js';
 import { errorChain, type Logger } from '../util/index.js';
-import { readBody } from './body.js';
+import { BodyError, readBody } from './body.js';
 import { ApiError, toApiError } from './errors.js';
 import { paramsOf } from './params.js';
+import { decodeBody, maxDecompressedBytes, truncate, truncateQuoted } from './push-body.js';
 import type { RouteTable } from './route-table.js';
 import { tenantOf } from './tenant.js';
 
@@ -28,7 +28,7 @@ function extraLabels(p: URLSearchParams): [string, string][] {
     if (name === '' || !isWellFormed(name) || name === '__name__')
       throw new ApiError(
         'bad_data',
-        `invalid parameter "extra_label": want name=value, got ${JSON.stringify(s)}`,
+        `invalid parameter "extra_label": want name=value, got ${JSON.stringify(truncate(s))}`,
       );
     return [name, s.slice(eq + 1)];
   });
@@ -69,12 +69,22 @@ export function registerImportRoute(
       }),
       successStatus: 204,
       response: { contentType: 'text/plain', description: '204 No Content once stored' },
-      statuses: { 413: 'Body too large', 429: 'A tenant limit was exceeded' },
+      statuses: {
+        413: 'Body too large, or a gzip body decompressing to more than 8 × max_body_bytes',
+        415: 'A Content-Encoding other than gzip or identity',
+        429: 'A tenant limit was exceeded',
+      },
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
         try {
           await importBody(req, deps);
           return reply.code(204).send();
         } catch (err) {
+          if (err instanceof BodyError)
+            return reply.code(err.statusCode).send({
+              status: 'error',
+              errorType: 'bad_data',
+              error: truncateQuoted(err.message),
+            });
           const e = toApiError(err);
           if (e.errorType === 'internal')
             deps.logger.error({ err: errorChain(err), url: req.url }, 'import failed');
@@ -82,7 +92,7 @@ export function registerImportRoute(
             void reply.header('retry-after', String(Math.max(1, Math.ceil(e.retryAfterSeconds))));
           return reply
             .code(e.status)
-            .send({ status: 'error', errorType: e.errorType, error: e.message });
+            .send({ status: 'error', errorType: e.errorType, error: truncateQuoted(e.message) });
         }
       },
     });
@@ -97,20 +107,15 @@ async function importBody(req: FastifyRequest, deps: ImportDeps): Promise<void> 
   if (ts !== null && !/^\d+$/.test(ts))
     throw new ApiError(
       'bad_data',
-      `invalid parameter "timestamp": want Unix milliseconds, got ${JSON.stringify(ts)}`,
+      `invalid parameter "timestamp": want Unix milliseconds, got ${JSON.stringify(truncate(ts))}`,
     );
   const now = ts !== null ? Number(ts) : Date.now();
-  let body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  if (/gzip/i.test(String(req.headers['content-encoding'] ?? ''))) {
-    try {
-      body = gunzipSync(body, { maxOutputLength: 8 * deps.maxBodyBytes() });
-    } catch (err) {
-      throw new ApiError(
-        'bad_data',
-        `cannot read import request: bad gzip body: ${(err as Error).message}`,
-      );
-    }
-  }
+  const body = decodeBody(
+    'import request',
+    Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    req.headers['content-encoding'],
+    maxDecompressedBytes(deps.maxBodyBytes()),
+  );
   let parsed: ParsedBody;
   try {
     parsed = parseBody(body, formatOf(req.headers['content-type']));

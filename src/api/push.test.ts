@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { encodeDelimited, loadMetricFamilyType, METRICS_PROTO } from '../exposition/testing.js';
 import { PushRegistry } from '../ingest/push/index.js';
 import { DEFAULT_TENANT, Labels, Matcher } from '../model/index.js';
@@ -23,7 +24,20 @@ describe('groupingKey', () => {
       ['path', ''],
     ]);
   });
+  it('takes url-safe or standard base64, padded or not', () => {
+    for (const [seg, want] of [
+      ['Pj4-', '>>>'],
+      ['Pj4+', '>>>'],
+      ['YQ==', 'a'],
+      ['YQ', 'a'],
+    ])
+      assert.deepEqual(groupingKey(`/metrics/job/x/v@base64/${seg}`)[1], ['v', want], seg);
+  });
   for (const [p, want] of [
+    ['/metrics/job/x/foo@base64/!!!', /foo@base64: "!!!" is not base64/],
+    ['/metrics/job/x/foo@base64/YQ=x', /foo@base64: "YQ=x" is not base64/],
+    ['/metrics/job/x/foo@base64/Y', /foo@base64: "Y" is not base64/],
+    ['/metrics/job/x/foo@base64/_w', /foo@base64: "_w" does not decode to UTF-8/],
     ['/metrics/job', /want \/metrics\/job/],
     ['/metrics/instance/x', /must start with a non-empty job/],
     ['/metrics/job/a/__x/y', /invalid grouping label name "__x"/],
@@ -94,6 +108,36 @@ describe('Pushgateway API', () => {
     assert.match(bad.body, /line 1/);
   });
 
+  it('refuses an invalid @base64 value with 400 instead of dropping the label', async () => {
+    const res = await push('PUT', '/metrics/job/b64/foo@base64/!!!', 'b64_metric 1\n');
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /grouping label foo@base64: "!!!" is not base64/);
+    assert.deepEqual(read('b64_metric'), [], 'nothing stored under {job="b64"}');
+  });
+
+  it('refuses duplicate series and pushed push_time_seconds by name', async () => {
+    const dup = await push('PUT', '/metrics/job/dup', 'd{a="1"} 1\nd{a="1"} 2\n');
+    assert.equal(dup.statusCode, 400);
+    assert.equal(
+      dup.body,
+      'duplicate series {__name__="d", a="1", job="dup"} in the pushed body\n',
+    );
+    for (const name of ['push_time_seconds', 'push_failure_time_seconds']) {
+      const res = await push('PUT', '/metrics/job/dup', `x 1\n${name} 5\n`);
+      assert.equal(res.statusCode, 400);
+      assert.equal(res.body, `${name} is set by the gateway; do not push it\n`);
+    }
+    assert.deepEqual(read('d'), []);
+  });
+
+  it('truncates huge label values echoed in errors', async () => {
+    const big = 'v'.repeat(70_000);
+    const res = await push('PUT', '/metrics/job/big', `m{a="${big}"} 1 5\n`);
+    assert.equal(res.statusCode, 400);
+    assert.ok(res.body.length < 400, `${res.body.length} bytes`);
+    assert.match(res.body, new RegExp(`a="${'v'.repeat(100)}…\\(70000 bytes\\)"`));
+  });
+
   it('a refused push keeps the group and sets push_failure_time_seconds', async () => {
     assert.equal((await push('PUT', '/metrics/job/nightly', 'done 1\n')).statusCode, 200);
     const failure = () => read('push_failure_time_seconds').find((s) => /nightly/.test(s.labels));
@@ -103,6 +147,47 @@ describe('Pushgateway API', () => {
     const at = failure()?.vs.at(-1);
     assert.ok(typeof at === 'number' && at >= before - 1, `failure time ${String(at)}`);
     assert.equal(read('done')[0].vs.at(-1), 1, 'the group keeps its metrics');
+  });
+});
+
+describe('Pushgateway API, Content-Encoding', () => {
+  let t: TestApi;
+  before(async () => {
+    t = await testApi({ remoteWrite: { max_body_bytes: 4096 } });
+  });
+  after(() => t.close());
+
+  const put = (url: string, body: Buffer, encoding: string) =>
+    t.app.inject({
+      method: 'PUT',
+      url,
+      headers: { 'content-type': 'text/plain', 'content-encoding': encoding },
+      payload: body,
+    });
+  const read = (name: string) => readSeries(t.store, [new Matcher('=', '__name__', name)]);
+
+  it('decompresses a gzip body', async () => {
+    const res = await put('/metrics/job/gz', gzipSync('gz_pushed 3\n'), 'gzip');
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(read('gz_pushed')[0].vs.at(-1), 3);
+  });
+
+  it('refuses a gzip bomb with 413 naming the limit, other encodings with 415', async () => {
+    const bomb = gzipSync(Buffer.alloc(10 * 8 * 4096, 0x20));
+    assert.ok(bomb.length < 4096);
+    const big = await put('/metrics/job/gz', bomb, 'gzip');
+    assert.equal(big.statusCode, 413);
+    assert.equal(
+      big.body,
+      'cannot read push request: gzip body decompresses to more than 32768 bytes\n',
+    );
+    const br = await put('/metrics/job/gz', Buffer.from('x 1\n'), 'br');
+    assert.equal(br.statusCode, 415);
+    assert.match(br.body, /Content-Encoding "br" is not supported, want gzip or identity/);
+    const bad = await put('/metrics/job/gz', Buffer.from('not gzip'), 'gzip');
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /cannot read push request: bad gzip body/);
+    assert.equal(read('gz_pushed')[0].vs.at(-1), 3, 'the group keeps its metrics');
   });
 });
 

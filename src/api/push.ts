@@ -5,8 +5,9 @@ import type { TenantId } from '../model/index.js';
 import type { MetricMetadata } from '../storage/index.js';
 import type { TenantLimits } from '../tenancy/index.js';
 import { errorChain, type Logger } from '../util/index.js';
-import { readBody } from './body.js';
+import { BodyError, readBody } from './body.js';
 import { ApiError, toApiError } from './errors.js';
+import { decodeBody, maxDecompressedBytes, truncate, truncateQuoted } from './push-body.js';
 import type { RouteTable } from './route-table.js';
 import { tenantOf } from './tenant.js';
 
@@ -18,6 +19,31 @@ export interface PushDeps {
 }
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A `@base64` grouping value: url-safe or standard alphabet, padding optional (what the
+ * Pushgateway accepts). Refused (400) rather than decoded leniently, since Buffer.from silently
+ * drops bad characters and a dropped label can land the push on another group.
+ */
+function decodeBase64Value(name: string, raw: string): string {
+  const data = raw.replace(/={1,2}$/, '');
+  if (data === '') return ''; // `=` alone: the empty value
+  if (!/^[A-Za-z0-9+/_-]*$/.test(data) || data.length % 4 === 1)
+    throw new ApiError(
+      'bad_data',
+      `cannot read grouping label ${name}@base64: ${JSON.stringify(truncate(raw))} is not base64`,
+    );
+  try {
+    return UTF8.decode(Buffer.from(data, 'base64url'));
+  } catch (err) {
+    throw new ApiError(
+      'bad_data',
+      `cannot read grouping label ${name}@base64: ${JSON.stringify(truncate(raw))} does not decode to UTF-8`,
+      { cause: err },
+    );
+  }
+}
 
 /**
  * The grouping key of a Pushgateway URL `/metrics/job/<job>{/<name>/<value>}`: a `@base64`
@@ -33,10 +59,7 @@ export function groupingKey(path: string): [string, string][] {
     let value = decodeURIComponent(segs[i + 1]);
     if (name.endsWith('@base64')) {
       name = name.slice(0, -'@base64'.length);
-      value =
-        value === '='
-          ? ''
-          : Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+      value = decodeBase64Value(name, value);
     }
     if (!LABEL_NAME.test(name) || name.startsWith('__'))
       throw new ApiError('bad_data', `invalid grouping label name ${JSON.stringify(name)}`);
@@ -109,7 +132,12 @@ export function registerPushRoutes(app: FastifyInstance, table: RouteTable, deps
           return reply.code(202).send();
         }
         const ct = String(req.headers['content-type'] ?? '');
-        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const body = decodeBody(
+          'push request',
+          Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+          req.headers['content-encoding'],
+          maxDecompressedBytes(deps.maxBodyBytes()),
+        );
         let parsed;
         try {
           parsed = isProtobuf(ct) ? decodeMetricFamilies(body) : parseBody(body, formatOf(ct));
@@ -140,15 +168,19 @@ export function registerPushRoutes(app: FastifyInstance, table: RouteTable, deps
         const e =
           err instanceof PushError
             ? new ApiError('bad_data', err.message, { cause: err })
-            : toApiError(err);
-        if (e.errorType === 'internal')
+            : err instanceof BodyError
+              ? undefined
+              : toApiError(err);
+        if (e?.errorType === 'internal')
           deps.logger.error({ err: errorChain(err), url: req.url }, 'push failed');
         // The body was refused (not a limit, not a DELETE): the group records the failure.
-        if (e.errorType === 'bad_data' && failed !== undefined && req.method !== 'DELETE')
+        const status = e?.status ?? (err as BodyError).statusCode;
+        if (status === 400 && failed !== undefined && req.method !== 'DELETE')
           await deps.registry.recordFailure(failed.tenant, failed.key);
-        if (e.retryAfterSeconds !== undefined)
+        if (e?.retryAfterSeconds !== undefined)
           void reply.header('retry-after', String(Math.max(1, Math.ceil(e.retryAfterSeconds))));
-        return reply.code(e.status).type('text/plain; charset=utf-8').send(`${e.message}\n`);
+        const message = truncateQuoted((e ?? (err as BodyError)).message);
+        return reply.code(status).type('text/plain; charset=utf-8').send(`${message}\n`);
       }
     };
     table.add(scope, {
@@ -159,8 +191,12 @@ export function registerPushRoutes(app: FastifyInstance, table: RouteTable, deps
       summary:
         'Pushgateway-compatible push: PUT replaces a group, POST its pushed metrics, DELETE removes it',
       description:
-        'Path: /metrics/job/<job>{/<label>/<value>}, `@base64` suffix for base64url values. Body: the text exposition format, or the delimited protobuf format (`application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited`, the default of client_golang), without timestamps. Pushed values are re-written every interval until deleted.',
+        'Path: /metrics/job/<job>{/<label>/<value>}, `@base64` suffix for base64url values. Body: the text exposition format, or the delimited protobuf format (`application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited`, the default of client_golang), without timestamps, optionally gzip-compressed. Pushed values are re-written every interval until deleted.',
       requestContentType: 'text/plain',
+      statuses: {
+        413: 'Body too large, or a gzip body decompressing to more than 8 × max_body_bytes',
+        415: 'A Content-Encoding other than gzip or identity',
+      },
       textErrors: true,
       response: { contentType: 'text/plain', description: '200 (PUT, POST) or 202 (DELETE)' },
       handler,

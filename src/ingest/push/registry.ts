@@ -124,7 +124,11 @@ export class PushRegistry {
   ): Promise<void> {
     const t = this.now();
     const byName = new Map<string, { labels: Labels; value: number }[]>();
+    const seen = new Set<string>();
     for (const s of samples) {
+      const pushed = s.labels.metricName;
+      if (pushed === 'push_time_seconds' || pushed === 'push_failure_time_seconds')
+        throw new PushError(`${pushed} is set by the gateway; do not push it`);
       const o = s.labels.toObject();
       for (const [k, v] of key) {
         if (o[k] !== undefined && o[k] !== v)
@@ -134,6 +138,10 @@ export class PushRegistry {
         o[k] = v;
       }
       const labels = Labels.fromObject(o);
+      // The store would refuse the second as "not after" the first; say what is wrong instead.
+      const id = labels.toString();
+      if (seen.has(id)) throw new PushError(`duplicate series ${id} in the pushed body`);
+      seen.add(id);
       const name = labels.metricName;
       let list = byName.get(name);
       if (!list) byName.set(name, (list = []));
