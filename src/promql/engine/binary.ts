@@ -125,7 +125,10 @@ function vectorVector(
   }
   if (node.op === 'or') {
     const mask = presence(lhs, sig, steps);
-    return [...lhs, ...filter(rhs, (s, i) => mask.get(sig(s.labels))?.[i] !== 1, steps)];
+    return [
+      ...filter(lhs, () => true, steps),
+      ...filter(rhs, (s, i) => mask.get(sig(s.labels))?.[i] !== 1, steps),
+    ];
   }
   if (m.card === 'many-to-many') {
     throw new QueryExecutionError(
@@ -168,8 +171,9 @@ function filter(
         any = true;
       } else all = false;
     }
-    if (all) out.push(s);
-    else if (any) out.push({ labels: s.labels, vs, ts: s.ts, dropName: s.dropName });
+    // ts: null — timestamp() of anything but a bare selector is the evaluation time.
+    if (all) out.push({ labels: s.labels, vs: s.vs, ts: null, dropName: s.dropName });
+    else if (any) out.push({ labels: s.labels, vs, ts: null, dropName: s.dropName });
   }
   return out;
 }

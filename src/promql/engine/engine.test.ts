@@ -206,6 +206,8 @@ describe('results', () => {
     assert.deepEqual(await instant(st, 'timestamp(x)', 60), ['{} 5']);
     assert.deepEqual(await instant(st, 'timestamp(x @ 5)', 60), ['{} 5']);
     assert.deepEqual(await instant(st, 'timestamp(-x)', 60), ['{} 60']);
+    assert.deepEqual(await instant(st, 'timestamp(x and x)', 60), ['{} 60']);
+    assert.deepEqual(await instant(st, 'timestamp(x or x)', 60), ['{} 60']);
     assert.deepEqual(await range(st, 'timestamp(x @ 5)', 60, 120, 60), ['{} 60@5 120@5']);
   });
 

@@ -78,7 +78,7 @@ export class PromQLEngine implements QueryEngine {
       if (steps > MAX_STEPS) {
         throw new PromQLError(
           'bad_data',
-          `cannot run range query: exceeded maximum resolution of ${MAX_STEPS} points per timeseries (got ${steps}); try decreasing the query resolution (?step=XX)`,
+          `exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX) (got ${steps} steps)`,
         );
       }
       return this.run(q, tenant, expr, startMs, endMs, stepMs, opts);

@@ -13,7 +13,7 @@ import {
 import { binary } from './binary.js';
 import { durationMs } from './durations.js';
 import type { LoadedData } from './load.js';
-import { hasSamples, referenceTimes, selectVector, windowsOf } from './selectors.js';
+import { hasSamples, referenceTimes, selectVector, windowBounds, windowsOf } from './selectors.js';
 import type { QueryState } from './state.js';
 
 /** Range functions whose result keeps the metric name (Prometheus 3.x). */
@@ -123,9 +123,10 @@ export class Evaluator {
       }
       const ref = referenceTimes(times, e.vector.at, e.vector.offset, this.state);
       const range = durationMs(e.range, this.state);
+      const bounds = windowBounds(ref, range);
       for (const s of this.data.get(e.vector) ?? []) {
         this.state.checkDeadline();
-        const w = windowsOf(s.labels, s.ts, s.vs, ref, range);
+        const w = windowsOf(s.labels, s.ts, s.vs, ref, range, bounds);
         const held = w.hi[w.steps - 1] - w.lo[0];
         this.state.hold(held);
         yield w;
@@ -157,6 +158,7 @@ export class Evaluator {
         `cannot evaluate subquery: got a ${v.kind}, want an instant vector`,
       );
     }
+    const bounds = windowBounds(ref, range);
     for (const s of v.series) {
       let k = 0;
       for (let i = 0; i < count; i++) if (!isAbsent(s.vs[i])) k++;
@@ -169,7 +171,7 @@ export class Evaluator {
         vs[k++] = s.vs[i];
       }
       const labels = s.dropName ? s.labels.without(METRIC_NAME) : s.labels;
-      yield windowsOf(labels, ts, vs, ref, range);
+      yield windowsOf(labels, ts, vs, ref, range, bounds);
     }
   }
 

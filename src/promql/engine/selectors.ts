@@ -72,6 +72,7 @@ export function windowsOf(
   vs: Float64Array,
   ref: Float64Array,
   rangeMs: number,
+  bounds: WindowBounds = windowBounds(ref, rangeMs),
 ): Windows {
   let stale = 0;
   for (let i = 0; i < vs.length; i++) if (isStaleNaN(vs[i])) stale++;
@@ -90,8 +91,7 @@ export function windowsOf(
   const steps = ref.length;
   const lo = new Int32Array(steps);
   const hi = new Int32Array(steps);
-  const start = new Float64Array(steps);
-  const end = new Float64Array(steps);
+  const { start, end } = bounds;
   let a = 0;
   let b = 0;
   for (let i = 0; i < steps; i++) {
@@ -106,10 +106,20 @@ export function windowsOf(
     while (b < ts.length && ts[b] <= e) b++;
     lo[i] = a;
     hi[i] = b;
-    start[i] = s;
-    end[i] = e;
   }
   return { labels, ts, vs, lo, hi, start, end, steps, rangeMs };
+}
+
+/** Per step, a window's `(start, end]`: the same for every series of a selector, so shared. */
+export interface WindowBounds {
+  readonly start: Float64Array;
+  readonly end: Float64Array;
+}
+
+export function windowBounds(ref: Float64Array, rangeMs: number): WindowBounds {
+  const start = new Float64Array(ref.length);
+  for (let i = 0; i < ref.length; i++) start[i] = ref[i] - rangeMs;
+  return { start, end: ref };
 }
 
 /** Whether any step's window holds a sample. */
