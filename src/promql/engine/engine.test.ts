@@ -282,3 +282,13 @@ describe('query context functions', () => {
     assert.deepEqual(show(i.value), ['scalar 0']);
   });
 });
+
+describe('type and unit labels', () => {
+  it('go with the metric name when it is dropped', async () => {
+    const st = await storeOf({ 'x{__type__="counter", __unit__="bytes", a="1"}': [[0, 4]] });
+    assert.deepEqual(await instant(st, 'x * 2', 0), ['{a="1"} 8']);
+    assert.deepEqual(await instant(st, 'x > 1', 0), [
+      '{__name__="x", __type__="counter", __unit__="bytes", a="1"} 4',
+    ]);
+  });
+});

@@ -11,6 +11,7 @@ import {
   type Windows,
 } from '../steps.js';
 import { binary } from './binary.js';
+import { withoutName } from './names.js';
 import { durationMs } from './durations.js';
 import type { LoadedData } from './load.js';
 import { hasSamples, referenceTimes, selectVector, windowBounds, windowsOf } from './selectors.js';
@@ -170,7 +171,7 @@ export class Evaluator {
         ts[k] = inner[i];
         vs[k++] = s.vs[i];
       }
-      const labels = s.dropName ? s.labels.without(METRIC_NAME) : s.labels;
+      const labels = s.dropName ? withoutName(s.labels) : s.labels;
       yield windowsOf(labels, ts, vs, ref, range, bounds);
     }
   }

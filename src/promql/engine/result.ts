@@ -1,9 +1,10 @@
-import { Labels, METRIC_NAME } from '../../model/index.js';
+import { Labels } from '../../model/index.js';
 import type { Expr } from '../ast.js';
 import { QueryExecutionError } from '../errors.js';
 import type { MatrixSeries, QueryValue, VectorSample } from '../query.js';
 import { isAbsent, type StepSeries, type StepValue, type Windows } from '../steps.js';
 import { unwrap } from './evaluator.js';
+import { withoutName } from './names.js';
 
 /** Outermost functions whose output order is the result's order (Prometheus keeps it). */
 const ORDERING = new Set(['sort', 'sort_desc', 'sort_by_label', 'sort_by_label_desc']);
@@ -20,8 +21,7 @@ interface Final {
 function finalize(series: readonly StepSeries[]): Final[] {
   const byKey = new Map<string, Final>();
   for (const s of series) {
-    const labels =
-      s.dropName && s.labels.has(METRIC_NAME) ? s.labels.without(METRIC_NAME) : s.labels;
+    const labels = s.dropName ? withoutName(s.labels) : s.labels;
     const key = labels.flat.join('\xff');
     const prev = byKey.get(key);
     if (!prev) {
