@@ -12,7 +12,7 @@ import {
 } from '../errors.js';
 import { parseExpr } from '../parser/index.js';
 import { PromQLEngine } from './engine.js';
-import { engine, ramp, show, storeOf } from './testing.js';
+import { engine, ramp, show, storeOf, TEST_FUNCS } from './testing.js';
 
 const T = DEFAULT_TENANT;
 const S = 1000;
@@ -290,5 +290,43 @@ describe('type and unit labels', () => {
     assert.deepEqual(await instant(st, 'x > 1', 0), [
       '{__name__="x", __type__="counter", __unit__="bytes", a="1"} 4',
     ]);
+  });
+});
+
+describe('experimental syntax', () => {
+  const e = new PromQLEngine({
+    parse: (t) => parseExpr(t, { experimental: true }),
+    functions: TEST_FUNCS,
+  });
+
+  it('resolves duration expressions once per query', async () => {
+    const st = await storeOf({ x: ramp(0, 1, 31) });
+    const q = async (text: string, t = 100) => show((await e.instant(st, T, text, t * S)).value);
+    assert.deepEqual(await q('count_over_time(x[20s + 10s])'), ['{} 3']);
+    assert.deepEqual(await q('count_over_time(x[2 * 15s])'), ['{} 3']);
+    assert.deepEqual(await q('count_over_time(x[min_of(30s, 1m)])'), ['{} 3']);
+    assert.deepEqual(await q('count_over_time(x[max_of(10s, 30s - 0s) / 1])'), ['{} 3']);
+    assert.deepEqual(await q('x offset (-(10s) + 30s)'), ['{__name__="x"} 8']);
+    assert.deepEqual(await q('x[1m:(15s % 20s)]'), ['{__name__="x"} 45@4 60@6 75@7 90@9']);
+    const r = await e.range(st, T, 'count_over_time(x[step() * 2])', 100 * S, 120 * S, 20 * S);
+    assert.deepEqual(show(r.value), ['{} 100@4 120@4']);
+    const rr = await e.range(st, T, 'count_over_time(x[range()])', 100 * S, 130 * S, 30 * S);
+    assert.deepEqual(show(rr.value), ['{} 100@3 130@3']);
+  });
+
+  it('refuses anchored and smoothed selectors', async () => {
+    const st = await storeOf({ x: ramp(0, 1, 31) });
+    const count = TEST_FUNCS.get('count_over_time');
+    assert.ok(count);
+    const withRate = new PromQLEngine({
+      parse: (t) => parseExpr(t, { experimental: true }),
+      functions: new Map([...TEST_FUNCS, ['rate', count]]),
+    });
+    for (const m of ['anchored', 'smoothed']) {
+      await assert.rejects(
+        withRate.instant(st, T, `rate(x[1m] ${m})`, 100 * S),
+        (err: unknown) => err instanceof NotSupportedError && err.message.includes(m),
+      );
+    }
   });
 });
