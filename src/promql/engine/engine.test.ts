@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_TENANT } from '../../model/index.js';
+import { type Queryable, QueryError } from '../../storage/index.js';
 import { MemStore } from '../../storage/testing.js';
 import {
   NotSupportedError,
@@ -328,5 +329,26 @@ describe('experimental syntax', () => {
         (err: unknown) => err instanceof NotSupportedError && err.message.includes(m),
       );
     }
+  });
+});
+
+describe('storage failures', () => {
+  it('become execution errors naming the selector', async () => {
+    const broken: Queryable = {
+      querier: () => ({
+        select: () => {
+          throw new QueryError('block 7 is unreadable');
+        },
+        labelNames: () => [],
+        labelValues: () => [],
+        close: () => {},
+      }),
+    };
+    await assert.rejects(engine.instant(broken, T, 'up', 0), (e: unknown) => {
+      assert.ok(e instanceof QueryExecutionError);
+      assert.equal(e.message, 'cannot select series for __name__="up": block 7 is unreadable');
+      assert.ok(e.cause instanceof QueryError);
+      return true;
+    });
   });
 });

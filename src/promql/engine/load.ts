@@ -1,5 +1,6 @@
 import type { Labels, TenantId } from '../../model/index.js';
-import type { Queryable } from '../../storage/index.js';
+import { type Querier, type Queryable, QueryError, type Series } from '../../storage/index.js';
+import { QueryExecutionError } from '../errors.js';
 import type { Expr, VectorSelector } from '../ast.js';
 import { atMs, durationMs, type DurationScope } from './durations.js';
 import type { QueryState } from './state.js';
@@ -47,7 +48,7 @@ export function loadData(
     for (const [sel, span] of spans) {
       state.checkDeadline();
       const out: LoadedSeries[] = [];
-      for (const s of querier.select(sel.matchers, { start: span.mint, end: span.maxt })) {
+      for (const s of select(querier, sel, span)) {
         const it = s.iterator();
         // Read into shared scratch buffers, then copy out exactly: one allocation per series.
         let n = 0;
@@ -77,6 +78,21 @@ export function loadData(
 
 let scratchT: Float64Array = new Float64Array(1024);
 let scratchV: Float64Array = new Float64Array(1024);
+
+/** Selects through the querier; storage read failures become execution errors. */
+function select(querier: Querier, sel: VectorSelector, span: Span): Series[] {
+  try {
+    return querier.select(sel.matchers, { start: span.mint, end: span.maxt });
+  } catch (err) {
+    if (err instanceof QueryError) {
+      throw new QueryExecutionError(
+        `cannot select series for ${sel.matchers.map((m) => m.toString()).join(', ')}: ${err.message}`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}
 
 function grow(a: Float64Array): Float64Array {
   const b = new Float64Array(a.length * 2);
