@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { scrapeConfigSchema } from './config.js';
+import { z } from 'zod';
+import { resolveScrapeConfigs, scrapeConfigSchema, scrapeGlobalShape } from './config.js';
 
 const parse = (over: object) => scrapeConfigSchema.parse({ job_name: 'j', ...over });
 
@@ -51,6 +52,7 @@ describe('scrapeConfigSchema: keys whose Prometheus default is what Argus does',
       native_histogram_bucket_limit: 0,
       native_histogram_min_bucket_factor: 0,
       convert_classic_histograms_to_nhcb: false,
+      extra_scrape_metrics: false,
     });
     assert.equal(
       refusal({ native_histogram_bucket_limit: 160 }),
@@ -67,5 +69,37 @@ describe('scrapeConfigSchema: keys whose Prometheus default is what Argus does',
     );
     assert.match(refusal({ scrape_failure_log_file: '/x' }), /^scrape_failure_log_file is a/);
     assert.match(refusal({ no_such_key: 1 }), /no_such_key/);
+  });
+});
+
+describe('scrapeGlobalShape: Prometheus 3.x global scrape keys', () => {
+  const global = z.object(scrapeGlobalShape).strict();
+
+  it('accepts the histogram switches at their defaults and inherits keep_dropped_targets', () => {
+    const g = global.parse({
+      always_scrape_classic_histograms: true,
+      convert_classic_histograms_to_nhcb: false,
+      scrape_native_histograms: false,
+      extra_scrape_metrics: false,
+      keep_dropped_targets: 50,
+    });
+    const [inherit, own] = resolveScrapeConfigs(g, [
+      parse({}),
+      parse({ job_name: 'k', keep_dropped_targets: 5 }),
+    ]);
+    assert.equal(inherit.keep_dropped_targets, 50);
+    assert.equal(own.keep_dropped_targets, 5);
+  });
+
+  it('refuses the others by name', () => {
+    const r = global.safeParse({ scrape_failure_log_file: '/x', extra_scrape_metrics: true });
+    assert.equal(r.success, false);
+    assert.deepEqual(
+      r.error.issues.map((i) => i.message.split(' (')[0]),
+      [
+        'extra_scrape_metrics: true is not supported yet',
+        'scrape_failure_log_file is a Prometheus setting Argus does not support yet',
+      ],
+    );
   });
 });

@@ -69,7 +69,24 @@ const ONLY: Record<string, { values: readonly unknown[]; why: string }> = {
     values: [false],
     why: 'native histograms are not supported yet',
   },
+  extra_scrape_metrics: {
+    values: [false],
+    why: 'Argus writes the five standard scrape series only',
+  },
 };
+
+/** The keys of ONLY and UNSUPPORTED that Prometheus 3.x also takes in `global:`. */
+const GLOBAL_ONLY = [
+  'always_scrape_classic_histograms',
+  'convert_classic_histograms_to_nhcb',
+  'scrape_native_histograms',
+  'extra_scrape_metrics',
+];
+const GLOBAL_UNSUPPORTED = [
+  'scrape_failure_log_file',
+  'metric_name_validation_scheme',
+  'metric_name_escaping_scheme',
+];
 
 function onlyValues(key: string) {
   const { values, why } = ONLY[key];
@@ -318,6 +335,9 @@ export const scrapeGlobalShape = {
   label_name_length_limit: z.number().int().min(0).default(0),
   label_value_length_limit: z.number().int().min(0).default(0),
   target_limit: z.number().int().min(0).default(0),
+  keep_dropped_targets: z.number().int().min(0).default(0),
+  ...Object.fromEntries(GLOBAL_ONLY.map((k) => [k, onlyValues(k)])),
+  ...Object.fromEntries(GLOBAL_UNSUPPORTED.map((k) => [k, unsupported(k)])),
 };
 
 export interface ScrapeGlobal {
@@ -331,6 +351,7 @@ export interface ScrapeGlobal {
   label_name_length_limit: number;
   label_value_length_limit: number;
   target_limit: number;
+  keep_dropped_targets?: number;
 }
 
 /** A scrape config with every default from `global:` filled in, as the scrape loop uses it. */
@@ -373,6 +394,7 @@ export function resolveScrapeConfigs(
       label_name_length_limit: or(c.label_name_length_limit, global.label_name_length_limit),
       label_value_length_limit: or(c.label_value_length_limit, global.label_value_length_limit),
       target_limit: or(c.target_limit, global.target_limit),
+      keep_dropped_targets: or(c.keep_dropped_targets, global.keep_dropped_targets ?? 0),
     };
   });
 }
