@@ -11,6 +11,7 @@ import {
   type Windows,
 } from '../steps.js';
 import { binary } from './binary.js';
+import { enrich, infoSelector } from './info.js';
 import { withoutName } from './names.js';
 import { durationMs } from './durations.js';
 import type { LoadedData } from './load.js';
@@ -178,6 +179,17 @@ export class Evaluator {
 
   private call(e: Call, times: Float64Array): StepValue {
     if (e.func === 'absent' || e.func === 'absent_over_time') return this.absent(e, times);
+    if (e.func === 'info') {
+      const v = this.eval(e.args[0], times);
+      if (v.kind !== 'vector') {
+        throw new QueryExecutionError(`cannot evaluate info(): got a ${v.kind}, want a vector`);
+      }
+      const infos = this.data.get(infoSelector(e)) ?? [];
+      return {
+        kind: 'vector',
+        series: enrich(e, v.series, infos, times, this.state.opts.lookbackMs, this.state),
+      };
+    }
     const impl = this.functions.get(e.func);
     if (!impl && QUERY_CONTEXT.has(e.func)) return this.queryContext(e.func, times.length);
     if (!impl) throw new NotSupportedError(`cannot evaluate function ${e.func}(): not supported`);

@@ -3,6 +3,7 @@ import { type Querier, type Queryable, QueryError, type Series } from '../../sto
 import { QueryExecutionError } from '../errors.js';
 import type { Expr, VectorSelector } from '../ast.js';
 import { atMs, durationMs, type DurationScope } from './durations.js';
+import { infoSelector, readTime } from './info.js';
 import type { QueryState } from './state.js';
 
 /** One series' raw samples (stale markers included) over the span its selector needs. */
@@ -133,6 +134,14 @@ function plan(
       return;
     }
     case 'Call':
+      if (e.func === 'info') {
+        plan(e.args[0], minT, maxT, scope, spans);
+        // The info series are read where the argument's data is (its `@` and offsets).
+        const a = readTime(e.args[0], minT, scope);
+        const b = readTime(e.args[0], maxT, scope);
+        widen(spans, infoSelector(e), Math.min(a, b) - scope.opts.lookbackMs + 1, Math.max(a, b));
+        return;
+      }
       for (const a of e.args) plan(a, minT, maxT, scope, spans);
       return;
     case 'AggregateExpr':
