@@ -115,19 +115,23 @@ describe('Pushgateway API', () => {
     assert.deepEqual(read('b64_metric'), [], 'nothing stored under {job="b64"}');
   });
 
-  it('refuses duplicate series and pushed push_time_seconds by name', async () => {
+  it('refuses duplicate series; ignores pushed push_time_seconds (the gateway sets it)', async () => {
     const dup = await push('PUT', '/metrics/job/dup', 'd{a="1"} 1\nd{a="1"} 2\n');
     assert.equal(dup.statusCode, 400);
     assert.equal(
       dup.body,
       'duplicate series {__name__="d", a="1", job="dup"} in the pushed body\n',
     );
-    for (const name of ['push_time_seconds', 'push_failure_time_seconds']) {
-      const res = await push('PUT', '/metrics/job/dup', `x 1\n${name} 5\n`);
-      assert.equal(res.statusCode, 400);
-      assert.equal(res.body, `${name} is set by the gateway; do not push it\n`);
-    }
     assert.deepEqual(read('d'), []);
+    for (const name of ['push_time_seconds', 'push_failure_time_seconds']) {
+      const before = Date.now() / 1000;
+      const res = await push('PUT', `/metrics/job/own_${name}`, `x 1\n${name} 5\n`);
+      assert.equal(res.statusCode, 200, res.body);
+      const own = read(name).find((s) => s.labels.includes(`own_${name}`));
+      const v = own?.vs.at(-1);
+      if (name === 'push_time_seconds') assert.ok(typeof v === 'number' && v >= before - 1);
+      else assert.equal(v, 0);
+    }
   });
 
   it('truncates huge label values echoed in errors', async () => {

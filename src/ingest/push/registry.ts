@@ -127,8 +127,8 @@ export class PushRegistry {
     const seen = new Set<string>();
     for (const s of samples) {
       const pushed = s.labels.metricName;
-      if (pushed === 'push_time_seconds' || pushed === 'push_failure_time_seconds')
-        throw new PushError(`${pushed} is set by the gateway; do not push it`);
+      // The gateway's own values win, as the Pushgateway does (it silently replaces them).
+      if (pushed === 'push_time_seconds' || pushed === 'push_failure_time_seconds') continue;
       const o = s.labels.toObject();
       for (const [k, v] of key) {
         if (o[k] !== undefined && o[k] !== v)
