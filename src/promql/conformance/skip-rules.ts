@@ -20,7 +20,7 @@ export const SKIP_REASONS = {
     'experimental duration expressions (arithmetic, step(), range(), min_of/max_of)',
   'experimental:info': 'experimental info() function',
   'experimental:functions':
-    'experimental function (sort_by_label, mad_over_time, ts_of_*, first_over_time, double_exponential_smoothing)',
+    'experimental function (sort_by_label, mad_over_time, ts_of_*, first_over_time, start/end, histogram_quantiles, …)',
   'experimental:type-unit': 'experimental __type__/__unit__ metadata labels',
 } as const;
 
@@ -82,19 +82,38 @@ function hasDurationExpr(q: string): boolean {
   return /\boffset\s*-?\s*\(/.test(q) || /\b(step|range|min_of|max_of)\s*\(/i.test(q);
 }
 
+/**
+ * Functions Prometheus 3.x registers as `Experimental` (parser/functions.go) that no narrower
+ * rule above covers (info, step/range/min_of/max_of and limitk have their own).
+ */
+export const EXPERIMENTAL_FUNCTIONS: readonly string[] = [
+  'double_exponential_smoothing',
+  'end',
+  'first_over_time',
+  'histogram_quantiles',
+  'integral',
+  'mad_over_time',
+  'sort_by_label',
+  'sort_by_label_desc',
+  'start',
+  'start_timestamp',
+  'ts_of_first_over_time',
+  'ts_of_last_over_time',
+  'ts_of_max_over_time',
+  'ts_of_min_over_time',
+];
+
+const EXPERIMENTAL_FUNCTION_CALL = new RegExp(
+  `(?<![a-zA-Z0-9_:])(?:${EXPERIMENTAL_FUNCTIONS.join('|')})\\s*\\(`,
+);
+
 const EXPERIMENTAL: [SkipRule, (q: string) => boolean][] = [
   ['experimental:limitk', (q) => /\b(limitk|limit_ratio)\s*\(/.test(q)],
   ['experimental:extended-range', (q) => /\b(anchored|smoothed)\b/.test(q)],
   ['experimental:fill', (q) => /\b(fill|fill_left|fill_right)\s*\(/.test(q)],
   ['experimental:duration-expr', hasDurationExpr],
   ['experimental:info', (q) => /\binfo\s*\(/.test(q)],
-  [
-    'experimental:functions',
-    (q) =>
-      /\b(sort_by_label|sort_by_label_desc|mad_over_time|ts_of_[a-z]+_over_time|first_over_time|double_exponential_smoothing)\s*\(/.test(
-        q,
-      ),
-  ],
+  ['experimental:functions', (q) => EXPERIMENTAL_FUNCTION_CALL.test(q)],
   ['experimental:type-unit', (q) => /__type__|__unit__/.test(q)],
 ];
 
