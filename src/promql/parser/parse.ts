@@ -83,6 +83,53 @@ const BIN_OPS: Readonly<Record<string, BinaryOp>> = {
   Unless: 'unless',
   Or: 'or',
 };
+/** PromQL's binary operator precedence (higher binds tighter); `^` alone is right-associative. */
+const PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
+  or: 1,
+  and: 2,
+  unless: 2,
+  '==': 3,
+  '!=': 3,
+  '<=': 3,
+  '<': 3,
+  '>=': 3,
+  '>': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+  atan2: 5,
+  '^': 6,
+};
+
+/** Whether `a inner b outer c` (no parentheses) reads as `a inner (b outer c)`. */
+function bindsLooser(inner: BinaryOp, outer: BinaryOp): boolean {
+  const a = PRECEDENCE[inner];
+  const b = PRECEDENCE[outer];
+  return a < b || (a === b && outer === '^');
+}
+
+/** Concrete nodes whose modifier postfix() pushes into the rightmost operand. */
+const POSTFIX_NODES = new Set([
+  'MatrixSelector',
+  'SubqueryExpr',
+  'OffsetExpr',
+  'StepInvariantExpr',
+  'AnchoredExpr',
+  'SmoothedExpr',
+]);
+
+interface BinaryParts {
+  readonly op: BinaryOp;
+  readonly returnBool: boolean;
+  readonly matching: VectorMatching | null;
+  readonly labels: readonly string[];
+  readonly fillLeft: number | null;
+  readonly fillRight: number | null;
+  readonly pos: PosRange;
+}
+
 const MATCH_OPS: Readonly<Record<string, MatchType>> = {
   EqlSingle: '=',
   Neq: '!=',
@@ -457,8 +504,36 @@ class Converter {
       fillLeft,
       fillRight,
     };
-    const lhs = this.expr(lhsNode);
     const rhs = this.expr(rhsNode);
+    const parts = { op, returnBool, matching, labels, fillLeft, fillRight, pos };
+    return this.reattach(this.expr(lhsNode), lhsNode.name, rhs, parts);
+  }
+
+  /**
+   * lezer parses postfix modifiers with the lowest precedence, so in `a @ 1 + b @ 1 * c` the
+   * `* c` is applied to the whole `a @ 1 + b @ 1` that `@` was pushed into (see postfix()).
+   * PromQL binds `* c` to `b @ 1`: while the left operand is a bare (unparenthesized) operation
+   * that binds looser than `op`, the operation takes its rightmost operand instead. On trees
+   * lezer built without a postfix in between this never fires (lezer got them right).
+   */
+  private reattach(lhs: Expr, lhsNode: string, rhs: Expr, parts: BinaryParts): Expr {
+    const end = parts.pos.end;
+    const under = (e: Expr): BinaryParts => ({ ...parts, pos: { start: e.pos.start, end } });
+    if (lhs.type === 'BinaryExpr' && bindsLooser(lhs.op, parts.op)) {
+      const inner = this.reattach(lhs.rhs, lhsNode, rhs, under(lhs.rhs));
+      return { ...lhs, rhs: inner, pos: { start: lhs.pos.start, end } };
+    }
+    // Unary minus binds like `*` (PromQL: `-a ^ b` is `-(a ^ b)`, `-a * b` is `(-a) * b`).
+    if (lhs.type === 'UnaryExpr' && parts.op === '^' && POSTFIX_NODES.has(lhsNode)) {
+      const inner = this.reattach(lhs.expr, lhsNode, rhs, under(lhs.expr));
+      return { ...lhs, expr: inner, pos: { start: lhs.pos.start, end } };
+    }
+    return this.binaryOf(lhs, rhs, parts);
+  }
+
+  private binaryOf(lhs: Expr, rhs: Expr, parts: BinaryParts): Expr {
+    const { op, returnBool, labels, fillLeft, fillRight, pos } = parts;
+    let matching = parts.matching;
     if (valueTypeOf(lhs) !== 'vector' || valueTypeOf(rhs) !== 'vector') {
       // Prometheus drops the matching of operations with a scalar side, after refusing clauses.
       if (labels.length > 0) fail(pos, 'vector matching only allowed between instant vectors');
@@ -467,8 +542,9 @@ class Converter {
       matching = null;
     }
     // lezer binds a literal's sign tighter than `^`; PromQL reads `-1 ^ 2` as `-(1 ^ 2)`.
-    if (op === '^' && lhs.type === 'NumberLiteral' && /^[-+]/.test(this.src(lhsNode))) {
-      const sign = this.src(lhsNode)[0] === '-' ? '-' : '+';
+    const lhsText = this.text.slice(lhs.pos.start, lhs.pos.end);
+    if (op === '^' && lhs.type === 'NumberLiteral' && /^[-+]/.test(lhsText)) {
+      const sign = lhsText[0] === '-' ? '-' : '+';
       const unsigned = negateLiteral(lhs, sign, { start: lhs.pos.start + 1, end: lhs.pos.end });
       const inner: Expr = {
         type: 'BinaryExpr',
