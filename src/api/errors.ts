@@ -7,6 +7,7 @@ import {
   UnauthenticatedError,
 } from '../auth/index.js';
 import { InvalidTenantError } from '../model/index.js';
+import { PromQLError } from '../promql/index.js';
 import { InvalidSecretError, SecretNotFoundError } from '../secrets/index.js';
 import { LimitExceededError, QueryError, StorageUnavailableError } from '../storage/index.js';
 import { TenantLimitError } from '../tenancy/index.js';
@@ -19,6 +20,9 @@ export type ErrorType =
   | 'not_found'
   | 'unavailable'
   | 'internal'
+  // Query failures (PromQL): the deadline passed, or the client/server gave up.
+  | 'timeout'
+  | 'canceled'
   // Argus's additions (authentication, authorization, limits, conflicts).
   | 'unauthorized'
   | 'forbidden'
@@ -31,6 +35,9 @@ const STATUS: Record<ErrorType, number> = {
   not_found: 404,
   unavailable: 503,
   internal: 500,
+  timeout: 503,
+  // Prometheus's "client closed connection" (nginx's 499).
+  canceled: 499,
   unauthorized: 401,
   forbidden: 403,
   too_many_requests: 429,
@@ -63,6 +70,7 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof InvalidTenantError)
     return new ApiError('bad_data', err.message, { cause: err });
+  if (err instanceof PromQLError) return new ApiError(err.errorType, err.message, { cause: err });
   if (err instanceof StorageUnavailableError)
     return new ApiError('unavailable', err.message, { cause: err });
   if (err instanceof QueryError) return new ApiError('execution', err.message, { cause: err });
@@ -103,6 +111,7 @@ export interface Success<T> {
   status: 'success';
   data: T;
   warnings?: string[];
+  infos?: string[];
 }
 
 /** Error envelope. */

@@ -1,7 +1,7 @@
 /**
  * @module api
  * The HTTP API: Prometheus-compatible routes under /api/v1 (remote_write ingest, series/labels
- * metadata, raw-sample export, TSDB snapshots), Argus's own under /api/argus/v1 (login, users,
+ * metadata, PromQL queries and status, raw-sample export, TSDB snapshots), Argus's own under /api/argus/v1 (login, users,
  * tokens, tenants, audit, secrets, the OpenAPI document), and the server endpoints (/-/healthy,
  * /-/ready, /-/reload, /metrics). Every route is declared once in a RouteTable with its access
  * need; one hook authenticates and authorizes every request before its body is read. Only this
@@ -10,6 +10,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { IngesterOptions, RemoteWriteConfig } from '../ingest/remote-write/index.js';
+import {
+  DEFAULT_QUERY_OPTIONS,
+  parseExpr,
+  PromQLEngine,
+  type QueryEngine,
+  type QueryOptions,
+} from '../promql/index.js';
 import type { Appendable, MetadataStore, Queryable } from '../storage/index.js';
 import type { TenantLimits } from '../tenancy/index.js';
 import type { Logger } from '../util/index.js';
@@ -19,7 +26,11 @@ import { installFallbacks } from './fallback.js';
 import { formBodyParser } from './form.js';
 import { installAccessHook, type OpenAccess } from './guard.js';
 import { installHttpSecurity, type CorsConfig } from './http-security.js';
+import { registerQueryRoutes } from './query.js';
+import { registerMetadataRoute } from './query-metadata.js';
+import { registerQueryToolRoutes } from './query-tools.js';
 import { registerReadRoutes } from './read.js';
+import { registerStatusRoutes } from './status.js';
 import { RouteTable } from './route-table.js';
 import { registerServerRoutes, type ServerHooks } from './server-routes.js';
 import { registerSnapshotRoute } from './snapshot.js';
@@ -59,6 +70,16 @@ export interface ApiDeps {
   otlp?: OtlpConfig;
   /** Pushed groups (Pushgateway API); default: kept in memory only. */
   push?: PushRegistry;
+  /** The PromQL engine and the current `query:` options (default: built-in engine and defaults). */
+  query?: QueryApiDeps;
+}
+
+/** The query API's engine and settings; `options` is read per request (reloadable). */
+export interface QueryApiDeps {
+  engine: QueryEngine;
+  options(): QueryOptions;
+  /** Whether the last config (re)load succeeded and when the running one was loaded (runtimeinfo). */
+  configStatus?(): { ok: boolean; loadedAt: Date };
 }
 
 /** Registers every route and the access/security hooks on `app`; returns the route table. */
@@ -95,6 +116,10 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
     registry: deps.registry,
     logger: deps.logger,
   });
+  const query = deps.query ?? {
+    engine: new PromQLEngine({ parse: parseExpr }),
+    options: () => DEFAULT_QUERY_OPTIONS,
+  };
   void app.register((scope, _opts, done) => {
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
@@ -102,6 +127,23 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
       formBodyParser,
     );
     registerReadRoutes(scope, table, deps.storage, deps.limits, deps.logger);
+    registerQueryRoutes(scope, table, {
+      storage: deps.storage,
+      limits: deps.limits,
+      engine: query.engine,
+      options: () => query.options(),
+      logger: deps.logger,
+    });
+    registerQueryToolRoutes(scope, table, () => query.options().experimental, deps.logger);
+    registerMetadataRoute(scope, table, deps.storage, deps.logger);
+    registerStatusRoutes(scope, table, {
+      version: deps.server.version,
+      storage: deps.storage,
+      limits: deps.limits,
+      options: () => query.options(),
+      configStatus: query.configStatus ? () => query.configStatus!() : undefined,
+      logger: deps.logger,
+    });
     registerExportRoute(scope, table, deps.storage, deps.limits, deps.logger);
     registerSnapshotRoute(scope, table, (withHead) => deps.snapshot(withHead), deps.logger);
     registerTargetsRoute(scope, table, deps.scrape ?? NO_TARGETS, deps.logger);
@@ -112,6 +154,14 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
 }
 
 export { tenantOf } from './tenant.js';
+export {
+  queryConfigSchema,
+  defaultQueryConfig,
+  queryOptionsOf,
+  type QueryConfig,
+} from './query-config.js';
+export { formatSampleValue } from './query-format.js';
+export { PROMETHEUS_COMPAT_VERSION } from './status.js';
 export { parseSeriesSelector, SelectorParseError } from './selector.js';
 export { ApiError, type ApiResponse, type ErrorType } from './errors.js';
 export { RouteTable, type RouteSpec, type RouteAccess, type Need } from './route-table.js';

@@ -7,6 +7,8 @@ import { toApiError, type Failure, type Success } from './errors.js';
 export interface Answer<T> {
   data: T;
   warnings?: string[];
+  /** Informational annotations (PromQL `infos`). */
+  infos?: string[];
 }
 
 /**
@@ -23,6 +25,7 @@ export function jsonRoute<T>(
       const a = await fn(req, reply);
       const body: Success<T> = { status: 'success', data: a.data };
       if (a.warnings && a.warnings.length > 0) body.warnings = a.warnings;
+      if (a.infos && a.infos.length > 0) body.infos = a.infos;
       return body;
     } catch (err) {
       const e = toApiError(err);

@@ -74,6 +74,8 @@ export async function testApi(
     open?: ApiDeps['open'];
     cors?: ApiDeps['cors'];
     trustProxy?: string[];
+    /** The PromQL engine and options (default: the built-in engine with default options). */
+    query?: ApiDeps['query'];
   } = {},
 ): Promise<TestApi> {
   const app = fastify(opts.trustProxy ? { trustProxy: opts.trustProxy } : {});
@@ -125,6 +127,7 @@ export async function testApi(
     remoteWrite: remoteWriteConfigSchema.parse(opts.remoteWrite ?? {}),
     registry,
     logger,
+    query: opts.query,
   };
   if (opts.defaultAuth !== false) {
     app.addHook('onRequest', async (req) => {

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { queryConfigSchema } from '../api/index.js';
 import { authConfigSchema } from '../auth/index.js';
 import { zDuration } from '../config/index.js';
 import { hostConfigSchema } from '../hostmetrics/index.js';
@@ -149,6 +150,8 @@ export const argusConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** PromQL: lookback, limits and defaults of every query (reloadable). */
+    query: queryConfigSchema.prefault({}),
     auth: authConfigSchema.prefault({}),
     outbound: outboundConfigSchema.prefault({}),
     limits: limitsConfigSchema.prefault({}),

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fastify, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { queryOptionsOf } from '../api/index.js';
+import { parseExpr, PromQLEngine } from '../promql/index.js';
 import { ArgusError, errorChain } from '../util/index.js';
 import type { TsdbConfig } from '../tsdb/index.js';
 import { parseListen, type ArgusConfig } from './config.js';
@@ -114,6 +116,8 @@ export class ArgusServer {
   private readonly reloadGauge: { success(ok: boolean): void };
   private readonly deps: ApiDeps;
   private readonly collection: Collection;
+  /** For /api/v1/status/runtimeinfo: the last (re)load's outcome and the running config's age. */
+  private configStatus = { ok: true, loadedAt: new Date() };
 
   private constructor(
     private readonly opts: ServerOptions,
@@ -147,6 +151,11 @@ export class ArgusServer {
       cors: () => this.config.server.cors,
       scrape: this.collection.scrape,
       push: this.collection.push,
+      query: {
+        engine: new PromQLEngine({ parse: parseExpr }),
+        options: () => queryOptionsOf(this.config.query),
+        configStatus: () => this.configStatus,
+      },
       server: {
         version: opts.version,
         ready: () => this.store.isReady,
@@ -265,6 +274,7 @@ export class ArgusServer {
     } catch (err) {
       const msg = errorChain(err);
       this.reloadGauge.success(false);
+      this.configStatus = { ...this.configStatus, ok: false };
       logger.error(
         { err: msg, config_file: settings.source.file ?? null },
         'cannot reload config; keeping the running one',
@@ -301,6 +311,7 @@ export class ArgusServer {
     this.security.apply(cfg);
     if (this.store.isReady) await this.collection.apply(cfg);
     this.config = cfg;
+    this.configStatus = { ok: true, loadedAt: new Date() };
     this.reloadGauge.success(true);
     logger.info({ config_file: settings.source.file ?? null }, 'config reloaded');
     return undefined;
