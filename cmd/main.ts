@@ -2,6 +2,7 @@ import { errorChain } from '../src/util/index.js';
 import { backupCommand } from './backup.js';
 import { auditCommand } from './audit.js';
 import { checkCommand } from './check.js';
+import { queryCommand } from './query.js';
 import { serverCommand } from './server.js';
 import { tenantCommand } from './tenant.js';
 import { tokenCommand } from './token.js';
@@ -12,6 +13,7 @@ import {
   CHECK_USAGE,
   HELP_USAGE,
   MAIN_USAGE,
+  QUERY_USAGE,
   SERVER_USAGE,
   TENANT_USAGE,
   TOKEN_USAGE,
@@ -29,6 +31,7 @@ const USAGES: Record<string, string> = {
   token: TOKEN_USAGE,
   tenant: TENANT_USAGE,
   audit: AUDIT_USAGE,
+  query: QUERY_USAGE,
   version: VERSION_USAGE,
   help: HELP_USAGE,
 };
@@ -60,6 +63,8 @@ async function dispatch(argv: string[]): Promise<number> {
       return tenantCommand(rest);
     case 'audit':
       return auditCommand(rest);
+    case 'query':
+      return queryCommand(rest);
     case 'version':
     case '--version':
       return simple(rest, VERSION_USAGE, () => process.stdout.write(versionText()));

@@ -23,6 +23,7 @@ Commands:
                       manage API tokens
   tenant add|list     manage tenants
   audit verify|list   check the audit trail's hash chain, show recent entries
+  query EXPR          run a PromQL query against a running server and print the result
   version             print the Argus and Node.js versions
   help [COMMAND]      show help (also: argus COMMAND --help)
 `;
@@ -83,7 +84,7 @@ Prints the Argus version and the Node.js version it runs on.
 export const HELP_USAGE = `Usage: argus help [COMMAND]
 
 Shows general help, or the help of COMMAND (server, check, backup, user, token, tenant, audit,
-version).
+query, version).
 `;
 
 const ACCESS_NOTE = `They open DIR/state.db directly (safe while a server runs on DIR); every change is
@@ -157,4 +158,26 @@ The checkpoint key comes from DIR/secret.key or ARGUS_SECRET_KEY, as for the ser
 
 Flags:
 ${ACCESS_FLAGS}
+`;
+
+export const QUERY_USAGE = `Usage: argus query EXPR [--time T | --start S --end E --step D] [flags]
+
+Runs a PromQL query against a running server (the Prometheus-compatible API) and prints the
+result as a table: one row per series (instant query), or each series with its points (range
+query). Warnings go to stderr; an error goes to stderr with exit code 1.
+
+An instant query is evaluated at --time (default now). Any of --start/--end/--step makes it a
+range query (defaults: --end now, --start one hour before --end, --step about 250 points).
+Times are unix seconds, RFC3339 or "now"; --step is a duration (15s, 1m) or seconds.
+
+Authenticates with the API token in ARGUS_TOKEN (Bearer; needs read in its tenant).
+
+Flags:
+  --time T      evaluation time of an instant query
+  --start S     range start
+  --end E       range end
+  --step D      range resolution
+  --url URL     server base URL (env ARGUS_URL; default http://127.0.0.1:9470)
+  --json        print the API's data object as JSON instead of a table
+  -h, --help    show this help
 `;
