@@ -20,6 +20,8 @@ export interface LoadOptions {
   seed: number;
   /** Timestamp of the last step (ms). */
   endMs: number;
+  /** series.ts's query shape (region label, 4 CPUs); off keeps ingest figures comparable. */
+  queryShape?: boolean;
 }
 
 /** A series whose stored sample count is checked after restart. */
@@ -93,7 +95,7 @@ function walk(def: SeriesDef, v: number, rnd: () => number): number {
 export function generateLoad(opts: LoadOptions): Load {
   const hosts = Math.max(1, Math.ceil(opts.series / SERIES_PER_HOST));
   const defs: SeriesDef[] = [];
-  for (let h = 0; h < hosts; h++) defs.push(...hostSeries(h));
+  for (let h = 0; h < hosts; h++) defs.push(...hostSeries(h, opts.queryShape ?? false));
   const n = defs.length;
   const labelBytes = defs.map((d) => encodeLabels(d.labels));
   const rnd = mulberry32(opts.seed);
