@@ -5,7 +5,7 @@ import type { TargetStatus } from '../scrape/index.js';
 import type { Matcher } from '../model/index.js';
 import type { Logger } from '../util/index.js';
 import { ApiError, badParam } from './errors.js';
-import { paramsOf, parseLimit } from './params.js';
+import { paramsOf } from './params.js';
 import { parseSeriesSelector, SelectorParseError } from './selector.js';
 import { jsonRoute } from './respond.js';
 import type { RouteTable } from './route-table.js';
@@ -102,12 +102,19 @@ export function registerTargetsRoute(
         .optional()
         .describe('Label selector on target labels, e.g. {job="node"}; default all targets'),
       metric: z.string().optional().describe('Only this metric family (then `metric` is omitted)'),
-      limit: z.string().optional().describe('Maximum number of entries; 0 = no limit'),
+      limit: z
+        .string()
+        .optional()
+        .describe('Stop adding targets once this many entries are listed; negative = no limit'),
     }),
     response: z.array(z.record(z.string(), z.unknown())),
     handler: jsonRoute(logger, (req) => {
       const p = paramsOf(req);
-      const limit = parseLimit(p);
+      // As Prometheus: an integer, negative (or absent) = no limit, checked per target.
+      const ls = p.get('limit') ?? '';
+      if (ls !== '' && !/^-?\d+$/.test(ls))
+        throw badParam('limit', `limit must be a number, got ${JSON.stringify(ls)}`);
+      const limit = ls === '' ? -1 : Number(ls);
       const metric = p.get('metric') ?? '';
       const sel = p.get('match_target') ?? '';
       let matchers: Matcher[] = [];
@@ -122,6 +129,7 @@ export function registerTargetsRoute(
       }
       const out: Record<string, unknown>[] = [];
       for (const t of source.activeTargets(tenantOf(req))) {
+        if (limit >= 0 && out.length >= limit) break;
         if (!matchers.every((m) => m.matches(t.labels[m.name] ?? ''))) continue;
         if (metric === '') {
           for (const [name, md] of t.metadata)
@@ -136,9 +144,8 @@ export function registerTargetsRoute(
           const md = t.metadata.get(metric);
           if (md) out.push({ target: t.labels, type: md.type, help: md.help, unit: md.unit });
         }
-        if (limit > 0 && out.length >= limit) break;
       }
-      return { data: limit > 0 ? out.slice(0, limit) : out };
+      return { data: out };
     }),
   });
 }

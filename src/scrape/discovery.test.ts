@@ -108,6 +108,12 @@ describe('file_sd_configs', () => {
       await writeFile(a, '[{"targets": ["broken');
       await waitFor(() => warnings.length > 0, 'the warning');
       assert.deepEqual(addresses(latest), ['a:1', 'b:2'], 'last good targets kept');
+      // Writes to other files in the directory (say, Argus's own log) do not re-read it.
+      await new Promise((r) => setTimeout(r, 100));
+      const before = warnings.length;
+      for (let i = 0; i < 50; i++) await writeFile(path.join(dir, 'argus.log'), `line ${i}\n`);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.ok(warnings.length - before <= 1, `${warnings.length - before} more warnings`);
       await writeFile(a, JSON.stringify([{ targets: ['a:9'] }]));
       await waitFor(() => addresses(latest).includes('a:9'), 'the fixed file');
     } finally {

@@ -69,16 +69,21 @@ export function parseFileSd(file: string, text: string): TargetGroup[] {
 }
 
 /** Files matching a pattern whose `*`/`?` wildcards are in the last path element (as Prometheus). */
-export async function expandFilePattern(pattern: string): Promise<string[]> {
-  const dir = path.dirname(pattern);
-  const base = path.basename(pattern);
-  if (!/[*?[]/.test(base)) return [pattern];
-  const re = new RegExp(
+/** The file names a pattern's last path component matches (`*`, `?`, `[…]` as in Go's filepath.Match). */
+function baseNameRegExp(base: string): RegExp {
+  return new RegExp(
     `^${base
       .replace(/[.+^${}()|\\]/g, '\\$&')
       .replace(/\*/g, '[^/]*')
       .replace(/\?/g, '[^/]')}$`,
   );
+}
+
+export async function expandFilePattern(pattern: string): Promise<string[]> {
+  const dir = path.dirname(pattern);
+  const base = path.basename(pattern);
+  if (!/[*?[]/.test(base)) return [pattern];
+  const re = baseNameRegExp(base);
   const names = await readdir(dir).catch(() => [] as string[]);
   return names
     .filter((n) => re.test(n))
@@ -172,8 +177,16 @@ export class JobDiscovery {
     const again = () => void refresh(true);
     this.timers.push(setInterval(again, f.refresh_interval).unref());
     for (const dir of new Set(f.files.map((p) => path.dirname(p)))) {
+      // Only events for the configured files count: a log file written in the same directory
+      // must not re-trigger reads (a broken file would log a warning per log line, forever).
+      const names = f.files.filter((p) => path.dirname(p) === dir).map((p) => path.basename(p));
+      const res = names.map(baseNameRegExp);
+      const relevant = (_event: string, file: string | Buffer | null) =>
+        file === null || res.some((re) => re.test(String(file)));
       try {
-        const w = watch(dir, { persistent: false }, again);
+        const w = watch(dir, { persistent: false }, (event, file) => {
+          if (relevant(event, file)) again();
+        });
         w.on('error', () => w.close());
         this.watchers.push(w);
       } catch {

@@ -22,7 +22,7 @@ export interface ScrapeRequestOptions {
   timeoutMs: number;
   /** 0 = no limit but HARD_BODY_LIMIT. Checked on the compressed and the decompressed body. */
   bodySizeLimit: number;
-  /** The ceiling when bodySizeLimit is 0 (default HARD_BODY_LIMIT, 1 GiB). */
+  /** The ceiling when bodySizeLimit is 0 (default HARD_BODY_LIMIT, 256 MiB). */
   maxBodyBytes?: number;
   /** The outbound guard's connect-time lookup, for targets that came through the API. */
   lookup?: LookupFunction;
@@ -54,7 +54,7 @@ type HttpOpts = Pick<
 const MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Without body_size_limit a body (a gzip bomb's output above all) still stops here. */
-export const HARD_BODY_LIMIT = 1024 ** 3;
+export const HARD_BODY_LIMIT = 256 * 1024 ** 2;
 /**
  * Inflate output buffer: large enough that a typical scrape inflates in a few thread-pool round
  * trips, small enough that a bomb is stopped within 1 MiB of the limit or the deadline.

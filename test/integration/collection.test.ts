@@ -134,6 +134,10 @@ describe('collection in a running server', { timeout: 90_000 }, () => {
         (await meta(`match_target=${encodeURIComponent('{job="x"}')}`)).body.data,
         [],
       );
+      // limit as Prometheus: 0 lists nothing, negative is no limit, checked per target.
+      assert.deepEqual((await meta('limit=0')).body.data, []);
+      assert.equal(((await meta('limit=-1')).body.data as unknown[]).length, 1);
+      assert.equal((await meta('limit=x')).status, 400);
       const badSel = await meta('match_target=%7Bjob%3D');
       assert.equal(badSel.status, 400);
       assert.match(JSON.stringify(badSel.body), /invalid parameter \\"match_target\\"/);
