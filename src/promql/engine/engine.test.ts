@@ -315,18 +315,38 @@ describe('experimental syntax', () => {
     assert.deepEqual(show(rr.value), ['{} 100@3 130@3']);
   });
 
-  it('refuses anchored and smoothed selectors', async () => {
-    const st = await storeOf({ x: ramp(0, 1, 31) });
-    const count = TEST_FUNCS.get('count_over_time');
-    assert.ok(count);
-    const withRate = new PromQLEngine({
-      parse: (t) => parseExpr(t, { experimental: true }),
-      functions: new Map([...TEST_FUNCS, ['rate', count]]),
+  it('evaluates anchored and smoothed selectors, refusing other functions over them', async () => {
+    // x: 1, 2, 3 at 0s, 15s, 30s, then 9, 10 at 45s, 60s (a reset-free jump).
+    const st = await storeOf({
+      x: [
+        [0, 1],
+        [15, 2],
+        [30, 3],
+        [45, 9],
+        [60, 10],
+      ],
     });
-    for (const m of ['anchored', 'smoothed']) {
+    // The built-in function table (rate.ts takes the bounds' difference for these selectors).
+    const x = new PromQLEngine({ parse: (t) => parseExpr(t, { experimental: true }) });
+    const q = async (text: string, t: number) => show((await x.instant(st, T, text, t * S)).value);
+    // anchored (20s, 50s]: the bound at 20s is the sample at 15s (2), the end the last one (9).
+    assert.deepEqual(await q('increase(x[30s] anchored)', 50), ['{} 7']);
+    assert.deepEqual(await q('delta(x[30s] anchored)', 50), ['{} 7']);
+    assert.deepEqual(await q('changes(x[30s] anchored)', 50), ['{} 2']);
+    // smoothed: 2.333… at 20s and 9.333… at 50s (between 9 at 45s and 10 at 60s).
+    assert.deepEqual(await q('increase(x[30s] smoothed)', 50), ['{} 7']);
+    assert.deepEqual(await q('rate(x[30s] smoothed)', 50), [`{} ${7 / 30}`]);
+    assert.deepEqual(await q('x smoothed', 50), ['{__name__="x"} 9.333333333333334']);
+    for (const [m, fn] of [
+      ['anchored', 'deriv'],
+      ['smoothed', 'changes'],
+    ]) {
       await assert.rejects(
-        withRate.instant(st, T, `rate(x[1m] ${m})`, 100 * S),
-        (err: unknown) => err instanceof NotSupportedError && err.message.includes(m),
+        x.instant(st, T, `${fn}(x[1m] ${m})`, 100 * S),
+        (err: unknown) =>
+          err instanceof QueryExecutionError &&
+          err.message.startsWith(`${m} modifier can only be used with: `) &&
+          err.message.endsWith(` - not with ${fn}`),
       );
     }
   });

@@ -11,6 +11,7 @@ import {
   type Windows,
 } from '../steps.js';
 import { binary } from './binary.js';
+import { extendedWindows } from './extended.js';
 import { enrich, infoSelector } from './info.js';
 import { withoutName } from './names.js';
 import { durationMs } from './durations.js';
@@ -116,19 +117,22 @@ export class Evaluator {
    * The per-step windows of a range selector or subquery, one series at a time: a window's
    * samples count against maxSamples until the consumer moves on to the next series.
    */
-  *windows(e: MatrixSelector | SubqueryExpr, times: Float64Array): Generator<Windows> {
+  *windows(
+    e: MatrixSelector | SubqueryExpr,
+    times: Float64Array,
+    counter = false,
+  ): Generator<Windows> {
     if (e.type === 'MatrixSelector') {
-      if (e.anchored || e.smoothed) {
-        throw new NotSupportedError(
-          `cannot evaluate ${e.anchored ? 'anchored' : 'smoothed'} range selectors: not supported yet`,
-        );
-      }
       const ref = referenceTimes(times, e.vector.at, e.vector.offset, this.state);
       const range = durationMs(e.range, this.state);
       const bounds = windowBounds(ref, range);
+      const extended = e.anchored || e.smoothed;
+      const lookback = this.state.opts.lookbackMs;
       for (const s of this.data.get(e.vector) ?? []) {
         this.state.checkDeadline();
-        const w = windowsOf(s.labels, s.ts, s.vs, ref, range, bounds);
+        const w = extended
+          ? extendedWindows(s.labels, s.ts, s.vs, ref, range, lookback, e.smoothed, counter)
+          : windowsOf(s.labels, s.ts, s.vs, ref, range, bounds);
         const held = w.hi[w.steps - 1] - w.lo[0];
         this.state.hold(held);
         yield w;
@@ -210,6 +214,7 @@ export class Evaluator {
     const idx = e.args.findIndex((a) => isRangeArg(unwrap(a)));
     if (idx < 0)
       throw new QueryExecutionError(`cannot evaluate ${e.func}(): no range vector argument`);
+    checkExtended(e, unwrap(e.args[idx]));
     const args: Float64Array[] = [];
     e.args.forEach((a, i) => {
       if (i === idx) return;
@@ -221,7 +226,9 @@ export class Evaluator {
       }
       args.push(v.vs);
     });
-    const ws = this.windows(unwrap(e.args[idx]) as MatrixSelector | SubqueryExpr, times);
+    // Smoothing treats drops as counter resets for the counter functions.
+    const counter = e.func === 'rate' || e.func === 'increase';
+    const ws = this.windows(unwrap(e.args[idx]) as MatrixSelector | SubqueryExpr, times, counter);
     const keepName = KEEPS_NAME.has(e.func);
     const out: StepSeries[] = [];
     for (const w of ws) {
@@ -366,4 +373,23 @@ function points(v: StepValue): number {
   let k = 0;
   for (const s of v.series) for (let i = 0; i < s.vs.length; i++) if (!isAbsent(s.vs[i])) k++;
   return k;
+}
+
+/** The functions Prometheus evaluates over anchored / smoothed range selectors. */
+const ANCHORED_OK = ['changes', 'delta', 'increase', 'rate', 'resets'];
+const SMOOTHED_OK = ['delta', 'increase', 'rate'];
+
+/** Prometheus refuses other functions over them when evaluating (its message, verbatim). */
+function checkExtended(e: Call, arg: Expr): void {
+  if (arg.type !== 'MatrixSelector') return;
+  const [which, ok] = arg.smoothed
+    ? ['smoothed', SMOOTHED_OK]
+    : arg.anchored
+      ? ['anchored', ANCHORED_OK]
+      : ['', []];
+  if (which !== '' && !ok.includes(e.func)) {
+    throw new QueryExecutionError(
+      `${which} modifier can only be used with: ${ok.join(', ')} - not with ${e.func}`,
+    );
+  }
 }

@@ -120,12 +120,18 @@ function plan(
   switch (e.type) {
     case 'VectorSelector': {
       const [lo, hi] = refs(e.at, e.offset, minT, maxT, scope);
-      widen(spans, e, lo - scope.opts.lookbackMs + 1, hi);
+      // smoothed interpolates towards the next sample, up to a lookback after the step.
+      const ahead = e.smoothed === true ? scope.opts.lookbackMs : 0;
+      widen(spans, e, lo - scope.opts.lookbackMs + 1, hi + ahead);
       return;
     }
     case 'MatrixSelector': {
       const [lo, hi] = refs(e.vector.at, e.vector.offset, minT, maxT, scope);
-      widen(spans, e.vector, lo - durationMs(e.range, scope) + 1, hi);
+      // anchored/smoothed look a lookback before the window (smoothed: and after it).
+      const lookback = scope.opts.lookbackMs;
+      const back = e.anchored || e.smoothed ? lookback : 0;
+      const ahead = e.smoothed ? lookback : 0;
+      widen(spans, e.vector, lo - durationMs(e.range, scope) - back + 1, hi + ahead);
       return;
     }
     case 'SubqueryExpr': {

@@ -3,6 +3,7 @@ import type { AtModifier, Duration, VectorSelector } from '../ast.js';
 import { NotSupportedError } from '../errors.js';
 import { absentSteps, type StepSeries, type Windows } from '../steps.js';
 import { atMs, durationMs } from './durations.js';
+import { smoothedVector } from './extended.js';
 import type { LoadedSeries } from './load.js';
 import type { QueryState } from './state.js';
 
@@ -30,13 +31,20 @@ export function selectVector(
   times: Float64Array,
   state: QueryState,
 ): StepSeries[] {
-  if (sel.smoothed === true || sel.anchored === true) {
-    throw new NotSupportedError(
-      `cannot evaluate ${sel.smoothed === true ? 'smoothed' : 'anchored'} selectors: not supported yet`,
-    );
+  if (sel.anchored === true) {
+    throw new NotSupportedError('cannot evaluate anchored instant selectors: not supported');
   }
   const ref = referenceTimes(times, sel.at, sel.offset, state);
   const lookback = state.opts.lookbackMs;
+  if (sel.smoothed === true) {
+    const series: StepSeries[] = [];
+    for (const s of loaded) {
+      state.checkDeadline();
+      const one = smoothedVector(s.labels, s.ts, s.vs, ref, lookback);
+      if (one) series.push(one);
+    }
+    return series;
+  }
   const n = times.length;
   const out: StepSeries[] = [];
   for (const s of loaded) {

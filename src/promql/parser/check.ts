@@ -36,8 +36,6 @@ export function documentedType(t: ValueType): string {
   return t === 'vector' ? 'instant vector' : t === 'matrix' ? 'range vector' : t;
 }
 
-const SMOOTHED_OK = ['delta', 'increase', 'rate'];
-const ANCHORED_OK = ['changes', 'delta', 'increase', 'rate', 'resets'];
 const COMPARISON = new Set(['==', '!=', '>', '<', '>=', '<=']);
 const SET_OPS = new Set(['and', 'or', 'unless']);
 
@@ -151,22 +149,8 @@ function checkCall(e: Extract<Expr, { type: 'Call' }>, experimental: boolean): v
     if (t !== undefined && (i < nargs || sig.variadic !== 0))
       expectType(a, t, `call to function ${JSON.stringify(e.func)}`);
   });
-  for (const a of e.args) {
-    const m = unwrap(a);
-    if (m.type !== 'MatrixSelector') continue;
-    if (m.smoothed && !SMOOTHED_OK.includes(e.func)) {
-      fail(
-        a,
-        `smoothed modifier can only be used with: ${SMOOTHED_OK.join(', ')} - not with ${e.func}`,
-      );
-    }
-    if (m.anchored && !ANCHORED_OK.includes(e.func)) {
-      fail(
-        a,
-        `anchored modifier can only be used with: ${ANCHORED_OK.join(', ')} - not with ${e.func}`,
-      );
-    }
-  }
+  // Which functions take anchored/smoothed selectors is checked when evaluating (engine), as
+  // Prometheus does: its error is an execution error, not a parse error.
 }
 
 function unwrap(e: Expr): Expr {

@@ -77,17 +77,50 @@ function checkCounterName(w: Windows, out: Float64Array, ctx: EvalContext, call:
   }
 }
 
+/**
+ * The experimental `anchored`/`smoothed` selectors already put points on both window bounds
+ * (engine/extended.ts): the result is their difference (plus counter resets), no extrapolation.
+ */
+function boundedRate(w: Windows, out: Float64Array, isCounter: boolean, isRate: boolean): void {
+  const { vs, lo, hi } = w;
+  const rangeSec = w.rangeMs / 1000;
+  for (let i = 0; i < w.steps; i++) {
+    const a = lo[i];
+    const b = hi[i];
+    if (b - a < 2) {
+      out[i] = ABSENT;
+      continue;
+    }
+    let result = vs[b - 1] - vs[a];
+    if (isCounter) {
+      for (let j = a + 1; j < b; j++) if (vs[j] < vs[j - 1]) result += vs[j - 1];
+    }
+    out[i] = isRate ? result / rangeSec : result;
+  }
+}
+
+function isBounded(call: Call): boolean {
+  const arg = call.args[0];
+  return arg?.type === 'MatrixSelector' && (arg.anchored || arg.smoothed);
+}
+
+function rateOf(w: Windows, out: Float64Array, call: Call, counter: boolean, isRate: boolean) {
+  if (isBounded(call)) boundedRate(w, out, counter, isRate);
+  else extrapolatedRate(w, out, counter, isRate);
+}
+
 export const rate: RangeFunction = (w, out, _args, ctx, call) => {
-  extrapolatedRate(w, out, true, true);
+  rateOf(w, out, call, true, true);
   checkCounterName(w, out, ctx, call);
 };
 
 export const increase: RangeFunction = (w, out, _args, ctx, call) => {
-  extrapolatedRate(w, out, true, false);
+  rateOf(w, out, call, true, false);
   checkCounterName(w, out, ctx, call);
 };
 
-export const delta: RangeFunction = (w, out) => extrapolatedRate(w, out, false, false);
+export const delta: RangeFunction = (w, out, _args, _ctx, call) =>
+  rateOf(w, out, call, false, false);
 
 function instantValue(w: Windows, out: Float64Array, isRate: boolean): void {
   const { ts, vs, lo, hi } = w;
