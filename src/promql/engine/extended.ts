@@ -139,27 +139,28 @@ export function extendedWindows(
 }
 
 /**
- * `x smoothed` at every step: the newest sample in `(ref − lookback, ref]`, linearly
- * interpolated towards the next sample when that one is within a lookback after `ref`.
+ * `x smoothed` at every step: the newest sample in `(ref − lookback, ref]` (none when it is a
+ * stale marker, as for a plain selector), linearly interpolated towards the next sample when
+ * that one is within a lookback after `ref` (and not a stale marker).
  */
 export function smoothedVector(
   labels: Labels,
-  rawTs: Float64Array,
-  rawVs: Float64Array,
+  ts: Float64Array,
+  vs: Float64Array,
   ref: Float64Array,
   lookbackMs: number,
 ): StepSeries | null {
-  const [ts, vs] = withoutStale(rawTs, rawVs);
   const n = ref.length;
   const out = absentSteps(n);
   let any = false;
   for (let i = 0; i < n; i++) {
     const r = ref[i];
     const k = firstAfter(ts, r, 0, ts.length) - 1;
-    if (k < 0 || ts[k] <= r - lookbackMs) continue;
+    if (k < 0 || ts[k] <= r - lookbackMs || isStaleNaN(vs[k])) continue;
     let v = vs[k];
-    if (ts[k] < r && k + 1 < ts.length && ts[k + 1] <= r + lookbackMs) {
-      v = interpolate(ts[k], vs[k], ts[k + 1], vs[k + 1], r, false);
+    const next = k + 1;
+    if (ts[k] < r && next < ts.length && ts[next] <= r + lookbackMs && !isStaleNaN(vs[next])) {
+      v = interpolate(ts[k], vs[k], ts[next], vs[next], r, false);
     }
     out[i] = v;
     any = true;
