@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import {
+  QueryCanceledError,
+  QueryExecutionError,
+  QueryTimeoutError,
+  TooManySamplesError,
+} from '../promql/index.js';
+import { toApiError } from './errors.js';
 import { formatSampleValue } from './query-format.js';
 
 describe('formatSampleValue (Go strconv as Prometheus uses it)', () => {
@@ -23,5 +30,22 @@ describe('formatSampleValue (Go strconv as Prometheus uses it)', () => {
       [5e-324, '5e-324'],
     ];
     for (const [v, want] of cases) assert.equal(formatSampleValue(v), want, String(v));
+  });
+});
+
+describe('PromQL errors in the API envelope', () => {
+  it("keep their Prometheus errorType with Prometheus's HTTP status", () => {
+    const cases: [Error, string, number][] = [
+      [new QueryExecutionError('x'), 'execution', 422],
+      [new TooManySamplesError(5), 'execution', 422],
+      [new QueryTimeoutError(1000), 'timeout', 503],
+      [new QueryCanceledError('client gone'), 'canceled', 499],
+    ];
+    for (const [err, type, status] of cases) {
+      const e = toApiError(err);
+      assert.equal(e.errorType, type, err.message);
+      assert.equal(e.status, status, err.message);
+      assert.equal(e.message, err.message);
+    }
   });
 });
