@@ -228,7 +228,7 @@ describe('example apps feed a running server', { timeout: 120_000 }, () => {
       const carts = await waitSeries(
         argus,
         'shop_carts_active',
-        (s) => byLabels(s, 'region').eu === 2,
+        (s) => byLabels(s, 'region').eu === 2 && byLabels(s, 'region').us === 1,
         app,
       );
       assert.deepEqual(byLabels(carts, 'job', 'region'), { 'checkout,eu': 2, 'checkout,us': 1 });
