@@ -233,6 +233,8 @@ describe('results', () => {
     await assert.rejects(engine.range(st, T, 'x', 0, 10, 0), /step 0ms, want > 0/);
     await assert.rejects(engine.range(st, T, 'x', 10, 0, 1), /before start/);
     await assert.rejects(engine.range(st, T, 'x', 0, 20000 * S, 1 * S), /maximum resolution/);
+    await assert.rejects(engine.range(st, T, 'x', 0, 11_001 * S, 1 * S), /maximum resolution/);
+    await engine.range(st, T, 'x', 0, 11_000 * S, 1 * S); // 11,001 points: allowed, as Prometheus
   });
 });
 

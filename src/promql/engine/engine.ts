@@ -75,7 +75,8 @@ export class PromQLEngine implements QueryEngine {
         );
       }
       const steps = Math.floor((endMs - startMs) / stepMs) + 1;
-      if (steps > MAX_STEPS) {
+      // As Prometheus: (end - start) / step may be 11,000, so 11,001 points are fine.
+      if (steps - 1 > MAX_STEPS) {
         throw new PromQLError(
           'bad_data',
           `exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX) (got ${steps} steps)`,
