@@ -1,17 +1,19 @@
 /**
  * Differential test against the real Prometheus 2.42 (Debian package): both get the same
- * remote_write data (counters with resets, gauges, classic histograms; ~250 series over 1 h at
- * 15 s), then ≥500 generated queries run as instant and range queries on both. Results must
+ * remote_write data (counters with resets, gauges with NaNs, classic histograms; ~300 series over
+ * 1 h at 15 s), then 1000 generated queries run as instant and range queries on both. Results must
  * agree (type, label sets, values within 1e-9 relative, order where it means something), except
  * for the written list of 2.42 → 3.x behaviour changes (promql-diff/skips.ts).
  *
- * Argus is evaluated in-process (engine over a MemStore fed the same remote_write bytes) until
- * the HTTP query routes exist; ARGUS_DIFF_URL (+ ARGUS_DIFF_AUTH) points it at a running server.
+ * Argus runs as `argus server` and answers through its HTTP query API, as Prometheus does.
+ * Reproducing: PROMQL_DIFF_SEED, PROMQL_DIFF_QUERIES, PROMQL_DIFF_END_MS (the data's end),
+ * PROMQL_DIFF_SHOW (differences listed), PROMQL_DIFF_IN_PROCESS=1 (engine in this process).
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { remoteWrite, tempDir } from './helpers.js';
+import path from 'node:path';
+import { ADMIN_AUTH, remoteWrite, startArgus, tempDir, type ArgusProcess } from './helpers.js';
 import {
   canonicalLabels,
   compareResults,
@@ -42,7 +44,7 @@ import {
 import { Rand } from './promql-diff/rand.js';
 
 const SEED = Number(process.env.PROMQL_DIFF_SEED ?? 20250501);
-const QUERIES = Number(process.env.PROMQL_DIFF_QUERIES ?? 600);
+const QUERIES = Number(process.env.PROMQL_DIFF_QUERIES ?? 1000);
 const CONCURRENCY = 4;
 
 const missing = existsSync(PROMETHEUS_BIN)
@@ -79,6 +81,7 @@ describe('PromQL differential test against Prometheus 2.42', { timeout: 180_000 
   let prom: PrometheusProcess | undefined;
   let data: DataSet;
   let argus: Target;
+  let server: ArgusProcess | undefined;
 
   before(async () => {
     if (missing) return;
@@ -87,21 +90,25 @@ describe('PromQL differential test against Prometheus 2.42', { timeout: 180_000 
     // Ends on the last whole hour at least 5 min ago (queries look past the end); an empty
     // Prometheus head accepts samples that old.
     data = makeDataSet(SEED, Number(process.env.PROMQL_DIFF_END_MS ?? Date.now() - 5 * 60_000));
-    const local = new InProcessArgus();
+    // Argus as users run it (its HTTP query API), unless PROMQL_DIFF_IN_PROCESS=1 asks for the
+    // engine in this process over a MemStore (faster to debug; same remote_write bytes).
+    const local = process.env.PROMQL_DIFF_IN_PROCESS === '1' ? new InProcessArgus() : undefined;
+    if (local === undefined) server = await startArgus({ dataDir: path.join(dir, 'argus') });
     for (const b of batches(data, 20)) {
       const res = await remoteWrite(prom.base, b);
       assert.equal(res.status, 204, `prometheus remote_write: ${res.body}`);
-      await local.write(b);
+      if (local !== undefined) await local.write(b);
+      else {
+        const ours = await remoteWrite(server!.url, b);
+        assert.equal(ours.status, 204, `argus remote_write: ${ours.body}`);
+      }
     }
-    const url = process.env.ARGUS_DIFF_URL;
-    argus =
-      url === undefined
-        ? local
-        : httpTarget('argus', url, { authorization: process.env.ARGUS_DIFF_AUTH ?? '' });
+    argus = local ?? httpTarget('argus', server!.url, { authorization: ADMIN_AUTH });
   });
 
   after(async () => {
     await prom?.stop();
+    await server?.stop();
   });
 
   it('stores the same samples in both', { skip: missing }, async () => {

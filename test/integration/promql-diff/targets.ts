@@ -1,7 +1,7 @@
 /**
- * The two systems under comparison behind one interface: the real Prometheus over its HTTP API,
- * and Argus (in-process engine over a MemStore fed the same remote_write bytes, or its HTTP API
- * once the query routes exist).
+ * The two systems under comparison behind one interface: a Prometheus-compatible HTTP query API
+ * (the real Prometheus, `argus server`), or Argus's engine in this process over a MemStore fed
+ * the same remote_write bytes (for debugging).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
