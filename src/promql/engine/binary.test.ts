@@ -142,6 +142,31 @@ describe('binary operators', () => {
     assert.deepEqual(show(r.value), ['{} 0@9 600@18']);
   });
 
+  it('ignores one-side duplicates at steps where the other side is empty', async () => {
+    // dup has two series at 600 s, where s has no sample (s went stale at 300 s).
+    const st = await storeOf({
+      'dup{l="alpha"}': [
+        [0, 1],
+        [600, 1],
+      ],
+      'dup{l="beta"}': [[600, 2]],
+      s: [
+        [0, 10],
+        [300, 'stale'],
+      ],
+    });
+    const r = await engine.range(st, T, 's - on() dup', 0, 600 * 1000, 600 * 1000);
+    assert.deepEqual(show(r.value), ['{} 0@9']);
+    assert.deepEqual(show((await engine.instant(st, T, 's - on() dup', 600_000)).value), []);
+    // Any many-side sample at that step, even one matching nothing, makes it an error.
+    const st2 = await storeOf({
+      'd{l="x", m="1"}': [[0, 1]],
+      'd{l="x", m="2"}': [[0, 2]],
+      'other{l="y"}': [[0, 3]],
+    });
+    await fails(st2, 'other - on(l) d', /^found duplicate series for the match group \{l="x"\}/);
+  });
+
   it('applies set operators per step', async () => {
     const st = await storeOf({
       'x{a="1"}': [[0, 1]],

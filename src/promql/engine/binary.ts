@@ -198,6 +198,14 @@ function matchOneToX(
     if (g) g.push(s);
     else groups.set(k, [s]);
   }
+  // Prometheus returns nothing at a step where either side is empty (unless a fill value
+  // stands in for it) before it looks for duplicates: the one side's duplicates only matter
+  // at steps where the many side has some sample.
+  const filled = m.fillLeft !== null || m.fillRight !== null;
+  const manyAt = new Uint8Array(steps);
+  if (!filled) {
+    for (const s of many) for (let i = 0; i < steps; i++) if (!isAbsent(s.vs[i])) manyAt[i] = 1;
+  }
   // Per signature and step, the one-side series present there (at most one).
   const pick = new Map<string, Int32Array>();
   for (const [k, g] of groups) {
@@ -205,7 +213,7 @@ function matchOneToX(
     for (let j = 0; j < g.length; j++) {
       for (let i = 0; i < steps; i++) {
         if (isAbsent(g[j].vs[i])) continue;
-        if (p[i] >= 0) {
+        if (p[i] >= 0 && (filled || manyAt[i] === 1)) {
           const pair = [g[p[i]].labels, g[j].labels].sort((x, y) => Labels.compare(x, y));
           throw new QueryExecutionError(
             `found duplicate series for the match group ${signatureLabels(m, g[j].labels).toString()} on the ${swapped ? 'left' : 'right'} hand-side of the operation: [${pair[0].toString()}, ${pair[1].toString()}];many-to-many matching not allowed: matching labels must be unique on one side`,

@@ -116,18 +116,6 @@ function modAbs(q: string): number {
  */
 export const KNOWN_ARGUS_BUGS: readonly ResultRule[] = [
   {
-    name: 'many-to-many error with an empty side',
-    reason:
-      'Prometheus (2.42 and 3.x, VectorBinop) returns nothing at a step where either side is ' +
-      'empty, before looking for duplicate series; Argus raises "found duplicate series for ' +
-      'the match group" from the one side even when the other side has no sample at that step ' +
-      '(src/promql/engine/binary.ts matchOneToX).',
-    matches: (_q, _diff, want, got) =>
-      want.kind !== 'error' &&
-      got.kind === 'error' &&
-      got.message.startsWith('found duplicate series for the match group'),
-  },
-  {
     name: 'one-to-one match check before the comparison filter',
     reason:
       'Prometheus raises "multiple matches for labels: many-to-one matching must be explicit" ' +
