@@ -167,6 +167,23 @@ describe('binary operators', () => {
     await fails(st2, 'other - on(l) d', /^found duplicate series for the match group \{l="x"\}/);
   });
 
+  it('gives timestamp() the evaluation time for operator results', async () => {
+    const st = await storeOf({ x: [[5, 3]] });
+    const t = 10_000;
+    const show1 = async (q: string) => show((await engine.instant(st, T, q, t)).value);
+    assert.deepEqual(await show1('timestamp(x)'), ['{} 5']);
+    assert.deepEqual(await show1('timestamp(x > 1)'), ['{} 10']);
+    assert.deepEqual(await show1('timestamp(1 < x)'), ['{} 10']);
+    // With the built-in functions: label functions and sort give the evaluation time too.
+    const full = new PromQLEngine({ parse: parseExpr });
+    const showF = async (q: string) => show((await full.instant(st, T, q, t)).value);
+    assert.deepEqual(await showF('timestamp(((x)))'), ['{} 5']);
+    assert.deepEqual(await showF('timestamp(label_replace(x, "a", "b", "", ""))'), ['{a="b"} 10']);
+    assert.deepEqual(await showF('timestamp(label_replace(x, "a", "b", "c", "d"))'), ['{} 10']);
+    assert.deepEqual(await showF('timestamp(label_join(x, "a", "-", "__name__"))'), ['{a="x"} 10']);
+    assert.deepEqual(await showF('timestamp(sort(x))'), ['{} 10']);
+  });
+
   it('applies set operators per step', async () => {
     const st = await storeOf({
       'x{a="1"}': [[0, 1]],

@@ -74,7 +74,8 @@ function vectorScalar(
       out.push({
         labels: s.labels,
         vs,
-        ts: cmp && !node.returnBool ? s.ts : null,
+        // timestamp() of anything but a bare selector is the evaluation time.
+        ts: null,
         dropName: s.dropName || !cmp || node.returnBool,
       });
     }

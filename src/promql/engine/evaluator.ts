@@ -205,11 +205,9 @@ export class Evaluator {
       );
     }
     if (impl.kind === 'instant') {
-      return impl.fn(
-        e.args.map((a) => this.eval(a, times)),
-        ctx,
-        e,
-      );
+      const args = e.args.map((a) => this.eval(a, times));
+      if (e.func === 'timestamp') args[0] = sampleTimesOnlyOfSelector(e.args[0], args[0]);
+      return impl.fn(args, ctx, e);
     }
     const idx = e.args.findIndex((a) => isRangeArg(unwrap(a)));
     if (idx < 0)
@@ -287,6 +285,16 @@ export class Evaluator {
       series: any ? [{ labels: absentLabels(arg), vs, ts: null, dropName: false }] : [],
     };
   }
+}
+
+/**
+ * Prometheus keeps the picked samples' times only for `timestamp(<vector selector>)`; every
+ * other argument (an operator, `sort(x)`, `label_replace(x, …)`) carries the evaluation time.
+ */
+function sampleTimesOnlyOfSelector(arg: Expr, v: StepValue): StepValue {
+  if (v.kind !== 'vector' || unwrap(arg).type === 'VectorSelector') return v;
+  if (v.series.every((s) => s.ts === null)) return v;
+  return { kind: 'vector', series: v.series.map((s) => ({ ...s, ts: null })) };
 }
 
 function isRangeArg(e: Expr): e is MatrixSelector | SubqueryExpr {

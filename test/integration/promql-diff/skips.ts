@@ -128,21 +128,6 @@ export const KNOWN_ARGUS_BUGS: readonly ResultRule[] = [
       got.message.startsWith('multiple matches for labels: many-to-one matching must be explicit'),
   },
   {
-    name: 'timestamp() of an operator or label function result',
-    reason:
-      'timestamp(x > 0) and timestamp(label_join(x, ...)) are the evaluation time in ' +
-      'Prometheus (2.42 and 3.x: only a bare selector keeps its sample times; operator and ' +
-      'function results carry T = step); Argus keeps the sample time through vector-scalar ' +
-      'comparisons (binary.ts: `ts: cmp && !node.returnBool ? s.ts : null`) and label_replace/label_join.',
-    // Prometheus's value is (a function of) the step time: within 1 s of it.
-    matches: (q, diff) => {
-      const m = /want (\S+?)@(\d+) got \S+?@\d+$/.exec(diff);
-      return (
-        /\btimestamp\(/.test(q) && m !== null && Math.abs(Number(m[1]) - Number(m[2]) / 1000) < 1
-      );
-    },
-  },
-  {
     name: 'duplicate labelset checked late',
     reason:
       'Prometheus fails with "vector cannot contain metrics with the same labelset" as soon as ' +

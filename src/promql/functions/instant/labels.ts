@@ -79,7 +79,8 @@ function relabel(
   const out: StepSeries[] = [];
   for (const s of series) {
     const v = value(s.labels);
-    let next: StepSeries = s;
+    // ts: null — timestamp() of a function result is the evaluation time, as Prometheus.
+    let next: StepSeries = { labels: s.labels, vs: s.vs, ts: null, dropName: s.dropName };
     if (v !== null) {
       const pairs = s.labels.flat;
       const kept: [string, string][] = [];
@@ -90,7 +91,7 @@ function relabel(
       next = {
         labels: Labels.fromPairs(kept),
         vs: s.vs,
-        ts: s.ts,
+        ts: null,
         dropName: dst === METRIC_NAME ? false : s.dropName,
       };
     }
@@ -110,7 +111,6 @@ function relabel(
 
 function merge(a: StepSeries, b: StepSeries): StepSeries {
   const vs = a.vs.slice();
-  const ts = a.ts !== null && b.ts !== null ? a.ts.slice() : null;
   for (let i = 0; i < vs.length; i++) {
     const v = b.vs[i];
     if (v !== v && isAbsent(v)) continue;
@@ -118,9 +118,8 @@ function merge(a: StepSeries, b: StepSeries): StepSeries {
       throw new QueryExecutionError('vector cannot contain metrics with the same labelset');
     }
     vs[i] = v;
-    if (ts !== null && b.ts !== null) ts[i] = b.ts[i];
   }
-  return { labels: a.labels, vs, ts, dropName: a.dropName || b.dropName };
+  return { labels: a.labels, vs, ts: null, dropName: a.dropName || b.dropName };
 }
 
 /**
