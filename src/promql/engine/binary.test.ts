@@ -167,6 +167,17 @@ describe('binary operators', () => {
     await fails(st2, 'other - on(l) d', /^found duplicate series for the match group \{l="x"\}/);
   });
 
+  it('checks one-to-one uniqueness before the comparison filter (3.x)', async () => {
+    const st = await storeOf({
+      'a{le="1"}': [[0, 1]],
+      'a{le="2"}': [[0, 2]],
+      b: [[0, 2]],
+    });
+    // Prometheus 2.42 kept the one equal sample; 3.x fails even when the filter keeps one.
+    await fails(st, 'a == ignoring(le) b', /many-to-one matching must be explicit/);
+    await fails(st, 'a > ignoring(le) b', /many-to-one matching must be explicit/);
+  });
+
   it('gives timestamp() the evaluation time for operator results', async () => {
     const st = await storeOf({ x: [[5, 3]] });
     const t = 10_000;

@@ -257,7 +257,8 @@ function matchOneToX(
   // (after group_right's swap), as Prometheus applies them.
   const fillMany = m.fillLeft;
   const fillOne = m.fillRight;
-  // one-to-one: a signature may match only one many-side series per step.
+  // one-to-one: a signature may match only one many-side series per step, checked before
+  // the comparison filter (Prometheus 3.x; conformance operators.test `many_side > on(job)`).
   const matched = new Map<string, Uint8Array>();
   for (const s of many) {
     state.checkDeadline();
