@@ -7,6 +7,7 @@
  */
 export type { Appendable, Appender, AppendResult, SeriesRef } from './appender.js';
 export type { Queryable, Querier, Series, SampleIterator, SelectHints } from './querier.js';
+export { readSamples } from './querier.js';
 export type { MetadataStore, MetricMetadata, MetricType } from './metadata.js';
 export {
   AppendError,

@@ -18,6 +18,36 @@ export interface SampleIterator {
   readonly t: number;
   /** Current sample value (stale markers keep their NaN bits). */
   readonly v: number;
+  /**
+   * Optional bulk read, for readers that load whole series (PromQL): writes into `ts`/`vs`,
+   * from index `start`, the samples successive `next()` calls would return, stopping before the
+   * first with timestamp > `maxt` or when the arrays are full, and returns the index after the
+   * last one written. A read that fills the arrays leaves `t`/`v` on the last sample written,
+   * so iteration may go on; after a shorter one the iterator is done (its position is then
+   * unspecified: do not use it further). Implement it where decoding straight into arrays
+   * beats per-sample calls; callers use `readSamples`, which falls back to `next()`.
+   */
+  readInto?(ts: Float64Array, vs: Float64Array, start: number, maxt: number): number;
+}
+
+/**
+ * Bulk-reads like `SampleIterator.readInto`, with the iterator's own implementation when it has
+ * one and `next()` otherwise.
+ */
+export function readSamples(
+  it: SampleIterator,
+  ts: Float64Array,
+  vs: Float64Array,
+  start: number,
+  maxt: number,
+): number {
+  if (it.readInto !== undefined) return it.readInto(ts, vs, start, maxt);
+  let n = start;
+  while (n < ts.length && it.next() && it.t <= maxt) {
+    ts[n] = it.t;
+    vs[n++] = it.v;
+  }
+  return n;
 }
 
 /** A series in a query result. `iterator()` MAY be called several times; each is independent. */

@@ -20,7 +20,7 @@ import {
   UnknownSeriesRefError,
 } from './errors.js';
 import type { MetadataStore } from './metadata.js';
-import type { Queryable, Series } from './querier.js';
+import { type Queryable, readSamples, type Series } from './querier.js';
 
 type Store = Appendable & Queryable & Partial<MetadataStore>;
 
@@ -322,6 +322,72 @@ export function runStorageSuite(name: string, open: () => Promise<StorageUnderTe
         assert.ok(it.seek(T0 + 2990));
         assert.equal(it.v, 299);
         assert.equal(it.seek(T0 + 2991), false);
+        q.close();
+      }));
+
+    it('bulk-reads (readSamples/readInto) the samples next() yields, across chunks and clipped', () =>
+      withStore(async ({ store }) => {
+        const a = store.appender(DEFAULT_TENANT);
+        for (let i = 0; i < 400; i++) {
+          a.append(0, ls({ __name__: 'bulk' }), T0 + i * 10, i === 250 ? staleNaN : i);
+        }
+        await a.commit();
+        const bits = (x: Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+        // Reference: the same querier range read with next(), then clipped to maxt.
+        const viaNext = (mint: number, maxt: number, upTo: number) => {
+          const q = store.querier(DEFAULT_TENANT, mint, maxt);
+          const it = q.select([nameIs('bulk')])[0].iterator();
+          // Float64Arrays, not number[]s: V8 canonicalises NaNs stored in double arrays.
+          const ts = new Float64Array(400);
+          const vs = new Float64Array(400);
+          let n = 0;
+          while (it.next() && it.t <= upTo) {
+            ts[n] = it.t;
+            vs[n++] = it.v;
+          }
+          q.close();
+          return { ts: ts.subarray(0, n), vs: vs.subarray(0, n) };
+        };
+        for (const [mint, maxt, upTo, cap] of [
+          [0, ALL, ALL, 7],
+          [T0 + 1005, T0 + 3500, T0 + 2999, 13],
+          [T0 + 1005, ALL, ALL, 1000],
+        ]) {
+          const q = store.querier(DEFAULT_TENANT, mint, maxt);
+          const it = q.select([nameIs('bulk')])[0].iterator();
+          let ts = new Float64Array(cap);
+          let vs = new Float64Array(cap);
+          let n = 0;
+          let fullReads = 0;
+          for (;;) {
+            n = readSamples(it, ts, vs, n, upTo);
+            if (n < ts.length) break;
+            fullReads++;
+            // After a full read t/v are the last sample read, and the iterator goes on.
+            assert.equal(it.t, ts[n - 1]);
+            const t2 = new Float64Array(ts.length + cap);
+            const v2 = new Float64Array(ts.length + cap);
+            t2.set(ts);
+            v2.set(vs);
+            ts = t2;
+            vs = v2;
+          }
+          q.close();
+          const want = viaNext(mint, maxt, upTo);
+          assert.ok(want.ts.length > 0);
+          assert.equal(n, want.ts.length);
+          assert.deepEqual(ts.subarray(0, n), want.ts);
+          assert.ok(bits(vs.subarray(0, n)).equals(bits(want.vs)), 'values keep their bits');
+          if (cap < 100) assert.ok(fullReads > 0);
+        }
+        // Starting after a seek, as PromQL does.
+        const q = store.querier(DEFAULT_TENANT, 0, ALL);
+        const it = q.select([nameIs('bulk')])[0].iterator();
+        assert.ok(it.seek(T0 + 1995));
+        const ts = new Float64Array(500);
+        const vs = new Float64Array(500);
+        const n = readSamples(it, ts, vs, 0, T0 + 2030);
+        assert.deepEqual([...ts.subarray(0, n)], [T0 + 2010, T0 + 2020, T0 + 2030]);
         q.close();
       }));
 

@@ -132,6 +132,34 @@ export class ChunksIterator implements SampleIterator {
     }
   }
 
+  readInto(ts: Float64Array, vs: Float64Array, start: number, maxt: number): number {
+    let n = start;
+    const end = ts.length;
+    if (this.done || n >= end) return n;
+    if (this.i < 0) {
+      if (!this.seek(this.mint)) return n;
+      if (this.t > maxt) {
+        this.done = true;
+        return n;
+      }
+      ts[n] = this.t;
+      vs[n++] = this.v;
+    }
+    const lim = Math.min(maxt, this.maxt);
+    const it = this.it;
+    while (n < end) {
+      n = it.decodeInto(ts, vs, n, end, lim);
+      if (it.overMax) {
+        this.done = true;
+        return n;
+      }
+      if (n < end && !this.nextChunk()) return n;
+    }
+    this.t = ts[n - 1];
+    this.v = vs[n - 1];
+    return n;
+  }
+
   private nextChunk(): boolean {
     this.i++;
     if (this.i >= this.chunks.length) {

@@ -1,9 +1,16 @@
 import type { Labels, TenantId } from '../../model/index.js';
-import { type Querier, type Queryable, QueryError, type Series } from '../../storage/index.js';
+import {
+  type Querier,
+  type Queryable,
+  QueryError,
+  readSamples,
+  type Series,
+} from '../../storage/index.js';
 import { QueryExecutionError } from '../errors.js';
 import type { Expr, VectorSelector } from '../ast.js';
 import { atMs, durationMs, type DurationScope } from './durations.js';
 import { infoSelector, readTime } from './info.js';
+import { F64Slab } from './slab.js';
 import type { QueryState } from './state.js';
 
 /** One series' raw samples (stale markers included) over the span its selector needs. */
@@ -45,28 +52,35 @@ export function loadData(
     maxt = Math.max(maxt, s.maxt);
   }
   const querier = q.querier(tenant, mint, maxt);
+  // One slab set per query: the loaded arrays live as long as the query's data.
+  const slab = new F64Slab();
   try {
     for (const [sel, span] of spans) {
       state.checkDeadline();
       const out: LoadedSeries[] = [];
       for (const s of select(querier, sel, span)) {
         const it = s.iterator();
-        // Read into shared scratch buffers, then copy out exactly: one allocation per series.
+        // Read into shared scratch buffers, then copy out exactly into slab views.
         let n = 0;
-        if (it.seek(span.mint)) {
-          do {
-            if (it.t > span.maxt) break;
-            if (n === scratchT.length) {
-              scratchT = grow(scratchT);
-              scratchV = grow(scratchV);
-            }
-            scratchT[n] = it.t;
-            scratchV[n] = it.v;
-            n++;
-          } while (it.next());
+        if (it.seek(span.mint) && it.t <= span.maxt) {
+          scratchT[0] = it.t;
+          scratchV[0] = it.v;
+          n = 1;
+          // Bulk reads (storage decodes straight into the arrays) until a short read.
+          for (;;) {
+            n = readSamples(it, scratchT, scratchV, n, span.maxt);
+            if (n < scratchT.length) break;
+            scratchT = grow(scratchT);
+            scratchV = grow(scratchV);
+          }
         }
-        if (n > 0)
-          out.push({ labels: s.labels, ts: scratchT.slice(0, n), vs: scratchV.slice(0, n) });
+        if (n > 0) {
+          const ts = slab.alloc(n);
+          const vs = slab.alloc(n);
+          ts.set(scratchT.subarray(0, n));
+          vs.set(scratchV.subarray(0, n));
+          out.push({ labels: s.labels, ts, vs });
+        }
         state.loaded += n;
       }
       data.set(sel, out);

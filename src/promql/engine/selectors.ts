@@ -5,6 +5,7 @@ import { absentSteps, type StepSeries, type Windows } from '../steps.js';
 import { atMs, durationMs } from './durations.js';
 import { smoothedVector } from './extended.js';
 import type { LoadedSeries } from './load.js';
+import { I32Slab } from './slab.js';
 import type { QueryState } from './state.js';
 
 /** Per step, the time a selector or subquery reads at: `(@ or t) − offset`. */
@@ -83,7 +84,8 @@ export function windowsOf(
   bounds: WindowBounds = windowBounds(ref, rangeMs),
 ): Windows {
   let stale = 0;
-  for (let i = 0; i < vs.length; i++) if (isStaleNaN(vs[i])) stale++;
+  // `v !== v` first: only NaNs can be stale markers, and most series have none.
+  for (let i = 0; i < vs.length; i++) if (vs[i] !== vs[i] && isStaleNaN(vs[i])) stale++;
   if (stale > 0) {
     const ts2 = new Float64Array(ts.length - stale);
     const vs2 = new Float64Array(ts.length - stale);
@@ -97,8 +99,8 @@ export function windowsOf(
     vs = vs2;
   }
   const steps = ref.length;
-  const lo = new Int32Array(steps);
-  const hi = new Int32Array(steps);
+  const lo = windowSlab.alloc(steps);
+  const hi = windowSlab.alloc(steps);
   const { start, end } = bounds;
   let a = 0;
   let b = 0;
@@ -117,6 +119,12 @@ export function windowsOf(
   }
   return { labels, ts, vs, lo, hi, start, end, steps, rangeMs };
 }
+
+/**
+ * Window indexes come from shared slabs (see slab.ts); views of a slab keep only that slab
+ * alive, and the current one is reused by the next query.
+ */
+const windowSlab = new I32Slab();
 
 /** Per step, a window's `(start, end]`: the same for every series of a selector, so shared. */
 export interface WindowBounds {

@@ -182,6 +182,39 @@ export class BlockSeriesIterator implements SampleIterator {
     return this.advance(Math.max(this.mint, this.lastT + 1));
   }
 
+  readInto(ts: Float64Array, vs: Float64Array, start: number, maxt: number): number {
+    let n = start;
+    const end = ts.length;
+    const lim = Math.min(maxt, this.maxt);
+    const it = this.it;
+    while (n < end) {
+      // At a chunk start (or before the first): `advance` applies mint and the lastT skip.
+      if (!this.next()) return n;
+      if (this.t > lim) {
+        this.done = true;
+        return n;
+      }
+      ts[n] = this.t;
+      vs[n++] = this.v;
+      n = it.decodeInto(ts, vs, n, end, lim);
+      if (it.overMax) {
+        this.done = true;
+        return n;
+      }
+      if (it.err !== undefined) {
+        throw new CorruptBlockError(`cannot read chunk ${this.refs[this.c]}: ${it.err.message}`, {
+          cause: it.err,
+        });
+      }
+      if (n > start) {
+        this.t = ts[n - 1];
+        this.v = vs[n - 1];
+        this.lastT = this.t;
+      }
+    }
+    return n;
+  }
+
   seek(t: number): boolean {
     if (this.done) return false;
     if (this.lastT !== -Infinity && this.t >= t) return true;

@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Labels, Matcher } from '../../model/index.js';
+import { readSamples } from '../../storage/index.js';
 import type { Logger } from '../../util/index.js';
 import { Block } from './block.js';
 import { CorruptBlockError } from './errors.js';
@@ -166,6 +167,22 @@ describe('block corruption', () => {
     // Opening without chunk verification succeeds; the damage shows on read.
     const b2 = Block.open(b, { verifyChunks: false });
     b2.close();
+  });
+
+  it('a chunk flipped after open fails a bulk read (readSamples) with CorruptBlockError', () => {
+    const b = copy();
+    const blk = Block.open(b);
+    flip(`${b}/chunks/000001`, 200);
+    const q = blk.querier(0, 200_000);
+    const ts = new Float64Array(4096);
+    const vs = new Float64Array(4096);
+    assert.throws(() => {
+      for (const s of q.select([new Matcher('=', '__name__', 'm')])) {
+        readSamples(s.iterator(), ts, vs, 0, 200_000);
+      }
+    }, CorruptBlockError);
+    q.close();
+    blk.close();
   });
 
   it('openBlocks quarantines damaged blocks, keeps good ones, removes leftover .tmp', async () => {

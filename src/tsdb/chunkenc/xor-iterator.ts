@@ -139,6 +139,29 @@ export class XorIterator implements SampleIterator {
     return true;
   }
 
+  /**
+   * Decodes the following samples into `ts`/`vs` from index `i` up to `end` (exclusive),
+   * stopping at the chunk's end or before the first sample after `maxt` (then `overMax` is set
+   * and that sample is consumed). Returns the index after the last sample written; `t`/`v`
+   * then hold the last sample decoded. The bulk path of `readInto` (no per-sample calls out).
+   */
+  decodeInto(ts: Float64Array, vs: Float64Array, i: number, end: number, maxt: number): number {
+    this.overMax = false;
+    while (i < end && this.next()) {
+      const t = this.t;
+      if (t > maxt) {
+        this.overMax = true;
+        return i;
+      }
+      ts[i] = t;
+      vs[i++] = this.v;
+    }
+    return i;
+  }
+
+  /** Set by `decodeInto` when it stopped at a sample after its `maxt`. */
+  overMax = false;
+
   /** Advances to the first sample with t >= `t`; never moves backwards. */
   seek(t: number): boolean {
     if (this.done) return false;
