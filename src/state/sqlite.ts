@@ -41,7 +41,7 @@ export function openSqliteState(opts: SqliteStateOptions): StateStore {
     });
   }
   try {
-    configure(db, opts.file);
+    configure(db, opts.file, busyTimeoutMs);
     const applied = migrate(db, opts.file);
     if (applied.length > 0) {
       logger.info(
@@ -56,9 +56,30 @@ export function openSqliteState(opts: SqliteStateOptions): StateStore {
   }
 }
 
-function configure(db: Database.Database, file: string): void {
+/**
+ * Retries `fn` while SQLite answers SQLITE_BUSY, up to `timeoutMs`. Needed where SQLite does not
+ * call the busy handler: switching a fresh file to WAL while other processes open it too returns
+ * "database is locked" at once (the handler is skipped to avoid a lock-upgrade deadlock).
+ */
+function busyRetry<T>(fn: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+    try {
+      return fn();
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+      Atomics.wait(pause, 0, 0, delay); // a synchronous sleep: opening is synchronous
+    }
+  }
+}
+
+function configure(db: Database.Database, file: string, busyTimeoutMs: number): void {
   try {
-    const mode = db.pragma('journal_mode = WAL', { simple: true }) as string;
+    const mode = busyRetry(
+      () => db.pragma('journal_mode = WAL', { simple: true }) as string,
+      busyTimeoutMs,
+    );
     if (mode !== 'wal')
       throw new StateError(`cannot open state database ${file}: journal mode is ${mode}, want wal`);
   } catch (err) {
