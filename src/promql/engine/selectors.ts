@@ -1,11 +1,11 @@
 import { isStaleNaN, type Labels } from '../../model/index.js';
 import type { AtModifier, Duration, VectorSelector } from '../ast.js';
 import { NotSupportedError } from '../errors.js';
-import { absentSteps, type StepSeries, type Windows } from '../steps.js';
+import { ABSENT, type StepSeries, type Windows } from '../steps.js';
 import { atMs, durationMs } from './durations.js';
 import { smoothedVector } from './extended.js';
 import type { LoadedSeries } from './load.js';
-import { I32Slab } from './slab.js';
+import { F64Slab, I32Slab } from './slab.js';
 import type { QueryState } from './state.js';
 
 /** Per step, the time a selector or subquery reads at: `(@ or t) − offset`. */
@@ -50,8 +50,8 @@ export function selectVector(
   const out: StepSeries[] = [];
   for (const s of loaded) {
     state.checkDeadline();
-    const vs = absentSteps(n);
-    const ts = new Float64Array(n);
+    const vs = stepSlab.alloc(n).fill(ABSENT);
+    const ts = stepSlab.alloc(n);
     let any = false;
     let j = 0;
     for (let i = 0; i < n; i++) {
@@ -121,10 +121,11 @@ export function windowsOf(
 }
 
 /**
- * Window indexes come from shared slabs (see slab.ts); views of a slab keep only that slab
- * alive, and the current one is reused by the next query.
+ * Window indexes and selected step values come from shared slabs (see slab.ts); a view keeps
+ * only its own slab alive, and the current one is carried on into the next query.
  */
 const windowSlab = new I32Slab();
+const stepSlab = new F64Slab();
 
 /** Per step, a window's `(start, end]`: the same for every series of a selector, so shared. */
 export interface WindowBounds {
