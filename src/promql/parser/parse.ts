@@ -178,7 +178,7 @@ class Converter {
     if (!this.experimental)
       fail(
         pos,
-        `${what} is experimental and must be enabled with experimental features (--enable-feature=promql-experimental-functions)`,
+        `${what} is experimental and must be enabled with experimental features (query.experimental: true in argus.yml)`,
       );
   }
 
@@ -410,7 +410,7 @@ class Converter {
       if (!this.experimental)
         fail(
           pos,
-          'limitk() and limit_ratio() are experimental and must be enabled with --enable-feature=promql-experimental-functions',
+          'limitk() and limit_ratio() are experimental and must be enabled with query.experimental: true in argus.yml',
         );
     }
     let grouping: string[] = [];
