@@ -134,6 +134,34 @@ describe('Pushgateway API', () => {
     }
   });
 
+  it('refuses a metric pushed with another type than in an existing group', async () => {
+    const a = await push(
+      'PUT',
+      '/metrics/job/typed/instance/a',
+      '# TYPE jobs_done counter\njobs_done 1\n',
+    );
+    assert.equal(a.statusCode, 200, a.body);
+    const b = await push(
+      'PUT',
+      '/metrics/job/typed/instance/b',
+      '# TYPE jobs_done gauge\njobs_done 2\n',
+    );
+    assert.equal(b.statusCode, 400);
+    assert.equal(
+      b.body,
+      'pushed metrics are inconsistent with existing metrics: jobs_done is pushed as a gauge but is a counter in group {job="typed", instance="a"}\n',
+    );
+    // The same type, or no TYPE line, is fine; so is changing the type of the same group.
+    const c = await push(
+      'PUT',
+      '/metrics/job/typed/instance/c',
+      '# TYPE jobs_done counter\njobs_done 3\n',
+    );
+    assert.equal(c.statusCode, 200, c.body);
+    const d = await push('PUT', '/metrics/job/typed/instance/d', 'jobs_done 4\n');
+    assert.equal(d.statusCode, 200, d.body);
+  });
+
   it('truncates huge label values echoed in errors', async () => {
     const big = 'v'.repeat(70_000);
     const res = await push('PUT', '/metrics/job/big', `m{a="${big}"} 1 5\n`);

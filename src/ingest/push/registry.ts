@@ -148,6 +148,7 @@ export class PushRegistry {
       list.push({ labels, value: s.value });
     }
     const id = groupId(tenant, key);
+    this.checkTypes(tenant, id, metadata);
     const old = this.groups.get(id);
     const families =
       replace === 'names' && old
@@ -199,6 +200,26 @@ export class PushRegistry {
     );
     this.save();
     return true;
+  }
+
+  /**
+   * As the Pushgateway: a metric family must have one type across the tenant's groups (a
+   * `counter` here and a `gauge` in another group is refused), or queries would mix them.
+   */
+  private checkTypes(tenant: TenantId, id: string, metadata: Map<string, MetricMetadata>): void {
+    for (const [name, m] of metadata) {
+      if (m.type === 'unknown') continue;
+      for (const g of this.groups.values()) {
+        if (g.tenant !== tenant || groupId(g.tenant, g.key) === id) continue;
+        const other = g.metadata.get(name)?.type;
+        if (other !== undefined && other !== 'unknown' && other !== m.type) {
+          const where = g.key.map(([k, v]) => `${k}="${v}"`).join(', ');
+          throw new PushError(
+            `pushed metrics are inconsistent with existing metrics: ${name} is pushed as a ${m.type} but is a ${other} in group {${where}}`,
+          );
+        }
+      }
+    }
   }
 
   /** Removes a group; its series get stale markers. Returns false when there was none. */
