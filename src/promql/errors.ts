@@ -54,7 +54,7 @@ export class QueryTimeoutError extends PromQLError {
   constructor(timeoutMs: number, options?: ErrorOptions) {
     super(
       'timeout',
-      `query timed out in expression evaluation (query.timeout ${timeoutMs / 1000}s)`,
+      `query timed out in expression evaluation (timeout ${timeoutMs / 1000}s: the smaller of query.timeout and the request's timeout parameter)`,
       options,
     );
   }
