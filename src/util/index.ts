@@ -7,3 +7,4 @@ export { ArgusError, BugError, errorChain } from './errors.js';
 export { hashBytes, hashStrings } from './hash.js';
 export { type Logger, nopLogger } from './logger.js';
 export { mulberry32 } from './random.js';
+export { ProtoReader, WIRE_VARINT, WIRE_I64, WIRE_LEN, WIRE_I32 } from './proto-reader.js';
