@@ -401,8 +401,16 @@ export class ScrapeLoop {
       );
   }
 
+  /** The report series' labels, built once per loop (the target's labels do not change). */
+  private readonly reportLabelSets = new Map<string, Labels>();
+
   private reportLabels(name: string): Labels {
-    return mergeTargetLabels(Labels.fromObject({ __name__: name }), this.o.targetLabels, false);
+    let l = this.reportLabelSets.get(name);
+    if (l === undefined) {
+      l = mergeTargetLabels(Labels.fromObject({ __name__: name }), this.o.targetLabels, false);
+      this.reportLabelSets.set(name, l);
+    }
+    return l;
   }
 
   private async appendReport(r: ScrapeReport, t: number): Promise<void> {
@@ -426,14 +434,8 @@ export class ScrapeLoop {
     };
     for (const name of REPORT_NAMES) {
       const ref = this.reportRefs.get(name) ?? 0;
-      const got = this.tryAppend(
-        app,
-        ref,
-        ref === 0 ? this.reportLabels(name) : null,
-        t,
-        values[name],
-        this.reportLabels(name),
-      );
+      const labels = this.reportLabels(name);
+      const got = this.tryAppend(app, ref, ref === 0 ? labels : null, t, values[name], labels);
       if (got !== undefined) this.reportRefs.set(name, got);
     }
   }
