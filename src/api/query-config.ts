@@ -36,6 +36,8 @@ export function queryOptionsOf(c: QueryConfig): QueryOptions {
   return {
     lookbackMs: c.lookback_delta,
     maxSamples: c.max_samples,
+    // Per tenant (limits.max_query_series), set per request.
+    maxSeries: 0,
     timeoutMs: c.timeout,
     defaultSubqueryStepMs: c.default_subquery_step,
     experimental: c.experimental,

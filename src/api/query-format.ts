@@ -1,5 +1,3 @@
-import type { QueryValue } from '../promql/index.js';
-
 /** A `[seconds, "value"]` pair as Prometheus's JSON API writes samples. */
 export type PointJson = [number, string];
 
@@ -30,48 +28,4 @@ export function formatSampleValue(v: number): string {
 /** A timestamp in ms as Prometheus writes it: seconds with millisecond precision. */
 export function formatTimestamp(ms: number): number {
   return ms / 1000;
-}
-
-/** The engine's result in Prometheus's `{resultType, result}` shape; `limit` > 0 truncates series. */
-export function queryValueJson(
-  v: QueryValue,
-  limit = 0,
-): { json: QueryValueJson; truncated: boolean } {
-  const cut = <T>(xs: T[]): T[] => (limit > 0 && xs.length > limit ? xs.slice(0, limit) : xs);
-  switch (v.resultType) {
-    case 'scalar':
-      return {
-        json: { resultType: 'scalar', result: [formatTimestamp(v.t), formatSampleValue(v.v)] },
-        truncated: false,
-      };
-    case 'string':
-      return {
-        json: { resultType: 'string', result: [formatTimestamp(v.t), v.v] },
-        truncated: false,
-      };
-    case 'vector':
-      return {
-        json: {
-          resultType: 'vector',
-          result: cut(v.series).map((s) => ({
-            metric: s.labels.toObject(),
-            value: [formatTimestamp(s.t), formatSampleValue(s.v)],
-          })),
-        },
-        truncated: limit > 0 && v.series.length > limit,
-      };
-    case 'matrix':
-      return {
-        json: {
-          resultType: 'matrix',
-          result: cut(v.series).map((s) => {
-            const values: PointJson[] = new Array<PointJson>(s.ts.length);
-            for (let i = 0; i < s.ts.length; i++)
-              values[i] = [formatTimestamp(s.ts[i]), formatSampleValue(s.vs[i])];
-            return { metric: s.labels.toObject(), values };
-          }),
-        },
-        truncated: limit > 0 && v.series.length > limit,
-      };
-  }
 }

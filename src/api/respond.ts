@@ -28,13 +28,26 @@ export function jsonRoute<T>(
       if (a.infos && a.infos.length > 0) body.infos = a.infos;
       return body;
     } catch (err) {
-      const e = toApiError(err);
-      if (e.errorType === 'internal')
-        logger.error({ err: errorChain(err), url: req.url }, 'cannot answer API request');
-      void reply.code(e.status);
-      if (e.retryAfterSeconds !== undefined)
-        void reply.header('retry-after', String(Math.max(1, Math.ceil(e.retryAfterSeconds))));
-      return { status: 'error', errorType: e.errorType, error: e.message };
+      return errorReply(logger, req, reply, err);
     }
   };
+}
+
+/**
+ * The Prometheus error envelope for any thrown error, with its HTTP status (and Retry-After
+ * for 429s). Internal errors are logged with their cause chain; user errors are not.
+ */
+export function errorReply(
+  logger: Logger,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  err: unknown,
+): Failure {
+  const e = toApiError(err);
+  if (e.errorType === 'internal')
+    logger.error({ err: errorChain(err), url: req.url }, 'cannot answer API request');
+  void reply.code(e.status);
+  if (e.retryAfterSeconds !== undefined)
+    void reply.header('retry-after', String(Math.max(1, Math.ceil(e.retryAfterSeconds))));
+  return { status: 'error', errorType: e.errorType, error: e.message };
 }

@@ -71,6 +71,21 @@ export class TooManySamplesError extends PromQLError {
   }
 }
 
+/** A selector of the query, or its result, has more series than allowed (`max_query_series`). */
+export class TooManySeriesError extends PromQLError {
+  constructor(
+    readonly maxSeries: number,
+    readonly got: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      'execution',
+      `query would touch too many series: ${got} series, more than the limit of ${maxSeries} (limits.max_query_series); narrow the selectors or aggregate`,
+      options,
+    );
+  }
+}
+
 /** The caller aborted the query (client went away, server shutting down). */
 export class QueryCanceledError extends PromQLError {
   constructor(why: string, options?: ErrorOptions) {

@@ -13,6 +13,7 @@ export {
   NotSupportedError,
   QueryTimeoutError,
   TooManySamplesError,
+  TooManySeriesError,
   QueryCanceledError,
   type QueryErrorType,
 } from './errors.js';

@@ -11,12 +11,22 @@ export interface QueryOptions {
   lookbackMs: number;
   /** Most samples held in memory at once by one query (Prometheus `--query.max-samples`). */
   maxSamples: number;
+  /**
+   * Most series one selector may load, or the result may hold (0 = no limit; the tenant's
+   * `limits.max_query_series`).
+   */
+  maxSeries: number;
   /** Wall-clock budget of one query. */
   timeoutMs: number;
   /** Resolution of a subquery written without a step (`[5m:]`; Prometheus: the global evaluation interval). */
   defaultSubqueryStepMs: number;
   /** Experimental functions and syntax (Prometheus `--enable-feature=promql-experimental-functions`…). */
   experimental: boolean;
+  /**
+   * Longest stretch (ms) evaluation computes before letting the event loop run other work
+   * (default 10; 0 pauses at every opportunity, for tests).
+   */
+  sliceMs?: number;
   /** Aborts evaluation (client gone, shutdown). */
   signal?: AbortSignal;
 }
@@ -24,6 +34,7 @@ export interface QueryOptions {
 export const DEFAULT_QUERY_OPTIONS: QueryOptions = {
   lookbackMs: 5 * 60_000,
   maxSamples: 50_000_000,
+  maxSeries: 0,
   timeoutMs: 120_000,
   defaultSubqueryStepMs: 60_000,
   experimental: false,

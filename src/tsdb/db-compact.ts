@@ -80,6 +80,9 @@ export function headCompactable(head: Head): boolean {
   return head.maxT - head.minT > head.chunkRange * 1.5;
 }
 
+/** Longest a head truncation waits for open queries reading the window (the query timeout's order). */
+const READER_WAIT_MS = 120_000;
+
 /**
  * Writes the head's oldest aligned window [mint, mint + blockDuration) as a block, truncates
  * the head to after it and checkpoints the WAL (keeping live series and newer samples).
@@ -98,6 +101,8 @@ async function persistHeadWindow(db: TenantDb): Promise<BlockMeta> {
   );
   const block = Block.open(path.join(db.dir, meta.ulid));
   db.blocks = sortBlocks([...db.blocks, block]);
+  // Queries opened before the block existed read this window from the head: let them finish.
+  await head.readers.drained(maxt, READER_WAIT_MS);
   head.truncate(maxt);
   await checkpointWal(db, maxt);
   await db.chunkWriter?.truncate(maxt);

@@ -2,6 +2,7 @@ import { Labels, type Matcher } from '../model/index.js';
 import type { Querier, SampleIterator, Series } from '../storage/index.js';
 import { XorIterator } from './chunkenc/index.js';
 import type { Head } from './head.js';
+import type { HeadReader } from './head-readers.js';
 import type { MemSeries } from './head-series.js';
 
 /**
@@ -10,11 +11,15 @@ import type { MemSeries } from './head-series.js';
  * samples it held then), so appends may continue while a query reads.
  */
 export class HeadQuerier implements Querier {
+  private readonly reader: HeadReader;
+
   constructor(
     private readonly head: Head,
     private readonly mint: number,
     private readonly maxt: number,
-  ) {}
+  ) {
+    this.reader = head.readers.add(mint);
+  }
 
   /** True when the head holds no sample in range (everything can be answered empty). */
   private outOfRange(): boolean {
@@ -68,7 +73,9 @@ export class HeadQuerier implements Querier {
     return [...values].sort(cmp);
   }
 
-  close(): void {}
+  close(): void {
+    this.head.readers.close(this.reader);
+  }
 }
 
 function overlaps(s: MemSeries, mint: number, maxt: number): boolean {

@@ -1,3 +1,4 @@
+import { HeadReaders } from './head-readers.js';
 import { Labels } from '../model/index.js';
 import { ENCODER_STATE_SIZE, SlabAllocator, XorEncoder } from './chunkenc/index.js';
 import type { MetricMetadata } from '../storage/index.js';
@@ -86,6 +87,8 @@ export class Head {
   minValidTime = -Infinity;
   readonly metadata = new Map<string, MetricMetadata>();
   readonly counters = new HeadCounters();
+  /** Open head queriers (compaction waits for those reading what it truncates). */
+  readonly readers = new HeadReaders();
   /** Chunk bytes (filled in time order; see SlabAllocator, HeadSlabs). */
   readonly slabs: HeadSlabs = { open: new SlabAllocator(), closed: new SlabAllocator() };
   /** Partial chunk snapshots waiting for their WAL write (short-lived: slabs of their own). */

@@ -12,6 +12,7 @@ export function corpusOptions(experimental: boolean): QueryOptions {
   return {
     lookbackMs: 5 * 60_000,
     maxSamples: 10_000,
+    maxSeries: 0,
     timeoutMs: 100_000,
     defaultSubqueryStepMs: 60_000,
     experimental,

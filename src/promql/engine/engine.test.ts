@@ -10,6 +10,7 @@ import {
   QueryExecutionError,
   QueryTimeoutError,
   TooManySamplesError,
+  TooManySeriesError,
 } from '../errors.js';
 import { parseExpr } from '../parser/index.js';
 import { PromQLEngine } from './engine.js';
@@ -264,6 +265,69 @@ describe('limits', () => {
     await assert.rejects(
       engine.instant(st, T, 'x', 0, { signal: ac.signal }),
       (e: unknown) => e instanceof QueryCanceledError && /client went away/.test(e.message),
+    );
+  });
+});
+
+describe('cooperative evaluation', () => {
+  async function manySeries(n: number): Promise<MemStore> {
+    const data: Record<string, [number, number][]> = {};
+    for (let i = 0; i < n; i++)
+      data[`c{i="${i}"}`] = Array.from(
+        { length: 20 },
+        (_, k) => [k * 15, k * i] as [number, number],
+      );
+    return storeOf(data);
+  }
+
+  it('lets timers and I/O run between slices while loading and evaluating', async () => {
+    const st = await manySeries(200);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      // sliceMs 0: pause at every opportunity (between series while loading and computing).
+      const r = await engine.range(st, T, 'sum(count_over_time(c[1m]))', 60 * S, 285 * S, 15 * S, {
+        sliceMs: 0,
+      });
+      assert.equal(r.value.resultType, 'matrix');
+      assert.ok(ticks > 0, `a 0 ms interval fired ${ticks} times during the query`);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  it('stops at the next pause when the signal is aborted mid-query', async () => {
+    const st = await manySeries(200);
+    const ac = new AbortController();
+    setImmediate(() => ac.abort(new Error('client went away')));
+    await assert.rejects(
+      engine.range(st, T, 'count_over_time(c[1m])', 60 * S, 285 * S, 15 * S, {
+        sliceMs: 0,
+        signal: ac.signal,
+      }),
+      (e: unknown) => e instanceof QueryCanceledError && /client went away/.test(e.message),
+    );
+  });
+
+  it('refuses a selector or a result with more series than maxSeries', async () => {
+    const st = await manySeries(20);
+    await assert.rejects(
+      engine.instant(st, T, 'sum(c)', 100 * S, { maxSeries: 10 }),
+      (e: unknown) =>
+        e instanceof TooManySeriesError &&
+        e.errorType === 'execution' &&
+        /20 series, more than the limit of 10 \(limits.max_query_series\)/.test(e.message),
+    );
+    const ok = await engine.instant(st, T, 'sum(c)', 100 * S, { maxSeries: 20 });
+    assert.equal(ok.value.resultType, 'vector');
+    // The result counts too: two selectors of 6 series each, 12 series out.
+    const st2 = await storeOf({
+      ...Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`a{i="${i}"}`, [[0, 1]]])),
+      ...Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`b{j="${i}"}`, [[0, 1]]])),
+    });
+    await assert.rejects(
+      engine.instant(st2, T, 'a or b', 10 * S, { maxSeries: 10 }),
+      TooManySeriesError,
     );
   });
 });

@@ -52,7 +52,7 @@ export class PromQLEngine implements QueryEngine {
     timeMs: number,
     opts?: Partial<QueryOptions>,
   ): Promise<QueryResult> {
-    return Promise.resolve().then(() => this.run(q, tenant, expr, timeMs, timeMs, 0, opts));
+    return this.run(q, tenant, expr, timeMs, timeMs, 0, opts);
   }
 
   range(
@@ -64,7 +64,7 @@ export class PromQLEngine implements QueryEngine {
     stepMs: number,
     opts?: Partial<QueryOptions>,
   ): Promise<QueryResult> {
-    return Promise.resolve().then(() => {
+    return Promise.resolve().then(async () => {
       if (!(stepMs > 0)) {
         throw new PromQLError('bad_data', `cannot run range query: step ${stepMs}ms, want > 0`);
       }
@@ -86,7 +86,7 @@ export class PromQLEngine implements QueryEngine {
     });
   }
 
-  private run(
+  private async run(
     q: Queryable,
     tenant: TenantId,
     expr: string | Expr,
@@ -94,7 +94,7 @@ export class PromQLEngine implements QueryEngine {
     endMs: number,
     stepMs: number,
     o: Partial<QueryOptions> | undefined,
-  ): QueryResult {
+  ): Promise<QueryResult> {
     const opts: QueryOptions = { ...this.defaults, ...o };
     let root: Expr;
     if (typeof expr === 'string') {
@@ -119,7 +119,7 @@ export class PromQLEngine implements QueryEngine {
     const times = new Float64Array(n);
     for (let i = 0; i < n; i++) times[i] = startMs + i * stepMs;
 
-    const data = loadData(q, tenant, root, startMs, endMs, state);
+    const data = await loadData(q, tenant, root, startMs, endMs, state);
     const ev = new Evaluator(state, data, this.functions);
     const top = unwrap(root);
     let value;
@@ -130,9 +130,10 @@ export class PromQLEngine implements QueryEngine {
           'invalid expression type "range vector" for range query, must be Scalar or instant Vector',
         );
       }
-      value = rawMatrix(ev.windows(top, times));
+      value = rawMatrix(await ev.windows(top, times));
     } else {
-      const v = ev.eval(root, times);
+      const v = await ev.eval(root, times);
+      state.checkSeries(v.kind === 'vector' ? v.series.length : 0);
       value = isRange ? rangeValue(v, times) : instantValue(root, v, startMs);
     }
     return { value, annotations: state.annotations(), stats: state.stats() };

@@ -57,22 +57,23 @@ export class Evaluator {
     private readonly functions: ReadonlyMap<string, FunctionImpl>,
   ) {}
 
-  eval(e: Expr, times: Float64Array): StepValue {
+  async eval(e: Expr, times: Float64Array): Promise<StepValue> {
+    if (this.state.sliceOver()) await this.state.pause();
     this.state.checkDeadline();
     const before = this.state.current;
     let v: StepValue;
     if (times.length > 1 && e.type !== 'NumberLiteral' && stepInvariant(e)) {
       // Pinned by `@` everywhere below: evaluate once, repeat for every step.
-      v = broadcast(this.evalNode(e, times.subarray(0, 1)), times.length);
+      v = broadcast(await this.evalNode(e, times.subarray(0, 1)), times.length);
     } else {
-      v = this.evalNode(e, times);
+      v = await this.evalNode(e, times);
     }
     this.state.current = before;
     this.state.hold(points(v));
     return v;
   }
 
-  private evalNode(e: Expr, times: Float64Array): StepValue {
+  private async evalNode(e: Expr, times: Float64Array): Promise<StepValue> {
     const n = times.length;
     switch (e.type) {
       case 'NumberLiteral':
@@ -82,7 +83,7 @@ export class Evaluator {
       case 'ParenExpr':
         return this.eval(e.expr, times);
       case 'UnaryExpr':
-        return e.op === '-' ? negate(this.eval(e.expr, times)) : this.eval(e.expr, times);
+        return e.op === '-' ? negate(await this.eval(e.expr, times)) : this.eval(e.expr, times);
       case 'VectorSelector':
         return {
           kind: 'vector',
@@ -96,33 +97,50 @@ export class Evaluator {
       case 'Call':
         return this.call(e, times);
       case 'AggregateExpr': {
-        const input = this.eval(e.expr, times);
+        const input = await this.eval(e.expr, times);
         if (input.kind !== 'vector') {
           throw new QueryExecutionError(
             `cannot aggregate with ${e.op}: got a ${input.kind}, want a vector`,
           );
         }
-        const param = e.param ? this.eval(e.param, times) : null;
+        const param = e.param ? await this.eval(e.param, times) : null;
         return {
           kind: 'vector',
           series: aggregate(e, input.series, param, this.state.context(times)),
         };
       }
       case 'BinaryExpr':
-        return binary(e, this.eval(e.lhs, times), this.eval(e.rhs, times), n, this.state);
+        return binary(
+          e,
+          await this.eval(e.lhs, times),
+          await this.eval(e.rhs, times),
+          n,
+          this.state,
+        );
     }
   }
 
   /**
    * The per-step windows of a range selector or subquery, one series at a time: a window's
-   * samples count against maxSamples until the consumer moves on to the next series.
+   * samples count against maxSamples until the consumer moves on to the next series. A
+   * subquery's inner expression is evaluated first (asynchronously); the windows are then cut
+   * synchronously as they are consumed.
    */
-  *windows(
+  async windows(
     e: MatrixSelector | SubqueryExpr,
     times: Float64Array,
     counter = false,
+  ): Promise<Iterable<Windows>> {
+    if (e.type === 'MatrixSelector') return this.selectorWindows(e, times, counter);
+    return this.subqueryWindows(e, times);
+  }
+
+  private *selectorWindows(
+    e: MatrixSelector,
+    times: Float64Array,
+    counter: boolean,
   ): Generator<Windows> {
-    if (e.type === 'MatrixSelector') {
+    {
       const ref = referenceTimes(times, e.vector.at, e.vector.offset, this.state);
       const range = durationMs(e.range, this.state);
       const bounds = windowBounds(ref, range);
@@ -138,8 +156,10 @@ export class Evaluator {
         yield w;
         this.state.current -= held;
       }
-      return;
     }
+  }
+
+  private async subqueryWindows(e: SubqueryExpr, times: Float64Array): Promise<Iterable<Windows>> {
     const ref = referenceTimes(times, e.at, e.offset, this.state);
     const range = durationMs(e.range, this.state);
     const step =
@@ -155,36 +175,22 @@ export class Evaluator {
     // Inner steps are aligned to absolute multiples of the step, the first after `ref − range`.
     const first = (Math.floor((lo - range) / step) + 1) * step;
     const count = first > hi ? 0 : Math.floor((hi - first) / step) + 1;
-    if (count === 0) return;
+    if (count === 0) return [];
     const inner = new Float64Array(count);
     for (let i = 0; i < count; i++) inner[i] = first + i * step;
-    const v = this.eval(e.expr, inner);
+    const v = await this.eval(e.expr, inner);
     if (v.kind !== 'vector') {
       throw new QueryExecutionError(
         `cannot evaluate subquery: got a ${v.kind}, want an instant vector`,
       );
     }
-    const bounds = windowBounds(ref, range);
-    for (const s of v.series) {
-      let k = 0;
-      for (let i = 0; i < count; i++) if (!isAbsent(s.vs[i])) k++;
-      const ts = new Float64Array(k);
-      const vs = new Float64Array(k);
-      k = 0;
-      for (let i = 0; i < count; i++) {
-        if (isAbsent(s.vs[i])) continue;
-        ts[k] = inner[i];
-        vs[k++] = s.vs[i];
-      }
-      const labels = s.dropName ? withoutName(s.labels) : s.labels;
-      yield windowsOf(labels, ts, vs, ref, range, bounds);
-    }
+    return subqueryWindowsOf(v.series, inner, ref, range);
   }
 
-  private call(e: Call, times: Float64Array): StepValue {
+  private async call(e: Call, times: Float64Array): Promise<StepValue> {
     if (e.func === 'absent' || e.func === 'absent_over_time') return this.absent(e, times);
     if (e.func === 'info') {
-      const v = this.eval(e.args[0], times);
+      const v = await this.eval(e.args[0], times);
       if (v.kind !== 'vector') {
         throw new QueryExecutionError(`cannot evaluate info(): got a ${v.kind}, want a vector`);
       }
@@ -205,7 +211,8 @@ export class Evaluator {
       );
     }
     if (impl.kind === 'instant') {
-      const args = e.args.map((a) => this.eval(a, times));
+      const args: StepValue[] = [];
+      for (const a of e.args) args.push(await this.eval(a, times));
       if (e.func === 'timestamp') args[0] = sampleTimesOnlyOfSelector(e.args[0], args[0]);
       return impl.fn(args, ctx, e);
     }
@@ -214,22 +221,28 @@ export class Evaluator {
       throw new QueryExecutionError(`cannot evaluate ${e.func}(): no range vector argument`);
     checkExtended(e, unwrap(e.args[idx]));
     const args: Float64Array[] = [];
-    e.args.forEach((a, i) => {
-      if (i === idx) return;
-      const v = this.eval(a, times);
+    for (let i = 0; i < e.args.length; i++) {
+      if (i === idx) continue;
+      const v = await this.eval(e.args[i], times);
       if (v.kind !== 'scalar') {
         throw new QueryExecutionError(
           `cannot evaluate ${e.func}(): argument ${i + 1} is a ${v.kind}, want a scalar`,
         );
       }
       args.push(v.vs);
-    });
+    }
     // Smoothing treats drops as counter resets for the counter functions.
     const counter = e.func === 'rate' || e.func === 'increase';
-    const ws = this.windows(unwrap(e.args[idx]) as MatrixSelector | SubqueryExpr, times, counter);
+    const ws = await this.windows(
+      unwrap(e.args[idx]) as MatrixSelector | SubqueryExpr,
+      times,
+      counter,
+    );
     const keepName = KEEPS_NAME.has(e.func);
     const out: StepSeries[] = [];
     for (const w of ws) {
+      // One series at a time: other work (ingestion, other requests) runs between slices.
+      if (this.state.sliceOver()) await this.state.pause();
       this.state.checkDeadline();
       if (!hasSamples(w)) continue;
       const vs = absentSteps(times.length);
@@ -255,7 +268,7 @@ export class Evaluator {
   }
 
   /** `absent(v)` / `absent_over_time(m)`: 1 at the steps where the argument has nothing. */
-  private absent(e: Call, times: Float64Array): StepValue {
+  private async absent(e: Call, times: Float64Array): Promise<StepValue> {
     const n = times.length;
     const present = new Uint8Array(n);
     const arg = unwrap(e.args[0]);
@@ -264,11 +277,11 @@ export class Evaluator {
         throw new QueryExecutionError(
           'cannot evaluate absent_over_time(): want a range vector argument',
         );
-      for (const w of this.windows(arg, times)) {
+      for (const w of await this.windows(arg, times)) {
         for (let i = 0; i < n; i++) if (w.hi[i] > w.lo[i]) present[i] = 1;
       }
     } else {
-      const v = this.eval(e.args[0], times);
+      const v = await this.eval(e.args[0], times);
       if (v.kind !== 'vector')
         throw new QueryExecutionError(`cannot evaluate absent(): got a ${v.kind}, want a vector`);
       for (const s of v.series) for (let i = 0; i < n; i++) if (!isAbsent(s.vs[i])) present[i] = 1;
@@ -284,6 +297,31 @@ export class Evaluator {
       kind: 'vector',
       series: any ? [{ labels: absentLabels(arg), vs, ts: null, dropName: false }] : [],
     };
+  }
+}
+
+/** A subquery's windows: each inner series' present steps as samples, windowed per outer step. */
+function* subqueryWindowsOf(
+  series: StepSeries[],
+  inner: Float64Array,
+  ref: Float64Array,
+  range: number,
+): Generator<Windows> {
+  const count = inner.length;
+  const bounds = windowBounds(ref, range);
+  for (const s of series) {
+    let k = 0;
+    for (let i = 0; i < count; i++) if (!isAbsent(s.vs[i])) k++;
+    const ts = new Float64Array(k);
+    const vs = new Float64Array(k);
+    k = 0;
+    for (let i = 0; i < count; i++) {
+      if (isAbsent(s.vs[i])) continue;
+      ts[k] = inner[i];
+      vs[k++] = s.vs[i];
+    }
+    const labels = s.dropName ? withoutName(s.labels) : s.labels;
+    yield windowsOf(labels, ts, vs, ref, range, bounds);
   }
 }
 

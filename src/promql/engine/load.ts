@@ -33,14 +33,14 @@ interface Span {
  * and the lookback widen it — then opens one querier over the union and selects each
  * selector once, copying its samples into typed arrays.
  */
-export function loadData(
+export async function loadData(
   q: Queryable,
   tenant: TenantId,
   root: Expr,
   startMs: number,
   endMs: number,
   state: QueryState,
-): LoadedData {
+): Promise<LoadedData> {
   const spans = new Map<VectorSelector, Span>();
   plan(root, startMs, endMs, state, spans);
   const data: LoadedData = new Map();
@@ -58,7 +58,14 @@ export function loadData(
     for (const [sel, span] of spans) {
       state.checkDeadline();
       const out: LoadedSeries[] = [];
-      for (const s of select(querier, sel, span)) {
+      const selected = select(querier, sel, span);
+      state.checkSeries(selected.length);
+      for (const s of selected) {
+        // Only between series: no iterator is ever left half-read across a pause.
+        if (state.sliceOver()) {
+          await state.pause();
+          state.checkDeadline();
+        }
         const it = s.iterator();
         // Read into shared scratch buffers, then copy out exactly into slab views.
         let n = 0;

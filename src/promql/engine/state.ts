@@ -1,7 +1,15 @@
 import type { PosRange } from '../ast.js';
-import { QueryCanceledError, QueryTimeoutError, TooManySamplesError } from '../errors.js';
+import {
+  QueryCanceledError,
+  QueryTimeoutError,
+  TooManySamplesError,
+  TooManySeriesError,
+} from '../errors.js';
 import type { Annotations, QueryOptions, QueryStats } from '../query.js';
 import type { EvalContext } from '../steps.js';
+
+/** Longest stretch one query computes before letting other work run (ms). */
+const SLICE_MS = 10;
 
 /**
  * Per-query bookkeeping shared by every node of one evaluation: the sample budget
@@ -15,6 +23,9 @@ export class QueryState {
   private readonly warnings = new Set<string>();
   private readonly infos = new Set<string>();
   private readonly deadline: number;
+  private sliceStart = performance.now();
+  /** How often the query gave the event loop a turn (tests, stats). */
+  pauses = 0;
 
   constructor(
     readonly opts: QueryOptions,
@@ -33,6 +44,28 @@ export class QueryState {
     this.current += n;
     if (this.current > this.peak) this.peak = this.current;
     if (this.current > this.opts.maxSamples) throw new TooManySamplesError(this.opts.maxSamples);
+  }
+
+  /**
+   * Whether this query has run for a whole slice without giving the event loop a turn.
+   * Evaluation is cooperative: long loops call `pause()` when this says so, so that one heavy
+   * query cannot stall ingestion, scrapes and other requests for its whole duration.
+   */
+  sliceOver(): boolean {
+    return performance.now() - this.sliceStart >= (this.opts.sliceMs ?? SLICE_MS);
+  }
+
+  /** Lets the event loop run (timers, I/O, other queries), then starts a new slice. */
+  async pause(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.pauses++;
+    this.sliceStart = performance.now();
+  }
+
+  /** Throws TooManySeriesError when a selector or the result has more series than `maxSeries`. */
+  checkSeries(n: number): void {
+    const max = this.opts.maxSeries;
+    if (max > 0 && n > max) throw new TooManySeriesError(max, n);
   }
 
   checkDeadline(): void {
