@@ -7,7 +7,11 @@ import { queryResponseChunks, type QueryEnvelopeExtras } from './query-stream.js
 const L = (o: Record<string, string>) => Labels.fromObject(o);
 const none: QueryEnvelopeExtras = { warnings: [], infos: [] };
 
-function render(v: QueryValue, limit = 0, extras: QueryEnvelopeExtras = none): { text: string; chunks: number } {
+function render(
+  v: QueryValue,
+  limit = 0,
+  extras: QueryEnvelopeExtras = none,
+): { text: string; chunks: number } {
   const parts = [...queryResponseChunks(v, limit, extras)];
   return { text: parts.join(''), chunks: parts.length };
 }
