@@ -27,6 +27,14 @@ import {
   parseNumber,
   unquoteString,
 } from './literals.js';
+import {
+  CHAIN_REASON,
+  MAX_TREE_DEPTH,
+  NESTING_REASON,
+  isChainCut,
+  nestingProblem,
+  treeDepth,
+} from './limits.js';
 import { firstSyntaxError, type Tree } from './syntax.js';
 
 type SNode = Tree['topNode'];
@@ -42,11 +50,13 @@ export function parseExpr(text: string, opts: ParseOptions = {}): Expr {
   if (/^(?:\s|#[^\n]*)*$/.test(text)) {
     throw new PromQLParseError({ start: 0, end: text.length }, 'no expression found in input');
   }
+  const over = nestingProblem(text);
+  if (over) throw new PromQLParseError(over, NESTING_REASON);
   let src = normalize(text);
   // The grammar knows min_of/max_of only inside durations; elsewhere they are scalar functions.
   // Each failing occurrence is lexed as `minute` (same length, so positions hold) and renamed back.
   const renamed = new Map<number, string>();
-  let tree = parser.parse(src);
+  let tree = lezerParse(src);
   let syn = firstSyntaxError(src, tree);
   for (let tries = 0; syn && tries < 64; tries++) {
     const m = /\b(min_of|max_of)\s*$/.exec(src.slice(0, syn.pos.start));
@@ -54,15 +64,43 @@ export function parseExpr(text: string, opts: ParseOptions = {}): Expr {
     if (at < 0 || renamed.has(at)) break;
     renamed.set(at, m![1]);
     src = src.slice(0, at) + 'minute' + src.slice(at + 6);
-    tree = parser.parse(src);
+    tree = lezerParse(src);
     syn = firstSyntaxError(src, tree);
   }
-  if (syn) throw new PromQLParseError(syn.pos, syn.reason);
+  if (syn) {
+    const reason = isChainCut(src, syn.pos.start) ? CHAIN_REASON : syn.reason;
+    throw new PromQLParseError(syn.pos, reason);
+  }
   const top = tree.topNode.firstChild;
   if (!top) throw new PromQLParseError({ start: 0, end: 0 }, 'no expression found in input');
-  const expr = new Converter(src, opts.experimental ?? false, renamed).expr(top);
-  checkAst(expr, opts.experimental ?? false);
-  return expr;
+  const { depth, deepestAt } = treeDepth(tree);
+  if (depth > MAX_TREE_DEPTH) {
+    throw new PromQLParseError({ start: deepestAt, end: deepestAt + 1 }, NESTING_REASON);
+  }
+  try {
+    const expr = new Converter(src, opts.experimental ?? false, renamed).expr(top);
+    checkAst(expr, opts.experimental ?? false);
+    return expr;
+  } catch (err) {
+    // The limits above keep the recursion well inside the stack; this is the last resort.
+    if (err instanceof RangeError) {
+      throw new PromQLParseError({ start: 0, end: text.length }, NESTING_REASON, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/** lezer's parse; an exception from inside it (a bug of the library) becomes a parse error. */
+function lezerParse(src: string): Tree {
+  try {
+    return parser.parse(src);
+  } catch (err) {
+    throw new PromQLParseError(
+      { start: 0, end: src.length },
+      `the parser failed on this input (${err instanceof Error ? err.message : String(err)})`,
+      { cause: err },
+    );
+  }
 }
 
 const BIN_OPS: Readonly<Record<string, BinaryOp>> = {
