@@ -107,7 +107,10 @@ function statsJson(r: QueryResult, elapsedMs: number): unknown {
       execQueueTime: 0,
       execTotalTime: s,
     },
-    samples: { totalQueryableSamples: r.stats.samplesLoaded, peakSamples: r.stats.peakSamples },
+    samples: {
+      totalQueryableSamples: r.stats.samplesQueryable,
+      peakSamples: r.stats.peakSamples,
+    },
   };
 }
 

@@ -49,6 +49,12 @@ export interface Annotations {
 export interface QueryStats {
   /** Samples read from storage. */
   samplesLoaded: number;
+  /**
+   * Samples the evaluation used, counted per step: one per series and step for an instant
+   * selector, a window's samples at each step for a range selector (Prometheus's
+   * `totalQueryableSamples`; overlapping windows count a sample more than once).
+   */
+  samplesQueryable: number;
   /** Most samples held at once (what maxSamples limits). */
   peakSamples: number;
 }

@@ -10,7 +10,7 @@ const L = (o: Record<string, string>): Labels => Labels.fromObject(o);
 const ok = (value: QueryValue, warnings: string[] = []): QueryResult => ({
   value,
   annotations: { warnings, infos: [] },
-  stats: { samplesLoaded: 0, peakSamples: 0 },
+  stats: { samplesLoaded: 0, samplesQueryable: 0, peakSamples: 0 },
 });
 
 /** A fake engine: answers from a table keyed by "instant q t" / "range q s e step". */

@@ -88,7 +88,12 @@ describe('vector selectors', () => {
     const r = await engine.instant(st, T, 'x', 990 * S);
     // (990s − 5m, 990s] of x only: 30 samples; y is never read.
     assert.equal(r.stats.samplesLoaded, 30);
+    // …but one sample per step was used (Prometheus's totalQueryableSamples).
+    assert.equal(r.stats.samplesQueryable, 1);
     assert.ok(r.stats.peakSamples >= 1);
+    // A range selector: each step's window (x every 10 s: 6 samples per 1m window, 3 steps).
+    const w = await engine.range(st, T, 'count_over_time(x[1m])', 600 * S, 720 * S, 60 * S);
+    assert.equal(w.stats.samplesQueryable, 18);
   });
 });
 

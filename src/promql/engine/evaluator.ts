@@ -84,11 +84,14 @@ export class Evaluator {
         return this.eval(e.expr, times);
       case 'UnaryExpr':
         return e.op === '-' ? negate(await this.eval(e.expr, times)) : this.eval(e.expr, times);
-      case 'VectorSelector':
-        return {
+      case 'VectorSelector': {
+        const v: StepValue = {
           kind: 'vector',
           series: selectVector(e, this.data.get(e) ?? [], times, this.state),
         };
+        this.state.queryable += points(v);
+        return v;
+      }
       case 'MatrixSelector':
       case 'SubqueryExpr':
         throw new QueryExecutionError(
@@ -153,6 +156,9 @@ export class Evaluator {
           : windowsOf(s.labels, s.ts, s.vs, ref, range, bounds);
         const held = w.hi[w.steps - 1] - w.lo[0];
         this.state.hold(held);
+        let used = 0;
+        for (let i = 0; i < w.steps; i++) used += w.hi[i] - w.lo[i];
+        this.state.queryable += used;
         yield w;
         this.state.current -= held;
       }

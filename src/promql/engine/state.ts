@@ -20,6 +20,8 @@ export class QueryState {
   current = 0;
   peak = 0;
   loaded = 0;
+  /** Samples the evaluation looked at, per step (Prometheus's totalQueryableSamples). */
+  queryable = 0;
   private readonly warnings = new Set<string>();
   private readonly infos = new Set<string>();
   private readonly deadline: number;
@@ -109,7 +111,7 @@ export class QueryState {
   }
 
   stats(): QueryStats {
-    return { samplesLoaded: this.loaded, peakSamples: this.peak };
+    return { samplesLoaded: this.loaded, samplesQueryable: this.queryable, peakSamples: this.peak };
   }
 
   /** The EvalContext functions and aggregations see for evaluation times `times`. */
