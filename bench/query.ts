@@ -39,6 +39,8 @@ interface Row {
   comparison?: Comparison;
   refPrometheusMs: number;
   refVictoriaMs: number;
+  /** Longest event-loop stall of the Argus server during the query's timed runs. */
+  argusLoopMaxMs: number;
 }
 
 function buildRows(queries: BenchQuery[], results: QueryPeerResult[]): Row[] {
@@ -73,6 +75,7 @@ function buildRows(queries: BenchQuery[], results: QueryPeerResult[]): Row[] {
       comparison,
       refPrometheusMs: q.refPrometheusMs,
       refVictoriaMs: q.refVictoriaMs,
+      argusLoopMaxMs: a?.loopMaxMs ?? NaN,
     };
   });
 }
@@ -89,6 +92,7 @@ function renderRows(rows: Row[]): string {
       'agree',
       'ref Prom ms',
       'ref VM ms',
+      'Argus max stall ms',
     ],
     rows.map((r) => [
       r.id,
@@ -100,6 +104,7 @@ function renderRows(rows: Row[]): string {
       r.agree,
       String(r.refPrometheusMs),
       String(r.refVictoriaMs),
+      ms(r.argusLoopMaxMs),
     ]),
   );
 }
@@ -208,7 +213,8 @@ async function main(): Promise<number> {
   console.log(`\n${renderRows(rows)}\n`);
   console.log(
     'ratio = Argus ÷ Prometheus medians of this run (target ≤ 1.00); ref = PERFORMANCE.md at 100k series ' +
-      '(Prometheus 2.42 / VictoriaMetrics 1.79.5). Shared, noisy machine: treat differences under ~20% as noise.',
+      '(Prometheus 2.42 / VictoriaMetrics 1.79.5). Shared, noisy machine: treat differences under ~20% as noise. ' +
+      "Argus max stall = the longest its event loop was blocked during the query's timed runs (nodejs_eventloop_lag_max_seconds).",
   );
   for (const [peer, why] of Object.entries(skipped)) console.log(`${peer}: skipped: ${why}`);
   for (const r of rows) {

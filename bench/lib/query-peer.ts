@@ -29,6 +29,11 @@ export interface QueryTiming {
    * CPU profile timestamps use on Linux, so the profile's samples can be matched to queries.
    */
   windows: [number, number][];
+  /**
+   * Argus only: the longest the server's event loop was blocked during the timed runs (ms), from
+   * its own `nodejs_eventloop_lag_max_seconds` (prom-client resets it at each /metrics read).
+   */
+  loopMaxMs?: number;
 }
 
 export interface QueryPeerResult {
@@ -142,6 +147,14 @@ async function waitComplete(
   }
 }
 
+/** The server's `nodejs_eventloop_lag_max_seconds` in ms since the last /metrics read (NaN if absent). */
+async function loopLagMaxMs(base: string, headers: Record<string, string>): Promise<number> {
+  const { status, body } = await get(`${base}/metrics`, headers);
+  if (status !== 200) return NaN;
+  const m = /^nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? (\S+)/m.exec(body);
+  return m ? Number(m[1]) * 1000 : NaN;
+}
+
 /** Runs the whole pass; the server is always stopped and, unless `keep`, its dir removed. */
 export async function runQueryPeer(
   peer: Peer,
@@ -217,7 +230,11 @@ export async function runQueryPeer(
           timing.error = `HTTP ${status}: ${body.slice(0, 300)}`;
           break;
         }
-        if (run === 0) continue; // warm-up
+        if (run === 0) {
+          // Warm-up done: start the loop-stall window of the timed runs.
+          if (peer.name === 'argus') await loopLagMaxMs(base, readHeaders);
+          continue;
+        }
         timing.runsMs.push(b - a);
         timing.windows.push([ma, monoMs()]);
         if (run === opts.runs) {
@@ -229,6 +246,8 @@ export async function runQueryPeer(
           }
         }
       }
+      if (peer.name === 'argus' && timing.error === undefined)
+        timing.loopMaxMs = await loopLagMaxMs(base, readHeaders);
       const med = [...timing.runsMs].sort((x, y) => x - y)[timing.runsMs.length >> 1];
       opts.log(
         `${peer.name}: ${q.id}: ${timing.error ?? `median ${med?.toFixed(1)} ms, ${timing.result?.length} series`}`,

@@ -380,12 +380,26 @@ describe('query access and tenants', () => {
     const gate = api.deps.limits.queryGate(tenantId('tiny'));
     gate.acquire();
     try {
-      const r = await call('/api/v1/query', { query: '1' }, { auth });
+      // All slots taken: the query waits in line up to its timeout, then gets 429.
+      const r = await call('/api/v1/query', { query: '1', timeout: '0.2' }, { auth });
       assert.equal(r.status, 429);
       assert.equal(r.body.errorType, 'too_many_requests');
+      assert.match(r.body.error!, /max_concurrent_queries: 1 queries at once; waited 0.2s/);
+      // A waiting query runs as soon as the slot is free.
+      const waiting = call('/api/v1/query', { query: '1', stats: '1' }, { auth });
+      for (let i = 0; i < 500 && gate.waiting === 0; i++)
+        await new Promise((res) => setTimeout(res, 5));
+      assert.equal(gate.waiting, 1);
+      gate.release();
+      const w = await waiting;
+      assert.equal(w.status, 200);
+      const timings = (w.body.data!.stats as { timings: Record<string, number> }).timings;
+      assert.ok(timings.execQueueTime > 0, `queued ${timings.execQueueTime}s`);
+      gate.acquire();
     } finally {
       gate.release();
     }
     assert.equal((await call('/api/v1/query', { query: '1' }, { auth })).status, 200);
+    assert.equal(gate.running, 0);
   });
 });

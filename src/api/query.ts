@@ -93,19 +93,21 @@ interface Evaluated {
   result: QueryResult;
   limit: number;
   stats: boolean;
-  elapsedMs: number;
+  /** Waiting for a query slot, and evaluating (ms). */
+  queueMs: number;
+  evalMs: number;
 }
 
-function statsJson(r: QueryResult, elapsedMs: number): unknown {
-  const s = elapsedMs / 1000;
+function statsJson(r: QueryResult, queueMs: number, evalMs: number): unknown {
+  const s = evalMs / 1000;
   return {
     timings: {
       evalTotalTime: s,
       resultSortTime: 0,
       queryPreparationTime: 0,
       innerEvalTime: s,
-      execQueueTime: 0,
-      execTotalTime: s,
+      execQueueTime: queueMs / 1000,
+      execTotalTime: (queueMs + evalMs) / 1000,
     },
     samples: {
       totalQueryableSamples: r.stats.samplesQueryable,
@@ -152,7 +154,7 @@ function queryRoute(
     const chunks = queryResponseChunks(r.value, limit, {
       warnings,
       infos: r.annotations.infos,
-      stats: ev.stats ? statsJson(r, ev.elapsedMs) : undefined,
+      stats: ev.stats ? statsJson(r, ev.queueMs, ev.evalMs) : undefined,
     });
     void reply.header('content-type', 'application/json; charset=utf-8');
     const first = chunks.next();
@@ -194,11 +196,24 @@ export function acceptsGzip(req: FastifyRequest): boolean {
 }
 
 /** Runs `fn` holding one of the tenant's query slots (refused at once when all are taken). */
-async function gated<T>(req: FastifyRequest, deps: QueryDeps, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs a query holding one of the tenant's slots (`max_concurrent_queries`). When all are
+ * taken it waits in line, as Prometheus does; the wait counts against the query's timeout.
+ */
+async function gated(
+  req: FastifyRequest,
+  deps: QueryDeps,
+  opts: QueryOptions,
+  fn: (opts: QueryOptions) => Promise<QueryResult>,
+): Promise<{ result: QueryResult; queueMs: number; evalMs: number }> {
   const gate = deps.limits.queryGate(tenantOf(req));
-  gate.acquire();
+  const queued = performance.now();
+  await gate.acquireWaiting(opts.timeoutMs, opts.signal);
+  const began = performance.now();
+  const queueMs = began - queued;
   try {
-    return await fn();
+    const result = await fn({ ...opts, timeoutMs: opts.timeoutMs - queueMs });
+    return { result, queueMs, evalMs: performance.now() - began };
   } finally {
     gate.release();
   }
@@ -247,17 +262,16 @@ export function registerQueryRoutes(
     query: queryParams,
     response: queryResponse,
     statuses: STATUSES,
-    handler: queryRoute(deps, (req, signal) => {
+    handler: queryRoute(deps, async (req, signal) => {
       const p = paramsOf(req);
       const { opts, limit, stats } = optionsFor(req, p, deps, signal);
       const t = p.get('time');
       const time = t === null || t === '' ? Date.now() : parseTime('time', t);
       const expr = parseQuery(p, opts.experimental);
-      return gated(req, deps, async () => {
-        const began = performance.now();
-        const result = await deps.engine.instant(deps.storage, tenantOf(req), expr, time, opts);
-        return { result, limit, stats, elapsedMs: performance.now() - began };
-      });
+      const run = await gated(req, deps, opts, (o) =>
+        deps.engine.instant(deps.storage, tenantOf(req), expr, time, o),
+      );
+      return { ...run, limit, stats };
     }),
   });
 
@@ -270,7 +284,7 @@ export function registerQueryRoutes(
     query: rangeParams,
     response: queryResponse,
     statuses: STATUSES,
-    handler: queryRoute(deps, (req, signal) => {
+    handler: queryRoute(deps, async (req, signal) => {
       const p = paramsOf(req);
       const start = parseTime('start', required(p, 'start'));
       const end = parseTime('end', required(p, 'end'));
@@ -292,19 +306,10 @@ export function registerQueryRoutes(
       }
       const { opts, limit, stats } = optionsFor(req, p, deps, signal);
       const expr = parseQuery(p, opts.experimental);
-      return gated(req, deps, async () => {
-        const began = performance.now();
-        const result = await deps.engine.range(
-          deps.storage,
-          tenantOf(req),
-          expr,
-          start,
-          end,
-          step,
-          opts,
-        );
-        return { result, limit, stats, elapsedMs: performance.now() - began };
-      });
+      const run = await gated(req, deps, opts, (o) =>
+        deps.engine.range(deps.storage, tenantOf(req), expr, start, end, step, o),
+      );
+      return { ...run, limit, stats };
     }),
   });
 }

@@ -151,6 +151,58 @@ describe('TenantLimits query gate', () => {
   });
 });
 
+describe('TenantLimits query gate: waiting in line', () => {
+  it('hands freed slots to waiters first come, first served', async () => {
+    const h = setup({ defaults: { max_concurrent_queries: 1 } });
+    const g = h.limits.queryGate(ACME);
+    await g.acquireWaiting(1000);
+    const order: string[] = [];
+    const a = g.acquireWaiting(60_000).then(() => order.push('a'));
+    const b = g.acquireWaiting(60_000).then(() => order.push('b'));
+    assert.equal(g.waiting, 2);
+    g.release();
+    await a;
+    assert.deepEqual(order, ['a']);
+    assert.equal(g.running, 1, 'the slot passed to a without being freed');
+    g.release();
+    await b;
+    g.release();
+    assert.deepEqual(order, ['a', 'b']);
+    assert.equal(g.running, 0);
+    assert.equal(g.waiting, 0);
+  });
+
+  it('refuses after the wait, at once when the line is long, and when aborted', async () => {
+    const h = setup({ defaults: { max_concurrent_queries: 1 } });
+    const g = h.limits.queryGate(ACME);
+    g.acquire();
+    await assert.rejects(g.acquireWaiting(10), (e: unknown) => {
+      assert.ok(e instanceof TenantLimitError);
+      assert.equal(
+        e.message,
+        'tenant "acme" exceeded max_concurrent_queries: 1 queries at once; waited 0.01s for a free slot',
+      );
+      return true;
+    });
+    // 4 waiters per slot at most.
+    const line = Array.from({ length: 3 }, () => g.acquireWaiting(60_000));
+    const ac = new AbortController();
+    const aborted = g.acquireWaiting(60_000, ac.signal);
+    await assert.rejects(g.acquireWaiting(60_000), TenantLimitError);
+    assert.equal(g.waiting, 4, 'the fifth was refused, not queued');
+    ac.abort(new Error('client went away'));
+    await assert.rejects(aborted, /client went away/);
+    assert.equal(g.waiting, 3);
+    for (const w of line) {
+      g.release();
+      await w;
+    }
+    g.release();
+    assert.equal(g.running, 0);
+    assert.equal(await h.exceeded('acme', 'max_concurrent_queries'), 2);
+  });
+});
+
 describe('TenantLimits reload and other limits', () => {
   it('apply() changes limits live, keeping bucket levels and running queries', () => {
     const h = setup({ defaults: { ingestion_rate: 100, max_concurrent_queries: 1 } });

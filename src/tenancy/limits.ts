@@ -54,6 +54,15 @@ export interface QueryGate {
   readonly running: number;
   /** Takes a slot, or throws TenantLimitError at once when all are taken (never queues). */
   acquire(): void;
+  /**
+   * Takes a slot, waiting in line (first come, first served) up to `waitMs` when all are
+   * taken, as Prometheus queues queries beyond `--query.max-concurrency`. Refuses at once
+   * when the line is already long (4 × the limit), with TenantLimitError after the wait, and
+   * with the signal's reason when it aborts while waiting.
+   */
+  acquireWaiting(waitMs: number, signal?: AbortSignal): Promise<void>;
+  /** Queries waiting for a slot now. */
+  readonly waiting: number;
   /** Gives a slot back; exactly once per successful acquire. */
   release(): void;
   /** acquire, run `fn`, release (also when it throws). */
@@ -209,8 +218,20 @@ export class TenantLimits {
   }
 }
 
+interface Waiter {
+  grant(): void;
+}
+
+/** How many queries may wait per running slot before new ones are refused at once. */
+const QUEUE_PER_SLOT = 4;
+
 class TenantQueryGate implements QueryGate {
   running = 0;
+  private readonly line: Waiter[] = [];
+
+  get waiting(): number {
+    return this.line.length;
+  }
 
   constructor(
     private readonly max: () => number,
@@ -224,10 +245,54 @@ class TenantQueryGate implements QueryGate {
     this.running++;
   }
 
+  acquireWaiting(waitMs: number, signal?: AbortSignal): Promise<void> {
+    const max = this.max();
+    if (max === 0 || (this.running < max && this.line.length === 0)) {
+      this.running++;
+      return Promise.resolve();
+    }
+    if (this.line.length >= max * QUEUE_PER_SLOT) return Promise.reject(this.refuse(max));
+    return new Promise<void>((resolve, reject) => {
+      const leave = () => {
+        const i = this.line.indexOf(w);
+        if (i >= 0) this.line.splice(i, 1);
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const w: Waiter = {
+        grant: () => {
+          leave();
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        leave();
+        const e = this.refuse(max);
+        reject(
+          new TenantLimitError(`${e.message}; waited ${waitMs / 1000}s for a free slot`, {
+            tenant: e.tenant,
+            limit: e.limit,
+            value: e.value,
+          }),
+        );
+      }, waitMs);
+      const onAbort = () => {
+        leave();
+        reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.line.push(w);
+    });
+  }
+
   release(): void {
     if (this.running === 0)
       throw new BugError(`query gate of tenant "${this.tenant}" released more often than acquired`);
-    this.running--;
+    const next = this.line[0];
+    const max = this.max();
+    // The slot passes straight to the first in line (unless the limit was lowered meanwhile).
+    if (next !== undefined && (max === 0 || this.running <= max)) next.grant();
+    else this.running--;
   }
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
