@@ -1,3 +1,4 @@
+import { parseDuration } from '../src/config/index.js';
 import { ArgusError } from '../src/util/index.js';
 import { parseFlags, str } from './flags.js';
 import { QUERY_USAGE, UsageError } from './usage.js';
@@ -18,18 +19,22 @@ interface Envelope {
   };
 }
 
-/** Unix seconds from a flag value: seconds, RFC3339, or `now`. */
-function seconds(flag: string, v: string): number {
-  if (v === 'now') return Date.now() / 1000;
-  if (/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(v)) return Number(v);
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms)) {
-    throw new UsageError(
-      `--${flag}: want unix seconds, RFC3339 or "now", got ${JSON.stringify(v)}`,
-      QUERY_USAGE,
-    );
-  }
-  return ms / 1000;
+/**
+ * Unix seconds from a flag value: unix seconds, RFC3339, `now`, or `now` plus or minus a
+ * duration (`now-2m`, `now+1h`, `now-1h30m`), relative to `nowMs`.
+ */
+export function parseTimeFlag(flag: string, v: string, nowMs = Date.now()): number {
+  const rel = /^now(?:([+-])(.+))?$/.exec(v);
+  if (rel) {
+    if (rel[1] === undefined) return nowMs / 1000;
+    const ms = parseDuration(rel[2]);
+    if (ms !== undefined) return (nowMs + (rel[1] === '-' ? -ms : ms)) / 1000;
+  } else if (/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(v)) return Number(v);
+  else if (!Number.isNaN(Date.parse(v))) return Date.parse(v) / 1000;
+  throw new UsageError(
+    `--${flag}: want unix seconds, RFC3339, "now" or "now-<duration>" like now-2m, got ${JSON.stringify(v)}`,
+    QUERY_USAGE,
+  );
 }
 
 function labelsText(m: Record<string, string>): string {
@@ -117,12 +122,13 @@ export async function queryCommand(args: string[]): Promise<number> {
 
   const params = new URLSearchParams({ query: positionals[0] });
   if (isRange) {
-    const e = end === undefined ? Date.now() / 1000 : seconds('end', end);
-    const s = start === undefined ? e - 3600 : seconds('start', start);
+    const now = Date.now();
+    const e = end === undefined ? now / 1000 : parseTimeFlag('end', end, now);
+    const s = start === undefined ? e - 3600 : parseTimeFlag('start', start, now);
     params.set('start', String(s));
     params.set('end', String(e));
     params.set('step', step ?? String(Math.max(1, Math.round((e - s) / 250))));
-  } else if (time !== undefined) params.set('time', String(seconds('time', time)));
+  } else if (time !== undefined) params.set('time', String(parseTimeFlag('time', time)));
 
   const base = str(values.url) ?? process.env.ARGUS_URL ?? 'http://127.0.0.1:9470';
   const url = new URL(

@@ -168,7 +168,8 @@ query). Warnings go to stderr; an error goes to stderr with exit code 1.
 
 An instant query is evaluated at --time (default now). Any of --start/--end/--step makes it a
 range query (defaults: --end now, --start one hour before --end, --step about 250 points).
-Times are unix seconds, RFC3339 or "now"; --step is a duration (15s, 1m) or seconds.
+Times are unix seconds, RFC3339, "now", or "now" plus or minus a duration (now-2m, now+1h,
+now-1h30m); --step is a duration (15s, 1m) or seconds.
 
 Authenticates with the API token in ARGUS_TOKEN (Bearer; needs read in its tenant).
 

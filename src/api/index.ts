@@ -23,14 +23,14 @@ import type { Logger } from '../util/index.js';
 import { registerAccessRoutes, type AccessDeps } from './access-routes.js';
 import { registerExportRoute } from './export.js';
 import { installFallbacks } from './fallback.js';
-import { formBodyParser } from './form.js';
+import { formBodyParser, multipartBodyParser } from './form.js';
 import { installAccessHook, type OpenAccess } from './guard.js';
 import { installHttpSecurity, type CorsConfig } from './http-security.js';
 import { registerQueryRoutes } from './query.js';
 import { registerMetadataRoute } from './query-metadata.js';
 import { registerQueryToolRoutes } from './query-tools.js';
 import { registerReadRoutes } from './read.js';
-import { registerStatusRoutes } from './status.js';
+import { registerStatusRoutes, type StorageInfo } from './status.js';
 import { RouteTable } from './route-table.js';
 import { registerServerRoutes, type ServerHooks } from './server-routes.js';
 import { registerSnapshotRoute } from './snapshot.js';
@@ -72,6 +72,8 @@ export interface ApiDeps {
   push?: PushRegistry;
   /** The PromQL engine and the current `query:` options (default: built-in engine and defaults). */
   query?: QueryApiDeps;
+  /** Retention settings and head figures of the store, for /api/v1/status/{runtimeinfo,tsdb}. */
+  storageInfo?: StorageInfo;
 }
 
 /** The query API's engine and settings; `options` is read per request (reloadable). */
@@ -85,7 +87,7 @@ export interface QueryApiDeps {
 /** Registers every route and the access/security hooks on `app`; returns the route table. */
 export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
   const table = new RouteTable();
-  installFallbacks(app, deps.logger);
+  installFallbacks(app, deps.logger, table);
   installHttpSecurity(app, () => deps.cors());
   installAccessHook(app, deps.access.authenticator, () => deps.open(), deps.logger);
   registerServerRoutes(app, table, deps.server, deps.registry, deps.logger);
@@ -126,6 +128,8 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
       { parseAs: 'string' },
       formBodyParser,
     );
+    // `curl -F`: Prometheus reads these routes' parameters from multipart forms too (Go FormValue).
+    scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, multipartBodyParser);
     registerReadRoutes(scope, table, deps.storage, deps.limits, deps.logger);
     registerQueryRoutes(scope, table, {
       storage: deps.storage,
@@ -142,6 +146,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
       limits: deps.limits,
       options: () => query.options(),
       configStatus: query.configStatus ? () => query.configStatus!() : undefined,
+      storageInfo: deps.storageInfo,
       logger: deps.logger,
     });
     registerExportRoute(scope, table, deps.storage, deps.limits, deps.logger);
@@ -161,7 +166,13 @@ export {
   type QueryConfig,
 } from './query-config.js';
 export { formatSampleValue } from './query-format.js';
-export { PROMETHEUS_COMPAT_VERSION } from './status.js';
+export {
+  PROMETHEUS_COMPAT_VERSION,
+  type StorageInfo,
+  type HeadStatsInfo,
+  type RetentionInfo,
+} from './status.js';
+export { httpServerOptions, MAX_PARAM_LENGTH } from './fallback.js';
 export { parseSeriesSelector, SelectorParseError } from './selector.js';
 export { ApiError, type ApiResponse, type ErrorType } from './errors.js';
 export { RouteTable, type RouteSpec, type RouteAccess, type Need } from './route-table.js';

@@ -70,6 +70,19 @@ export interface DeclaredConfig {
  */
 export class RouteTable {
   readonly specs: RouteSpec[] = [];
+  private patterns: { re: RegExp; methods: HTTPMethods[] }[] | undefined;
+
+  /**
+   * The methods declared for a request path (`/api/v1/label/job/values`), HEAD included where
+   * GET is (fastify answers it); empty when no route has that path. For 405 answers.
+   */
+  methodsFor(path: string): HTTPMethods[] {
+    this.patterns ??= this.specs.map((s) => ({ re: pathPattern(s.url), methods: methodsOf(s) }));
+    const found = new Set<HTTPMethods>();
+    for (const p of this.patterns) if (p.re.test(path)) for (const m of p.methods) found.add(m);
+    if (found.has('GET')) found.add('HEAD');
+    return [...found].sort();
+  }
 
   add(scope: FastifyInstance, spec: RouteSpec): void {
     const methods = Array.isArray(spec.method) ? spec.method : [spec.method];
@@ -78,6 +91,7 @@ export class RouteTable {
         throw new BugError(`route ${m} ${spec.url} declared twice`);
     }
     this.specs.push(spec);
+    this.patterns = undefined;
     const config: DeclaredConfig = { access: spec.access };
     scope.route({
       method: spec.method,
@@ -87,6 +101,21 @@ export class RouteTable {
       handler: spec.handler,
     });
   }
+}
+
+/** A fastify URL pattern as a regex over paths: `:param` is one segment, `*` the rest. */
+function pathPattern(url: string): RegExp {
+  const src = url
+    .split(/(:[A-Za-z0-9_]+|\*)/)
+    .map((part) =>
+      part === '*'
+        ? '.*'
+        : part.startsWith(':')
+          ? '[^/]+'
+          : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
+  return new RegExp(`^${src}$`);
 }
 
 export function methodsOf(s: RouteSpec): HTTPMethods[] {

@@ -36,7 +36,7 @@ function bump(m: Map<string, number>, k: string, by = 1): void {
 /**
  * Cardinality statistics of one tenant's series (all of them, not only the head's: the
  * Queryable seam does not tell them apart), top `limit` of each list. Walks every series' labels
- * once; samples are not read, so chunkCount and min/maxTime are not known here (reported as 0).
+ * once; samples are not read: chunkCount and min/maxTime come from the store (StorageInfo), 0 here.
  */
 export function tsdbStatus(storage: Queryable, tenant: TenantId, limit: number): TsdbStatus {
   const q = storage.querier(tenant, MIN_TIME, MAX_TIME);

@@ -21,6 +21,7 @@ import { MemStore } from '../storage/testing.js';
 import { defaultLimitsConfig, TenantLimits, type LimitsConfig } from '../tenancy/index.js';
 import type { Logger } from '../util/index.js';
 import type { AccessDeps } from './access-routes.js';
+import { httpServerOptions } from './fallback.js';
 import { registerApi, type ApiDeps } from './index.js';
 import type { RouteTable } from './route-table.js';
 
@@ -76,9 +77,14 @@ export async function testApi(
     trustProxy?: string[];
     /** The PromQL engine and options (default: the built-in engine with default options). */
     query?: ApiDeps['query'];
+    /** Retention and head figures for the status routes (default: none, as a bare MemStore). */
+    storageInfo?: ApiDeps['storageInfo'];
   } = {},
 ): Promise<TestApi> {
-  const app = fastify(opts.trustProxy ? { trustProxy: opts.trustProxy } : {});
+  const app = fastify({
+    ...httpServerOptions(),
+    ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
+  });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'argus-api-'));
   if (tempDirs.size === 0) process.once('exit', removeTempDirs);
   tempDirs.add(dir);
@@ -128,6 +134,7 @@ export async function testApi(
     registry,
     logger,
     query: opts.query,
+    storageInfo: opts.storageInfo,
   };
   if (opts.defaultAuth !== false) {
     app.addHook('onRequest', async (req) => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fastify, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { queryOptionsOf } from '../api/index.js';
+import { httpServerOptions, queryOptionsOf } from '../api/index.js';
 import { parseExpr, PromQLEngine } from '../promql/index.js';
 import { ArgusError, errorChain } from '../util/index.js';
 import type { TsdbConfig } from '../tsdb/index.js';
@@ -151,6 +151,15 @@ export class ArgusServer {
       cors: () => this.config.server.cors,
       scrape: this.collection.scrape,
       push: this.collection.push,
+      storageInfo: {
+        retention: () => ({
+          timeMs: this.config.storage.tsdb.retention_time,
+          sizeBytes: this.config.storage.tsdb.retention_size,
+        }),
+        headStats: (tenant) => store.headStats?.(tenant),
+        corruptionCount: () =>
+          store.stats?.().tenants.reduce((n, t) => n + t.walCorruptions, 0) ?? 0,
+      },
       query: {
         engine: new PromQLEngine({ parse: parseExpr }),
         options: () => queryOptionsOf(this.config.query),
@@ -200,6 +209,7 @@ export class ArgusServer {
       const trustProxy =
         config.server.trusted_proxies.length > 0 ? config.server.trusted_proxies : false;
       const base = {
+        ...httpServerOptions(),
         logger: false,
         forceCloseConnections: 'idle',
         return503OnClosing: true,

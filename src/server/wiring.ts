@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { registerApi, type ApiDeps } from '../api/index.js';
 import type { Appendable, MetadataStore, Queryable } from '../storage/index.js';
-import { Tsdb, type TsdbConfig } from '../tsdb/index.js';
+import { Tsdb, type HeadStats, type TsdbConfig, type TsdbStats } from '../tsdb/index.js';
 import type { TenantId } from '../model/index.js';
 import type { Logger } from '../util/index.js';
 
@@ -18,6 +18,10 @@ export interface Store extends Appendable, Queryable, MetadataStore {
   snapshot(withHead: boolean): Promise<string>;
   /** Flushes and closes; appends fail afterwards. */
   close(): Promise<void>;
+  /** One tenant's head figures (/api/v1/status/tsdb); undefined when it has none. */
+  headStats?(tenant: TenantId): HeadStats | undefined;
+  /** Every tenant's figures (runtimeinfo's corruptionCount). */
+  stats?(): TsdbStats;
 }
 
 export interface StoreOptions {

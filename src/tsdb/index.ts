@@ -6,5 +6,5 @@
  */
 export { tsdbConfigSchema, defaultTsdbConfig, type TsdbConfig } from './config.js';
 export { Tsdb, type TsdbOptions } from './tsdb.js';
-export type { TsdbStats, TenantStats } from './stats.js';
+export type { TsdbStats, TenantStats, HeadStats } from './stats.js';
 export type { RejectReason } from './head.js';

@@ -47,6 +47,26 @@ export interface TsdbStats {
   replayDurationMs: number;
 }
 
+/** One tenant's head figures (cheap: no WAL, chunk-file or block walk). */
+export interface HeadStats {
+  numSeries: number;
+  chunkCount: number;
+  /** Time range of the head's samples (null when empty). */
+  minTime: number | null;
+  maxTime: number | null;
+}
+
+export function headStatsOf(db: TenantDb): HeadStats {
+  const h = db.head;
+  const empty = h.maxT === -Infinity;
+  return {
+    numSeries: h.numSeries,
+    chunkCount: h.numChunks,
+    minTime: empty ? null : h.minT,
+    maxTime: empty ? null : h.maxT,
+  };
+}
+
 export function collectStats(
   dbs: Iterable<TenantDb>,
   counters: { compactions: number; compactionsFailed: number; replayDurationMs: number },

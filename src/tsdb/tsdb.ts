@@ -18,7 +18,7 @@ import { TenantDb } from './db.js';
 import { compactTenant, headSeries, type CompactResult } from './db-compact.js';
 import { limitsFromConfig } from './limits.js';
 import { registerTsdbMetrics } from './metrics.js';
-import { collectStats, type TsdbStats } from './stats.js';
+import { collectStats, headStatsOf, type HeadStats, type TsdbStats } from './stats.js';
 
 export interface TsdbOptions {
   /** Root directory: `<dir>/<tenant>/…` and `<dir>/snapshots/`. */
@@ -279,6 +279,12 @@ export class Tsdb implements Appendable, Queryable, MetadataStore {
 
   stats(): TsdbStats {
     return collectStats(this.tenants.values(), this.counters);
+  }
+
+  /** One tenant's head figures; undefined when the tenant has no data here. */
+  headStats(t: TenantId): HeadStats | undefined {
+    const db = this.tenants.get(t);
+    return db ? headStatsOf(db) : undefined;
   }
 
   /** The tenant directories' data, for tests. */

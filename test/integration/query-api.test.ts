@@ -24,6 +24,7 @@ const skipPromtool = existsSync(PROMTOOL)
   : `${PROMTOOL} not installed: run tools/scripts/ensure-debian.sh prometheus (npm test does)`;
 
 const T0 = 1_700_000_000_000; // 2023-11-14T22:13:20Z
+type Point = [number, string];
 const S0 = T0 / 1000;
 
 let argus: ArgusProcess;
@@ -171,6 +172,12 @@ describe('promtool query against Argus', () => {
     const denied = await promtool(['query', 'instant', u.toString(), '1']);
     assert.equal(denied.code, 1);
     assert.match(denied.stderr, /401/);
+    // With a token, the Basic user name must be the token's user (docs/user/promql.md).
+    u.username = 'someone-else';
+    u.password = readToken;
+    const otherUser = await promtool(['query', 'instant', u.toString(), '1']);
+    assert.equal(otherUser.code, 1);
+    assert.match(otherUser.stderr, /401/);
   });
 });
 
@@ -225,6 +232,28 @@ describe('argus query', () => {
       resultType: 'vector',
       result: [{ metric: {}, value: [S0 + 600, '1200'] }],
     });
+  });
+
+  it('takes relative times: now, now-2m, now+1h', async () => {
+    const before = Date.now() / 1000;
+    const r = await runArgus(
+      ['query', 'time()', '--start', 'now-2m', '--end', 'now', '--step', '1m', '--json'],
+      { env: env() },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const data = JSON.parse(r.stdout) as { resultType: string; result: { values: Point[] }[] };
+    assert.equal(data.resultType, 'matrix');
+    const times = data.result[0].values.map(([t]) => t);
+    assert.equal(times.length, 3);
+    assert.ok(times[2] >= Math.floor(before) && times[2] <= Date.now() / 1000, String(times));
+    assert.equal(times[2] - times[0], 120);
+    const i = await runArgus(['query', 'time()', '--time', 'now+1h', '--json'], { env: env() });
+    assert.equal(i.code, 0, i.stderr);
+    const t = (JSON.parse(i.stdout) as { result: Point }).result[0];
+    assert.ok(t >= before + 3600 && t <= Date.now() / 1000 + 3600, String(t));
+    const bad = await runArgus(['query', 'up', '--start', 'now-2x'], { env: env() });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--start: want unix seconds, RFC3339, "now" or "now-<duration>"/);
   });
 
   it('fails with exit code 1 and the error on stderr', async () => {
@@ -342,6 +371,44 @@ describe("Grafana's Prometheus data source requests", () => {
       }),
       [],
     );
+  });
+});
+
+describe('status and HTTP edges on the real server', () => {
+  it('runtimeinfo shows the retention; status/tsdb the head chunks and time range', async () => {
+    const rt = (await (await adminFetch(`${argus.url}/api/v1/status/runtimeinfo`)).json()) as {
+      data: { storageRetention: string; corruptionCount: number };
+    };
+    assert.equal(rt.data.storageRetention, '15d');
+    assert.equal(rt.data.corruptionCount, 0);
+    const ts = (await (await adminFetch(`${argus.url}/api/v1/status/tsdb`)).json()) as {
+      data: {
+        headStats: { numSeries: number; chunkCount: number; minTime: number; maxTime: number };
+      };
+    };
+    const h = ts.data.headStats;
+    assert.ok(h.chunkCount >= 2, JSON.stringify(h));
+    assert.equal(h.minTime, T0);
+    assert.ok(h.maxTime >= T0 + 600_000, JSON.stringify(h));
+  });
+
+  it('answers a wrong method 405 and takes a multipart form (curl -F)', async () => {
+    const del = await adminFetch(`${argus.url}/api/v1/query`, { method: 'DELETE' });
+    assert.equal(del.status, 405);
+    assert.equal(del.headers.get('allow'), 'GET, HEAD, POST');
+    const form = new FormData();
+    form.set('query', 'sum(http_requests_total)');
+    form.set('time', String(S0 + 600));
+    const res = await fetch(`${argus.url}/api/v1/query`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${readToken}` },
+      body: form,
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(((await res.json()) as { data: unknown }).data, {
+      resultType: 'vector',
+      result: [{ metric: {}, value: [S0 + 600, '1200'] }],
+    });
   });
 });
 
