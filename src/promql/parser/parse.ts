@@ -35,7 +35,7 @@ import {
   nestingProblem,
   treeDepth,
 } from './limits.js';
-import { firstSyntaxError, type Tree } from './syntax.js';
+import { firstSyntaxError, invalidRuneString, replaceInvalidRunes, type Tree } from './syntax.js';
 
 type SNode = Tree['topNode'];
 
@@ -52,7 +52,10 @@ export function parseExpr(text: string, opts: ParseOptions = {}): Expr {
   }
   const over = nestingProblem(text);
   if (over) throw new PromQLParseError(over, NESTING_REASON);
-  let src = normalize(text);
+  // Invalid runes inside strings are refused as Prometheus's lexer does, unless a syntax error
+  // comes first; lezer sees `?` in their place.
+  const badRune = invalidRuneString(text);
+  let src = normalize(replaceInvalidRunes(text));
   // The grammar knows min_of/max_of only inside durations; elsewhere they are scalar functions.
   // Each failing occurrence is lexed as `minute` (same length, so positions hold) and renamed back.
   const renamed = new Map<number, string>();
@@ -66,6 +69,9 @@ export function parseExpr(text: string, opts: ParseOptions = {}): Expr {
     src = src.slice(0, at) + 'minute' + src.slice(at + 6);
     tree = lezerParse(src);
     syn = firstSyntaxError(src, tree);
+  }
+  if (badRune >= 0 && !(syn && syn.pos.start < badRune)) {
+    throw new PromQLParseError({ start: badRune, end: badRune + 1 }, 'invalid UTF-8 rune');
   }
   if (syn) {
     const reason = isChainCut(src, syn.pos.start) ? CHAIN_REASON : syn.reason;
