@@ -51,6 +51,7 @@ describe('early and method errors over HTTP', () => {
   it('answers a bad percent-encoding in the path 400 bad_data, naming it', async () => {
     const res = await call('GET', '/api/v1/quer%y?token=argus_secret');
     assert.equal(res.status, 400);
+    assert.ok(res.headers.get('content-security-policy'));
     const text = await res.text();
     assert.doesNotMatch(text, /argus_secret/);
     assert.deepEqual(JSON.parse(text), {
@@ -73,6 +74,7 @@ describe('early and method errors over HTTP', () => {
     assert.equal(ok.status, 200, await ok.text());
     const long = await call('GET', `/api/v1/label/${'a'.repeat(MAX_PARAM_LENGTH + 1)}/values`);
     assert.equal(long.status, 414);
+    assert.equal(long.headers.get('x-frame-options'), 'DENY');
     const body = (await long.json()) as { status: string; errorType: string; error: string };
     assert.equal(body.errorType, 'bad_data');
     assert.match(body.error, new RegExp(`longer than ${MAX_PARAM_LENGTH} characters$`));

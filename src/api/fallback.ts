@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { errorChain, type Logger } from '../util/index.js';
 import type { ErrorType } from './errors.js';
 import { FORM_CONTENT_TYPES } from './form.js';
+import { STATIC_HEADERS } from './http-security.js';
 import type { RouteTable } from './route-table.js';
 
 function errorTypeOf(status: number): ErrorType {
@@ -88,6 +89,8 @@ export const MAX_PARAM_LENGTH = 4096;
 
 /** Errors the router raises before any route or hook runs (bad percent-encoding, long params). */
 function frameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  // No hook runs for these requests: the security headers are set here.
+  void reply.headers(STATIC_HEADERS);
   const path = pathOf(req.url);
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     void reply

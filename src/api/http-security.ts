@@ -22,7 +22,8 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const STATIC_HEADERS: Record<string, string> = {
+/** Headers on every response (also those sent before any hook runs: router errors). */
+export const STATIC_HEADERS: Record<string, string> = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
