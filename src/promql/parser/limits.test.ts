@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PromQLParseError } from '../errors.js';
 import { astToJson, formatExpr, parseExpr, prettyExpr } from './index.js';
-import { CHAIN_REASON, MAX_NESTING, NESTING_REASON, scan } from './limits.js';
+import { parser } from '@prometheus-io/lezer-promql';
+import {
+  LONG_CHAIN_REASON,
+  MAX_CHAIN,
+  MAX_NESTING,
+  NESTING_REASON,
+  isChainCut,
+  scan,
+} from './limits.js';
+import { firstSyntaxError, type SyntaxProblem } from './syntax.js';
 import { stripPos } from './testing.js';
 
 const terms = (n: number, op: string, from = 0): string =>
@@ -51,21 +60,56 @@ const NESTING: ReadonlyArray<readonly [string, string, string]> = [
 ];
 
 describe('parser limits', () => {
-  it('names lezer’s cut of long operator chains, at the position lezer stops', () => {
-    // Measured: lezer stops about 150 operators after a chain's first 2,000 characters.
-    assert.equal(parseExpr(terms(452, '+')).type, 'BinaryExpr');
-    const plus = parseError(terms(453, '+'));
-    assert.equal(plus.message, `parse error at char 3054: ${CHAIN_REASON}`);
-    assert.equal(parseError(terms(1000, '+')).message, plus.message);
-    assert.equal(parseExpr(terms(415, 'or')).type, 'BinaryExpr');
-    assert.equal(parseError(terms(416, 'or')).message, `parse error at char 3210: ${CHAIN_REASON}`);
-    const pad = `${'x'.repeat(3000)} * `;
-    assert.equal(parseExpr(pad + terms(150, '*')).type, 'BinaryExpr');
-    assert.equal(parseError(pad + terms(151, '*')).reason, CHAIN_REASON);
-    // Inside a call too; splitting the chain with parentheses is the way out the message gives.
-    assert.equal(parseError(`sum(${terms(600, '+')})`).reason, CHAIN_REASON);
-    const split = `(${terms(300, '+')}) + (${terms(300, '+', 300)})`;
-    assert.equal(parseExpr(split).type, 'BinaryExpr');
+  it('parses long chains past lezer’s cut into exactly the grammar’s tree, positions included', () => {
+    // lezer alone stops 150 operators past a chain's first 2,000 characters (453 terms here).
+    for (const op of ['+', 'or', '*', 'and', '>']) {
+      const q = terms(MAX_CHAIN + 1, op);
+      let e = parseExpr(op === '>' ? q.replaceAll(' > ', ' > bool ') : q);
+      // A left-associative spine: the n-th node spans from 0 to the end of term n.
+      for (let n = MAX_CHAIN; n > 0; n--) {
+        assert.equal(e.type, 'BinaryExpr', `${op} ${n}`);
+        if (e.type !== 'BinaryExpr') return;
+        assert.equal(e.op, op);
+        const end =
+          (op === '>' ? q.replaceAll(' > ', ' > bool ') : q).indexOf(`x${n}`) + `x${n}`.length;
+        assert.deepEqual(e.pos, { start: 0, end });
+        assert.equal(e.rhs.type === 'VectorSelector' && e.rhs.name, `x${n}`);
+        e = e.lhs;
+      }
+      assert.equal(e.type === 'VectorSelector' && e.name, 'x0');
+    }
+    // Long operands, other precedences inside, inside a call.
+    const long = Array.from({ length: 800 }, (_, i) => `rate(m{job="j${i}"}[5m]) * 2`).join(' - ');
+    const ast = parseExpr(`sum(${long})`);
+    assert.equal(formatExpr(ast), `sum(${long})`);
+  });
+
+  it('refuses a chain past MAX_CHAIN before parsing, at the first operator too many', () => {
+    const q = terms(MAX_CHAIN + 2, '+');
+    const err = parseError(q);
+    assert.equal(err.reason, LONG_CHAIN_REASON);
+    assert.equal(err.pos.start, q.indexOf(` + x${MAX_CHAIN + 1}`) + 1);
+    assert.equal(parseError(`sum(${terms(5000, 'or')})`).reason, LONG_CHAIN_REASON);
+    // Operands split by commas or parentheses are separate chains.
+    assert.equal(parseExpr(`(${terms(900, '+')}) + (${terms(900, '+')})`).type, 'BinaryExpr');
+    assert.equal(parseExpr(`label_join(${terms(900, '+')}, "a", ",", "b", "c")`).type, 'Call');
+  });
+
+  it('names lezer’s own chain cut, should it come back, and only that', () => {
+    const cut = (q: string): SyntaxProblem => firstSyntaxError(q, parser.parse(q))!;
+    const plus = terms(453, '+');
+    assert.equal(cut(plus).pos.start, 3053);
+    assert.equal(isChainCut(plus, cut(plus).pos.start), true);
+    const or = terms(416, 'or');
+    assert.equal(isChainCut(or, cut(or).pos.start), true);
+    const pad = `${'x'.repeat(3000)} * ${terms(151, '*')}`;
+    assert.equal(isChainCut(pad, cut(pad).pos.start), true);
+    const real = `${'x'.repeat(3000)} + ${terms(100, '+')} + foo bar`;
+    assert.equal(isChainCut(real, cut(real).pos.start), false);
+    assert.equal(
+      isChainCut(`${terms(300, '+')} + }`, cut(`${terms(300, '+')} + }`).pos.start),
+      false,
+    );
   });
 
   it('keeps the normal message for a real syntax error in a long query', () => {
@@ -88,15 +132,18 @@ describe('parser limits', () => {
   });
 
   it('runs every recursive pass at the limits without overflowing the stack', () => {
-    const flat = terms(452, '+');
-    for (const [name, q] of [...NESTING.map(([n, ok]) => [n, ok] as const), ['flat', flat]]) {
+    const chains = [
+      ['flat chain', terms(MAX_CHAIN + 1, '+')],
+      ['chain of ^', terms(500, '^')],
+      ['mixed chain', terms(MAX_CHAIN + 1, '*').replaceAll(/\* (x\d*[02468]) /g, '+ $1 ')],
+    ] as const;
+    for (const [name, q] of [...NESTING.map(([n, ok]) => [n, ok] as const), ...chains]) {
       const ast = parseExpr(q);
       const text = formatExpr(ast);
       assert.deepEqual(stripPos(parseExpr(text)), stripPos(ast), name);
       assert.ok(JSON.stringify(astToJson(ast)).length > q.length, name);
       const pretty = prettyExpr(ast);
-      // Pretty-printing indents each level, which makes a long flat chain too long for lezer.
-      if (q !== flat) assert.deepEqual(stripPos(parseExpr(pretty)), stripPos(ast), name);
+      assert.deepEqual(stripPos(parseExpr(pretty)), stripPos(ast), name);
     }
   });
 

@@ -4,16 +4,18 @@
  * share a start (`Rec.MaxLeftAssociativeReductionCount`, `Recover.MinBigReduction`) — about 150
  * binary operators past the first 2,000 characters of one chain — and when its stack reaches
  * 8,400 entries (`Rec.CutDepth`, about 2,800 levels of parentheses). Past the first, lezer reports
- * a misleading `unexpected …` at the cut; past the second it may even rebuild a right-associative
- * chain (`x^x^…`) without an error. So nesting is refused up front (MAX_NESTING, below both
- * lezer's cut and what Argus's recursive passes over the AST can take), and a lezer error inside
- * a chain near its limit is reworded.
+ * a misleading `unexpected …` at the cut (parse.ts disables that cut; CHAIN_REASON rewords it if
+ * a later lezer brings it back); past the second it may even rebuild a right-associative chain
+ * (`x^x^…`) without an error. So nesting and chain length are refused up front (MAX_NESTING,
+ * MAX_CHAIN: below lezer's cut and within what Argus's recursive passes over the AST can take).
  */
 import type { PosRange } from '../ast.js';
 import type { Tree } from './syntax.js';
 
 /** Levels of parentheses, calls, unary and pending binary operators a query may nest. */
 export const MAX_NESTING = 1000;
+/** Binary operators of one precedence in one operand list (a left-associative chain). */
+export const MAX_CHAIN = 1000;
 /** lezer tree levels the recursive passes (conversion, checks, printing) may meet. */
 export const MAX_TREE_DEPTH = MAX_NESTING + 100;
 /** lezer refuses about 150 operators past the first 2,000 characters of a chain; reword from here on. */
@@ -21,6 +23,7 @@ const CHAIN_NEAR_LIMIT = 140;
 const CHAIN_MIN_CHARS = 2000;
 
 export const NESTING_REASON = `the expression nests more deeply than the parser supports (at most ${MAX_NESTING} levels of parentheses, function calls and operators): split it, e.g. into recording rules`;
+export const LONG_CHAIN_REASON = `the expression chains more binary operators than the parser supports (at most ${MAX_CHAIN} in one chain): split the chain with parentheses or into recording rules`;
 export const CHAIN_REASON =
   'the expression chains more binary operators than the parser supports (about 150 after the first 2,000 characters of one chain): split the chain with parentheses or into recording rules';
 
@@ -62,6 +65,8 @@ interface Entry {
   chainStart: number;
   /** Openers: binary operators per precedence past CHAIN_MIN_CHARS of the chain. */
   counts: number[];
+  /** Openers: binary operators per precedence in the chain. */
+  totals: number[];
 }
 
 const TOKEN =
@@ -75,6 +80,8 @@ export interface ScanState {
   readonly overAt: number;
   /** Binary operators of one precedence past CHAIN_MIN_CHARS in the innermost open chain. */
   readonly chain: number;
+  /** Where a chain first got more than MAX_CHAIN operators of one precedence, else -1. */
+  readonly chainOverAt: number;
 }
 
 /**
@@ -83,11 +90,12 @@ export interface ScanState {
  * waiting for its right operand 2) and per-chain operator counts. Linear time, no recursion.
  */
 export function scan(text: string, until = text.length): ScanState {
-  const top: Entry = { kind: 'open', weight: 0, prec: 0, chainStart: 0, counts: [] };
+  const top: Entry = { kind: 'open', weight: 0, prec: 0, chainStart: 0, counts: [], totals: [] };
   const stack: Entry[] = [top];
   let depth = 0;
   let maxDepth = 0;
   let overAt = -1;
+  let chainOverAt = -1;
   let afterOperand = false;
   let callName = false;
   const push = (e: Entry, at: number): void => {
@@ -128,15 +136,20 @@ export function scan(text: string, until = text.length): ScanState {
     if (prec !== undefined && (afterOperand || !word)) {
       if (afterOperand) {
         popWhile((e) => e.kind === 'p' && (prec === 6 ? e.prec > prec : e.prec >= prec));
-        push({ kind: 'p', weight: 2, prec, chainStart: 0, counts: [] }, at);
+        push({ kind: 'p', weight: 2, prec, chainStart: 0, counts: [], totals: [] }, at);
         const o = opener();
         if (at >= o.chainStart + CHAIN_MIN_CHARS) o.counts[prec] = (o.counts[prec] ?? 0) + 1;
+        o.totals[prec] = (o.totals[prec] ?? 0) + 1;
+        if (o.totals[prec] > MAX_CHAIN && chainOverAt < 0) chainOverAt = at;
       } else if (c === '+' || c === '-') {
-        push({ kind: 'u', weight: 1, prec: 0, chainStart: 0, counts: [] }, at);
+        push({ kind: 'u', weight: 1, prec: 0, chainStart: 0, counts: [], totals: [] }, at);
       }
       afterOperand = false;
     } else if (c === '(' || c === '[' || c === '{') {
-      push({ kind: 'open', weight: call ? 2 : 1, prec: 0, chainStart: i, counts: [] }, at);
+      push(
+        { kind: 'open', weight: call ? 2 : 1, prec: 0, chainStart: i, counts: [], totals: [] },
+        at,
+      );
       afterOperand = false;
     } else if (c === ')' || c === ']' || c === '}') {
       popWhile((e) => e.kind !== 'open');
@@ -147,6 +160,7 @@ export function scan(text: string, until = text.length): ScanState {
       const o = opener();
       o.chainStart = i;
       o.counts = [];
+      o.totals = [];
       afterOperand = false;
     } else if (word && !KEYWORDS.has(lower)) {
       // A function name or a metric name before `{` is completed by its closing bracket.
@@ -164,13 +178,20 @@ export function scan(text: string, until = text.length): ScanState {
     }
   }
   const o = opener();
-  return { depth: maxDepth, overAt, chain: Math.max(0, ...o.counts.filter((n) => n >= 0)) };
+  const chain = Math.max(0, ...o.counts.filter((n) => n >= 0));
+  return { depth: maxDepth, overAt, chain, chainOverAt };
 }
 
-/** A nesting problem of `text` found before parsing, or undefined. */
-export function nestingProblem(text: string): PosRange | undefined {
-  const { overAt } = scan(text);
-  return overAt < 0 ? undefined : { start: overAt, end: overAt + 1 };
+/** A nesting or chain length problem of `text` found before parsing, or undefined. */
+export function sizeProblem(text: string): { pos: PosRange; reason: string } | undefined {
+  const { overAt, chainOverAt } = scan(text);
+  if (overAt >= 0 && (chainOverAt < 0 || overAt <= chainOverAt)) {
+    return { pos: { start: overAt, end: overAt + 1 }, reason: NESTING_REASON };
+  }
+  if (chainOverAt >= 0) {
+    return { pos: { start: chainOverAt, end: chainOverAt + 1 }, reason: LONG_CHAIN_REASON };
+  }
+  return undefined;
 }
 
 /** Whether lezer's error at `pos` is its left-associative chain cut rather than a real mistake. */
