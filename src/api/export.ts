@@ -129,6 +129,7 @@ export function registerExportRoute(
       contentType: 'application/x-ndjson',
       description: '{"metric":{…},"values":[…],"timestamps":[…]} per line',
     },
+    statuses: { 429: "the tenant's max_concurrent_queries slots are all taken (refused at once)" },
     handler,
   });
 }

@@ -145,6 +145,11 @@ describe('query responses', () => {
       await new Promise((r) => setTimeout(r, 10));
     assert.equal(engine.aborted.length, before + 1);
     assert.match(String(engine.aborted[before]), /client closed the connection/);
+    // …and says so in the log, naming the query.
+    for (let i = 0; i < 500 && !api.logs.some((l) => l.msg.startsWith('query canceled')); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    const line = api.logs.find((l) => l.msg.startsWith('query canceled'));
+    assert.equal((line?.obj as { query?: string } | undefined)?.query, 'hang');
     // The slot came back.
     assert.equal(api.deps.limits.queryGate(tenantId('default')).running, 0);
   });

@@ -328,6 +328,18 @@ describe('GET|POST /api/v1/query_range', () => {
     });
     assert.equal(r.status, 400);
     assert.equal(r.body.errorType, 'bad_data');
+    // A string, too: Prometheus's type error (bad_data), not an execution error.
+    const str = await call('/api/v1/query_range', {
+      query: '"a"',
+      start: '0',
+      end: '5',
+      step: '1',
+    });
+    assert.equal(str.status, 400);
+    assert.equal(
+      str.body.error,
+      'invalid expression type "string" for range query, must be Scalar or instant Vector',
+    );
   });
 });
 

@@ -135,6 +135,7 @@ function queryRoute(
 ) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const aborter = new AbortController();
+    const began = performance.now();
     const onClose = () => {
       if (!reply.raw.writableEnded) aborter.abort(new Error('the client closed the connection'));
     };
@@ -144,6 +145,18 @@ function queryRoute(
       ev = await fn(req, aborter.signal);
     } catch (err) {
       if (err instanceof TooManySeriesError) deps.limits.count(tenantOf(req), 'max_query_series');
+      if (aborter.signal.aborted) {
+        // Nobody reads the answer; say it in the log (the query text is the user's, kept short).
+        deps.logger.info(
+          {
+            tenant: tenantOf(req),
+            route: req.routeOptions.url,
+            query: (paramsOf(req).get('query') ?? '').slice(0, 200),
+            duration_ms: Math.round(performance.now() - began),
+          },
+          'query canceled: the client closed the connection',
+        );
+      }
       return errorReply(deps.logger, req, reply, err);
     } finally {
       reply.raw.off('close', onClose);
@@ -161,7 +174,7 @@ function queryRoute(
     const second = first.done === true ? first : chunks.next();
     if (second.done === true) {
       // One chunk: the whole body is small, send it as is.
-      return reply.send(first.done === true ? '' : first.value);
+      return reply.header('vary', 'accept-encoding').send(first.done === true ? '' : first.value);
     }
     const body = Readable.from(
       (function* () {
@@ -195,7 +208,6 @@ export function acceptsGzip(req: FastifyRequest): boolean {
   return false;
 }
 
-/** Runs `fn` holding one of the tenant's query slots (refused at once when all are taken). */
 /**
  * Runs a query holding one of the tenant's slots (`max_concurrent_queries`). When all are
  * taken it waits in line, as Prometheus does; the wait counts against the query's timeout.
@@ -212,7 +224,7 @@ async function gated(
   const began = performance.now();
   const queueMs = began - queued;
   try {
-    const result = await fn({ ...opts, timeoutMs: opts.timeoutMs - queueMs });
+    const result = await fn({ ...opts, queuedMs: queueMs });
     return { result, queueMs, evalMs: performance.now() - began };
   } finally {
     gate.release();

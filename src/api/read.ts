@@ -95,6 +95,7 @@ export function registerReadRoutes(
     summary: 'Series matching selectors (Prometheus-compatible)',
     query: metadataQuery,
     response: z.array(z.record(z.string(), z.string())),
+    statuses: { 429: "the tenant's max_concurrent_queries slots are all taken (refused at once)" },
     handler: series,
   });
 
@@ -118,6 +119,7 @@ export function registerReadRoutes(
     summary: 'Label names (Prometheus-compatible)',
     query: metadataQuery,
     response: z.array(z.string()),
+    statuses: { 429: "the tenant's max_concurrent_queries slots are all taken (refused at once)" },
     handler: labels,
   });
 
@@ -130,6 +132,7 @@ export function registerReadRoutes(
     params: z.object({ name: z.string() }),
     query: metadataQuery,
     response: z.array(z.string()),
+    statuses: { 429: "the tenant's max_concurrent_queries slots are all taken (refused at once)" },
     handler: jsonRoute(logger, (req) => {
       const raw = (req.params as { name: string }).name;
       const name = unescapeLabelName(raw);

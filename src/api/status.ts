@@ -202,6 +202,7 @@ export function registerStatusRoutes(
     summary: "Cardinality statistics of the tenant's series (top 10 by default)",
     query: z.object({ limit: z.string().optional().describe('Entries per list (default 10)') }),
     response: z.record(z.string(), z.unknown()),
+    statuses: { 429: "the tenant's max_concurrent_queries slots are all taken (refused at once)" },
     handler: jsonRoute(deps.logger, (req) => {
       const s = paramsOf(req).get('limit');
       let limit = 10;

@@ -16,6 +16,8 @@ export interface QueryOptions {
    * `limits.max_query_series`).
    */
   maxSeries: number;
+  /** Time the query already waited for a slot before evaluation (counts against `timeoutMs`). */
+  queuedMs?: number;
   /** Wall-clock budget of one query. */
   timeoutMs: number;
   /** Resolution of a subquery written without a step (`[5m:]`; Prometheus: the global evaluation interval). */

@@ -194,7 +194,10 @@ describe('results', () => {
     assert.deepEqual(await instant(st, '1 + 2 * 3', 5), ['scalar 7']);
     assert.deepEqual(await instant(st, '"hello"', 5), ['string hello']);
     assert.deepEqual(await range(st, 'time()', 0, 20, 10), ['{} 0@0 10@10 20@20']);
-    await assert.rejects(engine.range(st, T, '"x"', 0, 10, 1), QueryExecutionError);
+    await assert.rejects(
+      engine.range(st, T, `"x"`, 0, 10, 1),
+      (e: unknown) => e instanceof PromQLError && e.errorType === 'bad_data',
+    );
   });
 
   it('fails on the same labelset twice at one step after dropping names', async () => {

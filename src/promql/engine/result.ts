@@ -1,6 +1,6 @@
 import { Labels } from '../../model/index.js';
 import type { Expr } from '../ast.js';
-import { QueryExecutionError } from '../errors.js';
+import { PromQLError, QueryExecutionError } from '../errors.js';
 import type { MatrixSeries, QueryValue, VectorSample } from '../query.js';
 import { isAbsent, type StepSeries, type StepValue, type Windows } from '../steps.js';
 import { unwrap } from './evaluator.js';
@@ -68,8 +68,10 @@ export function instantValue(root: Expr, v: StepValue, t: number): QueryValue {
 /** The result of a range query: only the steps with values, series sorted by labels. */
 export function rangeValue(v: StepValue, times: Float64Array): QueryValue {
   if (v.kind === 'string') {
-    throw new QueryExecutionError(
-      'cannot evaluate range query: a string result is not allowed, want scalar or instant vector',
+    // Prometheus's check and words (a type error of the query: bad_data).
+    throw new PromQLError(
+      'bad_data',
+      'invalid expression type "string" for range query, must be Scalar or instant Vector',
     );
   }
   const series = v.kind === 'scalar' ? [{ labels: Labels.EMPTY, vs: v.vs }] : finalize(v.series);

@@ -38,7 +38,7 @@ export class QueryState {
     readonly endMs: number,
     readonly stepMs: number,
   ) {
-    this.deadline = Date.now() + opts.timeoutMs;
+    this.deadline = Date.now() + opts.timeoutMs - (opts.queuedMs ?? 0);
   }
 
   /** Takes `n` more samples into memory; throws TooManySamplesError past the budget. */
