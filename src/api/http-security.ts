@@ -70,10 +70,18 @@ export function installHttpSecurity(app: FastifyInstance, cors: () => CorsConfig
     }
   });
   app.addHook('onSend', async (req, reply, payload) => {
-    for (const [k, v] of Object.entries(STATIC_HEADERS)) void reply.header(k, v);
+    for (const [k, v] of Object.entries(STATIC_HEADERS)) {
+      // The UI page sets its own policy (the same plus a per-response style nonce).
+      if (k === 'content-security-policy' && reply.hasHeader(k)) continue;
+      void reply.header(k, v);
+    }
     if (isHttps(req))
       void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    if (req.principal !== undefined || req.headers.authorization !== undefined) {
+    // Routes that set their own caching (the UI's public, content-hashed assets) keep it.
+    if (
+      (req.principal !== undefined || req.headers.authorization !== undefined) &&
+      !reply.hasHeader('cache-control')
+    ) {
       void reply.header('cache-control', 'private, no-store');
       const vary = reply.getHeader('vary');
       const add = 'Authorization, Cookie, X-Scope-OrgID';

@@ -40,6 +40,7 @@ import { registerOtlpRoute } from './otlp.js';
 import { registerPushRoutes } from './push.js';
 import { PushRegistry } from '../ingest/push/index.js';
 import { registerTargetsRoute, type TargetsSource } from './targets.js';
+import { registerUiRoutes, type UiBundle } from './ui.js';
 import { registerWriteRoute } from './write.js';
 
 const NO_TARGETS: TargetsSource = { activeTargets: () => [], droppedTargets: () => [] };
@@ -74,6 +75,8 @@ export interface ApiDeps {
   query?: QueryApiDeps;
   /** Retention settings and head figures of the store, for /api/v1/status/{runtimeinfo,tsdb}. */
   storageInfo?: StorageInfo;
+  /** The built web UI served at `/` (null: not built, `/` says how; absent: no UI routes). */
+  ui?: UiBundle | null;
 }
 
 /** The query API's engine and settings; `options` is read per request (reloadable). */
@@ -155,6 +158,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
     done();
   });
   registerAccessRoutes(app, table, deps.access, deps.logger);
+  if (deps.ui !== undefined) registerUiRoutes(app, table, deps.ui, deps.logger);
   return table;
 }
 
@@ -173,6 +177,8 @@ export {
   type RetentionInfo,
 } from './status.js';
 export { httpServerOptions, MAX_PARAM_LENGTH } from './fallback.js';
+export { loadUiBundle, type UiBundle } from './ui.js';
+export { UI_PATHS, type UiPath } from './ui-paths.js';
 export { parseSeriesSelector, SelectorParseError } from './selector.js';
 export { ApiError, type ApiResponse, type ErrorType } from './errors.js';
 export { RouteTable, type RouteSpec, type RouteAccess, type Need } from './route-table.js';

@@ -79,6 +79,8 @@ export async function testApi(
     query?: ApiDeps['query'];
     /** Retention and head figures for the status routes (default: none, as a bare MemStore). */
     storageInfo?: ApiDeps['storageInfo'];
+    /** The web UI bundle (default: no UI routes). */
+    ui?: ApiDeps['ui'];
   } = {},
 ): Promise<TestApi> {
   const app = fastify({
@@ -135,6 +137,7 @@ export async function testApi(
     logger,
     query: opts.query,
     storageInfo: opts.storageInfo,
+    ui: opts.ui,
   };
   if (opts.defaultAuth !== false) {
     app.addHook('onRequest', async (req) => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fastify, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { httpServerOptions, queryOptionsOf } from '../api/index.js';
+import { httpServerOptions, loadUiBundle, queryOptionsOf } from '../api/index.js';
 import { parseExpr, PromQLEngine } from '../promql/index.js';
 import { ArgusError, errorChain } from '../util/index.js';
 import type { TsdbConfig } from '../tsdb/index.js';
@@ -16,7 +16,7 @@ import { readTls } from './tls.js';
 import { Collection } from './collection.js';
 import type { Store, StoreOptions } from './wiring.js';
 import { externalUrl, loadArgusConfig, type Settings } from './settings.js';
-import { createStore, registerRoutes, type ApiDeps } from './wiring.js';
+import { createStore, defaultUiDir, registerRoutes, type ApiDeps } from './wiring.js';
 
 export interface ServerOptions {
   settings: Settings;
@@ -30,6 +30,8 @@ export interface ServerOptions {
   createStore?: (opts: StoreOptions) => Store;
   /** Environment for ARGUS_ADMIN_PASSWORD / ARGUS_SECRET_KEY (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The built web UI (default: the checkout's dist/web). */
+  uiDir?: string;
 }
 
 /** Where the server listens: the socket's real address, and a URL local tools can reach. */
@@ -170,6 +172,7 @@ export class ArgusServer {
         ready: () => this.store.isReady,
         reload: () => this.reload(),
       },
+      ui: loadUiBundle(opts.uiDir ?? defaultUiDir()),
     };
   }
 

@@ -31,4 +31,13 @@ if [ ! -f "$stamp" ] || [ ! -f dist/cmd/main.js ] ||
   touch "$stamp"
 fi
 
+# The web UI (dist/web): rebuilt when web/ or the shared API types changed.
+webstamp=dist/web/.build-stamp
+if [ ! -f "$webstamp" ] ||
+  [ -n "$(find web src/api package-lock.json -newer "$webstamp" -not -path 'web/node_modules/*' -print -quit)" ]; then
+  echo "argus: building the web UI (vite)" >&2
+  npm run --silent build:web >&2
+  touch "$webstamp"
+fi
+
 exec node bin/argus server "$@"

@@ -11,19 +11,23 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 # Real peers the compatibility tests run against (skipped with a message when absent).
-bash tools/scripts/ensure-debian.sh prometheus prometheus-node-exporter
+bash tools/scripts/ensure-debian.sh prometheus prometheus-node-exporter chromium
 
 step "typecheck + build"
 # No `rm -rf dist`: a server started with `npm start` runs from dist/ meanwhile (tsc builds
 # incrementally). Stale test files are never run (run-tests.sh lists tests from the .ts sources),
 # but compiled files of removed sources would count as uncovered code (c8 `all`): drop those.
 if [ -d dist ]; then
-  find dist -name '*.js' | while read -r js; do
+  find dist -name '*.js' -not -path 'dist/web/*' | while read -r js; do
     ts="${js#dist/}"
     [ -e "${ts%.js}.ts" ] || rm -f "$js" "$js.map"
   done
 fi
 npx tsc -p tsconfig.json
+npx tsc -p web/tsconfig.json
+# The web UI the browser tests load (and `argus server` serves).
+npm run --silent build:web
+touch dist/web/.build-stamp
 
 step "lint"
 npx eslint --max-warnings 0 .
