@@ -21,6 +21,8 @@ export const layers = {
   relabel: base,
   hostmetrics: ['storage', ...base],
   tenancy: ['state', ...base],
+  // The UI's push channel (#6): new-data ticks per tenant.
+  live: base,
   auth: ['state', ...base],
   secrets: ['state', ...base],
   scrape: collectors,

@@ -40,6 +40,8 @@ import { registerOtlpRoute } from './otlp.js';
 import { registerPushRoutes } from './push.js';
 import { PushRegistry } from '../ingest/push/index.js';
 import { registerTargetsRoute, type TargetsSource } from './targets.js';
+import type { LiveHub } from '../live/index.js';
+import { registerLiveRoute } from './live.js';
 import { registerUiRoutes, type UiBundle } from './ui.js';
 import { registerWriteRoute } from './write.js';
 
@@ -77,6 +79,8 @@ export interface ApiDeps {
   storageInfo?: StorageInfo;
   /** The built web UI served at `/` (null: not built, `/` says how; absent: no UI routes). */
   ui?: UiBundle | null;
+  /** New-data ticks for the UI's live views (`/api/argus/v1/live`; absent: no such route). */
+  live?: LiveHub;
 }
 
 /** The query API's engine and settings; `options` is read per request (reloadable). */
@@ -159,6 +163,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
   });
   registerAccessRoutes(app, table, deps.access, deps.logger);
   if (deps.ui !== undefined) registerUiRoutes(app, table, deps.ui, deps.logger);
+  if (deps.live !== undefined) registerLiveRoute(app, table, deps.live, deps.logger);
   return table;
 }
 

@@ -81,6 +81,8 @@ export async function testApi(
     storageInfo?: ApiDeps['storageInfo'];
     /** The web UI bundle (default: no UI routes). */
     ui?: ApiDeps['ui'];
+    /** The live push hub (default: no /live route). */
+    live?: ApiDeps['live'];
   } = {},
 ): Promise<TestApi> {
   const app = fastify({
@@ -138,6 +140,7 @@ export async function testApi(
     query: opts.query,
     storageInfo: opts.storageInfo,
     ui: opts.ui,
+    live: opts.live,
   };
   if (opts.defaultAuth !== false) {
     app.addHook('onRequest', async (req) => {

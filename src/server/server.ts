@@ -5,6 +5,7 @@ import { fastify, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { httpServerOptions, loadUiBundle, queryOptionsOf } from '../api/index.js';
 import { parseExpr, PromQLEngine } from '../promql/index.js';
+import { LiveHub } from '../live/index.js';
 import { ArgusError, errorChain } from '../util/index.js';
 import type { TsdbConfig } from '../tsdb/index.js';
 import { parseListen, type ArgusConfig } from './config.js';
@@ -128,6 +129,7 @@ export class ArgusServer {
     private readonly lock: DataDirLock,
     registry: Registry,
     private readonly security: Security,
+    private readonly live: LiveHub,
   ) {
     this.config = opts.config;
     this.registry = registry;
@@ -173,6 +175,7 @@ export class ArgusServer {
         reload: () => this.reload(),
       },
       ui: loadUiBundle(opts.uiDir ?? defaultUiDir()),
+      live,
     };
   }
 
@@ -201,12 +204,14 @@ export class ArgusServer {
         logger: logger.child({ component: 'auth' }),
         registry,
       });
+      const live = new LiveHub();
       const store = (opts.createStore ?? createStore)({
         dir: path.join(settings.dataDir, 'tsdb'),
         config: config.storage.tsdb,
         logger: logger.child({ component: 'tsdb' }),
         registry,
         maxSeriesFor: (t) => security!.limits.for(t).max_series,
+        onCommit: (t, n) => live.notify(t, n),
       });
       const tls = await readTls(config);
       const trustProxy =
@@ -220,7 +225,7 @@ export class ArgusServer {
       } as const;
       // The https instance differs only in its server type; routes and hooks are the same.
       app = tls ? fastify({ ...base, https: tls }) : fastify(base);
-      const srv = new ArgusServer(opts, app, store, lock, registry, security);
+      const srv = new ArgusServer(opts, app, store, lock, registry, security, live);
       srv.routes();
       const listen = parseListen(config.server.listen)!;
       const bound = await listenOn(app, listen.host, listen.port, tls ? 'https' : 'http');
@@ -360,6 +365,8 @@ export class ArgusServer {
   private async close(code: number): Promise<number> {
     let exit = code;
     try {
+      // Live streams never go idle: end them, or closing the server waits for them.
+      this.live.close();
       await this.app.close();
       await this.collection.stop();
       await this.store.close();

@@ -33,11 +33,17 @@ export interface StoreOptions {
   registry?: Registry;
   /** Per-tenant active-series budget (`limits:`), on top of the TSDB's own limit. */
   maxSeriesFor?: (tenant: TenantId) => number;
+  /** After each commit that stored samples (the UI's live ticks). */
+  onCommit?: (tenant: TenantId, appended: number) => void;
 }
 
 /** Builds the metrics store that lives in `<data-dir>/tsdb`. */
 export function createStore(opts: StoreOptions): Store {
-  return new Tsdb(opts);
+  const { onCommit, ...rest } = opts;
+  return new Tsdb({
+    ...rest,
+    ...(onCommit ? { onCommit: (t, r) => onCommit(t, r.appended) } : {}),
+  });
 }
 
 /** Registers every /api/v1 route. `deps.remoteWrite` is replaced on reload (read per request). */

@@ -6,6 +6,7 @@ import {
   StorageUnavailableError,
   type Appendable,
   type Appender,
+  type AppendResult,
   type MetadataStore,
   type MetricMetadata,
   type Querier,
@@ -43,6 +44,11 @@ export interface TsdbOptions {
    * the lower of it and `limits.max_series_per_tenant` applies; 0 = none of its own.
    */
   maxSeriesFor?: (tenant: TenantId) => number;
+  /**
+   * Called after every commit that stored samples (live views: the server pushes a tick to
+   * open UIs). Must be cheap and must not throw.
+   */
+  onCommit?: (tenant: TenantId, result: AppendResult) => void;
 }
 
 const SNAPSHOTS_DIR = 'snapshots';
@@ -153,7 +159,18 @@ export class Tsdb implements Appendable, Queryable, MetadataStore {
   }
 
   appender(tenant: TenantId): Appender {
-    return this.tenantForWrite(tenant).appender();
+    const a = this.tenantForWrite(tenant).appender();
+    const hook = this.opts.onCommit;
+    if (hook === undefined) return a;
+    return {
+      append: (ref, labels, t, v) => a.append(ref, labels, t, v),
+      commit: async () => {
+        const r = await a.commit();
+        if (r.appended > 0) hook(tenant, r);
+        return r;
+      },
+      rollback: () => a.rollback(),
+    };
   }
 
   /**
