@@ -5,7 +5,7 @@ import { defineConfig } from 'vite';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * The web UI build: `npm run build:web` writes dist/web (served by `argus server`); `npm run
+ * The web UI build: `npm run build:web` writes dist/ui (served by `argus server`); `npm run
  * dev:web` serves the UI with hot reload, proxying the API to a server on :9470.
  */
 export default defineConfig({
@@ -14,7 +14,7 @@ export default defineConfig({
   publicDir: path.join(here, 'public'),
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
-    outDir: path.join(here, '..', 'dist', 'web'),
+    outDir: path.join(here, '..', 'dist', 'ui'),
     emptyOutDir: true,
     assetsDir: 'assets',
     sourcemap: true,

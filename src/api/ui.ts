@@ -15,7 +15,7 @@ interface Asset {
   type: string;
 }
 
-/** The built UI (`dist/web`, made by `npm run build:web`): its page template and assets. */
+/** The built UI (`dist/ui`, made by `npm run build:web`): its page template and assets. */
 export interface UiBundle {
   dir: string;
   /** index.html with `__CSP_NONCE__` where each response's nonce goes. */

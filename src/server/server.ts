@@ -15,6 +15,8 @@ import { createRegistry, instrumentHttp, reloadMetrics } from './metrics.js';
 import { openSecurity, type Security } from './security.js';
 import { readTls } from './tls.js';
 import { Collection } from './collection.js';
+import { SqliteDashboards, type DashboardStore } from '../dashboards/index.js';
+import { provisionFromConfig } from './dashboards.js';
 import type { Store, StoreOptions } from './wiring.js';
 import { externalUrl, loadArgusConfig, type Settings } from './settings.js';
 import { createStore, defaultUiDir, registerRoutes, type ApiDeps } from './wiring.js';
@@ -31,7 +33,7 @@ export interface ServerOptions {
   createStore?: (opts: StoreOptions) => Store;
   /** Environment for ARGUS_ADMIN_PASSWORD / ARGUS_SECRET_KEY (default process.env). */
   env?: NodeJS.ProcessEnv;
-  /** The built web UI (default: the checkout's dist/web). */
+  /** The built web UI (default: the checkout's dist/ui). */
   uiDir?: string;
 }
 
@@ -119,6 +121,7 @@ export class ArgusServer {
   private readonly reloadGauge: { success(ok: boolean): void };
   private readonly deps: ApiDeps;
   private readonly collection: Collection;
+  private readonly dashboards: DashboardStore;
   /** For /api/v1/status/runtimeinfo: the last (re)load's outcome and the running config's age. */
   private configStatus = { ok: true, loadedAt: new Date() };
 
@@ -141,7 +144,9 @@ export class ArgusServer {
       registry,
     );
     this.done = new Promise((r) => (this.resolveDone = r));
+    this.dashboards = new SqliteDashboards(security.state);
     this.deps = {
+      dashboards: this.dashboards,
       storage: store,
       snapshot: (withHead) => store.snapshot(withHead),
       remoteWrite: opts.config.ingest.remote_write,
@@ -227,6 +232,7 @@ export class ArgusServer {
       app = tls ? fastify({ ...base, https: tls }) : fastify(base);
       const srv = new ArgusServer(opts, app, store, lock, registry, security, live);
       srv.routes();
+      await srv.provisionDashboards(config);
       const listen = parseListen(config.server.listen)!;
       const bound = await listenOn(app, listen.host, listen.port, tls ? 'https' : 'http');
       srv.url = bound.url;
@@ -256,6 +262,16 @@ export class ArgusServer {
     const { app, registry } = this;
     instrumentHttp(app, registry);
     registerRoutes(app, this.deps);
+  }
+
+  /** Loads the provisioning dir's dashboards; bad files are logged, never fatal. */
+  private async provisionDashboards(cfg: ArgusConfig): Promise<void> {
+    const logger = this.opts.logger.child({ component: 'dashboards' });
+    try {
+      await provisionFromConfig(this.dashboards, cfg, this.opts.settings.source, logger);
+    } catch (err) {
+      logger.error({ err: errorChain(err) }, 'cannot provision dashboards');
+    }
   }
 
   private openStore(): void {
@@ -328,6 +344,7 @@ export class ArgusServer {
     this.deps.otlp = cfg.ingest.otlp;
     this.security.apply(cfg);
     if (this.store.isReady) await this.collection.apply(cfg);
+    await this.provisionDashboards(cfg);
     this.config = cfg;
     this.configStatus = { ok: true, loadedAt: new Date() };
     this.reloadGauge.success(true);

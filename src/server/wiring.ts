@@ -54,12 +54,12 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
 export type { ApiDeps };
 
 /**
- * Where `npm run build:web` puts the UI: `<checkout>/dist/web`. This file runs from
+ * Where `npm run build:web` puts the UI: `<checkout>/dist/ui`. This file runs from
  * `dist/src/server/` (built) or `src/server/` (tsx): both are two levels below a folder that
  * holds (or is) `dist`.
  */
 export function defaultUiDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const up = path.resolve(here, '..', '..');
-  return path.basename(up) === 'dist' ? path.join(up, 'web') : path.join(up, 'dist', 'web');
+  return path.basename(up) === 'dist' ? path.join(up, 'ui') : path.join(up, 'dist', 'ui');
 }

@@ -1,6 +1,6 @@
 /**
  * Browser tests drive Debian's chromium through playwright-core against a real `argus server`
- * (test/integration/helpers.ts starts it; the test pipeline builds the UI into dist/web first).
+ * (test/integration/helpers.ts starts it; the test pipeline builds the UI into dist/ui first).
  * Screenshots go to test-artifacts/ (not committed).
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -15,7 +15,7 @@ export const CHROMIUM = process.env.ARGUS_CHROMIUM ?? '/usr/bin/chromium';
 export function browserSkip(): string | false {
   if (!existsSync(CHROMIUM))
     return `no browser at ${CHROMIUM} (apt-get install chromium, or set ARGUS_CHROMIUM)`;
-  if (!existsSync(path.join(REPO_ROOT, 'dist', 'web', 'index.html')))
+  if (!existsSync(path.join(REPO_ROOT, 'dist', 'ui', 'index.html')))
     return 'the web UI is not built (npm run build:web)';
   return false;
 }

@@ -31,8 +31,8 @@ if [ ! -f "$stamp" ] || [ ! -f dist/cmd/main.js ] ||
   touch "$stamp"
 fi
 
-# The web UI (dist/web): rebuilt when web/ or the shared API types changed.
-webstamp=dist/web/.build-stamp
+# The web UI (dist/ui): rebuilt when web/ or the shared API types changed.
+webstamp=dist/ui/.build-stamp
 if [ ! -f "$webstamp" ] ||
   [ -n "$(find web src/api package-lock.json -newer "$webstamp" -not -path 'web/node_modules/*' -print -quit)" ]; then
   echo "argus: building the web UI (vite)" >&2

@@ -18,7 +18,7 @@ step "typecheck + build"
 # incrementally). Stale test files are never run (run-tests.sh lists tests from the .ts sources),
 # but compiled files of removed sources would count as uncovered code (c8 `all`): drop those.
 if [ -d dist ]; then
-  find dist -name '*.js' -not -path 'dist/web/*' | while read -r js; do
+  find dist -name '*.js' -not -path 'dist/ui/*' | while read -r js; do
     ts="${js#dist/}"
     [ -e "${ts%.js}.ts" ] || rm -f "$js" "$js.map"
   done
@@ -27,7 +27,7 @@ npx tsc -p tsconfig.json
 npx tsc -p web/tsconfig.json
 # The web UI the browser tests load (and `argus server` serves).
 npm run --silent build:web
-touch dist/web/.build-stamp
+touch dist/ui/.build-stamp
 
 step "lint"
 npx eslint --max-warnings 0 .
