@@ -1,11 +1,324 @@
-/** Placeholder: this page is being built (issue #6). */
-export default function Page({ params }: { params: Record<string, string | undefined> }) {
+/**
+ * A dashboard: variables, time range, live mode, the panel grid, and editing (add, edit,
+ * move/resize, duplicate and remove panels; title, tags and raw JSON; save with optimistic
+ * concurrency; version history; export; delete). Provisioned dashboards are read-only here.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useLocation, useSearch } from 'wouter-preact';
+import { ApiError } from '../../api/client.js';
+import {
+  deleteDashboard,
+  getDashboard,
+  restoreVersion,
+  saveDashboard,
+  type Dashboard,
+  type Panel,
+  type StoredDashboard,
+} from '../../api/dashboards.js';
+import { useLiveTick } from '../../app/live.js';
+import { useSession } from '../../app/session.js';
+import { TimeRangePicker } from '../../components/time/index.js';
+import { applyMove, nextPosition, readingOrder, type Move } from '../../lib/dashboard/layout.js';
+import { isRelative, type TimeRange } from '../../lib/time-range.js';
+import { JsonDialog } from './json-dialog.js';
+import { PanelEditor } from './panel-editor.js';
+import { PanelView } from './panel.js';
+import { useVariableOptions, variableValues, VariablesBar } from './variables.js';
+import { VersionsDialog } from './versions.js';
+import './dashboards.css';
+
+type Dialog =
+  { kind: 'panel'; panel: Panel; isNew: boolean } | { kind: 'versions' } | { kind: 'json' } | null;
+
+function rangeOf(d: Dashboard, search: URLSearchParams): TimeRange {
+  return {
+    from: search.get('from') ?? d.time.from,
+    to: search.get('to') ?? d.time.to,
+    tz: search.get('tz') === 'utc' ? 'utc' : 'local',
+    step: 'auto',
+  };
+}
+
+export default function DashboardPage({ params }: { params: Record<string, string | undefined> }) {
+  const uid = params.id ?? '';
+  const { principal } = useSession();
+  const [, navigate] = useLocation();
+  const search = new URLSearchParams(useSearch());
+  const [stored, setStored] = useState<StoredDashboard>();
+  const [draft, setDraft] = useState<Dashboard>();
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [editing, setEditing] = useState(search.get('edit') === '1');
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [refresh, setRefresh] = useState(0);
+  const [range, setRange] = useState<TimeRange>();
+  const [liveOn, setLiveOn] = useState(search.get('live') !== '0');
+
+  const load = async () => {
+    try {
+      const d = await getDashboard(uid);
+      setStored(d);
+      setDraft(d.dashboard);
+      setRange((r) => r ?? rangeOf(d.dashboard, search));
+      setError(undefined);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, [uid]);
+
+  const relative = range !== undefined && isRelative(range.from) && range.to.trim() === 'now';
+  const live = useLiveTick(liveOn && relative && !editing);
+  const vars = draft?.variables ?? [];
+  const { options, errors } = useVariableOptions(vars, refresh);
+  const varValues = useMemo(() => variableValues(vars, options), [vars, options]);
+
+  useEffect(() => {
+    if (draft) document.title = `${draft.title} · Argus`;
+  }, [draft?.title]);
+
+  if (error)
+    return (
+      <p class="error" role="alert">
+        {error}
+      </p>
+    );
+  if (!stored || !draft || !range) return <p class="muted">Loading…</p>;
+
+  const canEdit = (principal?.permissions.includes('edit') ?? false) && !stored.provisioned;
+  const dirty = JSON.stringify(draft) !== JSON.stringify(stored.dashboard);
+  const setPanels = (panels: Panel[]) => setDraft({ ...draft, panels });
+  const updatePanel = (id: number, f: (p: Panel) => Panel) =>
+    setPanels(draft.panels.map((p) => (p.id === id ? f(p) : p)));
+  const newId = () => draft.panels.reduce((m, p) => Math.max(m, p.id), 0) + 1;
+
+  const save = async () => {
+    try {
+      const saved = await saveDashboard(draft, stored.version);
+      setStored(saved);
+      setDraft(saved.dashboard);
+      setEditing(false);
+      setNotice(`Saved version ${saved.version}.`);
+    } catch (err) {
+      setNotice(
+        err instanceof ApiError && err.status === 409
+          ? `${err.message} — your changes are kept here; reload to see theirs.`
+          : `Cannot save: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  };
+  const remove = async () => {
+    if (!confirm(`Delete the dashboard "${draft.title}" and its versions?`)) return;
+    try {
+      await deleteDashboard(uid);
+      navigate('/dashboards');
+    } catch (err) {
+      setNotice(`Cannot delete: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  const exportJson = () => {
+    const blob = new Blob([JSON.stringify(draft, null, 2)], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${draft.uid}.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  };
+  const changeRange = (r: TimeRange) => {
+    setRange(r);
+    const q = new URLSearchParams(search);
+    q.set('from', r.from);
+    q.set('to', r.to);
+    navigate(`/dashboards/${encodeURIComponent(uid)}?${q.toString()}`, { replace: true });
+  };
+
   return (
     <section class="page">
-      <h1>Dashboards</h1>
-      <p class="muted">
-        This page is not built yet.{params.id ?? params.instance ?? params.section ?? ''}
-      </p>
+      <div class="dash-header">
+        {editing ? (
+          <input
+            aria-label="Dashboard title"
+            value={draft.title}
+            onInput={(e) => setDraft({ ...draft, title: e.currentTarget.value })}
+          />
+        ) : (
+          <h1>{draft.title}</h1>
+        )}
+        <div class="toolbar">
+          <TimeRangePicker value={range} onChange={changeRange} />
+          <button
+            type="button"
+            aria-pressed={liveOn && relative}
+            disabled={!relative}
+            title={relative ? 'Update as new data arrives' : 'Live needs a range ending now'}
+            onClick={() => setLiveOn(!liveOn)}
+          >
+            {liveOn && relative
+              ? live.connected
+                ? '● Live'
+                : '○ Live (reconnecting)'
+              : 'Live off'}
+          </button>
+          <button type="button" onClick={() => setRefresh((n) => n + 1)}>
+            Refresh
+          </button>
+          {canEdit && !editing && (
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit
+            </button>
+          )}
+          {editing && (
+            <>
+              <button
+                type="button"
+                onClick={() =>
+                  setDialog({
+                    kind: 'panel',
+                    isNew: true,
+                    panel: {
+                      id: newId(),
+                      type: 'timeseries',
+                      title: 'New panel',
+                      gridPos: nextPosition(draft.panels.map((p) => p.gridPos)),
+                      targets: [{ refId: 'A', expr: '' }],
+                    },
+                  })
+                }
+              >
+                Add panel
+              </button>
+              <button type="button" onClick={() => setDialog({ kind: 'json' })}>
+                JSON
+              </button>
+              <button type="button" class="primary" disabled={!dirty} onClick={() => void save()}>
+                Save
+              </button>
+              <button
+                type="button"
+                onClick={() => {
+                  setDraft(stored.dashboard);
+                  setEditing(false);
+                }}
+              >
+                {dirty ? 'Discard' : 'Done'}
+              </button>
+            </>
+          )}
+          <button type="button" onClick={() => setDialog({ kind: 'versions' })}>
+            Versions
+          </button>
+          <button type="button" onClick={exportJson}>
+            Export
+          </button>
+          {canEdit && !editing && (
+            <button type="button" onClick={() => void remove()}>
+              Delete
+            </button>
+          )}
+        </div>
+      </div>
+      {stored.provisioned && (
+        <p class="muted small">
+          Provisioned from {stored.provisioned_file}: read-only here (edit the file, or export and
+          import a copy).
+        </p>
+      )}
+      {notice && (
+        <p class="muted" role="status">
+          {notice}
+        </p>
+      )}
+      <VariablesBar
+        vars={vars}
+        options={options}
+        errors={errors}
+        onChange={(name, current) =>
+          setDraft({
+            ...draft,
+            variables: draft.variables.map((v) => (v.name === name ? { ...v, current } : v)),
+          })
+        }
+      />
+      {draft.panels.length === 0 && (
+        <p class="muted">No panels yet.{canEdit ? ' Edit, then Add panel.' : ''}</p>
+      )}
+      <div class="dash-grid">
+        {readingOrder(draft.panels).map((p) => (
+          <PanelView
+            key={p.id}
+            panel={p}
+            vars={varValues}
+            range={range}
+            tick={live.tick}
+            refresh={refresh}
+            editing={editing}
+            onEdit={() => setDialog({ kind: 'panel', panel: p, isNew: false })}
+            onRemove={() => setPanels(draft.panels.filter((q) => q.id !== p.id))}
+            onDuplicate={() =>
+              setPanels([
+                ...draft.panels,
+                {
+                  ...structuredClone(p),
+                  id: newId(),
+                  gridPos: nextPosition(
+                    draft.panels.map((q) => q.gridPos),
+                    p.gridPos.w,
+                    p.gridPos.h,
+                  ),
+                },
+              ])
+            }
+            onMove={(m: Move) =>
+              updatePanel(p.id, (q) => ({ ...q, gridPos: applyMove(q.gridPos, m) }))
+            }
+          />
+        ))}
+      </div>
+      {dialog?.kind === 'panel' && (
+        <PanelEditor
+          panel={dialog.panel}
+          onClose={() => setDialog(null)}
+          onSave={(p) => {
+            setPanels(
+              dialog.isNew
+                ? [...draft.panels, p]
+                : draft.panels.map((q) => (q.id === p.id ? p : q)),
+            );
+            setDialog(null);
+          }}
+        />
+      )}
+      {dialog?.kind === 'versions' && (
+        <VersionsDialog
+          uid={uid}
+          current={stored.version}
+          readOnly={!canEdit}
+          onClose={() => setDialog(null)}
+          onRestore={(n) =>
+            void restoreVersion(uid, n).then(
+              (d) => {
+                setStored(d);
+                setDraft(d.dashboard);
+                setDialog(null);
+                setNotice(`Restored version ${n} as version ${d.version}.`);
+              },
+              (e: unknown) => setNotice(`Cannot restore: ${String(e)}`),
+            )
+          }
+        />
+      )}
+      {dialog?.kind === 'json' && (
+        <JsonDialog
+          value={draft}
+          onClose={() => setDialog(null)}
+          onApply={(d) => {
+            setDraft({ ...d, uid: draft.uid });
+            setDialog(null);
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -1,0 +1,128 @@
+/**
+ * A panel's data: its targets' range queries over the dashboard's time range, variables
+ * interpolated, legends applied. Live (relative range and a tick from the server push channel):
+ * only the span since the last answer (plus two steps) is queried and merged in — one small
+ * query per target per tick, not the whole range again.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../../api/client.js';
+import type { Panel } from '../../api/dashboards.js';
+import { rangeQuery } from '../../api/prom.js';
+import { labelsKey, mergeSeries, type SeriesPoints } from '../../lib/dashboard/merge.js';
+import { formatLegend, interpolate, type VariableValue } from '../../lib/dashboard/template.js';
+import { effectiveStep, isRelative, resolveRange, type TimeRange } from '../../lib/time-range.js';
+
+export interface PanelSeries extends SeriesPoints {
+  name: string;
+  refId: string;
+}
+
+export interface PanelData {
+  series: PanelSeries[];
+  error?: string;
+  warnings: string[];
+  loading: boolean;
+  /** Unix seconds of the window the series cover. */
+  start: number;
+  end: number;
+}
+
+interface Held {
+  series: PanelSeries[];
+  /** The request that produced `series`: what makes an incremental update valid. */
+  key: string;
+  end: number;
+  step: number;
+}
+
+export function usePanelData(
+  panel: Panel,
+  vars: Readonly<Record<string, VariableValue>>,
+  range: TimeRange,
+  widthPx: number,
+  /** Changes on each live tick (0: not live). */
+  tick: number,
+  /** Changes on manual refresh. */
+  refresh: number,
+): PanelData {
+  const [data, setData] = useState<PanelData>({
+    series: [],
+    warnings: [],
+    loading: true,
+    start: 0,
+    end: 0,
+  });
+  const held = useRef<Held | null>(null);
+  const targets = panel.type === 'text' ? [] : panel.targets.filter((t) => t.expr.trim() !== '');
+
+  // What the full answer depends on (a tick alone only extends it).
+  const key = JSON.stringify([targets, vars, range, Math.round(widthPx / 50)]);
+
+  useEffect(() => {
+    if (targets.length === 0) {
+      setData({ series: [], warnings: [], loading: false, start: 0, end: 0 });
+      return;
+    }
+    const ctl = new AbortController();
+    const now = Date.now();
+    const { start, end } = resolveRange(range, now);
+    const rangeSec = end - start;
+    const step = effectiveStep(range, rangeSec, Math.max(200, widthPx));
+    const prev = held.current;
+    const incremental =
+      prev !== null &&
+      prev.key === key &&
+      prev.step === step &&
+      isRelative(range.from) &&
+      range.to.trim() === 'now' &&
+      end - prev.end < rangeSec / 2;
+    // Align to the step so successive answers share timestamps.
+    const qEnd = Math.floor(end / step) * step;
+    const qStart = incremental ? Math.floor((prev.end - 2 * step) / step) * step : start;
+    setData((d) => ({ ...d, loading: true }));
+    void (async () => {
+      try {
+        const answers = await Promise.all(
+          targets.map(async (t) => {
+            const expr = interpolate(t.expr, vars, { stepSec: step, rangeSec });
+            const a = await rangeQuery(expr, qStart, qEnd, step, ctl.signal);
+            return { t, a };
+          }),
+        );
+        const fresh: PanelSeries[] = [];
+        const warnings: string[] = [];
+        for (const { t, a } of answers) {
+          warnings.push(...a.warnings);
+          for (const s of a.data.result) {
+            fresh.push({
+              key: `${t.refId}\u0002${labelsKey(s.metric)}`,
+              labels: s.metric,
+              name: formatLegend(t.legend, s.metric),
+              refId: t.refId,
+              points: s.values.map(([ts, v]) => [ts, Number(v)] as [number, number]),
+            });
+          }
+        }
+        const series = incremental
+          ? (mergeSeries(prev.series, fresh, qStart, start) as PanelSeries[])
+          : fresh;
+        held.current = { series, key, end: qEnd, step };
+        setData({ series, warnings, loading: false, start, end });
+      } catch (err) {
+        if (ctl.signal.aborted) return;
+        held.current = null;
+        setData({
+          series: [],
+          warnings: [],
+          loading: false,
+          start,
+          end,
+          error: err instanceof ApiError || err instanceof Error ? err.message : String(err),
+        });
+      }
+    })();
+    return () => ctl.abort();
+  }, [key, tick, refresh]);
+
+  return data;
+}
