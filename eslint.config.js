@@ -25,6 +25,7 @@ export const layers = {
   live: base,
   auth: ['state', ...base],
   secrets: ['state', ...base],
+  dashboards: ['state', ...base],
   scrape: collectors,
   ingest: collectors,
   checks: collectors,

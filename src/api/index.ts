@@ -21,6 +21,8 @@ import type { Appendable, MetadataStore, Queryable } from '../storage/index.js';
 import type { TenantLimits } from '../tenancy/index.js';
 import type { Logger } from '../util/index.js';
 import { registerAccessRoutes, type AccessDeps } from './access-routes.js';
+import { SqliteDashboards, type DashboardStore } from '../dashboards/index.js';
+import { registerDashboardRoutes } from './dashboard-routes.js';
 import { registerExportRoute } from './export.js';
 import { installFallbacks } from './fallback.js';
 import { formBodyParser, multipartBodyParser } from './form.js';
@@ -77,6 +79,8 @@ export interface ApiDeps {
   query?: QueryApiDeps;
   /** Retention settings and head figures of the store, for /api/v1/status/{runtimeinfo,tsdb}. */
   storageInfo?: StorageInfo;
+  /** Dashboards (default: stored in `access.state`). */
+  dashboards?: DashboardStore;
   /** The built web UI served at `/` (null: not built, `/` says how; absent: no UI routes). */
   ui?: UiBundle | null;
   /** New-data ticks for the UI's live views (`/api/argus/v1/live`; absent: no such route). */
@@ -162,6 +166,12 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
     done();
   });
   registerAccessRoutes(app, table, deps.access, deps.logger);
+  registerDashboardRoutes(
+    app,
+    table,
+    deps.dashboards ?? new SqliteDashboards(deps.access.state),
+    deps.logger,
+  );
   if (deps.ui !== undefined) registerUiRoutes(app, table, deps.ui, deps.logger);
   if (deps.live !== undefined) registerLiveRoute(app, table, deps.live, deps.logger);
   return table;

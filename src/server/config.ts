@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { queryConfigSchema } from '../api/index.js';
 import { authConfigSchema } from '../auth/index.js';
 import { zDuration } from '../config/index.js';
+import { dashboardsConfigSchema } from '../dashboards/index.js';
 import { hostConfigSchema } from '../hostmetrics/index.js';
 import { otlpConfigSchema } from '../ingest/otlp/index.js';
 import { remoteWriteConfigSchema } from '../ingest/remote-write/index.js';
@@ -155,6 +156,8 @@ export const argusConfigSchema = z
     auth: authConfigSchema.prefault({}),
     outbound: outboundConfigSchema.prefault({}),
     limits: limitsConfigSchema.prefault({}),
+    /** Dashboards provisioned from files (read-only in the UI). */
+    dashboards: dashboardsConfigSchema.prefault({}),
     audit: z
       .object({
         /** Entries older than this are pruned (a signed checkpoint keeps the rest verifiable); 0 = keep forever. */

@@ -110,6 +110,40 @@ CREATE TABLE secrets (
 ) STRICT, WITHOUT ROWID;
 `,
   },
+  {
+    version: 2,
+    name: 'dashboards',
+    sql: `
+-- Written by the dashboards module through StateStore.sql (docs/format/dashboard.md).
+CREATE TABLE dashboards (
+  tenant           TEXT NOT NULL REFERENCES tenants(id),
+  uid              TEXT NOT NULL,
+  title            TEXT NOT NULL,
+  tags             TEXT NOT NULL,
+  version          INTEGER NOT NULL,
+  json             TEXT NOT NULL,
+  provisioned_file TEXT,
+  created_at       INTEGER NOT NULL,
+  created_by       TEXT NOT NULL,
+  updated_at       INTEGER NOT NULL,
+  updated_by       TEXT NOT NULL,
+  PRIMARY KEY (tenant, uid)
+) STRICT, WITHOUT ROWID;
+
+-- Every saved version, the current one included; restore copies one into a new version.
+CREATE TABLE dashboard_versions (
+  tenant  TEXT NOT NULL,
+  uid     TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  json    TEXT NOT NULL,
+  author  TEXT NOT NULL,
+  time    INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  PRIMARY KEY (tenant, uid, version),
+  FOREIGN KEY (tenant, uid) REFERENCES dashboards(tenant, uid) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
+`,
+  },
 ];
 
 /** The format version this binary writes: the highest migration. */

@@ -53,9 +53,10 @@ describe('openSqliteState', () => {
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.deepEqual(db.prepare('SELECT version, name FROM schema_migrations').all(), [
       { version: 1, name: 'identity, audit and secrets' },
+      { version: 2, name: 'dashboards' },
     ]);
     db.close();
-    assert.equal(SCHEMA_VERSION, 1);
+    assert.equal(SCHEMA_VERSION, 2);
   });
 
   it('reopening applies nothing and keeps the data', async () => {
@@ -68,7 +69,7 @@ describe('openSqliteState', () => {
       error() {},
     };
     await openSqliteState({ file, logger }).close();
-    assert.deepEqual(logs, [['state database migrated', { file, migrations: [1], version: 1 }]]);
+    assert.deepEqual(logs, [['state database migrated', { file, migrations: [1, 2], version: 2 }]]);
     const s = openSqliteState({ file, logger });
     assert.equal(logs.length, 1, 'no migration on reopen');
     assert.deepEqual(
@@ -77,7 +78,7 @@ describe('openSqliteState', () => {
     );
     await s.close();
     const db = new Database(file, { readonly: true });
-    assert.equal(db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(), 1);
+    assert.equal(db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(), 2);
     db.close();
   });
 
@@ -92,10 +93,10 @@ describe('openSqliteState', () => {
       (err: unknown) => {
         assert.ok(err instanceof StateVersionError);
         assert.equal(err.found, 7);
-        assert.equal(err.supported, 1);
+        assert.equal(err.supported, 2);
         assert.equal(
           err.message,
-          `cannot open state database ${file}: its schema is format version 7, this Argus supports up to 1 (upgrade Argus, or restore a backup)`,
+          `cannot open state database ${file}: its schema is format version 7, this Argus supports up to 2 (upgrade Argus, or restore a backup)`,
         );
         return true;
       },
@@ -148,7 +149,7 @@ describe('openSqliteState', () => {
     const outs = await Promise.all([0, 1, 2, 3].map(() => runChild([file, 'open'])));
     assert.deepEqual(outs, ['ok\n', 'ok\n', 'ok\n', 'ok\n']);
     const db = new Database(file, { readonly: true });
-    assert.equal(db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(), 1);
+    assert.equal(db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(), 2);
     assert.equal(db.prepare(`SELECT COUNT(*) FROM tenants WHERE id = 'default'`).pluck().get(), 1);
     db.close();
   });

@@ -7,6 +7,7 @@ import { SqliteAudit } from './sqlite-audit.js';
 import type { SqliteCtx } from './sqlite-ctx.js';
 import { SqliteSecrets } from './sqlite-secrets.js';
 import { SqliteSessions } from './sqlite-sessions.js';
+import { SqliteSql } from './sqlite-sql.js';
 import { SqliteTenants } from './sqlite-tenants.js';
 import { SqliteTokens } from './sqlite-tokens.js';
 import { SqliteUsers } from './sqlite-users.js';
@@ -128,6 +129,7 @@ class SqliteState implements StateStore, SqliteCtx {
   readonly sessions: SqliteSessions;
   readonly audit: SqliteAudit;
   readonly secrets: SqliteSecrets;
+  readonly sql: SqliteSql;
   private readonly dataVersion: Database.Statement<[], number>;
   private lastDataVersion: number;
   private version = 0;
@@ -147,6 +149,7 @@ class SqliteState implements StateStore, SqliteCtx {
     this.tokens = new SqliteTokens(this, this.audit);
     this.sessions = new SqliteSessions(this);
     this.secrets = new SqliteSecrets(this, this.audit);
+    this.sql = new SqliteSql(this, this.audit);
   }
 
   write<T>(fn: () => T): T {

@@ -243,6 +243,41 @@ export interface Secrets {
   delete(tenant: string, name: string, actor: Actor): Promise<boolean>;
 }
 
+/** A value bound to a `?` parameter or read from a column. */
+export type SqlValue = string | number | bigint | null | Buffer;
+
+/** Reads inside one snapshot. */
+export interface SqlReader {
+  get<T>(sql: string, params?: readonly SqlValue[]): T | undefined;
+  all<T>(sql: string, params?: readonly SqlValue[]): T[];
+}
+
+/** A write transaction: statements, the transaction's clock, and audit entries that commit with it. */
+export interface SqlTx extends SqlReader {
+  /** Runs a statement; returns the number of rows changed. */
+  run(sql: string, params?: readonly SqlValue[]): number;
+  /** Appends an audit entry in this transaction (time defaults to `now`). */
+  audit(e: AuditInput): AuditEntry;
+  /** The time of this transaction (the store's clock), for created/updated columns. */
+  readonly now: number;
+}
+
+/**
+ * Tables of other modules kept in state.db (dashboards; later rules, silences). Their schema is
+ * part of this module's migrations (one ordered list, one format version); the module owning
+ * the data writes its statements through here so a change and its audit entry commit together.
+ * The SQL is SQLite's dialect: a PostgreSQL store would translate or replace these callers.
+ */
+export interface SqlAccess {
+  /** Runs `fn` in one read snapshot. `fn` MUST be synchronous. */
+  read<T>(fn: (r: SqlReader) => T): Promise<T>;
+  /**
+   * Runs `fn` in a BEGIN IMMEDIATE transaction (rolled back when it throws). `fn` MUST be
+   * synchronous. Counts as a change for `changeVersion`.
+   */
+  write<T>(fn: (tx: SqlTx) => T): Promise<T>;
+}
+
 /** The state store. One per data dir; several processes (server + CLI) may open it at once. */
 export interface StateStore {
   readonly tenants: Tenants;
@@ -251,6 +286,8 @@ export interface StateStore {
   readonly sessions: Sessions;
   readonly audit: Audit;
   readonly secrets: Secrets;
+  /** Other modules' tables (dashboards, …), with audit entries in the same transaction. */
+  readonly sql: SqlAccess;
   /**
    * A number that changes whenever any process commits a change (SQLite: PRAGMA data_version
    * plus this connection's own commits). Caches of credentials compare it to drop stale entries,
