@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startArgus, type ArgusProcess } from '../integration/helpers.js';
+import { adminFetch, startArgus, type ArgusProcess } from '../integration/helpers.js';
 import {
   browserSkip,
   horizontalOverflow,
@@ -203,6 +203,71 @@ describe('account and settings pages (headless chromium)', { skip }, () => {
     assert.match(page.url(), /\/account$/);
     // Only the 401s of the ended session and of the wrong password reach the console.
     assert.deepEqual(problems, []);
+    await ctx.close();
+  });
+
+  it('a system admin creates a tenant; a user with roles in two tenants switches', async () => {
+    const page = await browser.newPage();
+    const problems = watchProblems(page);
+    await logIn(page, argus.url, '/settings/tenants');
+    await page.getByLabel('Tenant id').fill('Team B');
+    await page.getByRole('button', { name: 'Create tenant' }).click();
+    await page.getByText('1–63 of lowercase letters').waitFor();
+    await page.getByLabel('Tenant id').fill('team-b');
+    await page.getByRole('button', { name: 'Create tenant' }).click();
+    await page.getByRole('status').filter({ hasText: 'Created tenant team-b' }).waitFor();
+    await page
+      .getByRole('table', { name: 'Tenants' })
+      .getByRole('row', { name: /team-b/ })
+      .waitFor();
+    await page.close();
+
+    // A role in the new tenant (the UI acts in one tenant; the API's cross-tenant way).
+    const tok = await adminFetch(`${argus.url}/api/argus/v1/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'xt', scope: 'admin', cross_tenant: true, expires_in: '1h' }),
+    });
+    assert.equal(tok.status, 201);
+    const { token } = ((await tok.json()) as { data: { token: string } }).data;
+    const role = await fetch(`${argus.url}/api/argus/v1/users/${VIEWER}/role`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-scope-orgid': 'team-b',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ role: 'editor' }),
+    });
+    assert.equal(role.status, 200, await role.text());
+
+    const ctx = await browser.newContext();
+    const vp = await ctx.newPage();
+    const vProblems = watchProblems(vp);
+    await logInAs(vp, VIEWER, VIEWER_NEW_PASSWORD, '/account');
+    const card = vp
+      .locator('.card')
+      .filter({ has: vp.getByRole('heading', { name: 'Switch tenant' }) });
+    await card.getByLabel('Tenant').selectOption('team-b');
+    // A wrong password is said so, and the current session goes on.
+    await card.getByLabel('Your password').fill('not-my-password-at-all');
+    await card.getByRole('button', { name: 'Switch tenant' }).click();
+    await card.getByRole('alert').filter({ hasText: 'Wrong password.' }).waitFor();
+    assert.match(vp.url(), /\/account$/);
+    await card.getByLabel('Your password').fill(VIEWER_NEW_PASSWORD);
+    await card.getByRole('button', { name: 'Switch tenant' }).click();
+    await vp
+      .getByRole('definition')
+      .filter({ hasText: /^team-b$/ })
+      .waitFor();
+    assert.equal(await vp.locator('.topbar .tenant').innerText(), 'team-b');
+    // An editor there, with an editor's permissions (from the new session's /me).
+    await vp.getByRole('definition').filter({ hasText: 'editor in team-b' }).waitFor();
+    await vp
+      .getByRole('definition')
+      .filter({ hasText: /^read, ingest, edit$/ })
+      .waitFor();
+    assert.deepEqual([...problems, ...vProblems], []);
     await ctx.close();
   });
 

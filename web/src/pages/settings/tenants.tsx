@@ -91,10 +91,16 @@ function CreateTenantForm(p: { onCreated(): void }) {
           </p>
         )}
         {created && (
-          <p class="ok" role="status">
-            Created tenant {created}. Give users a role in it by switching to it (Account) and
-            adding them under Users.
-          </p>
+          <div class="ok" role="status">
+            <p>Created tenant {created}. It has no users yet; give someone a role in it with</p>
+            <p class="audit-detail">
+              <code>{`argus user role <username> --tenant ${created} --role admin`}</code>
+            </p>
+            <p class="muted small">
+              on the server (or an API call with a cross-tenant token and{' '}
+              <code>X-Scope-OrgID: {created}</code>). Then they switch to it on their Account page.
+            </p>
+          </div>
         )}
         <div class="toolbar">
           <button type="submit" class="primary">
