@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { startArgus, type ArgusProcess } from '../integration/helpers.js';
+import {
+  browserSkip,
+  horizontalOverflow,
+  launchBrowser,
+  logIn,
+  screenshot,
+  watchProblems,
+} from './browser.js';
+
+const skip = browserSkip();
+let argus: ArgusProcess;
+let browser: Browser;
+// The host collector's default instance label is the host name.
+const host = hostname();
+
+describe('Overview and host detail (headless chromium)', { skip }, () => {
+  before(async () => {
+    // A fresh start with no configuration: only the built-in host collector.
+    argus = await startArgus({ hostMetrics: true });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await argus?.stop();
+  });
+
+  it('shows this host with a live CPU value within 30 s, then its detail page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(page);
+    await logIn(page, argus.url, '/overview');
+    const card = page.getByRole('article', { name: `Host ${host}` });
+    await card.waitFor({ timeout: 15_000 });
+    // The card exists before any rate can be computed; the CPU value follows (the collector
+    // ticks every 15 s and the page refreshes every 15 s).
+    const cpu = card.locator('[data-metric="cpu"] .host-value');
+    await cpu.waitFor({ timeout: 30_000 });
+    const cpuText = await cpu.innerText();
+    assert.match(cpuText, /^\d+(\.\d+)?%$/);
+    assert.ok(Number(cpuText.slice(0, -1)) <= 100, cpuText);
+    // Memory is a gauge: a value at once, with units.
+    assert.match(await card.locator('[data-metric="memory"] .host-value').innerText(), /%$/);
+    assert.match(await card.locator('[data-metric="load1"] .host-value').innerText(), /CPUs/);
+    assert.ok((await card.locator('.sparkline canvas').count()) >= 4, 'sparklines drawn');
+    // The local collector has no scrape target: no up/down, said so.
+    assert.equal(await card.locator('.badge').innerText(), 'no target');
+    // The filter hides what does not match and says so.
+    await page.getByLabel('Filter hosts').fill('no-such-host-zzz');
+    await page.getByText('No host matches').waitFor();
+    await page.getByLabel('Filter hosts').fill(host.slice(0, 2));
+    await card.waitFor();
+    await screenshot(page, 'overview-desktop');
+
+    await card.getByRole('link', { name: host }).click();
+    await page.waitForURL(new RegExp(`/overview/${encodeURIComponent(host)}$`));
+    await page.getByRole('heading', { name: host, level: 1 }).waitFor();
+    const cpuPanel = page.locator('[data-panel="cpu"]');
+    await cpuPanel.locator('canvas').first().waitFor({ timeout: 30_000 });
+    // The legend lists the CPU modes the server returned.
+    assert.match(await cpuPanel.innerText(), /user|system/);
+    await page.locator('[data-panel="memory"]').getByText('used').first().waitFor();
+    await page.getByRole('button', { name: '6h' }).click();
+    assert.equal(
+      await page.getByRole('button', { name: '6h' }).getAttribute('aria-pressed'),
+      'true',
+    );
+    await cpuPanel.locator('canvas').first().waitFor();
+    await screenshot(page, 'overview-host-desktop');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('fits a phone: cards stack, no sideways scrolling', async () => {
+    const ctx = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await ctx.newPage();
+    const problems = watchProblems(page);
+    await logIn(page, argus.url, '/overview');
+    await page.getByRole('article', { name: `Host ${host}` }).waitFor({ timeout: 15_000 });
+    assert.equal(await horizontalOverflow(page), 0);
+    await screenshot(page, 'overview-phone');
+    await page.goto(`${argus.url}/overview/${encodeURIComponent(host)}`);
+    await page.locator('[data-panel="cpu"]').waitFor();
+    await page.locator('[data-panel="load"] canvas').first().waitFor({ timeout: 15_000 });
+    assert.equal(await horizontalOverflow(page), 0);
+    await screenshot(page, 'overview-host-phone');
+    assert.deepEqual(problems, []);
+    await ctx.close();
+  });
+});
