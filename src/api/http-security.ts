@@ -77,10 +77,11 @@ export function installHttpSecurity(app: FastifyInstance, cors: () => CorsConfig
     }
     if (isHttps(req))
       void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    // Routes that set their own caching (the UI's public, content-hashed assets) keep it.
+    // Files that are the same for everyone (the UI's content-hashed assets) keep their caching.
+    const own = reply.getHeader('cache-control');
     if (
       (req.principal !== undefined || req.headers.authorization !== undefined) &&
-      !reply.hasHeader('cache-control')
+      !(typeof own === 'string' && own.startsWith('public'))
     ) {
       void reply.header('cache-control', 'private, no-store');
       const vary = reply.getHeader('vary');

@@ -1,11 +1,26 @@
 import DOMPurify from 'dompurify';
-import { marked } from 'marked';
+import { Marked } from 'marked';
 import { useMemo } from 'preact/hooks';
 
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 /**
- * Markdown of a text panel, rendered safely: marked turns it into HTML, DOMPurify keeps only
- * plain formatting (no script, style, event handlers, iframes, forms, SVG or `javascript:`
- * URLs), and links open in a new tab without an opener.
+ * Raw HTML in the markdown is shown as text, never parsed: a text panel is markdown only.
+ * (Parsing it and letting DOMPurify strip it would be safe too, but Chromium reports a CSP
+ * violation for every handler attribute DOMPurify's parser meets.)
+ */
+const markdown = new Marked({
+  gfm: true,
+  breaks: false,
+  renderer: {
+    html: ({ text }) => escapeHtml(text),
+  },
+});
+
+/**
+ * Markdown of a text panel, rendered safely: marked turns it into HTML (raw HTML escaped),
+ * DOMPurify keeps only plain formatting (no script, style, event handlers, iframes, forms, SVG
+ * or `javascript:` URLs), and links open in a new tab without an opener.
  */
 const ALLOWED_TAGS = [
   'a',
@@ -40,7 +55,7 @@ const ALLOWED_TAGS = [
 const ALLOWED_ATTR = ['href', 'title', 'alt', 'src'];
 
 export function sanitizeMarkdown(md: string): string {
-  const html = marked.parse(md, { async: false, gfm: true, breaks: false });
+  const html = markdown.parse(md, { async: false });
   const clean = DOMPurify.sanitize(html, {
     ALLOWED_TAGS,
     ALLOWED_ATTR,

@@ -76,8 +76,9 @@ export function usePanelData(
       isRelative(range.from) &&
       range.to.trim() === 'now' &&
       end - prev.end < rangeSec / 2;
-    // Align to the step so successive answers share timestamps.
-    const qEnd = Math.floor(end / step) * step;
+    // On the step grid so successive answers share timestamps; rounded up, so the newest
+    // sample shows at once (the last point, at most one step ahead, takes the latest sample).
+    const qEnd = Math.ceil(end / step) * step;
     const qStart = incremental ? Math.floor((prev.end - 2 * step) / step) * step : start;
     setData((d) => ({ ...d, loading: true }));
     void (async () => {

@@ -99,7 +99,7 @@ export default function DashboardPage({ params }: { params: Record<string, strin
       const saved = await saveDashboard(draft, stored.version);
       setStored(saved);
       setDraft(saved.dashboard);
-      setEditing(false);
+      stopEditing();
       setNotice(`Saved version ${saved.version}.`);
     } catch (err) {
       setNotice(
@@ -125,6 +125,14 @@ export default function DashboardPage({ params }: { params: Record<string, strin
     a.download = `${draft.uid}.json`;
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  };
+  // Leaves edit mode, and drops ?edit=1 so a reload shows the dashboard.
+  const stopEditing = () => {
+    setEditing(false);
+    const q = new URLSearchParams(search);
+    q.delete('edit');
+    const qs = q.toString();
+    navigate(`/dashboards/${encodeURIComponent(uid)}${qs ? `?${qs}` : ''}`, { replace: true });
   };
   const changeRange = (r: TimeRange) => {
     setRange(r);
@@ -199,7 +207,7 @@ export default function DashboardPage({ params }: { params: Record<string, strin
                 type="button"
                 onClick={() => {
                   setDraft(stored.dashboard);
-                  setEditing(false);
+                  stopEditing();
                 }}
               >
                 {dirty ? 'Discard' : 'Done'}
