@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { startArgus, type ArgusProcess } from '../integration/helpers.js';
+import { remoteWrite, startArgus, type ArgusProcess } from '../integration/helpers.js';
 import {
   browserSkip,
   horizontalOverflow,
@@ -63,13 +63,46 @@ describe('Overview and host detail (headless chromium)', { skip }, () => {
     // The legend lists the CPU modes the server returned.
     assert.match(await cpuPanel.innerText(), /user|system/);
     await page.locator('[data-panel="memory"]').getByText('used').first().waitFor();
-    await page.getByRole('button', { name: '6h' }).click();
-    assert.equal(
-      await page.getByRole('button', { name: '6h' }).getAttribute('aria-pressed'),
-      'true',
-    );
-    await cpuPanel.locator('canvas').first().waitFor();
+    // The shared time-range picker; the range goes into the URL and survives a reload.
+    await page.locator('.time-picker > button').click();
+    await page.getByRole('button', { name: 'Last 6h' }).click();
+    await page.waitForURL(/from=now-6h/);
+    await page.reload();
+    await cpuPanel.locator('canvas').first().waitFor({ timeout: 15_000 });
+    assert.match(await page.locator('.time-picker > button').innerText(), /6/);
     await screenshot(page, 'overview-host-desktop');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('live: a freshly pushed host appears without a reload', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(page);
+    await logIn(page, argus.url, '/overview');
+    await page.getByRole('article', { name: `Host ${host}` }).waitFor({ timeout: 15_000 });
+    const status = await remoteWrite(argus.url, [
+      {
+        labels: [
+          ['__name__', 'node_load1'],
+          ['instance', 'pushed-host<img src=x onerror=alert(1)>'],
+          ['job', 'push'],
+        ],
+        samples: [{ t: Date.now(), v: 3.5 }],
+      },
+    ]);
+    assert.equal(status.status, 204, status.body);
+    // The server's live tick reloads the cards (the fallback timer is 15 s).
+    const card = page.getByRole('article', {
+      name: 'Host pushed-host<img src=x onerror=alert(1)>',
+    });
+    await card.waitFor({ timeout: 10_000 });
+    assert.equal(await card.locator('[data-metric="load1"] .host-value').innerText(), '3.5');
+    // The label value is text, not markup.
+    assert.equal(await page.locator('.host-card img').count(), 0);
+    assert.equal(
+      await card.locator('[data-metric="cpu"] .host-collecting').innerText(),
+      'collecting…',
+    );
     assert.deepEqual(problems, []);
     await page.close();
   });

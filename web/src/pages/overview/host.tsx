@@ -1,22 +1,27 @@
 /**
  * One host in detail: CPU by mode (stacked), memory breakdown, load, filesystems, disk I/O
- * per device and network per interface, over a selectable range (1h / 6h / 24h).
+ * per device and network per interface, over the shared time-range picker's range (kept in
+ * the URL), live while the range ends now.
  */
-import { useState } from 'preact/hooks';
-import { Link } from 'wouter-preact';
+import { useMemo } from 'preact/hooks';
+import { Link, useLocation, useSearch } from 'wouter-preact';
 import { loadHostPanels, type PanelData } from '../../api/overview.js';
 import { TimeSeriesChart } from '../../components/chart/index.js';
+import { TimeRangePicker } from '../../components/time/index.js';
+import {
+  effectiveStep,
+  isRelative,
+  rangeFromParams,
+  rangeToParams,
+  resolveRange,
+  type TimeRange,
+  type Zone,
+} from '../../lib/time-range.js';
 import { useRefresh } from './use-refresh.js';
 import './overview.css';
 
-const RANGES = [
-  { label: '1h', seconds: 3600 },
-  { label: '6h', seconds: 6 * 3600 },
-  { label: '24h', seconds: 24 * 3600 },
-] as const;
-
-/** About 240 points per chart, never finer than 15 s (the collector's default interval). */
-const stepFor = (rangeSeconds: number) => Math.max(15, Math.round(rangeSeconds / 240));
+/** Steps for about this many points per chart (the panels are about this wide). */
+const CHART_POINTS = 240;
 
 function decodeParam(s: string | undefined): string {
   if (s === undefined) return '';
@@ -27,7 +32,7 @@ function decodeParam(s: string | undefined): string {
   }
 }
 
-function Panel({ data }: { data: PanelData }) {
+function Panel({ data, tz }: { data: PanelData; tz: Zone }) {
   const { panel, series, error } = data;
   return (
     <section class="card" aria-label={panel.title} data-panel={panel.id}>
@@ -42,6 +47,7 @@ function Panel({ data }: { data: PanelData }) {
           unit={panel.unit}
           stacked={panel.stacked}
           height={220}
+          tz={tz}
           label={panel.title}
         />
       )}
@@ -51,15 +57,25 @@ function Panel({ data }: { data: PanelData }) {
 
 export default function HostPage({ params }: { params: Record<string, string | undefined> }) {
   const instance = decodeParam(params.instance);
-  const [range, setRange] = useState<number>(3600);
+  const search = useSearch();
+  const [location, navigate] = useLocation();
+  // The range lives in the URL (`?from=now-6h&to=now`): a copied link shows the same view.
+  const range = useMemo(() => rangeFromParams(new URLSearchParams(search)), [search]);
+  const setRange = (r: TimeRange) =>
+    navigate(`${location}?${new URLSearchParams(rangeToParams(r)).toString()}`, {
+      replace: true,
+    });
+  const live = isRelative(range.to);
   const { data, error, at } = useRefresh(
     (signal) => {
-      const step = stepFor(range);
-      // Ends now (not at the last whole step): a young host's few samples stay in range.
-      const end = Math.floor(Date.now() / 1000);
-      return loadHostPanels(instance, end - range, end, step, signal);
+      const { start, end } = resolveRange(range, Date.now());
+      const step = effectiveStep(range, end - start, CHART_POINTS);
+      return loadHostPanels(instance, Math.floor(start), Math.floor(end), step, signal);
     },
-    [instance, range],
+    [instance, range.from, range.to, range.step],
+    // Points are `step` apart: a redraw every 2 s at most is plenty; a fixed past range
+    // does not change.
+    { live, minGapMs: 2000, interval: live ? undefined : 24 * 3600_000 },
   );
   return (
     <section class="page">
@@ -69,20 +85,12 @@ export default function HostPage({ params }: { params: Record<string, string | u
       <div class="host-title">
         <h1>{instance}</h1>
         <div class="spacer" />
-        <div class="range-buttons" role="group" aria-label="Time range">
-          {RANGES.map((r) => (
-            <button
-              key={r.label}
-              aria-pressed={range === r.seconds}
-              onClick={() => setRange(r.seconds)}
-            >
-              {r.label}
-            </button>
-          ))}
-        </div>
+        <TimeRangePicker value={range} onChange={setRange} />
       </div>
       <span class="muted small" aria-live="polite">
-        {at === undefined ? 'Loading…' : `Updated ${new Date(at).toLocaleTimeString()}`}
+        {at === undefined
+          ? 'Loading…'
+          : `${live ? 'Live · updated' : 'Loaded'} ${new Date(at).toLocaleTimeString()}`}
       </span>
       {error !== undefined && (
         <p class="error" role="alert">
@@ -91,7 +99,7 @@ export default function HostPage({ params }: { params: Record<string, string | u
       )}
       <div class="host-panels">
         {data?.map((d) => (
-          <Panel key={d.panel.id} data={d} />
+          <Panel key={d.panel.id} data={d} tz={range.tz} />
         ))}
       </div>
     </section>

@@ -27,15 +27,13 @@ export default function OverviewPage() {
     data: hosts,
     error,
     at,
-  } = useRefresh(
-    (signal) => loadHosts(Date.now() / 1000, signal),
-    [],
-    (last) =>
+  } = useRefresh((signal) => loadHosts(Date.now() / 1000, signal), [], {
+    interval: (last) =>
       Date.now() - opened < COLLECTING_FOR_MS &&
       (last === undefined || last.length === 0 || stillCollecting(last))
         ? COLLECTING_MS
         : REFRESH_MS,
-  );
+  });
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<HostSort>('name');
   const shown = useMemo(
