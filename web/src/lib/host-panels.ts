@@ -39,8 +39,9 @@ export function hostPanels(instance: string, window: string): HostPanel[] {
       stacked: true,
       queries: [
         {
-          // Busy time per mode as a share of all CPUs (idle left out: the stack is "busy").
-          expr: `sum by (mode) (${rate('node_cpu_seconds_total', ',mode!="idle"')}) / scalar(count(node_cpu_seconds_total{${sel},mode="idle"}))`,
+          // Each busy mode's share of all CPU time counted (as the card's CPU %; idle left
+          // out, so the stack's top is the busy share).
+          expr: `sum by (mode) (${rate('node_cpu_seconds_total', ',mode!="idle"')}) / scalar(sum(${rate('node_cpu_seconds_total')}))`,
           legend: by('mode'),
         },
       ],

@@ -43,7 +43,9 @@ export function rateWindow(stepSeconds: number): string {
 export function cardQueries(window: string): Record<CardMetric, string> {
   const rate = (m: string, sel = '') => `sum by (instance) (rate(${m}${sel}[${window}]))`;
   return {
-    cpu: `1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[${window}]))`,
+    // Idle's share of all CPU time counted, not of wall time: some kernels (and VMs) count
+    // less than one second per second per CPU, which would inflate `1 - rate(idle)`.
+    cpu: `1 - sum by (instance) (rate(node_cpu_seconds_total{mode="idle"}[${window}])) / sum by (instance) (rate(node_cpu_seconds_total[${window}]))`,
     memory:
       '1 - sum by (instance) (node_memory_MemAvailable_bytes) / sum by (instance) (node_memory_MemTotal_bytes)',
     load1: 'max by (instance) (node_load1)',

@@ -13,6 +13,7 @@ interface Tile {
   range?: [number, number];
 }
 
+// Colours pair up (read/rx, write/tx); the palette's yellow is skipped (faint on light).
 const TILES: Tile[] = [
   { metric: 'cpu', label: 'CPU', unit: 'percentunit', color: 0, range: [0, 1] },
   { metric: 'memory', label: 'Memory', unit: 'percentunit', color: 1, range: [0, 1] },
@@ -20,8 +21,8 @@ const TILES: Tile[] = [
   { metric: 'rootfs', label: 'Disk /', unit: 'percentunit', color: 3, range: [0, 1] },
   { metric: 'diskRead', label: 'Disk read', unit: 'bytes/s', color: 4 },
   { metric: 'diskWrite', label: 'Disk write', unit: 'bytes/s', color: 5 },
-  { metric: 'netRx', label: 'Net rx', unit: 'bytes/s', color: 6 },
-  { metric: 'netTx', label: 'Net tx', unit: 'bytes/s', color: 7 },
+  { metric: 'netRx', label: 'Net rx', unit: 'bytes/s', color: 4 },
+  { metric: 'netTx', label: 'Net tx', unit: 'bytes/s', color: 5 },
 ];
 
 const HEALTH_TEXT: Record<Health, string> = {

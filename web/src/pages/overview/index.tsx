@@ -1,6 +1,7 @@
 /**
  * The system overview: a card per node_exporter-style host (Argus's own host collector and
- * every scraped node_exporter), refreshed every 15 s, filterable and sortable.
+ * every scraped node_exporter), live (reloaded on the server's ticks, every 15 s at the
+ * latest), filterable and sortable.
  */
 import { useMemo, useState } from 'preact/hooks';
 import { loadHosts } from '../../api/overview.js';
