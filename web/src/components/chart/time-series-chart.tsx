@@ -40,6 +40,11 @@ export interface TimeSeriesChartProps {
   onHoverTime?: (ts: number | null) => void;
   /** Accessible name of the chart. */
   label?: string;
+  /**
+   * The time window to show, `[start, end]` in unix seconds (the query's range); the x axis
+   * covers it even where the data does not (a fresh series with one or two points).
+   */
+  xRange?: [number, number];
 }
 
 /** The legend's colour class for series i (the palette repeats after 8). */
@@ -49,7 +54,8 @@ function yAxisSize(self: uPlot, values: string[] | null): number {
   if (!values || values.length === 0) return 40;
   const longest = values.reduce((m, v) => Math.max(m, v.length), 0);
   void self;
-  return Math.min(120, 16 + longest * 7);
+  // Room for the widest label at 11px (with the tick marks), so phones do not clip it.
+  return Math.min(120, 22 + longest * 7.5);
 }
 
 function buildOptions(
@@ -60,6 +66,8 @@ function buildOptions(
   p: Required<Pick<TimeSeriesChartProps, 'unit' | 'stacked' | 'tz'>>,
   colors: ChartColors,
   onCursor: (idx: number | null) => void,
+  /** Read at each redraw (live windows move without rebuilding the plot). */
+  window: { current: [number, number] | undefined },
 ): uPlot.Options {
   const series: uPlot.Series[] = [{}];
   const bands: uPlot.Band[] = [];
@@ -71,7 +79,8 @@ function buildOptions(
       width: 1.25,
       show: shown[i] ?? true,
       spanGaps: false,
-      points: { show: false },
+      // uPlot draws points only where data is sparse (a lone sample is then visible).
+      points: { size: 5 },
       fill: p.stacked ? withAlpha(stroke, 0.35) : undefined,
     });
     if (p.stacked && shown[i]) {
@@ -98,7 +107,10 @@ function buildOptions(
       focus: { prox: 16 },
     },
     focus: { alpha: 0.4 },
-    scales: { x: { time: true }, y: { range: (_u, min, max) => yRange(min, max, p.stacked) } },
+    scales: {
+      x: { time: true, range: (u, min, max) => xRange(u, min, max, window.current) },
+      y: { range: (_u, min, max) => yRange(min, max, p.stacked) },
+    },
     axes: [
       axis(),
       { ...axis(), size: yAxisSize, values: (_u, ticks) => axisFormatter(p.unit)(ticks) },
@@ -107,6 +119,23 @@ function buildOptions(
       setCursor: [(u) => onCursor(u.cursor.idx ?? null)],
     },
   };
+}
+
+/**
+ * The x range: the given window (the query's range), else the data's. One point alone gets a
+ * few minutes around it: uPlot's own default for one time value is a day in ms, which with
+ * seconds on the axis is almost three years.
+ */
+function xRange(
+  u: uPlot,
+  min: number | null,
+  max: number | null,
+  win: [number, number] | undefined,
+): uPlot.Range.MinMax {
+  if (win !== undefined && win[1] > win[0]) return win;
+  const xs = u.data[0];
+  if (xs.length === 1 && xs[0] !== undefined) return [xs[0] - 300, xs[0] + 300];
+  return [min ?? 0, max ?? 1];
 }
 
 /** Pads the y range a little; includes 0 when stacked (areas start at zero). */
@@ -148,7 +177,10 @@ export function TimeSeriesChart({
   tz = 'local',
   onHoverTime,
   label = 'Time series chart',
+  xRange: windowProp,
 }: TimeSeriesChartProps) {
+  const windowRef = useRef(windowProp);
+  windowRef.current = windowProp;
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [shown, setShown] = useState<boolean[]>(() => series.map(() => true));
@@ -188,6 +220,7 @@ export function TimeSeriesChart({
         { unit, stacked, tz },
         readColors(),
         onCursor,
+        windowRef,
       ),
       drawn as uPlot.AlignedData,
       el,

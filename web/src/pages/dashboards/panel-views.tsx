@@ -38,10 +38,16 @@ function last(s: PanelSeries): number {
 
 const fmt = (p: Panel, v: number) => formatValue(v, unitOf(p), p.decimals);
 
-export function TimeSeriesView({ panel, series, height }: ViewProps & { height: number }) {
+export function TimeSeriesView({
+  panel,
+  series,
+  height,
+  window,
+}: ViewProps & { height: number; window?: [number, number] }) {
   return (
     <TimeSeriesChart
       series={series}
+      xRange={window}
       unit={unitOf(panel)}
       stacked={panel.options?.stacked === true}
       height={height}

@@ -107,7 +107,12 @@ export function PanelView(p: PanelProps) {
         ) : panel.type === 'table' ? (
           <TableView panel={panel} series={data.series} />
         ) : (
-          <TimeSeriesView panel={panel} series={data.series} height={chartHeight} />
+          <TimeSeriesView
+            panel={panel}
+            series={data.series}
+            height={chartHeight}
+            window={data.end > data.start ? [data.start, data.end] : undefined}
+          />
         )}
         {data.warnings.length > 0 && <p class="warn small">{data.warnings.join('; ')}</p>}
       </div>
