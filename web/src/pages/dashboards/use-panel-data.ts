@@ -56,6 +56,7 @@ export function usePanelData(
   const targets = panel.type === 'text' ? [] : panel.targets.filter((t) => t.expr.trim() !== '');
 
   // What the full answer depends on (a tick alone only extends it).
+  // (A tick that brings nothing new must not even flash the loading marker.)
   const key = JSON.stringify([targets, vars, range, Math.round(widthPx / 50)]);
 
   useEffect(() => {
@@ -80,7 +81,7 @@ export function usePanelData(
     // sample shows at once (the last point, at most one step ahead, takes the latest sample).
     const qEnd = Math.ceil(end / step) * step;
     const qStart = incremental ? Math.floor((prev.end - 2 * step) / step) * step : start;
-    setData((d) => ({ ...d, loading: true }));
+    if (!incremental) setData((d) => ({ ...d, loading: true }));
     void (async () => {
       try {
         const answers = await Promise.all(
@@ -104,11 +105,17 @@ export function usePanelData(
             });
           }
         }
-        const series = incremental
+        const merged = incremental
           ? (mergeSeries(prev.series, fresh, qStart, start) as PanelSeries[])
           : fresh;
+        // Nothing new on this tick: keep the same arrays, so the chart is not redrawn.
+        const series = incremental && unchanged(prev.series, merged) ? prev.series : merged;
         held.current = { series, key, end: qEnd, step };
-        setData({ series, warnings, loading: false, start, end });
+        setData((d) =>
+          d.series === series && !d.loading && d.error === undefined
+            ? d
+            : { series, warnings, loading: false, start, end },
+        );
       } catch (err) {
         if (ctl.signal.aborted) return;
         held.current = null;
@@ -126,4 +133,20 @@ export function usePanelData(
   }, [key, tick, refresh]);
 
   return data;
+}
+
+/** Same series with the same points (a live tick that brought no new sample). */
+function unchanged(a: readonly PanelSeries[], b: readonly PanelSeries[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.key !== y.key || x.points.length !== y.points.length) return false;
+    for (let j = 0; j < x.points.length; j++) {
+      const p = x.points[j]!;
+      const q = y.points[j]!;
+      if (p[0] !== q[0] || !Object.is(p[1], q[1])) return false;
+    }
+  }
+  return true;
 }
