@@ -15,7 +15,10 @@ function Routes() {
   const { principal } = useSession();
   const [location, navigate] = useLocation();
   useEffect(() => {
-    const page = PAGES.find((p) => p.path === location);
+    // `/settings/:section` matches `/settings/users` (one path segment per parameter).
+    const page = PAGES.find((p) =>
+      new RegExp(`^${p.path.replace(/:[a-z]+/gi, '[^/]+')}$`).test(location),
+    );
     document.title = page ? `${page.title} · Argus` : 'Argus';
   }, [location]);
   if (principal === undefined) return <p class="muted center">Loading…</p>;
