@@ -59,6 +59,8 @@ describe('axisFormatter', () => {
     assert.deepEqual(axisFormatter('bytes')([0, 1024, 2048]), ['0 B', '1 KiB', '2 KiB']);
     assert.deepEqual(axisFormatter('percentunit')([0, 0.5, 1]), ['0%', '50%', '100%']);
     assert.deepEqual(axisFormatter('percent')([0, 25, 50]), ['0%', '25%', '50%']);
+    assert.deepEqual(axisFormatter('percent')([10, 12.5, 15]), ['10%', '12.5%', '15%']);
+    assert.deepEqual(axisFormatter('none')([0.25, 0.5, 0.75]), ['0.25', '0.5', '0.75']);
   });
 });
 

@@ -120,6 +120,15 @@ export function formatValue(v: number, unit: Unit = 'none', decimals?: number): 
   }
 }
 
+/** The decimals a tick spacing needs (2.5 → 1, 0.25 → 2, 1000 → 0). */
+function decimalsOf(spacing: number): number {
+  for (let d = 0; d < 12; d++) {
+    const x = spacing * 10 ** d;
+    if (Math.abs(x - Math.round(x)) < 1e-6 * Math.max(1, x)) return d;
+  }
+  return 12;
+}
+
 /**
  * Tick labels for an axis: one function per unit, taking uPlot's tick values. Ticks are evenly
  * spaced, so the precision comes from the spacing (0, 0.5, 1 — not 0, 0.5, 1.0000001).
@@ -129,7 +138,7 @@ export function axisFormatter(unit: Unit): (ticks: number[]) => string[] {
     const spacing = ticks.length > 1 ? Math.abs(ticks[1]! - ticks[0]!) : 0;
     return ticks.map((t) => {
       if (unit === 'none' || unit === 'percent') {
-        const d = spacing > 0 && spacing < 1 ? Math.min(12, Math.ceil(-Math.log10(spacing))) : 0;
+        const d = decimalsOf(spacing);
         return unit === 'percent' ? `${trim(t, d)}%` : trim(t, d);
       }
       return formatValue(t, unit);

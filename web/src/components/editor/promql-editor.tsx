@@ -61,6 +61,10 @@ export function PromqlEditor({
   const cb = useRef({ onChange, onRun });
   cb.current = { onChange, onRun };
   const [recent, setRecent] = useState<string[] | null>(null);
+  // What the editor has reported: a `value` among these is our own echo, possibly stale (the
+  // parent renders after a few more keystrokes), not a change from outside. Syncing a stale
+  // echo back would undo typing and ping-pong with the parent.
+  const emitted = useRef(new Set<string>([value]));
 
   useEffect(() => {
     if (!box.current) return;
@@ -105,7 +109,11 @@ export function PromqlEditor({
           promql.asExtension(),
           editorLook,
           EditorView.updateListener.of((u) => {
-            if (u.docChanged) cb.current.onChange(u.state.doc.toString());
+            if (!u.docChanged) return;
+            const doc = u.state.doc.toString();
+            if (emitted.current.size > 200) emitted.current.clear();
+            emitted.current.add(doc);
+            cb.current.onChange(doc);
           }),
         ],
       }),
@@ -120,15 +128,18 @@ export function PromqlEditor({
   // A value set from outside (history, URL) replaces the document.
   useEffect(() => {
     const v = view.current;
-    if (v && v.state.doc.toString() !== value) {
+    if (v && !emitted.current.has(value) && v.state.doc.toString() !== value) {
       v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
     }
   }, [value]);
 
   const pick = (q: string) => {
     setRecent(null);
-    onChange(q);
-    view.current?.focus();
+    const v = view.current;
+    if (!v) return;
+    // Set directly: the echo check above would ignore a query typed before.
+    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: q } });
+    v.focus();
   };
 
   return (

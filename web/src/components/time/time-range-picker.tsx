@@ -88,7 +88,7 @@ export function TimeRangePicker({ value, onChange }: TimeRangePickerProps) {
         title="Time range"
         onClick={() => setOpen(!open)}
       >
-        ⏱ {describeRange(value, now)}
+        {describeRange(value, now)}
         {value.tz === 'utc' ? ' UTC' : ''}
       </button>
       {open && (
