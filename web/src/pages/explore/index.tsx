@@ -174,8 +174,12 @@ export default function ExplorePage() {
         />
       </div>
       <div class="card explore-results" ref={results0} aria-busy={running ? 'true' : 'false'}>
-        {results.length === 0 && !running && (
-          <p class="muted">Write a query and press Enter or Run.</p>
+        {!running && results.every((r) => r.kind === 'empty' || r.kind === 'error') && (
+          <p class="muted">
+            {results.some((r) => r.kind === 'error')
+              ? 'No result: see the error above.'
+              : 'Write a query and press Enter or Run.'}
+          </p>
         )}
         {hasGraph && (
           <>
