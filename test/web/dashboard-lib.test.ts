@@ -130,7 +130,7 @@ describe('incremental range extension', () => {
         [{ a: '3' }, [[60, 7]]],
       ],
     );
-    assert.equal(held[0]!.points.length, 4, 'inputs untouched');
+    assert.equal(held[0].points.length, 4, 'inputs untouched');
     assert.notEqual(labelsKey({ a: 'b', c: '' }), labelsKey({ a: 'bc' }));
   });
 });
