@@ -64,12 +64,15 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 }
 
 describe('GET /api/argus/v1/live (server push)', () => {
-  it('streams hello, then a tick when the tenant stores samples', async () => {
+  it('streams hello, then a tick when the tenant stores samples', async (t) => {
     const s = openStream(api.adminAuth);
+    // A failed assertion must not leave the stream open (closing the server would wait on it).
+    t.after(() => s.stop());
     await s.ready;
     assert.equal(s.status, 200);
     assert.match(String(s.headers['content-type']), /^text\/event-stream/);
-    assert.equal(s.headers['cache-control'], 'no-cache');
+    // Authenticated: never stored by a cache (the security hook's rule).
+    assert.equal(s.headers['cache-control'], 'private, no-store');
     await until(() => s.events.length >= 1, 'hello');
     assert.equal(s.events[0].event, 'hello');
     await until(() => hub.subscribers(tenantId('default')) === 1, 'the subscription');
