@@ -251,6 +251,43 @@ describe('dashboards in the browser', { skip }, () => {
     await page.context().close();
   });
 
+  it('fills a variable whose selector uses another variable (chained label_values)', async () => {
+    const uid = await createDashboard({
+      schemaVersion: 1,
+      title: 'Chained variables',
+      variables: [
+        { name: 'job', query: 'label_values(e2e_load, job)' },
+        { name: 'instance', query: 'label_values(e2e_load{job="$job"}, instance)', multi: true },
+      ],
+      panels: [
+        {
+          id: 1,
+          type: 'table',
+          title: 'Selected',
+          gridPos: { x: 0, y: 0, w: 24, h: 8 },
+          targets: [{ refId: 'A', expr: 'e2e_load{job="$job", instance=~"$instance"}' }],
+        },
+      ],
+    });
+    const page = await loggedIn();
+    const problems = watchProblems(page);
+    await page.goto(`${argus.url}/dashboards/${uid}`);
+    const instance = page
+      .getByRole('group', { name: 'Variables' })
+      .locator('label', { hasText: /^instance/ })
+      .locator('select');
+    await instance.locator('option', { hasText: 'b:9100' }).waitFor({ state: 'attached' });
+    assert.deepEqual(await instance.locator('option').allTextContents(), ['a:9100', 'b:9100']);
+    await instance.selectOption(['b:9100']);
+    const table = page.getByRole('region', { name: 'Selected' }).getByRole('table');
+    await table.getByRole('cell', { name: 'b:9100' }).waitFor();
+    for (let i = 0; i < 100 && (await table.getByRole('row').count()) !== 2; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await table.getByRole('row').count(), 2, 'one series: instance b only');
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
   it('stacks panels on a phone without sideways scrolling', async () => {
     const uid = await createDashboard({
       schemaVersion: 1,

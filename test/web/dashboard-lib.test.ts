@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyMove, nextPosition, readingOrder } from '../../web/src/lib/dashboard/layout.js';
+import {
+  applyMove,
+  nextPosition,
+  readingOrder,
+  settle,
+} from '../../web/src/lib/dashboard/layout.js';
 import { labelsKey, mergeSeries } from '../../web/src/lib/dashboard/merge.js';
 import {
   escapeRegex,
@@ -85,6 +90,36 @@ describe('dashboard layout', () => {
       order.map((p) => p.id),
       [3, 1, 2],
     );
+  });
+});
+
+describe('settling after a move', () => {
+  it('pushes what the moved panel now covers down, cascading, and leaves the rest', () => {
+    const panels = [
+      { id: 1, gridPos: { x: 0, y: 0, w: 13, h: 8 } }, // grew into panel 2
+      { id: 2, gridPos: { x: 12, y: 0, w: 12, h: 8 } },
+      { id: 3, gridPos: { x: 12, y: 8, w: 12, h: 4 } }, // under 2: pushed on
+      { id: 4, gridPos: { x: 0, y: 8, w: 6, h: 4 } }, // not in the way
+    ];
+    const out = settle(panels, 1);
+    assert.deepEqual(
+      out.map((p) => [p.id, p.gridPos.y]),
+      [
+        [1, 0],
+        [2, 8],
+        [3, 16],
+        [4, 8],
+      ],
+    );
+    assert.equal(panels[1]!.gridPos.y, 0, 'input untouched');
+    // No two panels overlap afterwards.
+    for (const a of out)
+      for (const b of out) {
+        if (a === b) continue;
+        const g = a.gridPos;
+        const h = b.gridPos;
+        assert.ok(!(g.x < h.x + h.w && h.x < g.x + g.w && g.y < h.y + h.h && h.y < g.y + g.h));
+      }
   });
 });
 

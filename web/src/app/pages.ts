@@ -33,7 +33,7 @@ export const PAGES: PageDef[] = [
   {
     path: '/targets',
     title: 'Targets',
-    nav: { label: 'Targets', icon: '⛶' },
+    nav: { label: 'Targets', icon: '◎' },
     component: lazyPage(() => import('../pages/targets/index.js')),
   },
   {

@@ -23,6 +23,26 @@ export function Shell({ children }: { children: ComponentChildren }) {
     setNavOpen(false);
     setMenuOpen(false);
   }, [location]);
+  // Escape closes the menu and the drawer; a click elsewhere closes the menu.
+  useEffect(() => {
+    if (!menuOpen && !navOpen) return;
+    const key = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      if (menuOpen) (document.querySelector('.user-button') as HTMLElement | null)?.focus();
+      else (document.querySelector('.nav-toggle') as HTMLElement | null)?.focus();
+      setMenuOpen(false);
+      setNavOpen(false);
+    };
+    const away = (e: Event) => {
+      if (menuOpen && !(e.target as Element).closest('.user-menu')) setMenuOpen(false);
+    };
+    document.addEventListener('keydown', key);
+    document.addEventListener('pointerdown', away);
+    return () => {
+      document.removeEventListener('keydown', key);
+      document.removeEventListener('pointerdown', away);
+    };
+  }, [menuOpen, navOpen]);
   if (!principal) return null;
   const nav = PAGES.filter((p) => p.nav && (p.needs !== 'admin' || isAdmin(principal)));
   const chooseTheme = (t: ThemeChoice) => {
@@ -57,7 +77,21 @@ export function Shell({ children }: { children: ComponentChildren }) {
             {principal.username} ▾
           </button>
           {menuOpen && (
-            <div class="menu" role="menu">
+            <div
+              class="menu"
+              role="menu"
+              // Arrow keys move between the items (Tab works too).
+              onKeyDown={(e) => {
+                if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+                e.preventDefault();
+                const items = [
+                  ...e.currentTarget.querySelectorAll<HTMLElement>('[role^="menuitem"]'),
+                ];
+                const i = items.indexOf(document.activeElement as HTMLElement);
+                const next = e.key === 'ArrowDown' ? i + 1 : i - 1;
+                items[(next + items.length) % items.length]?.focus();
+              }}
+            >
               <Link href="/account" role="menuitem">
                 Account: password and API tokens
               </Link>

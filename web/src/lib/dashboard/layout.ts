@@ -51,3 +51,30 @@ export function nextPosition(existing: readonly GridPos[], w = 12, h = 8): GridP
 export function readingOrder<T extends { gridPos: GridPos }>(panels: readonly T[]): T[] {
   return [...panels].sort((a, b) => a.gridPos.y - b.gridPos.y || a.gridPos.x - b.gridPos.x);
 }
+
+function overlaps(a: GridPos, b: GridPos): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/**
+ * After `movedId` moved or grew, pushes every panel it now overlaps down below it, and so on
+ * for the panels those land on: nothing overlaps afterwards. Returns new panel objects.
+ */
+export function settle<T extends { id: number; gridPos: GridPos }>(
+  panels: readonly T[],
+  movedId: number,
+): T[] {
+  const out = panels.map((p) => ({ ...p, gridPos: { ...p.gridPos } }));
+  const moved = out.find((p) => p.id === movedId);
+  if (moved === undefined) return out;
+  const queue = [moved];
+  while (queue.length > 0) {
+    const a = queue.shift()!;
+    for (const b of out) {
+      if (b === a || b === moved || !overlaps(a.gridPos, b.gridPos)) continue;
+      b.gridPos.y = a.gridPos.y + a.gridPos.h;
+      queue.push(b);
+    }
+  }
+  return out;
+}

@@ -21,6 +21,7 @@ export default function DashboardsPage() {
   const file = useRef<HTMLInputElement>(null);
   const canEdit = principal?.permissions.includes('edit') ?? false;
 
+  const [reload, setReload] = useState(0);
   useEffect(() => {
     const t = setTimeout(() => {
       listDashboards(q, tag).then(
@@ -32,7 +33,7 @@ export default function DashboardsPage() {
       );
     }, 150);
     return () => clearTimeout(t);
-  }, [q, tag]);
+  }, [q, tag, reload]);
 
   const create = async () => {
     try {
@@ -52,8 +53,10 @@ export default function DashboardsPage() {
         ...r.warnings,
       ].filter(Boolean);
       // With something to say, stay here and say it (with a link); else open the dashboard.
-      if (notes.length > 0) setImported({ uid: r.uid, title: r.title, notes });
-      else navigate(`/dashboards/${encodeURIComponent(r.uid)}`);
+      if (notes.length > 0) {
+        setImported({ uid: r.uid, title: r.title, notes });
+        setReload((n) => n + 1);
+      } else navigate(`/dashboards/${encodeURIComponent(r.uid)}`);
     } catch (e) {
       setError(`Cannot import ${f.name}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -86,9 +86,23 @@ export function StatView({ panel, series }: ViewProps) {
   );
 }
 
+/** One gauge per series (up to 6), side by side, each fitting its share of the panel. */
 export function GaugeView({ panel, series }: ViewProps) {
   if (series.length === 0) return <p class="muted center">No data</p>;
-  const s = series[0]!;
+  const shown = series.slice(0, 6);
+  return (
+    <div class="gauges">
+      {shown.map((s) => (
+        <Gauge key={s.key} panel={panel} s={s} named={series.length > 1} />
+      ))}
+      {series.length > shown.length && (
+        <div class="muted small">+{series.length - shown.length} more series</div>
+      )}
+    </div>
+  );
+}
+
+function Gauge({ panel, s, named }: { panel: Panel; s: PanelSeries; named: boolean }) {
   const v = last(s);
   const min = panel.min ?? 0;
   const max = panel.max ?? (unitOf(panel) === 'percentunit' ? 1 : 100);
@@ -110,9 +124,9 @@ export function GaugeView({ panel, series }: ViewProps) {
         <text x="50" y="60" text-anchor="middle" font-size="14" font-weight="700">
           {fmt(panel, v)}
         </text>
-        {series.length > 1 && (
+        {named && (
           <text x="50" y="78" text-anchor="middle" font-size="7">
-            {s.name}
+            {s.name.length > 32 ? `${s.name.slice(0, 31)}…` : s.name}
           </text>
         )}
       </svg>

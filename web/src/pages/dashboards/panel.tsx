@@ -18,6 +18,8 @@ export interface PanelProps {
   tick: number;
   refresh: number;
   editing: boolean;
+  /** Position in reading order (phones stack panels by it). */
+  order: number;
   onEdit(): void;
   onRemove(): void;
   onMove(m: Move): void;
@@ -59,7 +61,11 @@ export function PanelView(p: PanelProps) {
       data-panel-id={panel.id}
       data-loading={data.loading ? 'true' : 'false'}
       // Grid placement through CSSOM (allowed by the CSP; no style attribute in markup).
-      style={{ gridColumn: `${x + 1} / span ${w}`, gridRow: `${y + 1} / span ${h}` }}
+      style={{
+        gridColumn: `${x + 1} / span ${w}`,
+        gridRow: `${y + 1} / span ${h}`,
+        order: p.order,
+      }}
     >
       <div class="panel-head">
         <h2 class="panel-title" title={panel.description ?? panel.title}>
@@ -72,7 +78,7 @@ export function PanelView(p: PanelProps) {
               Edit
             </button>
             <button type="button" onClick={p.onDuplicate} aria-label={`Duplicate ${panel.title}`}>
-              ⧉
+              Copy
             </button>
             {MOVES.map(([m, text, label]) => (
               <button

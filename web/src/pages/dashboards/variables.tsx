@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Variable } from '../../api/dashboards.js';
 import { labelValues } from '../../api/prom.js';
-import { parseLabelValues, type VariableValue } from '../../lib/dashboard/template.js';
+import { interpolate, parseLabelValues, type VariableValue } from '../../lib/dashboard/template.js';
 
 export const ALL = '$__all';
 
@@ -24,35 +24,41 @@ export function variableValues(
 export function useVariableOptions(vars: readonly Variable[], refresh: number) {
   const [options, setOptions] = useState<Record<string, string[]>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const key = JSON.stringify(vars.map((v) => v.query));
+  // A variable's selector may use the variables before it (`label_values(up{job="$job"},
+  // instance)`): they are resolved in order, and a change of selection re-resolves.
+  const key = JSON.stringify(vars.map((v) => [v.query, v.current]));
   useEffect(() => {
     const ctl = new AbortController();
-    void Promise.all(
-      vars.map(async (v) => {
-        const q = parseLabelValues(v.query);
-        if (!q) return [v.name, [], `cannot read ${v.query}: want label_values(…)`] as const;
-        try {
-          const values = await labelValues(
-            q.label,
-            q.selector ? [q.selector] : undefined,
-            ctl.signal,
-          );
-          return [v.name, values, undefined] as const;
-        } catch (err) {
-          return [v.name, [], err instanceof Error ? err.message : String(err)] as const;
-        }
-      }),
-    ).then((rows) => {
-      if (ctl.signal.aborted) return;
+    void (async () => {
       const o: Record<string, string[]> = {};
       const e: Record<string, string> = {};
-      for (const [name, values, error] of rows) {
-        o[name] = [...values];
-        if (error) e[name] = error;
+      for (const v of vars) {
+        const q = parseLabelValues(v.query);
+        if (!q) {
+          o[v.name] = [];
+          e[v.name] = `cannot read ${v.query}: want label_values(…)`;
+          continue;
+        }
+        const before = variableValues(
+          vars.filter((x) => x.name in o),
+          o,
+        );
+        const selector =
+          q.selector === undefined
+            ? undefined
+            : interpolate(q.selector, before, { stepSec: 60, rangeSec: 3600 });
+        try {
+          o[v.name] = await labelValues(q.label, selector ? [selector] : undefined, ctl.signal);
+        } catch (err) {
+          if (ctl.signal.aborted) return;
+          o[v.name] = [];
+          e[v.name] = err instanceof Error ? err.message : String(err);
+        }
       }
+      if (ctl.signal.aborted) return;
       setOptions(o);
       setErrors(e);
-    });
+    })();
     return () => ctl.abort();
   }, [key, refresh]);
   return { options, errors };

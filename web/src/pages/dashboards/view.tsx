@@ -18,7 +18,13 @@ import {
 import { useLiveTick } from '../../app/live.js';
 import { useSession } from '../../app/session.js';
 import { TimeRangePicker } from '../../components/time/index.js';
-import { applyMove, nextPosition, readingOrder, type Move } from '../../lib/dashboard/layout.js';
+import {
+  applyMove,
+  nextPosition,
+  readingOrder,
+  settle,
+  type Move,
+} from '../../lib/dashboard/layout.js';
 import { isRelative, type TimeRange } from '../../lib/time-range.js';
 import { JsonDialog } from './json-dialog.js';
 import { PanelEditor } from './panel-editor.js';
@@ -88,10 +94,11 @@ export default function DashboardPage({ params }: { params: Record<string, strin
   if (!stored || !draft || !range) return <p class="muted">Loading…</p>;
 
   const canEdit = (principal?.permissions.includes('edit') ?? false) && !stored.provisioned;
+  // `?edit=1` (a new dashboard's link) only opens the editor for someone who may save.
+  if (editing && !canEdit) setEditing(false);
   const dirty = JSON.stringify(draft) !== JSON.stringify(stored.dashboard);
   const setPanels = (panels: Panel[]) => setDraft({ ...draft, panels });
-  const updatePanel = (id: number, f: (p: Panel) => Panel) =>
-    setPanels(draft.panels.map((p) => (p.id === id ? f(p) : p)));
+  const readingIndex = new Map(readingOrder(draft.panels).map((p, i) => [p.id, i]));
   const newId = () => draft.panels.reduce((m, p) => Math.max(m, p.id), 0) + 1;
 
   const save = async () => {
@@ -163,11 +170,13 @@ export default function DashboardPage({ params }: { params: Record<string, strin
             title={relative ? 'Update as new data arrives' : 'Live needs a range ending now'}
             onClick={() => setLiveOn(!liveOn)}
           >
-            {liveOn && relative
-              ? live.connected
-                ? '● Live'
-                : '○ Live (reconnecting)'
-              : 'Live off'}
+            {editing
+              ? 'Live paused while editing'
+              : liveOn && relative
+                ? live.connected
+                  ? '● Live'
+                  : '○ Live (reconnecting)'
+                : 'Live off'}
           </button>
           <button type="button" onClick={() => setRefresh((n) => n + 1)}>
             Refresh
@@ -253,10 +262,13 @@ export default function DashboardPage({ params }: { params: Record<string, strin
         <p class="muted">No panels yet.{canEdit ? ' Edit, then Add panel.' : ''}</p>
       )}
       <div class="dash-grid">
-        {readingOrder(draft.panels).map((p) => (
+        {/* Stored order in the DOM (a move must not re-insert the element and drop focus);
+            phones stack them in reading order through CSS order. */}
+        {draft.panels.map((p) => (
           <PanelView
             key={p.id}
             panel={p}
+            order={readingIndex.get(p.id) ?? 0}
             vars={varValues}
             range={range}
             tick={live.tick}
@@ -279,7 +291,14 @@ export default function DashboardPage({ params }: { params: Record<string, strin
               ])
             }
             onMove={(m: Move) =>
-              updatePanel(p.id, (q) => ({ ...q, gridPos: applyMove(q.gridPos, m) }))
+              setPanels(
+                settle(
+                  draft.panels.map((q) =>
+                    q.id === p.id ? { ...q, gridPos: applyMove(q.gridPos, m) } : q,
+                  ),
+                  p.id,
+                ),
+              )
             }
           />
         ))}

@@ -54,6 +54,8 @@ export default function ExplorePage() {
     go({ ...state, ...patch, queries: state.queries }, false);
 
   const width = () => results0.current?.clientWidth || FALLBACK_WIDTH;
+  // The range the last run covered: the graph's x axis shows all of it, not only the data.
+  const [window_, setWindow] = useState<[number, number]>();
   const runKey = JSON.stringify([state.queries, state.range, state.view]);
   useEffect(() => {
     if (state.queries.every((q) => q.trim() === '')) {
@@ -75,6 +77,7 @@ export default function ExplorePage() {
       (r) => {
         setResults(r);
         setRanAt(end);
+        setWindow([start, end]);
         setRunning(false);
       },
       () => {
@@ -216,6 +219,7 @@ export default function ExplorePage() {
               unit={state.unit}
               stacked={state.stacked}
               tz={state.range.tz}
+              xRange={window_}
               height={320}
               label={`Graph of ${state.queries.filter((q) => q.trim() !== '').join('; ')}`}
             />
