@@ -111,7 +111,7 @@ describe('settling after a move', () => {
         [4, 8],
       ],
     );
-    assert.equal(panels[1]!.gridPos.y, 0, 'input untouched');
+    assert.equal(panels[1].gridPos.y, 0, 'input untouched');
     // No two panels overlap afterwards.
     for (const a of out)
       for (const b of out) {
