@@ -34,6 +34,19 @@ describe('resolveSettings', () => {
     assert.equal((await loadArgusConfig(s.source)).server.listen, '127.0.0.1:1234');
   });
 
+  it('adopts an ./argus.yml created after start at the next load (reload)', async () => {
+    const cwd = await tempDir();
+    const s = resolveSettings({}, {}, cwd);
+    assert.equal(s.source.file, undefined);
+    assert.equal((await loadArgusConfig(s.source)).server.listen, ':9470');
+    await writeFile(path.join(cwd, 'argus.yml'), 'server:\n  listen: 127.0.0.1:4321\n');
+    assert.equal((await loadArgusConfig(s.source)).server.listen, '127.0.0.1:4321');
+    assert.equal(s.source.file, path.join(cwd, 'argus.yml'));
+    // An explicit --config never falls back to ./argus.yml.
+    const e = resolveSettings({ config: 'other.yml' }, {}, cwd);
+    assert.equal(e.source.discover, undefined);
+  });
+
   it('ranks flags over env over file', async () => {
     const cwd = await tempDir();
     await writeFile(

@@ -23,6 +23,11 @@ export interface ServerFlags {
 export interface ConfigSource {
   /** Absolute path of the config file, or undefined for built-in defaults. */
   file: string | undefined;
+  /**
+   * Where `./argus.yml` would be when none was given or found at start: a reload adopts it
+   * once it exists (create the file, then `POST /-/reload` or SIGHUP; no restart).
+   */
+  discover?: string;
   /** Non-file overrides (flag or env), already chosen by precedence, with their origin. */
   overrides: { listen?: Override; externalUrl?: Override; logLevel?: Override };
 }
@@ -67,7 +72,8 @@ export function resolveSettings(flags: ServerFlags, env: NodeJS.ProcessEnv, cwd:
   if (externalUrl) overrides.externalUrl = externalUrl;
   const logLevel = pick(flags.logLevel, '--log.level', env, 'ARGUS_LOG_LEVEL');
   if (logLevel) overrides.logLevel = logLevel;
-  return { source: { file, overrides }, dataDir };
+  const discover = explicit === undefined ? path.join(cwd, 'argus.yml') : undefined;
+  return { source: { file, overrides, ...(discover ? { discover } : {}) }, dataDir };
 }
 
 function check(o: Override | undefined, schema: z.ZodType, problems: ConfigProblem[]): void {
@@ -81,6 +87,9 @@ function check(o: Override | undefined, schema: z.ZodType, problems: ConfigProbl
 
 /** Loads the file (or defaults) and applies the overrides. Throws ConfigError. */
 export async function loadArgusConfig(source: ConfigSource): Promise<ArgusConfig> {
+  // A ./argus.yml created after start is picked up (and kept as the file from then on).
+  if (source.file === undefined && source.discover !== undefined && existsSync(source.discover))
+    source.file = source.discover;
   const cfg = source.file
     ? await loadConfigFile(source.file, argusConfigSchema)
     : defaultArgusConfig();
