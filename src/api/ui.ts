@@ -64,9 +64,17 @@ export function loadUiBundle(dir: string): UiBundle | null {
   return { dir, index: readFileSync(indexFile, 'utf8'), assets };
 }
 
-/** The policy of a UI page: the API's strict one, plus this response's nonce for styles. */
+/**
+ * The policy of a UI page: the API's strict one, plus this response's nonce for style
+ * elements (CodeMirror's) and style attributes set by the editor's and charts' code
+ * (`style-src-attr`: positions and sizes; an attribute cannot run script, and no markup from
+ * data ever reaches the page). Scripts stay self-only.
+ */
 function pageCsp(nonce: string): string {
-  return CONTENT_SECURITY_POLICY.replace("style-src 'self'", `style-src 'self' 'nonce-${nonce}'`);
+  return CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'",
+    `style-src 'self' 'nonce-${nonce}'; style-src-attr 'unsafe-inline'`,
+  );
 }
 
 function acceptsGzip(req: FastifyRequest): boolean {

@@ -77,7 +77,7 @@ describe('dashboards in the browser', { skip }, () => {
     const page = await loggedIn();
     const problems = watchProblems(page);
     await page.getByRole('button', { name: 'New dashboard' }).click();
-    await page.waitForURL(/\/dashboards\/[A-Za-z0-9_-]+\?edit=1$/);
+    await page.waitForURL(/\/dashboards\/new$/);
     await page.getByLabel('Dashboard title').fill('E2E hosts');
     await page.getByRole('button', { name: 'Add panel' }).click();
     const editor = page.getByRole('dialog', { name: 'Edit panel' });
@@ -86,7 +86,8 @@ describe('dashboards in the browser', { skip }, () => {
     await editor.getByLabel('Legend').fill('{{instance}}');
     await editor.getByRole('button', { name: 'Apply' }).click();
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('status').filter({ hasText: 'Saved version 2.' }).waitFor();
+    // The first save creates it (version 1) under its new uid.
+    await page.waitForURL(/\/dashboards\/(?!new)[A-Za-z0-9_-]+$/);
     await page.reload();
     await page.getByRole('heading', { name: 'E2E hosts' }).waitFor();
     const panel = page.getByRole('region', { name: 'Load by host' });
@@ -103,11 +104,11 @@ describe('dashboards in the browser', { skip }, () => {
       .getByRole('button', { name: 'Apply' })
       .click();
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('status').filter({ hasText: 'Saved version 3.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Saved version 2.' }).waitFor();
     await page.getByRole('button', { name: 'Versions' }).click();
     const versions = page.getByRole('dialog', { name: 'Versions' });
-    await versions.getByRole('cell', { name: '3', exact: true }).waitFor();
-    assert.equal(await versions.getByRole('row').count(), 4); // header + 3 versions
+    await versions.getByRole('cell', { name: '2', exact: true }).waitFor();
+    assert.equal(await versions.getByRole('row').count(), 3); // header + 2 versions
     await versions.getByRole('button', { name: 'Close' }).click();
     assert.deepEqual(problems, []);
     await page.context().close();
@@ -284,6 +285,8 @@ describe('dashboards in the browser', { skip }, () => {
     for (let i = 0; i < 100 && (await table.getByRole('row').count()) !== 2; i++)
       await new Promise((r) => setTimeout(r, 50));
     assert.equal(await table.getByRole('row').count(), 2, 'one series: instance b only');
+    // The selection is in the URL (a shared link shows the same), not saved in the dashboard.
+    await page.waitForURL(/[?&]var-instance=b%3A9100(&|$)/);
     assert.deepEqual(problems, []);
     await page.context().close();
   });

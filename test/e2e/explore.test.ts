@@ -94,7 +94,7 @@ describe('explore page (headless chromium)', { skip }, () => {
     );
     assert.match(await page.locator('.series-count').innerText(), /^3 series$/);
     assert.equal(await page.locator('.ts-chart-plot canvas').count(), 1);
-    assert.match(page.url(), new RegExp(`[?&]q=${METRIC}(&|$)`));
+    await page.waitForURL(new RegExp(`[?&]q=${METRIC}(&|$)`));
 
     // Clicking a legend entry hides its series; shift-click isolates one.
     const attic = legend.getByRole('button', { name: /attic/ });
@@ -109,7 +109,7 @@ describe('explore page (headless chromium)', { skip }, () => {
     await page.getByLabel('Unit').selectOption('percent');
     await page.getByLabel('Stacked').check();
     await page.waitForURL(/unit=percent/);
-    assert.match(page.url(), /stacked=1/);
+    await page.waitForURL(/stacked=1/);
     await screenshot(page, 'explore-graph');
 
     // Table view: an instant query; the values are the server's.

@@ -190,7 +190,8 @@ describe('account and settings pages (headless chromium)', { skip }, () => {
     await screenshot(page, 'account-password-changed');
     await done.getByRole('button', { name: 'Log in again' }).click();
     await page.getByRole('button', { name: 'Log in' }).waitFor();
-    assert.match(page.url(), /\/login\?next=%2Faccount$/);
+    // The login form can show a moment before the address bar says /login (bounded wait).
+    await page.waitForURL(/\/login\?next=%2Faccount$/);
 
     // The old password no longer works; the new one does.
     await page.getByLabel('Username').fill(VIEWER);
@@ -200,7 +201,7 @@ describe('account and settings pages (headless chromium)', { skip }, () => {
     await page.getByLabel('Password').fill(VIEWER_NEW_PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Account' }).waitFor();
-    assert.match(page.url(), /\/account$/);
+    await page.waitForURL(/\/account$/);
     // Only the 401s of the ended session and of the wrong password reach the console.
     assert.deepEqual(problems, []);
     await ctx.close();

@@ -30,7 +30,7 @@ describe('web UI shell (headless chromium)', { skip }, () => {
     const problems = watchProblems(page);
     await page.goto(`${argus.url}/explore`);
     await page.getByRole('button', { name: 'Log in' }).waitFor();
-    assert.match(page.url(), /\/login\?next=%2Fexplore$/);
+    await page.waitForURL(/\/login\?next=%2Fexplore$/);
     // A wrong password says so and stays on the page.
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill('wrong-password-123');
@@ -44,7 +44,7 @@ describe('web UI shell (headless chromium)', { skip }, () => {
     await page.waitForURL(/\/targets$/);
     await page.reload();
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    assert.match(page.url(), /\/targets$/);
+    await page.waitForURL(/\/targets$/);
     await screenshot(page, 'shell-desktop');
     await page.getByRole('button', { name: /admin/ }).click();
     await page.getByRole('menuitem', { name: 'Log out' }).click();

@@ -1,12 +1,7 @@
 /** The dashboards list: search, tag filter, create, import (Argus or Grafana JSON). */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Link, useLocation } from 'wouter-preact';
-import {
-  createDashboard,
-  importDashboard,
-  listDashboards,
-  type DashboardMeta,
-} from '../../api/dashboards.js';
+import { importDashboard, listDashboards, type DashboardMeta } from '../../api/dashboards.js';
 import { useSession } from '../../app/session.js';
 import './dashboards.css';
 
@@ -35,14 +30,9 @@ export default function DashboardsPage() {
     return () => clearTimeout(t);
   }, [q, tag, reload]);
 
-  const create = async () => {
-    try {
-      const d = await createDashboard({ schemaVersion: 1, title: 'New dashboard', panels: [] });
-      navigate(`/dashboards/${encodeURIComponent(d.uid)}?edit=1`);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  };
+  // A new dashboard is a draft in the page until its first save (nothing stored, nothing
+  // audited if you change your mind).
+  const create = () => navigate('/dashboards/new');
   const importFile = async (f: File) => {
     try {
       const json: unknown = JSON.parse(await f.text());
@@ -69,7 +59,7 @@ export default function DashboardsPage() {
         <h1>Dashboards</h1>
         {canEdit && (
           <div class="toolbar">
-            <button type="button" class="primary" onClick={() => void create()}>
+            <button type="button" class="primary" onClick={create}>
               New dashboard
             </button>
             <button type="button" onClick={() => file.current?.click()}>

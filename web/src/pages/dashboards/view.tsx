@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useLocation, useSearch } from 'wouter-preact';
 import { ApiError } from '../../api/client.js';
 import {
+  createDashboard,
   deleteDashboard,
   getDashboard,
   restoreVersion,
@@ -36,6 +37,35 @@ import './dashboards.css';
 type Dialog =
   { kind: 'panel'; panel: Panel; isNew: boolean } | { kind: 'versions' } | { kind: 'json' } | null;
 
+/** The path of a dashboard not saved yet. */
+export const NEW = 'new';
+
+function newDraft(user: string): StoredDashboard {
+  const now = Date.now();
+  return {
+    uid: NEW,
+    title: 'New dashboard',
+    tags: [],
+    version: 0,
+    created_at: now,
+    created_by: user,
+    updated_at: now,
+    updated_by: user,
+    provisioned: false,
+    provisioned_file: null,
+    dashboard: {
+      schemaVersion: 1,
+      uid: NEW,
+      title: 'New dashboard',
+      tags: [],
+      time: { from: 'now-1h', to: 'now' },
+      refresh: 'off',
+      variables: [],
+      panels: [],
+    },
+  };
+}
+
 function rangeOf(d: Dashboard, search: URLSearchParams): TimeRange {
   return {
     from: search.get('from') ?? d.time.from,
@@ -54,7 +84,7 @@ export default function DashboardPage({ params }: { params: Record<string, strin
   const [draft, setDraft] = useState<Dashboard>();
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
-  const [editing, setEditing] = useState(search.get('edit') === '1');
+  const [editing, setEditing] = useState(search.get('edit') === '1' || uid === NEW);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [refresh, setRefresh] = useState(0);
   const [range, setRange] = useState<TimeRange>();
@@ -62,7 +92,8 @@ export default function DashboardPage({ params }: { params: Record<string, strin
 
   const load = async () => {
     try {
-      const d = await getDashboard(uid);
+      // `/dashboards/new`: a draft that exists only here until its first save.
+      const d = uid === NEW ? newDraft(principal?.username ?? '') : await getDashboard(uid);
       setStored(d);
       setDraft(d.dashboard);
       setRange((r) => r ?? rangeOf(d.dashboard, search));
@@ -77,7 +108,20 @@ export default function DashboardPage({ params }: { params: Record<string, strin
 
   const relative = range !== undefined && isRelative(range.from) && range.to.trim() === 'now';
   const live = useLiveTick(liveOn && relative && !editing);
-  const vars = draft?.variables ?? [];
+  // Selections live in the URL (`var-job=node`, as Grafana links do), not in the dashboard:
+  // picking a value is viewing, not editing. The dashboard's `current` is the default.
+  const [selected, setSelected] = useState<Record<string, string[]>>(() => {
+    const out: Record<string, string[]> = {};
+    for (const [k, v] of search) if (k.startsWith('var-')) (out[k.slice(4)] ??= []).push(v);
+    return out;
+  });
+  const vars = useMemo(
+    () =>
+      (draft?.variables ?? []).map((v) =>
+        selected[v.name] ? { ...v, current: selected[v.name]! } : v,
+      ),
+    [draft?.variables, selected],
+  );
   const { options, errors } = useVariableOptions(vars, refresh);
   const varValues = useMemo(() => variableValues(vars, options), [vars, options]);
 
@@ -103,6 +147,15 @@ export default function DashboardPage({ params }: { params: Record<string, strin
 
   const save = async () => {
     try {
+      if (stored.version === 0) {
+        // The first save creates it; from here on it is an ordinary dashboard.
+        const { uid: _draftUid, ...body } = draft;
+        const created = await createDashboard(body);
+        setEditing(false);
+        setNotice('Saved version 1.');
+        navigate(`/dashboards/${encodeURIComponent(created.uid)}`, { replace: true });
+        return;
+      }
       const saved = await saveDashboard(draft, stored.version);
       setStored(saved);
       setDraft(saved.dashboard);
@@ -135,6 +188,10 @@ export default function DashboardPage({ params }: { params: Record<string, strin
   };
   // Leaves edit mode, and drops ?edit=1 so a reload shows the dashboard.
   const stopEditing = () => {
+    if (stored.version === 0) {
+      navigate('/dashboards');
+      return;
+    }
     setEditing(false);
     const q = new URLSearchParams(search);
     q.delete('edit');
@@ -209,7 +266,12 @@ export default function DashboardPage({ params }: { params: Record<string, strin
               <button type="button" onClick={() => setDialog({ kind: 'json' })}>
                 JSON
               </button>
-              <button type="button" class="primary" disabled={!dirty} onClick={() => void save()}>
+              <button
+                type="button"
+                class="primary"
+                disabled={!dirty && stored.version > 0}
+                onClick={() => void save()}
+              >
                 Save
               </button>
               <button
@@ -219,16 +281,20 @@ export default function DashboardPage({ params }: { params: Record<string, strin
                   stopEditing();
                 }}
               >
-                {dirty ? 'Discard' : 'Done'}
+                {stored.version === 0 ? 'Cancel' : dirty ? 'Discard' : 'Done'}
               </button>
             </>
           )}
-          <button type="button" onClick={() => setDialog({ kind: 'versions' })}>
-            Versions
-          </button>
-          <button type="button" onClick={exportJson}>
-            Export
-          </button>
+          {stored.version > 0 && (
+            <>
+              <button type="button" onClick={() => setDialog({ kind: 'versions' })}>
+                Versions
+              </button>
+              <button type="button" onClick={exportJson}>
+                Export
+              </button>
+            </>
+          )}
           {canEdit && !editing && (
             <button type="button" onClick={() => void remove()}>
               Delete
@@ -251,12 +317,13 @@ export default function DashboardPage({ params }: { params: Record<string, strin
         vars={vars}
         options={options}
         errors={errors}
-        onChange={(name, current) =>
-          setDraft({
-            ...draft,
-            variables: draft.variables.map((v) => (v.name === name ? { ...v, current } : v)),
-          })
-        }
+        onChange={(name, current) => {
+          setSelected({ ...selected, [name]: current });
+          const q = new URLSearchParams(window.location.search);
+          q.delete(`var-${name}`);
+          for (const c of current) q.append(`var-${name}`, c);
+          navigate(`/dashboards/${encodeURIComponent(uid)}?${q.toString()}`, { replace: true });
+        }}
       />
       {draft.panels.length === 0 && (
         <p class="muted">No panels yet.{canEdit ? ' Edit, then Add panel.' : ''}</p>
