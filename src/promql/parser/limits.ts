@@ -9,7 +9,7 @@
  * (`x^x^…`) without an error. So nesting and chain length are refused up front (MAX_NESTING,
  * MAX_CHAIN: below lezer's cut and within what Argus's recursive passes over the AST can take).
  */
-import type { PosRange } from '../ast.js';
+import type { BinaryOp, PosRange } from '../ast.js';
 import type { Tree } from './syntax.js';
 
 /** Levels of parentheses, calls, unary and pending binary operators a query may nest. */
@@ -27,7 +27,8 @@ export const LONG_CHAIN_REASON = `the expression chains more binary operators th
 export const CHAIN_REASON =
   'the expression chains more binary operators than the parser supports (about 150 after the first 2,000 characters of one chain): split the chain with parentheses or into recording rules';
 
-const PRECEDENCE: Readonly<Record<string, number>> = {
+/** PromQL's binary operator precedence (higher binds tighter); `^` alone is right-associative. */
+export const PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
   or: 1,
   and: 2,
   unless: 2,
@@ -132,7 +133,7 @@ export function scan(text: string, until = text.length): ScanState {
     callName = false;
     const lower = tok.toLowerCase();
     const word = /^[a-zA-Z_:]/.test(c);
-    const prec = PRECEDENCE[lower];
+    const prec = (PRECEDENCE as Readonly<Record<string, number | undefined>>)[lower];
     if (prec !== undefined && (afterOperand || !word)) {
       if (afterOperand) {
         popWhile((e) => e.kind === 'p' && (prec === 6 ? e.prec > prec : e.prec >= prec));

@@ -32,6 +32,7 @@ import {
   CHAIN_REASON,
   MAX_TREE_DEPTH,
   NESTING_REASON,
+  PRECEDENCE,
   isChainCut,
   sizeProblem,
   treeDepth,
@@ -140,25 +141,6 @@ const BIN_OPS: Readonly<Record<string, BinaryOp>> = {
   And: 'and',
   Unless: 'unless',
   Or: 'or',
-};
-/** PromQL's binary operator precedence (higher binds tighter); `^` alone is right-associative. */
-const PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
-  or: 1,
-  and: 2,
-  unless: 2,
-  '==': 3,
-  '!=': 3,
-  '<=': 3,
-  '<': 3,
-  '>=': 3,
-  '>': 3,
-  '+': 4,
-  '-': 4,
-  '*': 5,
-  '/': 5,
-  '%': 5,
-  atan2: 5,
-  '^': 6,
 };
 
 /** Whether `a inner b outer c` (no parentheses) reads as `a inner (b outer c)`. */
