@@ -20,6 +20,13 @@ export function browserSkip(): string | false {
   return false;
 }
 
+/** A phone's browser context (the 390×844, touch). */
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+} as const;
+
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,

@@ -15,6 +15,7 @@ import {
   logIn,
   screenshot,
   watchProblems,
+  PHONE,
 } from './browser.js';
 
 const skip = browserSkip();
@@ -164,11 +165,7 @@ describe('explore page (headless chromium)', { skip }, () => {
   });
 
   it('fits a phone and inspects values by touch', async () => {
-    const ctx = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
+    const ctx = await browser.newContext(PHONE);
     const page = await ctx.newPage();
     page.setDefaultTimeout(15_000);
     const problems = watchProblems(page);

@@ -10,6 +10,7 @@ import {
   logIn,
   screenshot,
   watchProblems,
+  PHONE,
 } from './browser.js';
 
 const skip = browserSkip();
@@ -108,11 +109,7 @@ describe('Overview and host detail (headless chromium)', { skip }, () => {
   });
 
   it('fits a phone: cards stack, no sideways scrolling', async () => {
-    const ctx = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
+    const ctx = await browser.newContext(PHONE);
     const page = await ctx.newPage();
     const problems = watchProblems(page);
     await logIn(page, argus.url, '/overview');

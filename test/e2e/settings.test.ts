@@ -9,6 +9,7 @@ import {
   logIn,
   screenshot,
   watchProblems,
+  PHONE,
 } from './browser.js';
 
 const skip = browserSkip();
@@ -273,11 +274,7 @@ describe('account and settings pages (headless chromium)', { skip }, () => {
   });
 
   it('fits a phone: tables stack, no sideways scrolling, dialogs fit', async () => {
-    const ctx = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
+    const ctx = await browser.newContext(PHONE);
     const page = await ctx.newPage();
     const problems = watchProblems(page);
     await logIn(page, argus.url, '/settings/users');

@@ -9,6 +9,7 @@ import {
   logIn,
   screenshot,
   watchProblems,
+  PHONE,
 } from './browser.js';
 
 const skip = browserSkip();
@@ -54,11 +55,7 @@ describe('web UI shell (headless chromium)', { skip }, () => {
   });
 
   it('fits a phone: no sideways scrolling, the navigation is a drawer', async () => {
-    const ctx = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
+    const ctx = await browser.newContext(PHONE);
     const page = await ctx.newPage();
     const problems = watchProblems(page);
     await logIn(page, argus.url, '/overview');

@@ -13,6 +13,7 @@ import {
   logIn,
   screenshot,
   watchProblems,
+  PHONE,
 } from './browser.js';
 
 const skip = browserSkip();
@@ -135,11 +136,7 @@ describe('Targets page (headless chromium)', { skip }, () => {
   });
 
   it('fits a phone: rows stack, long labels wrap, no sideways scrolling', async () => {
-    const ctx = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
+    const ctx = await browser.newContext(PHONE);
     const page = await ctx.newPage();
     const problems = watchProblems(page);
     await logIn(page, argus.url, '/targets');
