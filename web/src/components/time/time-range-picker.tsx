@@ -89,7 +89,8 @@ export function TimeRangePicker({ value, onChange }: TimeRangePickerProps) {
         onClick={() => setOpen(!open)}
       >
         {describeRange(value, now)}
-        {value.tz === 'utc' ? ' UTC' : ''}
+        {/* Absolute times already say UTC. */}
+        {value.tz === 'utc' && isRelative(value.from) ? ' UTC' : ''}
       </button>
       {open && (
         <form class="time-picker-panel" role="dialog" aria-label="Time range" onSubmit={apply}>
@@ -112,6 +113,7 @@ export function TimeRangePicker({ value, onChange }: TimeRangePickerProps) {
             From
             <input
               value={from}
+              aria-label="From (now-1h, or a date and time)"
               spellcheck={false}
               onInput={(e) => setFrom((e.target as HTMLInputElement).value)}
             />
@@ -121,6 +123,7 @@ export function TimeRangePicker({ value, onChange }: TimeRangePickerProps) {
             To
             <input
               value={to}
+              aria-label="To (now, or a date and time)"
               spellcheck={false}
               onInput={(e) => setTo((e.target as HTMLInputElement).value)}
             />
