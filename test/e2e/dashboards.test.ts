@@ -110,6 +110,20 @@ describe('dashboards in the browser', { skip }, () => {
     await versions.getByRole('cell', { name: '2', exact: true }).waitFor();
     assert.equal(await versions.getByRole('row').count(), 3); // header + 2 versions
     await versions.getByRole('button', { name: 'Close' }).click();
+    // Delete asks in a dialog: Escape keeps it, Delete removes it.
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const ask = page.getByRole('dialog', { name: 'Delete dashboard' });
+    await ask.waitFor();
+    await page.keyboard.press('Escape');
+    await ask.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete dashboard' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await page.waitForURL(/\/dashboards$/);
+    await page.getByRole('heading', { name: 'Dashboards' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'E2E hosts' }).count(), 0);
     assert.deepEqual(problems, []);
     await page.context().close();
   });

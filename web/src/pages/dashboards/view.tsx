@@ -32,10 +32,17 @@ import { PanelEditor } from './panel-editor.js';
 import { PanelView } from './panel.js';
 import { useVariableOptions, variableValues, VariablesBar } from './variables.js';
 import { VersionsDialog } from './versions.js';
+// The shared confirmation dialog and its styles (Settings' own).
+import { ConfirmDialog } from '../settings/dialog.js';
+import '../settings/access.css';
 import './dashboards.css';
 
 type Dialog =
-  { kind: 'panel'; panel: Panel; isNew: boolean } | { kind: 'versions' } | { kind: 'json' } | null;
+  | { kind: 'panel'; panel: Panel; isNew: boolean }
+  | { kind: 'versions' }
+  | { kind: 'json' }
+  | { kind: 'delete' }
+  | null;
 
 /** The path of a dashboard not saved yet. */
 export const NEW = 'new';
@@ -169,14 +176,10 @@ export default function DashboardPage({ params }: { params: Record<string, strin
       );
     }
   };
+  // Errors stay in the dialog (ConfirmDialog shows what the API said).
   const remove = async () => {
-    if (!confirm(`Delete the dashboard "${draft.title}" and its versions?`)) return;
-    try {
-      await deleteDashboard(uid);
-      navigate('/dashboards');
-    } catch (err) {
-      setNotice(`Cannot delete: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    await deleteDashboard(uid);
+    navigate('/dashboards');
   };
   const exportJson = () => {
     const blob = new Blob([JSON.stringify(draft, null, 2)], { type: 'application/json' });
@@ -296,7 +299,7 @@ export default function DashboardPage({ params }: { params: Record<string, strin
             </>
           )}
           {canEdit && !editing && (
-            <button type="button" onClick={() => void remove()}>
+            <button type="button" onClick={() => setDialog({ kind: 'delete' })}>
               Delete
             </button>
           )}
@@ -402,6 +405,20 @@ export default function DashboardPage({ params }: { params: Record<string, strin
             )
           }
         />
+      )}
+      {dialog?.kind === 'delete' && (
+        <ConfirmDialog
+          title="Delete dashboard"
+          confirmLabel="Delete"
+          danger
+          onConfirm={remove}
+          onClose={() => setDialog(null)}
+        >
+          <p>
+            Delete “{draft.title}” and its {stored.version} version
+            {stored.version === 1 ? '' : 's'}? The audit trail keeps the record.
+          </p>
+        </ConfirmDialog>
       )}
       {dialog?.kind === 'json' && (
         <JsonDialog
