@@ -50,6 +50,13 @@ describe('formatValue', () => {
 });
 
 describe('axisFormatter', () => {
+  it('adds decimals until close ticks read differently', () => {
+    const ticks = [0.716, 0.7162, 0.7164, 0.7166];
+    assert.deepEqual(axisFormatter('percentunit')(ticks), ['71.6%', '71.62%', '71.64%', '71.66%']);
+    const bytes = axisFormatter('bytes')([1_048_576, 1_049_600, 1_050_624]);
+    assert.equal(new Set(bytes).size, 3, bytes.join(' '));
+  });
+
   it('keeps the spacing precision for plain numbers', () => {
     assert.deepEqual(axisFormatter('none')([0, 0.5, 1, 1.5]), ['0', '0.5', '1', '1.5']);
     assert.deepEqual(axisFormatter('none')([0, 0.1 + 0.2, 0.6]), ['0', '0.3', '0.6']);

@@ -136,12 +136,26 @@ function decimalsOf(spacing: number): number {
 export function axisFormatter(unit: Unit): (ticks: number[]) => string[] {
   return (ticks) => {
     const spacing = ticks.length > 1 ? Math.abs(ticks[1]! - ticks[0]!) : 0;
-    return ticks.map((t) => {
+    const labels = ticks.map((t) => {
       if (unit === 'none' || unit === 'percent') {
         const d = decimalsOf(spacing);
         return unit === 'percent' ? `${trim(t, d)}%` : trim(t, d);
       }
       return formatValue(t, unit);
     });
+    return distinctLabels(ticks, unit, labels);
   };
+}
+
+/**
+ * `axisFormatter`, plus: when close ticks print alike ("71.6%" five times on a nearly flat
+ * line), more decimals until each tick reads differently (at most 6).
+ */
+function distinctLabels(ticks: number[], unit: Unit, labels: string[]): string[] {
+  if (new Set(labels).size === labels.length || new Set(ticks).size !== ticks.length) return labels;
+  for (let d = 1; d <= 6; d++) {
+    const more = ticks.map((t) => formatValue(t, unit, d));
+    if (new Set(more).size === more.length) return more;
+  }
+  return labels;
 }
