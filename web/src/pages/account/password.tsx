@@ -1,8 +1,8 @@
+import { useAction } from '../settings/use-action.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { changePassword } from '../../api/access.js';
 import { useSession } from '../../app/session.js';
 import { Field } from '../settings/field.js';
-import { errorText } from '../settings/format.js';
 import { checkPassword } from '../settings/validate.js';
 
 /**
@@ -14,8 +14,7 @@ export function PasswordCard() {
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
   const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, setError, run } = useAction();
   const [ended, setEnded] = useState<number>();
 
   const currentProblem = current === '' ? 'enter your current password' : undefined;
@@ -28,14 +27,9 @@ export function PasswordCard() {
     setTried(true);
     setError(undefined);
     if (currentProblem || nextProblem || confirmProblem) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       setEnded((await changePassword(current, next)).sessions_revoked);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <div class="card">

@@ -1,9 +1,9 @@
+import { useAction } from '../settings/use-action.js';
 import { useState } from 'preact/hooks';
 import { loginToTenant } from '../../api/access.js';
 import type { Principal } from '../../api/types.js';
 import { useSession } from '../../app/session.js';
 import { Field } from '../settings/field.js';
-import { errorText } from '../settings/format.js';
 
 /**
  * Switch tenant: a session is bound to one tenant, chosen at login, so switching is a new
@@ -15,8 +15,7 @@ export function TenantCard({ principal }: { principal: Principal }) {
   const [tenant, setTenant] = useState(others[0]?.tenant ?? '');
   const [password, setPassword] = useState('');
   const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, setError, run } = useAction();
   if (principal.kind !== 'session') return null;
   if (others.length === 0)
     return (
@@ -34,17 +33,12 @@ export function TenantCard({ principal }: { principal: Principal }) {
     setTried(true);
     setError(undefined);
     if (problem) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await loginToTenant(principal.username, password, tenant);
       setPassword('');
       setTried(false);
       await refresh();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <div class="card">

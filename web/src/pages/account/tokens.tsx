@@ -1,7 +1,7 @@
+import { useAction } from '../settings/use-action.js';
 import { useState } from 'preact/hooks';
 import { createToken, listTokens, SCOPES, type NewToken, type Scope } from '../../api/access.js';
 import { Field } from '../settings/field.js';
-import { errorText } from '../settings/format.js';
 import { SecretOnce } from '../settings/secret.js';
 import { TokenTable } from '../settings/token-table.js';
 import { useLoad } from '../settings/use-load.js';
@@ -20,8 +20,7 @@ export function MyTokensCard() {
   const [scope, setScope] = useState<Scope>('read');
   const [expires, setExpires] = useState('90d');
   const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, setError, run } = useAction();
   const [created, setCreated] = useState<NewToken>();
 
   const nameProblem =
@@ -37,8 +36,7 @@ export function MyTokensCard() {
     setTried(true);
     setError(undefined);
     if (nameProblem || expiresProblem) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       setCreated(
         await createToken({
           name: name.trim(),
@@ -49,11 +47,7 @@ export function MyTokensCard() {
       setName('');
       setTried(false);
       tokens.reload();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <div class="card">

@@ -1,8 +1,8 @@
+import { useAction } from './use-action.js';
 import { useState } from 'preact/hooks';
 import { createUser, ROLES, type Role } from '../../api/access.js';
 import type { Principal } from '../../api/types.js';
 import { Field } from './field.js';
-import { errorText } from './format.js';
 import { SecretOnce } from './secret.js';
 import { checkPassword, checkUsername } from './validate.js';
 
@@ -14,8 +14,7 @@ export function CreateUserForm(p: { principal: Principal; onCreated(): void }) {
   const [service, setService] = useState(false);
   const [sysAdmin, setSysAdmin] = useState(false);
   const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, setError, run } = useAction();
   const [done, setDone] = useState<{ username: string; generated?: string }>();
 
   const usernameProblem = checkUsername(username);
@@ -27,8 +26,7 @@ export function CreateUserForm(p: { principal: Principal; onCreated(): void }) {
     setTried(true);
     setError(undefined);
     if (usernameProblem || passwordProblem) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       const r = await createUser({
         username,
         ...(service || password === '' ? {} : { password }),
@@ -41,11 +39,7 @@ export function CreateUserForm(p: { principal: Principal; onCreated(): void }) {
       setPassword('');
       setTried(false);
       p.onCreated();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
