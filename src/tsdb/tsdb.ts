@@ -162,15 +162,15 @@ export class Tsdb implements Appendable, Queryable, MetadataStore {
     const a = this.tenantForWrite(tenant).appender();
     const hook = this.opts.onCommit;
     if (hook === undefined) return a;
-    return {
-      append: (ref, labels, t, v) => a.append(ref, labels, t, v),
-      commit: async () => {
-        const r = await a.commit();
-        if (r.appended > 0) hook(tenant, r);
-        return r;
-      },
-      rollback: () => a.rollback(),
+    // Only commit is wrapped (once per batch): append, the per-sample hot path, stays the
+    // appender's own method.
+    const commit = a.commit.bind(a);
+    a.commit = async () => {
+      const r = await commit();
+      if (r.appended > 0) hook(tenant, r);
+      return r;
     };
+    return a;
   }
 
   /**
