@@ -29,8 +29,10 @@ export const layers = {
   scrape: collectors,
   ingest: collectors,
   checks: collectors,
-  rules: ['promql', 'storage', 'state', ...base],
-  alerting: ['net', 'tenancy', 'state', 'storage', ...base],
+  // Go text/template (#7): rule annotations and notification bodies; functions are injected.
+  template: base,
+  rules: ['promql', 'storage', 'state', 'template', ...base],
+  alerting: ['net', 'tenancy', 'state', 'storage', 'template', ...base],
   logs: ['net', 'tenancy', 'state', 'storage', ...base],
   traces: ['net', 'tenancy', 'state', 'storage', ...base],
   incidents: ['alerting', 'tenancy', ...base],

@@ -14,3 +14,4 @@ export {
 export { Matcher, InvalidMatcherError, type MatchType } from './matcher.js';
 export { DEFAULT_TENANT, tenantId, InvalidTenantError, type TenantId } from './tenant.js';
 export { STALE_NAN_BITS, staleNaN, isStaleNaN, sameFloatBits } from './sample.js';
+export { isResolved, type Alert } from './alert.js';
