@@ -35,7 +35,8 @@ import './editor.css';
 export interface PromqlEditorProps {
   value: string;
   onChange: (query: string) => void;
-  onRun: (query: string) => void;
+  /** Enter runs the query; without onRun, Enter inserts a newline (a form's query box). */
+  onRun?: (query: string) => void;
   /** Accessible name of the input. */
   label?: string;
   placeholder?: string;
@@ -53,7 +54,9 @@ export function PromqlEditor({
   onChange,
   onRun,
   label = 'PromQL query',
-  placeholder = 'Enter a PromQL query (Enter runs, Shift-Enter for a new line)',
+  placeholder = onRun
+    ? 'Enter a PromQL query (Enter runs, Shift-Enter for a new line)'
+    : 'Enter a PromQL query',
 }: PromqlEditorProps) {
   const box = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
@@ -74,7 +77,7 @@ export function PromqlEditor({
       maxMetricsMetadata: 10_000,
     });
     const run = (v: EditorView) => {
-      if (completionStatus(v.state) === 'active') return false;
+      if (completionStatus(v.state) === 'active' || !cb.current.onRun) return false;
       const q = v.state.doc.toString();
       rememberQuery(q);
       cb.current.onRun(q);
@@ -145,7 +148,7 @@ export function PromqlEditor({
   return (
     <div class="promql-editor">
       <div class="promql-input" ref={box} />
-      <div class="promql-recent">
+      <div class="promql-recent" hidden={!onRun}>
         <button
           type="button"
           aria-expanded={recent !== null ? 'true' : 'false'}

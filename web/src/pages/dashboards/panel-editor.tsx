@@ -1,7 +1,14 @@
 /** The panel editor: a modal dialog over the dashboard (title, type, queries, unit, thresholds). */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Panel } from '../../api/dashboards.js';
+import { lazyPage } from '../../app/lazy.js';
+import type { PromqlEditorProps } from '../../components/editor/index.js';
 import { UNIT_LABELS, UNITS } from '../../lib/units.js';
+
+/** The PromQL editor (CodeMirror) loads with the first panel edit, not with every dashboard. */
+const QueryEditor = lazyPage<PromqlEditorProps>(() =>
+  import('../../components/editor/index.js').then((m) => ({ default: m.PromqlEditor })),
+);
 
 const TYPES: [Panel['type'], string][] = [
   ['timeseries', 'Time series'],
@@ -27,9 +34,13 @@ export function PanelEditor({
   useEffect(() => {
     dialog.current?.showModal();
   }, []);
-  const set = (patch: Partial<Panel>) => setDraft({ ...draft, ...patch });
+  // Functional updates: the query editor reports keystrokes faster than we re-render.
+  const set = (patch: Partial<Panel>) => setDraft((d) => ({ ...d, ...patch }));
   const setTarget = (i: number, patch: Partial<Panel['targets'][number]>) =>
-    set({ targets: draft.targets.map((t, j) => (j === i ? { ...t, ...patch } : t)) });
+    setDraft((d) => ({
+      ...d,
+      targets: d.targets.map((t, j) => (j === i ? { ...t, ...patch } : t)),
+    }));
   const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
   const nextRef = () => {
     for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')
@@ -86,15 +97,16 @@ export function PanelEditor({
           <>
             {draft.targets.map((t, i) => (
               <div class="target-row" key={i}>
-                <label>
-                  Query {t.refId}
-                  <textarea
-                    class="expr"
-                    aria-label={`Query ${t.refId}`}
+                <div class="target-query">
+                  <span class="target-label" aria-hidden="true">
+                    Query {t.refId}
+                  </span>
+                  <QueryEditor
+                    label={`Query ${t.refId}`}
                     value={t.expr}
-                    onInput={(e) => setTarget(i, { expr: e.currentTarget.value })}
+                    onChange={(expr) => setTarget(i, { expr })}
                   />
-                </label>
+                </div>
                 <div class="form-row">
                   <label>
                     Legend

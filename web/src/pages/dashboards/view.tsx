@@ -31,6 +31,7 @@ import { JsonDialog } from './json-dialog.js';
 import { PanelEditor } from './panel-editor.js';
 import { PanelView } from './panel.js';
 import { useVariableOptions, variableValues, VariablesBar } from './variables.js';
+import { VariablesEditor } from './variables-editor.js';
 import { VersionsDialog } from './versions.js';
 // The shared confirmation dialog and its styles (Settings' own).
 import { ConfirmDialog } from '../settings/dialog.js';
@@ -41,6 +42,7 @@ type Dialog =
   | { kind: 'panel'; panel: Panel; isNew: boolean }
   | { kind: 'versions' }
   | { kind: 'json' }
+  | { kind: 'variables' }
   | { kind: 'delete' }
   | null;
 
@@ -93,6 +95,8 @@ export default function DashboardPage({ params }: { params: Record<string, strin
   const [notice, setNotice] = useState<string>();
   const [editing, setEditing] = useState(search.get('edit') === '1' || uid === NEW);
   const [dialog, setDialog] = useState<Dialog>(null);
+  // What changed, kept with the version (shown in the version history).
+  const [note, setNote] = useState('');
   const [refresh, setRefresh] = useState(0);
   const [range, setRange] = useState<TimeRange>();
   const [liveOn, setLiveOn] = useState(search.get('live') !== '0');
@@ -157,13 +161,15 @@ export default function DashboardPage({ params }: { params: Record<string, strin
       if (stored.version === 0) {
         // The first save creates it; from here on it is an ordinary dashboard.
         const { uid: _draftUid, ...body } = draft;
-        const created = await createDashboard(body);
+        const created = await createDashboard(body, note.trim() || undefined);
+        setNote('');
         setEditing(false);
         setNotice('Saved version 1.');
         navigate(`/dashboards/${encodeURIComponent(created.uid)}`, { replace: true });
         return;
       }
-      const saved = await saveDashboard(draft, stored.version);
+      const saved = await saveDashboard(draft, stored.version, note.trim() || undefined);
+      setNote('');
       setStored(saved);
       setDraft(saved.dashboard);
       stopEditing();
@@ -266,9 +272,23 @@ export default function DashboardPage({ params }: { params: Record<string, strin
               >
                 Add panel
               </button>
+              <button type="button" onClick={() => setDialog({ kind: 'variables' })}>
+                Variables
+              </button>
               <button type="button" onClick={() => setDialog({ kind: 'json' })}>
                 JSON
               </button>
+              <input
+                class="save-note"
+                aria-label="Change note"
+                placeholder="What changed? (optional)"
+                maxLength={200}
+                value={note}
+                onInput={(e) => setNote(e.currentTarget.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' && (dirty || stored.version === 0)) void save();
+                }}
+              />
               <button
                 type="button"
                 class="primary"
@@ -419,6 +439,16 @@ export default function DashboardPage({ params }: { params: Record<string, strin
             {stored.version === 1 ? '' : 's'}? The audit trail keeps the record.
           </p>
         </ConfirmDialog>
+      )}
+      {dialog?.kind === 'variables' && (
+        <VariablesEditor
+          variables={draft.variables}
+          onClose={() => setDialog(null)}
+          onApply={(variables) => {
+            setDraft({ ...draft, variables });
+            setDialog(null);
+          }}
+        />
       )}
       {dialog?.kind === 'json' && (
         <JsonDialog

@@ -11,6 +11,8 @@ interface Tile {
   color: number;
   /** Percent metrics draw on a fixed 0–1 scale (a flat 3% must not look like a cliff). */
   range?: [number, number];
+  /** Why the figure may differ from a familiar tool's (a tooltip on the label). */
+  hint?: string;
 }
 
 // Colours pair up (read/rx, write/tx); the palette's yellow is skipped (faint on light).
@@ -18,7 +20,14 @@ const TILES: Tile[] = [
   { metric: 'cpu', label: 'CPU', unit: 'percentunit', color: 0, range: [0, 1] },
   { metric: 'memory', label: 'Memory', unit: 'percentunit', color: 1, range: [0, 1] },
   { metric: 'load1', label: 'Load 1m', unit: 'none', color: 2 },
-  { metric: 'rootfs', label: 'Disk /', unit: 'percentunit', color: 3, range: [0, 1] },
+  {
+    metric: 'rootfs',
+    label: 'Disk /',
+    unit: 'percentunit',
+    color: 3,
+    range: [0, 1],
+    hint: 'Not available to ordinary users: 1 − available ÷ size. Blocks reserved for root count as used, so this reads a few points above df’s Use% (used ÷ (used + available)).',
+  },
   { metric: 'diskRead', label: 'Disk read', unit: 'bytes/s', color: 4 },
   { metric: 'diskWrite', label: 'Disk write', unit: 'bytes/s', color: 5 },
   { metric: 'netRx', label: 'Net rx', unit: 'bytes/s', color: 4 },
@@ -54,7 +63,9 @@ function TileView({ tile, host }: { tile: Tile; host: HostSummary }) {
   return (
     <div class="host-tile" data-metric={tile.metric}>
       <div class="host-tile-head">
-        <span class="muted small">{tile.label}</span>
+        <span class="muted small" title={tile.hint}>
+          {tile.label}
+        </span>
         {cur === undefined ? (
           <span class="muted small host-collecting">collecting…</span>
         ) : (

@@ -4,6 +4,7 @@
  * latest), filterable and sortable.
  */
 import { useMemo, useState } from 'preact/hooks';
+import { useSearchParam } from '../../app/url-state.js';
 import { loadHosts } from '../../api/overview.js';
 import { hostMatches, sortHosts, stillCollecting, type HostSort } from '../../lib/overview.js';
 import { HostCard } from './host-card.js';
@@ -35,8 +36,12 @@ export default function OverviewPage() {
         ? COLLECTING_MS
         : REFRESH_MS,
   });
-  const [filter, setFilter] = useState('');
-  const [sort, setSort] = useState<HostSort>('name');
+  const [filter, setFilter] = useSearchParam<string>('q', '');
+  const [sort, setSort] = useSearchParam<HostSort>(
+    'sort',
+    'name',
+    SORTS.map((s) => s.value),
+  );
   const shown = useMemo(
     () =>
       sortHosts(

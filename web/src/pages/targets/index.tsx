@@ -2,8 +2,9 @@
  * Targets (service status): the scrape targets by job with health, endpoint, labels, last
  * scrape, duration and last error; filter by text and health; refreshed every 15 s.
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import { loadTargets } from '../../api/overview.js';
+import { useSearchParam } from '../../app/url-state.js';
 import type { Target } from '../../api/prom.js';
 import {
   filterTargets,
@@ -62,8 +63,8 @@ export default function TargetsPage() {
     minGapMs: 5000,
   });
   const now = useNow(1000);
-  const [text, setText] = useState('');
-  const [health, setHealth] = useState<TargetHealth | 'all'>('all');
+  const [text, setText] = useSearchParam<string>('q', '');
+  const [health, setHealth] = useSearchParam<TargetHealth | 'all'>('health', 'all', HEALTHS);
   const groups = useMemo(
     () => groupTargets(filterTargets(all ?? [], { text, health })),
     [all, text, health],
