@@ -5,8 +5,14 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ADMIN_PASSWORD, REPO_ROOT } from '../integration/helpers.js';
+import { after, before } from 'node:test';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import {
+  ADMIN_PASSWORD,
+  REPO_ROOT,
+  startArgus,
+  type ArgusProcess,
+} from '../integration/helpers.js';
 
 /** The browser binary: ARGUS_CHROMIUM, or Debian's. */
 export const CHROMIUM = process.env.ARGUS_CHROMIUM ?? '/usr/bin/chromium';
@@ -72,14 +78,21 @@ export function watchProblems(page: Page): string[] {
   return problems;
 }
 
-/** Logs in through the login page as the first admin and waits for the shell. */
-export async function logIn(page: Page, baseUrl: string, next = '/'): Promise<void> {
+/** Logs in through the login page (as the first admin by default) and waits for the shell. */
+export async function logIn(
+  page: Page,
+  baseUrl: string,
+  next = '/',
+  username = 'admin',
+  password = ADMIN_PASSWORD,
+): Promise<void> {
   await page.goto(`${baseUrl}${next}`);
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  // The top bar (the navigation itself is a closed drawer on phones).
-  await page.getByRole('button', { name: /^admin/ }).waitFor();
+  // The top bar's user menu (the navigation itself is a closed drawer on phones).
+  const escaped = username.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await page.getByRole('button', { name: new RegExp(`^${escaped}`) }).waitFor();
 }
 
 /** Whether the page scrolls sideways (the phone layout must not). */
@@ -90,4 +103,68 @@ export async function horizontalOverflow(page: Page): Promise<number> {
       'document.documentElement.scrollWidth - document.documentElement.clientWidth',
     ),
   );
+}
+
+/** How `loggedInPage` opens its page: a context's options, or a phone's (`PHONE`). */
+export interface PageOptions extends BrowserContextOptions {
+  phone?: boolean;
+  /** Who logs in: the first admin when absent. */
+  user?: { username: string; password: string };
+  /** The page's default timeout for waits (Playwright's own when absent). */
+  timeout?: number;
+}
+
+/** A logged-in page in its own context, and what it logged as problems from the first load. */
+export interface LoggedInPage {
+  page: Page;
+  problems: string[];
+}
+
+/** What `browserSuite` gives the tests of one `describe`. */
+export interface BrowserSuite {
+  readonly argus: ArgusProcess;
+  readonly browser: Browser;
+  /**
+   * A new context and page, watched (`watchProblems`) and logged in (as the first admin unless
+   * `options.user`) at `path`. Close it with `page.context().close()`.
+   */
+  loggedInPage(path?: string, options?: PageOptions): Promise<LoggedInPage>;
+}
+
+/**
+ * Registers, in the calling `describe`, a `before` that starts Argus (`start`, a plain
+ * `startArgus()` by default) and then the browser, and an `after` that closes both. Their
+ * values are read through the getters once the hooks have run.
+ */
+export function browserSuite(start: () => Promise<ArgusProcess> = startArgus): BrowserSuite {
+  let argus: ArgusProcess | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    argus = await start();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await argus?.stop();
+  });
+  const suite: BrowserSuite = {
+    get argus() {
+      if (!argus) throw new Error('Argus is not started (read it in a test or a later hook)');
+      return argus;
+    },
+    get browser() {
+      if (!browser)
+        throw new Error('the browser is not launched (read it in a test or a later hook)');
+      return browser;
+    },
+    async loggedInPage(path = '/', { phone = false, user, timeout, ...context } = {}) {
+      const ctx = await suite.browser.newContext(phone ? { ...PHONE, ...context } : context);
+      const page = await ctx.newPage();
+      if (timeout !== undefined) page.setDefaultTimeout(timeout);
+      const problems = watchProblems(page);
+      await logIn(page, suite.argus.url, path, user?.username, user?.password);
+      return { page, problems };
+    },
+  };
+  return suite;
 }

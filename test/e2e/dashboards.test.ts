@@ -1,61 +1,36 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  adminFetch,
-  remoteWrite,
-  startArgus,
-  tempDir,
-  type ArgusProcess,
-} from '../integration/helpers.js';
-import {
-  browserSkip,
-  horizontalOverflow,
-  launchBrowser,
-  logIn,
-  screenshot,
-  watchProblems,
-} from './browser.js';
+import { before, describe, it } from 'node:test';
+import { adminFetch, remoteWrite, tempDir } from '../integration/helpers.js';
+import { browserSkip, browserSuite, horizontalOverflow, screenshot } from './browser.js';
 
 const skip = browserSkip();
-let argus: ArgusProcess;
-let browser: Browser;
 
 const XSS = '<img src=x onerror="window.__xss=1">';
 
-async function push(name: string, labels: Record<string, string>, v: number, t = Date.now()) {
-  const r = await remoteWrite(argus.url, [
-    { labels: [['__name__', name], ...Object.entries(labels)], samples: [{ t, v }] },
-  ]);
-  assert.equal(r.status, 204, r.body);
-}
-
-async function createDashboard(dashboard: unknown): Promise<string> {
-  const res = await adminFetch(`${argus.url}/api/argus/v1/dashboards`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ dashboard }),
-  });
-  const body = (await res.json()) as { data: { uid: string }; error?: string };
-  assert.equal(res.status, 201, body.error);
-  return body.data.uid;
-}
-
-async function loggedIn(viewport?: { width: number; height: number }): Promise<Page> {
-  const ctx = await browser.newContext(
-    viewport ? { viewport, isMobile: true, hasTouch: true } : {},
-  );
-  const page = await ctx.newPage();
-  await logIn(page, argus.url, '/dashboards');
-  return page;
-}
-
 describe('dashboards in the browser', { skip }, () => {
+  const suite = browserSuite();
+
+  async function push(name: string, labels: Record<string, string>, v: number, t = Date.now()) {
+    const r = await remoteWrite(suite.argus.url, [
+      { labels: [['__name__', name], ...Object.entries(labels)], samples: [{ t, v }] },
+    ]);
+    assert.equal(r.status, 204, r.body);
+  }
+
+  async function createDashboard(dashboard: unknown): Promise<string> {
+    const res = await adminFetch(`${suite.argus.url}/api/argus/v1/dashboards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dashboard }),
+    });
+    const body = (await res.json()) as { data: { uid: string }; error?: string };
+    assert.equal(res.status, 201, body.error);
+    return body.data.uid;
+  }
+
   before(async () => {
-    argus = await startArgus();
-    browser = await launchBrowser();
     // A minute of two series, 15 s apart, ending now.
     const now = Date.now();
     for (let i = 4; i >= 0; i--) {
@@ -68,14 +43,9 @@ describe('dashboards in the browser', { skip }, () => {
         );
     }
   });
-  after(async () => {
-    await browser?.close();
-    await argus?.stop();
-  });
 
   it('creates, edits, saves, reloads and versions a dashboard', async () => {
-    const page = await loggedIn();
-    const problems = watchProblems(page);
+    const { page, problems } = await suite.loggedInPage('/dashboards');
     await page.getByRole('button', { name: 'New dashboard' }).click();
     await page.waitForURL(/\/dashboards\/new$/);
     await page.getByLabel('Dashboard title').fill('E2E hosts');
@@ -148,8 +118,7 @@ describe('dashboards in the browser', { skip }, () => {
         ],
       }),
     );
-    const page = await loggedIn();
-    const problems = watchProblems(page);
+    const { page, problems } = await suite.loggedInPage('/dashboards');
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Import JSON' }).click();
     await (await chooser).setFiles(file);
@@ -178,9 +147,8 @@ describe('dashboards in the browser', { skip }, () => {
         },
       ],
     });
-    const page = await loggedIn();
-    const problems = watchProblems(page);
-    await page.goto(`${argus.url}/dashboards/${uid}`);
+    const { page, problems } = await suite.loggedInPage('/dashboards');
+    await page.goto(`${suite.argus.url}/dashboards/${uid}`);
     const stat = page.getByRole('region', { name: 'Live value' });
     await stat.getByText('1', { exact: true }).waitFor();
     await page.getByRole('button', { name: '● Live' }).waitFor();
@@ -233,14 +201,13 @@ describe('dashboards in the browser', { skip }, () => {
         },
       ],
     });
-    const page = await loggedIn();
-    const problems = watchProblems(page);
+    const { page, problems } = await suite.loggedInPage('/dashboards');
     let dialogs = 0;
     page.on('dialog', (d) => {
       dialogs++;
       void d.dismiss();
     });
-    await page.goto(`${argus.url}/dashboards/${uid}`);
+    await page.goto(`${suite.argus.url}/dashboards/${uid}`);
     const table = page.getByRole('region', { name: 'Hostile labels' }).getByRole('table');
     // The payload is shown, as text.
     await table.getByRole('cell', { name: XSS }).waitFor();
@@ -259,7 +226,7 @@ describe('dashboards in the browser', { skip }, () => {
     assert.equal(dialogs, 0);
     await screenshot(page, 'dashboard-xss');
     // The list shows the hostile title and tag as text too.
-    await page.goto(`${argus.url}/dashboards`);
+    await page.goto(`${suite.argus.url}/dashboards`);
     await page.getByRole('link', { name: `Board ${XSS}` }).waitFor();
     assert.equal(await page.evaluate('window.__xss'), undefined);
     assert.deepEqual(problems, []);
@@ -284,9 +251,8 @@ describe('dashboards in the browser', { skip }, () => {
         },
       ],
     });
-    const page = await loggedIn();
-    const problems = watchProblems(page);
-    await page.goto(`${argus.url}/dashboards/${uid}`);
+    const { page, problems } = await suite.loggedInPage('/dashboards');
+    await page.goto(`${suite.argus.url}/dashboards/${uid}`);
     const instance = page
       .getByRole('group', { name: 'Variables' })
       .locator('label', { hasText: /^instance/ })
@@ -317,8 +283,8 @@ describe('dashboards in the browser', { skip }, () => {
         targets: [{ refId: 'A', expr: 'e2e_load' }],
       })),
     });
-    const page = await loggedIn({ width: 390, height: 844 });
-    await page.goto(`${argus.url}/dashboards/${uid}`);
+    const { page } = await suite.loggedInPage('/dashboards', { phone: true });
+    await page.goto(`${suite.argus.url}/dashboards/${uid}`);
     await page.getByRole('region', { name: 'Panel 3' }).waitFor();
     assert.equal(await horizontalOverflow(page), 0);
     await screenshot(page, 'dashboard-phone');

@@ -4,23 +4,19 @@
  * the phone layout.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { EncodeSeries } from '../../src/ingest/remote-write/index.js';
-import { remoteWrite, startArgus, type ArgusProcess } from '../integration/helpers.js';
+import { remoteWrite } from '../integration/helpers.js';
 import {
   browserSkip,
+  browserSuite,
   horizontalOverflow,
-  launchBrowser,
-  logIn,
   screenshot,
   watchProblems,
-  PHONE,
 } from './browser.js';
 
 const skip = browserSkip();
-let argus: ArgusProcess;
-let browser: Browser;
 
 const METRIC = 'explore_test_temp';
 const ROOMS = ['attic', 'hall', 'kitchen'];
@@ -55,23 +51,18 @@ async function typeQuery(page: Page, query: string, name = 'Query'): Promise<voi
 }
 
 describe('explore page (headless chromium)', { skip }, () => {
+  const suite = browserSuite();
   before(async () => {
-    argus = await startArgus();
-    const res = await remoteWrite(argus.url, samples());
+    const res = await remoteWrite(suite.argus.url, samples());
     assert.equal(res.status, 204, res.body);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await argus?.stop();
   });
 
   it('completes, graphs, tables, reports a syntax error, and reproduces the view from its URL', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
-    const problems = watchProblems(page);
-    await logIn(page, argus.url, '/explore');
+    const { page, problems } = await suite.loggedInPage('/explore', {
+      viewport: { width: 1280, height: 900 },
+      timeout: 15_000,
+    });
+    const ctx = page.context();
 
     // Completion of metric names comes from the server.
     const editor = page.getByRole('textbox', { name: 'Query' });
@@ -165,12 +156,11 @@ describe('explore page (headless chromium)', { skip }, () => {
   });
 
   it('fits a phone and inspects values by touch', async () => {
-    const ctx = await browser.newContext(PHONE);
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
-    const problems = watchProblems(page);
-    await logIn(page, argus.url, '/explore');
-    await page.goto(`${argus.url}/explore?q=${METRIC}&from=now-1h&to=now&unit=short`);
+    const { page, problems } = await suite.loggedInPage('/explore', {
+      phone: true,
+      timeout: 15_000,
+    });
+    await page.goto(`${suite.argus.url}/explore?q=${METRIC}&from=now-1h&to=now&unit=short`);
     const legend = page.getByRole('list', { name: 'Legend' });
     await legend.getByRole('button').nth(2).waitFor();
     assert.equal(await horizontalOverflow(page), 0);
@@ -197,6 +187,6 @@ describe('explore page (headless chromium)', { skip }, () => {
     await legend.getByRole('button').nth(2).waitFor();
     assert.equal(await horizontalOverflow(page), 0);
     assert.deepEqual(problems, []);
-    await ctx.close();
+    await page.context().close();
   });
 });

@@ -1,39 +1,21 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { remoteWrite, startArgus, type ArgusProcess } from '../integration/helpers.js';
-import {
-  browserSkip,
-  horizontalOverflow,
-  launchBrowser,
-  logIn,
-  screenshot,
-  watchProblems,
-  PHONE,
-} from './browser.js';
+import { describe, it } from 'node:test';
+import { remoteWrite, startArgus } from '../integration/helpers.js';
+import { browserSkip, browserSuite, horizontalOverflow, screenshot } from './browser.js';
 
 const skip = browserSkip();
-let argus: ArgusProcess;
-let browser: Browser;
 // The host collector's default instance label is the host name.
 const host = hostname();
 
 describe('Overview and host detail (headless chromium)', { skip }, () => {
-  before(async () => {
-    // A fresh start with no configuration: only the built-in host collector.
-    argus = await startArgus({ hostMetrics: true });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await argus?.stop();
-  });
+  // A fresh start with no configuration: only the built-in host collector.
+  const suite = browserSuite(() => startArgus({ hostMetrics: true }));
 
   it('shows this host with a live CPU value within 30 s, then its detail page', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems = watchProblems(page);
-    await logIn(page, argus.url, '/overview');
+    const { page, problems } = await suite.loggedInPage('/overview', {
+      viewport: { width: 1280, height: 900 },
+    });
     const card = page.getByRole('article', { name: `Host ${host}` });
     await card.waitFor({ timeout: 15_000 });
     // The card exists before any rate can be computed; the CPU value follows (the collector
@@ -73,15 +55,15 @@ describe('Overview and host detail (headless chromium)', { skip }, () => {
     assert.match(await page.locator('.time-picker > button').innerText(), /6/);
     await screenshot(page, 'overview-host-desktop');
     assert.deepEqual(problems, []);
-    await page.close();
+    await page.context().close();
   });
 
   it('live: a freshly pushed host appears without a reload', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems = watchProblems(page);
-    await logIn(page, argus.url, '/overview');
+    const { page, problems } = await suite.loggedInPage('/overview', {
+      viewport: { width: 1280, height: 900 },
+    });
     await page.getByRole('article', { name: `Host ${host}` }).waitFor({ timeout: 15_000 });
-    const status = await remoteWrite(argus.url, [
+    const status = await remoteWrite(suite.argus.url, [
       {
         labels: [
           ['__name__', 'node_load1'],
@@ -105,23 +87,20 @@ describe('Overview and host detail (headless chromium)', { skip }, () => {
       'collecting…',
     );
     assert.deepEqual(problems, []);
-    await page.close();
+    await page.context().close();
   });
 
   it('fits a phone: cards stack, no sideways scrolling', async () => {
-    const ctx = await browser.newContext(PHONE);
-    const page = await ctx.newPage();
-    const problems = watchProblems(page);
-    await logIn(page, argus.url, '/overview');
+    const { page, problems } = await suite.loggedInPage('/overview', { phone: true });
     await page.getByRole('article', { name: `Host ${host}` }).waitFor({ timeout: 15_000 });
     assert.equal(await horizontalOverflow(page), 0);
     await screenshot(page, 'overview-phone');
-    await page.goto(`${argus.url}/overview/${encodeURIComponent(host)}`);
+    await page.goto(`${suite.argus.url}/overview/${encodeURIComponent(host)}`);
     await page.locator('[data-panel="cpu"]').waitFor();
     await page.locator('[data-panel="load"] canvas').first().waitFor({ timeout: 15_000 });
     assert.equal(await horizontalOverflow(page), 0);
     await screenshot(page, 'overview-host-phone');
     assert.deepEqual(problems, []);
-    await ctx.close();
+    await page.context().close();
   });
 });

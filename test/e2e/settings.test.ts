@@ -1,58 +1,29 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { adminFetch, startArgus, type ArgusProcess } from '../integration/helpers.js';
-import {
-  browserSkip,
-  horizontalOverflow,
-  launchBrowser,
-  logIn,
-  screenshot,
-  watchProblems,
-  PHONE,
-} from './browser.js';
+import { describe, it } from 'node:test';
+import { adminFetch } from '../integration/helpers.js';
+import { browserSkip, browserSuite, horizontalOverflow, screenshot } from './browser.js';
 
 const skip = browserSkip();
-let argus: ArgusProcess;
-let browser: Browser;
 
 const VIEWER = 'vera.viewer';
 const VIEWER_PASSWORD = 'viewer-password-one';
 const VIEWER_NEW_PASSWORD = 'viewer-password-two';
-
-/** Logs in through the login page as any user and waits for the shell. */
-async function logInAs(page: Page, username: string, password: string, next = '/') {
-  await page.goto(`${argus.url}${next}`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page
-    .getByRole('button', { name: new RegExp(`^${username.replace('.', '\\.')}`) })
-    .waitFor();
-}
-
-/** The API's answer to a bearer token (status only). */
-async function statusWithToken(token: string): Promise<number> {
-  const r = await fetch(`${argus.url}/api/argus/v1/me`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return r.status;
-}
+/** `loggedInPage` options that log in as the viewer with `password`. */
+const asViewer = (password: string) => ({ user: { username: VIEWER, password } });
 
 describe('account and settings pages (headless chromium)', { skip }, () => {
-  before(async () => {
-    argus = await startArgus();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await argus?.stop();
-  });
+  const suite = browserSuite();
+
+  /** The API's answer to a bearer token (status only). */
+  async function statusWithToken(token: string): Promise<number> {
+    const r = await fetch(`${suite.argus.url}/api/argus/v1/me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return r.status;
+  }
 
   it('admin creates a viewer, creates a token (secret shown once) and revokes it', async () => {
-    const page = await browser.newPage();
-    const problems = watchProblems(page);
-    await logIn(page, argus.url, '/settings');
+    const { page, problems } = await suite.loggedInPage('/settings');
     await page.getByRole('heading', { name: 'Create a user' }).waitFor();
 
     // Inline validation before anything is sent.
@@ -142,35 +113,29 @@ describe('account and settings pages (headless chromium)', { skip }, () => {
     await page.getByRole('table', { name: 'Audit entries' }).getByText(VIEWER).first().waitFor();
     await screenshot(page, 'settings-audit');
     assert.deepEqual(problems, []);
-    await page.close();
+    await page.context().close();
   });
 
   it('a viewer does not see Settings and is told why when opening it', async () => {
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    const problems = watchProblems(page);
-    await logInAs(page, VIEWER, VIEWER_PASSWORD, '/overview');
+    const { page, problems } = await suite.loggedInPage('/overview', asViewer(VIEWER_PASSWORD));
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Overview' }).waitFor();
     assert.equal(await nav.getByRole('link', { name: 'Settings' }).count(), 0);
-    await page.goto(`${argus.url}/settings/users`);
+    await page.goto(`${suite.argus.url}/settings/users`);
     const msg = page.getByRole('alert').filter({ hasText: 'Settings are for administrators' });
     await msg.waitFor();
     assert.match(await msg.innerText(), /a viewer in tenant default/);
     assert.equal(await page.getByRole('table', { name: 'Users' }).count(), 0);
     // The Account page shows who they are, from the server.
-    await page.goto(`${argus.url}/account`);
+    await page.goto(`${suite.argus.url}/account`);
     const who = page.getByRole('definition').filter({ hasText: 'viewer in default' });
     await who.waitFor();
     assert.deepEqual(problems, []);
-    await ctx.close();
+    await page.context().close();
   });
 
   it('changing the password ends the session, says so, and the new password works', async () => {
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    const problems = watchProblems(page);
-    await logInAs(page, VIEWER, VIEWER_PASSWORD, '/account');
+    const { page, problems } = await suite.loggedInPage('/account', asViewer(VIEWER_PASSWORD));
     await page.getByLabel('Current password').fill(VIEWER_PASSWORD);
     await page.getByLabel('New password', { exact: true }).fill(VIEWER_NEW_PASSWORD);
     await page.getByLabel('Confirm new password').fill('not-the-same-password');
@@ -205,13 +170,11 @@ describe('account and settings pages (headless chromium)', { skip }, () => {
     await page.waitForURL(/\/account$/);
     // Only the 401s of the ended session and of the wrong password reach the console.
     assert.deepEqual(problems, []);
-    await ctx.close();
+    await page.context().close();
   });
 
   it('a system admin creates a tenant; a user with roles in two tenants switches', async () => {
-    const page = await browser.newPage();
-    const problems = watchProblems(page);
-    await logIn(page, argus.url, '/settings/tenants');
+    const { page, problems } = await suite.loggedInPage('/settings/tenants');
     await page.getByLabel('Tenant id').fill('Team B');
     await page.getByRole('button', { name: 'Create tenant' }).click();
     await page.getByText('1–63 of lowercase letters').waitFor();
@@ -222,17 +185,17 @@ describe('account and settings pages (headless chromium)', { skip }, () => {
       .getByRole('table', { name: 'Tenants' })
       .getByRole('row', { name: /team-b/ })
       .waitFor();
-    await page.close();
+    await page.context().close();
 
     // A role in the new tenant (the UI acts in one tenant; the API's cross-tenant way).
-    const tok = await adminFetch(`${argus.url}/api/argus/v1/tokens`, {
+    const tok = await adminFetch(`${suite.argus.url}/api/argus/v1/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'xt', scope: 'admin', cross_tenant: true, expires_in: '1h' }),
     });
     assert.equal(tok.status, 201);
     const { token } = ((await tok.json()) as { data: { token: string } }).data;
-    const role = await fetch(`${argus.url}/api/argus/v1/users/${VIEWER}/role`, {
+    const role = await fetch(`${suite.argus.url}/api/argus/v1/users/${VIEWER}/role`, {
       method: 'PUT',
       headers: {
         authorization: `Bearer ${token}`,
@@ -243,10 +206,10 @@ describe('account and settings pages (headless chromium)', { skip }, () => {
     });
     assert.equal(role.status, 200, await role.text());
 
-    const ctx = await browser.newContext();
-    const vp = await ctx.newPage();
-    const vProblems = watchProblems(vp);
-    await logInAs(vp, VIEWER, VIEWER_NEW_PASSWORD, '/account');
+    const { page: vp, problems: vProblems } = await suite.loggedInPage(
+      '/account',
+      asViewer(VIEWER_NEW_PASSWORD),
+    );
     const card = vp
       .locator('.card')
       .filter({ has: vp.getByRole('heading', { name: 'Switch tenant' }) });
@@ -270,14 +233,11 @@ describe('account and settings pages (headless chromium)', { skip }, () => {
       .filter({ hasText: /^read, ingest, edit$/ })
       .waitFor();
     assert.deepEqual([...problems, ...vProblems], []);
-    await ctx.close();
+    await vp.context().close();
   });
 
   it('fits a phone: tables stack, no sideways scrolling, dialogs fit', async () => {
-    const ctx = await browser.newContext(PHONE);
-    const page = await ctx.newPage();
-    const problems = watchProblems(page);
-    await logIn(page, argus.url, '/settings/users');
+    const { page, problems } = await suite.loggedInPage('/settings/users', { phone: true });
     await page.getByRole('table', { name: 'Users' }).getByRole('row', { name: VIEWER }).waitFor();
     assert.equal(await horizontalOverflow(page), 0);
     await page.getByRole('button', { name: `Reset password of ${VIEWER}` }).tap();
@@ -286,13 +246,13 @@ describe('account and settings pages (headless chromium)', { skip }, () => {
     await screenshot(page, 'settings-phone-dialog');
     await page.getByRole('button', { name: 'Cancel' }).tap();
     for (const path of ['/settings/tokens', '/settings/audit', '/settings/tenants', '/account']) {
-      await page.goto(`${argus.url}${path}`);
+      await page.goto(`${suite.argus.url}${path}`);
       await page.getByRole('heading', { level: 2 }).first().waitFor();
       await page.waitForLoadState('networkidle');
       assert.equal(await horizontalOverflow(page), 0, `sideways scrolling on ${path}`);
     }
     await screenshot(page, 'account-phone');
     assert.deepEqual(problems, []);
-    await ctx.close();
+    await page.context().close();
   });
 });

@@ -4,21 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { adminFetch, startArgus, tempDir, type ArgusProcess } from '../integration/helpers.js';
-import {
-  browserSkip,
-  horizontalOverflow,
-  launchBrowser,
-  logIn,
-  screenshot,
-  watchProblems,
-  PHONE,
-} from './browser.js';
+import { adminFetch, startArgus, tempDir } from '../integration/helpers.js';
+import { browserSkip, browserSuite, horizontalOverflow, screenshot } from './browser.js';
 
 const skip = browserSkip();
-let argus: ArgusProcess;
-let browser: Browser;
 let exporter: Server;
 let upPort = 0;
 let downPort = 0;
@@ -61,7 +50,7 @@ async function bothScraped(url: string): Promise<void> {
 }
 
 describe('Targets page (headless chromium)', { skip }, () => {
-  before(async () => {
+  const suite = browserSuite(async () => {
     exporter = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       res.end(METRICS);
@@ -80,20 +69,15 @@ describe('Targets page (headless chromium)', { skip }, () => {
         '',
       ].join('\n'),
     );
-    argus = await startArgus({ args: ['--config', config] });
-    await bothScraped(argus.url);
-    browser = await launchBrowser();
+    return startArgus({ args: ['--config', config] });
   });
-  after(async () => {
-    await browser?.close();
-    await argus?.stop();
-    await new Promise((r) => exporter?.close(r));
-  });
+  before(() => bothScraped(suite.argus.url));
+  after(() => new Promise((r) => exporter?.close(r)));
 
   it('shows the job with 1/2 up, the down target and its error; filters by health', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems = watchProblems(page);
-    await logIn(page, argus.url, '/targets');
+    const { page, problems } = await suite.loggedInPage('/targets', {
+      viewport: { width: 1280, height: 900 },
+    });
     const job = page.getByRole('region', { name: 'Job node' });
     await job.waitFor();
     assert.equal(await job.getByRole('heading').innerText(), 'node');
@@ -101,7 +85,7 @@ describe('Targets page (headless chromium)', { skip }, () => {
     const down = job.locator('tr[data-health="down"]');
     assert.match(await down.innerText(), new RegExp(`127\\.0\\.0\\.1:${downPort}`));
     // The scraper's own error text, from the API, in full.
-    const api = (await (await adminFetch(`${argus.url}/api/v1/targets`)).json()) as {
+    const api = (await (await adminFetch(`${suite.argus.url}/api/v1/targets`)).json()) as {
       data: { activeTargets: { health: string; lastError: string }[] };
     };
     const lastError = api.data.activeTargets.find((t) => t.health === 'down')!.lastError;
@@ -132,18 +116,15 @@ describe('Targets page (headless chromium)', { skip }, () => {
     assert.equal(await card.locator('.badge').innerText(), 'up');
     assert.equal(await card.locator('[data-metric="memory"] .host-value').innerText(), '60%');
     assert.deepEqual(problems, []);
-    await page.close();
+    await page.context().close();
   });
 
   it('fits a phone: rows stack, long labels wrap, no sideways scrolling', async () => {
-    const ctx = await browser.newContext(PHONE);
-    const page = await ctx.newPage();
-    const problems = watchProblems(page);
-    await logIn(page, argus.url, '/targets');
+    const { page, problems } = await suite.loggedInPage('/targets', { phone: true });
     await page.locator('tr[data-health="down"] .target-error').waitFor();
     assert.equal(await horizontalOverflow(page), 0);
     await screenshot(page, 'targets-phone');
     assert.deepEqual(problems, []);
-    await ctx.close();
+    await page.context().close();
   });
 });
