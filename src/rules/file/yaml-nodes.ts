@@ -76,7 +76,7 @@ export class YamlView {
     if (s === null) return null;
     if (!isScalar(s)) return undefined;
     if (s.value === null || s.value === undefined) return null;
-    const v = String(s.value);
+    const v = typeof s.value === 'string' ? s.value : JSON.stringify(s.value);
     // The failsafe schema keeps `~`/`null` as text; Go decodes a plain null to "".
     if (s.type === 'PLAIN' && (v === '~' || v === 'null' || v === 'Null' || v === 'NULL'))
       return null;
