@@ -52,7 +52,15 @@ describe('dashboards in the browser', { skip }, () => {
     await page.getByRole('button', { name: 'Add panel' }).click();
     const editor = page.getByRole('dialog', { name: 'Edit panel' });
     await editor.getByLabel('Title').fill('Load by host');
-    await editor.getByLabel('Query A').fill('e2e_load');
+    // The query box is the PromQL editor: metric names come from Argus's own API.
+    await editor.getByLabel('Query A').click();
+    await page.keyboard.type('e2e_lo');
+    await page
+      .getByRole('option', { name: /e2e_load/ })
+      .first()
+      .waitFor();
+    await page.keyboard.press('Enter'); // picks the completion
+    assert.equal(await editor.getByLabel('Query A').innerText(), 'e2e_load');
     await editor.getByLabel('Legend').fill('{{instance}}');
     await editor.getByRole('button', { name: 'Apply' }).click();
     await page.getByRole('button', { name: 'Save' }).click();
@@ -73,11 +81,13 @@ describe('dashboards in the browser', { skip }, () => {
       .getByRole('dialog', { name: 'Edit panel' })
       .getByRole('button', { name: 'Apply' })
       .click();
+    await page.getByLabel('Change note').fill('load as a stat');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved version 2.' }).waitFor();
     await page.getByRole('button', { name: 'Versions' }).click();
     const versions = page.getByRole('dialog', { name: 'Versions' });
     await versions.getByRole('cell', { name: '2', exact: true }).waitFor();
+    await versions.getByRole('cell', { name: 'load as a stat' }).waitFor();
     assert.equal(await versions.getByRole('row').count(), 3); // header + 2 versions
     await versions.getByRole('button', { name: 'Close' }).click();
     // Delete asks in a dialog: Escape keeps it, Delete removes it.
@@ -267,6 +277,28 @@ describe('dashboards in the browser', { skip }, () => {
     assert.equal(await table.getByRole('row').count(), 2, 'one series: instance b only');
     // The selection is in the URL (a shared link shows the same), not saved in the dashboard.
     await page.waitForURL(/[?&]var-instance=b%3A9100(&|$)/);
+
+    // The variables form: a bad query is named beside its field; a fixed one applies.
+    await page.getByRole('button', { name: 'Edit' }).first().click();
+    await page.getByRole('button', { name: 'Variables' }).click();
+    const form = page.getByRole('dialog', { name: 'Edit variables' });
+    await form.getByRole('button', { name: 'Add variable' }).click();
+    const added = form.getByRole('group', { name: 'var3' });
+    await added.getByLabel('Query').fill('up');
+    await added.getByLabel('Name').fill('env'); // the group is named after it from here
+    await form.getByRole('button', { name: 'Apply' }).click();
+    await form.getByText('label_values(label) or label_values(selector, label).').waitFor();
+    await form
+      .getByRole('group', { name: 'env' })
+      .getByLabel('Query')
+      .fill('label_values(e2e_load, job)');
+    await form.getByRole('button', { name: 'Apply' }).click();
+    await form.waitFor({ state: 'detached' });
+    await page
+      .getByRole('group', { name: 'Variables' })
+      .locator('label', { hasText: /^env/ })
+      .locator('option', { hasText: 'node' })
+      .waitFor({ state: 'attached' });
     assert.deepEqual(problems, []);
     await page.context().close();
   });

@@ -108,6 +108,12 @@ describe('Targets page (headless chromium)', { skip }, () => {
     await page.getByLabel('Filter targets').fill(String(upPort));
     await job.locator('tr[data-health="up"]').waitFor();
     assert.equal(await job.locator('tbody tr').count(), 1);
+    // The filter is in the address: a reload (or a shared link) shows the same view.
+    await page.waitForURL(new RegExp(`[?&]q=${upPort}(&|$)`));
+    await page.reload();
+    await job.locator('tr[data-health="up"]').waitFor();
+    assert.equal(await page.getByLabel('Filter targets').inputValue(), String(upPort));
+    assert.equal(await job.locator('tbody tr').count(), 1);
 
     // The scraped node_exporter is a card on the Overview, healthy.
     await page.getByRole('link', { name: 'Overview' }).click();
