@@ -242,7 +242,7 @@ receivers:
     assert.ok(!json.includes('hunter2') && !json.includes('token=abc'), json);
     assert.ok(!inspect(config, { depth: 10 }).includes('hunter2'));
     assert.ok(w.url instanceof Secret);
-    assert.equal(`${w.url}`, '<secret>');
+    assert.equal(String(w.url), '<secret>');
     assert.equal(w.url.reveal(), 'http://hook/?token=abc');
   });
 
