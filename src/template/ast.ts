@@ -1,14 +1,7 @@
 /** The parse tree of one template, after Go's text/template/parse node kinds. */
 
 export type Node =
-  | TextNode
-  | ActionNode
-  | IfNode
-  | RangeNode
-  | WithNode
-  | TemplateNode
-  | BreakNode
-  | ContinueNode;
+  TextNode | ActionNode | IfNode | RangeNode | WithNode | TemplateNode | BreakNode | ContinueNode;
 
 export interface TextNode {
   readonly t: 'text';
@@ -68,13 +61,23 @@ export interface Command {
 
 export type Arg =
   | { readonly t: 'field'; readonly pos: number; readonly names: readonly string[] }
-  | { readonly t: 'var'; readonly pos: number; readonly name: string; readonly names: readonly string[] }
+  | {
+      readonly t: 'var';
+      readonly pos: number;
+      readonly name: string;
+      readonly names: readonly string[];
+    }
   | { readonly t: 'dot'; readonly pos: number }
   | { readonly t: 'nil'; readonly pos: number }
   | { readonly t: 'ident'; readonly pos: number; readonly name: string }
   | { readonly t: 'const'; readonly pos: number; readonly value: unknown; readonly str: string }
   | { readonly t: 'pipe'; readonly pos: number; readonly pipe: Pipe }
-  | { readonly t: 'chain'; readonly pos: number; readonly node: Arg; readonly names: readonly string[] };
+  | {
+      readonly t: 'chain';
+      readonly pos: number;
+      readonly node: Arg;
+      readonly names: readonly string[];
+    };
 
 /** One parsed template: its name, body and the text it came from (for error positions). */
 export interface Tree {

@@ -22,7 +22,17 @@ function argString(args: unknown[]): string {
 
 export function htmlEscape(s: string): string {
   return s.replace(/[<>&'"\0]/g, (c) =>
-    c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : c === "'" ? '&#39;' : c === '"' ? '&#34;' : '\uFFFD',
+    c === '<'
+      ? '&lt;'
+      : c === '>'
+        ? '&gt;'
+        : c === '&'
+          ? '&amp;'
+          : c === "'"
+            ? '&#39;'
+            : c === '"'
+              ? '&#34;'
+              : '\uFFFD',
   );
 }
 
@@ -92,10 +102,12 @@ function index(args: unknown[]): unknown {
   for (const key of args.slice(1)) {
     if (Array.isArray(item) || typeof item === 'string') {
       const i = toIndex(key);
-      if (i === undefined) throw new TemplateFuncError(`cannot index slice/array with type ${typeName(key)}`);
+      if (i === undefined)
+        throw new TemplateFuncError(`cannot index slice/array with type ${typeName(key)}`);
       const len = item.length;
-      if (i < 0 || i >= len) throw new TemplateFuncError(`error calling index: index out of range: ${i}`);
-      item = typeof item === 'string' ? BigInt(Buffer.from(item, 'utf8')[i]!) : item[i];
+      if (i < 0 || i >= len)
+        throw new TemplateFuncError(`error calling index: index out of range: ${i}`);
+      item = typeof item === 'string' ? BigInt(Buffer.from(item, 'utf8')[i]) : item[i];
     } else if (isMap(item)) {
       item = mapHas(item, key) ? mapGet(item, key) : undefined;
     } else if (item === undefined || item === null) {
@@ -111,19 +123,22 @@ function slice(args: unknown[]): unknown {
   const [item, ...idx] = args;
   const ix = idx.map((x) => {
     const i = toIndex(x);
-    if (i === undefined) throw new TemplateFuncError(`cannot index slice/array with type ${typeName(x)}`);
+    if (i === undefined)
+      throw new TemplateFuncError(`cannot index slice/array with type ${typeName(x)}`);
     return i;
   });
   if (typeof item === 'string') {
     if (ix.length > 2) throw new TemplateFuncError('cannot 3-index slice a string');
     const b = Buffer.from(item, 'utf8');
     const [lo = 0, hi = b.length] = ix;
-    if (lo < 0 || hi < lo || hi > b.length) throw new TemplateFuncError(`index out of range: ${hi}`);
+    if (lo < 0 || hi < lo || hi > b.length)
+      throw new TemplateFuncError(`index out of range: ${hi}`);
     return b.subarray(lo, hi).toString('utf8');
   }
   if (Array.isArray(item)) {
     const [lo = 0, hi = item.length] = ix;
-    if (lo < 0 || hi < lo || hi > item.length) throw new TemplateFuncError(`index out of range: ${hi}`);
+    if (lo < 0 || hi < lo || hi > item.length)
+      throw new TemplateFuncError(`index out of range: ${hi}`);
     return item.slice(lo, hi);
   }
   throw new TemplateFuncError(`can't slice item of type ${typeName(item)}`);
@@ -156,17 +171,20 @@ function eq(args: unknown[]): boolean {
 }
 
 function two(name: string, args: unknown[]): [unknown, unknown] {
-  if (args.length !== 2) throw new TemplateFuncError(`wrong number of args for ${name}: want 2 got ${args.length}`);
+  if (args.length !== 2)
+    throw new TemplateFuncError(`wrong number of args for ${name}: want 2 got ${args.length}`);
   return [args[0], args[1]];
 }
 
 export const BUILTINS: Readonly<Record<string, Builtin>> = {
   not: (a) => {
-    if (a.length !== 1) throw new TemplateFuncError(`wrong number of args for not: want 1 got ${a.length}`);
+    if (a.length !== 1)
+      throw new TemplateFuncError(`wrong number of args for not: want 1 got ${a.length}`);
     return !truthOf(a[0]);
   },
   len: (a) => {
-    if (a.length !== 1) throw new TemplateFuncError(`wrong number of args for len: want 1 got ${a.length}`);
+    if (a.length !== 1)
+      throw new TemplateFuncError(`wrong number of args for len: want 1 got ${a.length}`);
     return length(a);
   },
   index,
@@ -174,7 +192,8 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
   print: sprint,
   println: sprintln,
   printf: (a) => {
-    if (typeof a[0] !== 'string') throw new TemplateFuncError(`printf: format must be a string, got ${typeName(a[0])}`);
+    if (typeof a[0] !== 'string')
+      throw new TemplateFuncError(`printf: format must be a string, got ${typeName(a[0])}`);
     return sprintf(a[0], a.slice(1));
   },
   html: (a) => htmlEscape(argString(a)),
@@ -187,7 +206,6 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
   gt: (a) => compare(...two('gt', a), true) > 0,
   ge: (a) => compare(...two('ge', a), true) >= 0,
 };
-
 
 /** Names handled by the executor itself: and/or are lazy, call invokes a function value. */
 export const SPECIAL_NAMES: ReadonlySet<string> = new Set(['and', 'or', 'call']);

@@ -99,7 +99,11 @@ class Run {
 
   private step(pos: number, at: string): void {
     if (++this.counters.steps > this.env.limits.maxSteps)
-      this.fail(pos, at, `cannot execute template: step limit ${this.env.limits.maxSteps} exceeded (maxSteps)`);
+      this.fail(
+        pos,
+        at,
+        `cannot execute template: step limit ${this.env.limits.maxSteps} exceeded (maxSteps)`,
+      );
   }
 
   private write(pos: number, at: string, s: string): void {
@@ -134,7 +138,8 @@ class Run {
       case 'action': {
         this.step(n.pos, n.pipe.str);
         const v = await this.pipeline(dot, n.pipe, true);
-        if (n.pipe.decl.length === 0) this.write(n.pos, n.pipe.str, this.printable(n.pos, n.pipe.str, v));
+        if (n.pipe.decl.length === 0)
+          this.write(n.pos, n.pipe.str, this.printable(n.pos, n.pipe.str, v));
         return Flow.Normal;
       }
       case 'if':
@@ -149,7 +154,12 @@ class Run {
       case 'template': {
         this.step(n.pos, n.str);
         const tree = this.env.lookup(n.name);
-        if (!tree) this.fail(n.pos, n.str, `template: no template "${n.name}" associated with template "${this.tree.name}"`);
+        if (!tree)
+          this.fail(
+            n.pos,
+            n.str,
+            `template: no template "${n.name}" associated with template "${this.tree.name}"`,
+          );
         const mark = this.vars.length;
         const v = n.pipe ? await this.pipeline(dot, n.pipe, true) : undefined;
         this.vars.length = mark;
@@ -163,8 +173,14 @@ class Run {
   /** Runs `tree` with dot = data in a fresh variable scope; shares the limits' counters. */
   async call(pos: number, at: string, tree: Tree, data: unknown): Promise<string> {
     if (this.depth + 1 > this.env.limits.maxDepth)
-      this.fail(pos, at, `cannot execute template: exceeded maximum template depth (${this.env.limits.maxDepth}, maxDepth)`);
-    const sub = new Run(this.env, tree, this.counters, this.depth + 1, [{ name: '$', value: data }]);
+      this.fail(
+        pos,
+        at,
+        `cannot execute template: exceeded maximum template depth (${this.env.limits.maxDepth}, maxDepth)`,
+      );
+    const sub = new Run(this.env, tree, this.counters, this.depth + 1, [
+      { name: '$', value: data },
+    ]);
     return sub.run(data);
   }
 
@@ -206,10 +222,10 @@ class Run {
       const inner = this.vars.length;
       const one = async (k: unknown, elem: unknown): Promise<Flow> => {
         this.step(n.pos, n.pipe.str);
-        if (slots.length === 1) slots[0]!.value = elem;
+        if (slots.length === 1) slots[0].value = elem;
         else if (slots.length === 2) {
-          slots[0]!.value = k;
-          slots[1]!.value = elem;
+          slots[0].value = k;
+          slots[1].value = elem;
         }
         const f = await this.walk(elem, n.list);
         this.vars.length = inner;
@@ -232,7 +248,12 @@ class Run {
           }
           break;
         case 'int': {
-          if (slots.length > 1) this.fail(n.pos, n.pipe.str, `can't use ${formatV(v)} to iterate over more than one variable`);
+          if (slots.length > 1)
+            this.fail(
+              n.pos,
+              n.pipe.str,
+              `can't use ${formatV(v)} to iterate over more than one variable`,
+            );
           for (let i = 0n; i < (v as bigint); i++) {
             any = true;
             if ((await one(i, i)) === Flow.Break) break;
@@ -256,7 +277,8 @@ class Run {
   }
 
   private variable(pos: number, name: string): Var {
-    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i]!.name === name) return this.vars[i]!;
+    for (let i = this.vars.length - 1; i >= 0; i--)
+      if (this.vars[i].name === name) return this.vars[i];
     return this.fail(pos, name, `undefined variable: ${name}`);
   }
 
@@ -274,7 +296,7 @@ class Run {
   }
 
   private async command(dot: unknown, c: Command, final: Final): Promise<unknown> {
-    const first = c.args[0]!;
+    const first = c.args[0];
     switch (first.t) {
       case 'field':
         return this.fieldChain(dot, dot, first, first.names, c.args, final);
@@ -305,7 +327,7 @@ class Run {
 
   private noArgs(c: Command, final: Final): void {
     if (c.args.length > 1 || final !== NONE)
-      this.fail(c.pos, c.str, `can't give argument to non-function ${argString(c.args[0]!)}`);
+      this.fail(c.pos, c.str, `can't give argument to non-function ${argString(c.args[0])}`);
   }
 
   private async fieldChain(
@@ -319,7 +341,7 @@ class Run {
     let v = recv;
     for (let i = 0; i < names.length; i++) {
       const last = i === names.length - 1;
-      v = await this.field(dot, names[i]!, node, v, last ? args : [], last ? final : NONE);
+      v = await this.field(dot, names[i], node, v, last ? args : [], last ? final : NONE);
     }
     return v;
   }
@@ -335,7 +357,8 @@ class Run {
     const at = argString(node);
     const recv = goValue(recv0);
     if (recv === undefined || recv === null) {
-      if (this.env.missingKey === 'error') this.fail(node.pos, at, `nil data; no entry for key "${name}"`);
+      if (this.env.missingKey === 'error')
+        this.fail(node.pos, at, `nil data; no entry for key "${name}"`);
       return undefined;
     }
     const hasArgs = args.length > 1 || final !== NONE;
@@ -351,11 +374,13 @@ class Run {
     if (isMap(recv)) {
       if (hasArgs) this.fail(node.pos, at, `${name} is not a method but has arguments`);
       if (mapHas(recv, name)) return goValue(mapGet(recv, name));
-      if (this.env.missingKey === 'error') this.fail(node.pos, at, `map has no entry for key "${name}"`);
+      if (this.env.missingKey === 'error')
+        this.fail(node.pos, at, `map has no entry for key "${name}"`);
       return undefined;
     }
-    if (kindOf(recv) === 'struct' && name in (recv as object)) {
-      if (hasArgs) this.fail(node.pos, at, `${name} has arguments but cannot be invoked as function`);
+    if (typeof recv === 'object' && recv !== null && !Array.isArray(recv) && name in recv) {
+      if (hasArgs)
+        this.fail(node.pos, at, `${name} has arguments but cannot be invoked as function`);
       return goValue((recv as Record<string, unknown>)[name]);
     }
     return this.fail(node.pos, at, `can't evaluate field ${name} in type ${typeName(recv)}`);
@@ -405,7 +430,7 @@ class Run {
         this.fail(c.pos, c.str, `wrong number of args for ${name}: want at least 1 got 0`);
       let v: unknown;
       for (let i = 0; i < rest.length + (final !== NONE ? 1 : 0); i++) {
-        v = i < rest.length ? await this.arg(dot, rest[i]!) : final;
+        v = i < rest.length ? await this.arg(dot, rest[i]) : final;
         if (truth(v) === (name === 'or')) return v;
       }
       return v;
@@ -416,7 +441,10 @@ class Run {
         const ctx: FuncContext = {
           execute: async (tname, data) => {
             const tree = this.env.lookup(tname);
-            if (!tree) throw new TemplateFuncError(`template: no template "${tname}" associated with template "${this.tree.name}"`);
+            if (!tree)
+              throw new TemplateFuncError(
+                `template: no template "${tname}" associated with template "${this.tree.name}"`,
+              );
             return this.call(c.pos, c.str, tree, data);
           },
         };
@@ -424,7 +452,8 @@ class Run {
       }
       if (name === 'call') {
         const [fn, ...rest] = argv;
-        if (typeof fn !== 'function') throw new TemplateFuncError(`non-function of type ${typeName(fn)}`);
+        if (typeof fn !== 'function')
+          throw new TemplateFuncError(`non-function of type ${typeName(fn)}`);
         return goValue(await (fn as (...a: unknown[]) => unknown)(...rest));
       }
       const b = BUILTINS[name];
@@ -449,6 +478,7 @@ export async function executeTree(
   vars: Readonly<Record<string, unknown>> = {},
 ): Promise<string> {
   const scope: Var[] = [{ name: '$', value: data }];
-  for (const [k, v] of Object.entries(vars)) scope.push({ name: k.startsWith('$') ? k : '$' + k, value: v });
+  for (const [k, v] of Object.entries(vars))
+    scope.push({ name: k.startsWith('$') ? k : '$' + k, value: v });
   return new Run(env, tree, { steps: 0, out: 0 }, 0, scope).run(data);
 }

@@ -64,7 +64,7 @@ function fixedAbs(x: number, prec: number): string {
 function expString(d: Digits, prec: number, e: string): string {
   const digits = (d.digits || '0').padEnd(prec + 1, '0');
   const exp = d.digits === '' ? 0 : d.dp - 1;
-  const mant = prec > 0 ? `${digits[0]}.${digits.slice(1, prec + 1)}` : digits[0]!;
+  const mant = prec > 0 ? `${digits[0]}.${digits.slice(1, prec + 1)}` : digits[0];
   const ae = Math.abs(exp);
   return `${mant}${e}${exp < 0 ? '-' : '+'}${ae < 10 ? '0' : ''}${ae}`;
 }
@@ -108,7 +108,10 @@ export function formatFloat(x: number, verb: string, prec: number, sharp = false
     }
     case 'f':
     case 'F':
-      body = prec < 0 ? fixedFromDigits(shortest(a), Math.max(shortest(a).digits.length - shortest(a).dp, 0)) : fixedAbs(a, prec);
+      body =
+        prec < 0
+          ? fixedFromDigits(shortest(a), Math.max(shortest(a).digits.length - shortest(a).dp, 0))
+          : fixedAbs(a, prec);
       break;
     default: {
       const isShortest = prec < 0;

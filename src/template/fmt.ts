@@ -20,7 +20,7 @@ export function formatV(v: unknown, depth = 0): string {
     return `map[${mapEntries(v)
       .map(([k, x]) => `${formatV(k, depth + 1)}:${formatV(x, depth + 1)}`)
       .join(' ')}]`;
-  return `{${Object.values(v as object)
+  return `{${Object.values(v)
     .map((x) => formatV(x, depth + 1))
     .join(' ')}}`;
 }
@@ -76,7 +76,10 @@ export function goQuote(s: string): string {
       default:
         if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
         else if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u.test(ch))
-          out += c > 0xffff ? '\\U' + c.toString(16).padStart(8, '0') : '\\u' + c.toString(16).padStart(4, '0');
+          out +=
+            c > 0xffff
+              ? '\\U' + c.toString(16).padStart(8, '0')
+              : '\\u' + c.toString(16).padStart(4, '0');
         else out += ch;
     }
   }
@@ -98,7 +101,7 @@ function pad(s: string, sp: Spec, numeric: boolean): string {
   const n = sp.width - s.length;
   if (sp.minus) return s + ' '.repeat(n);
   if (sp.zero && numeric) {
-    const sign = /^[+\- ]/.test(s) ? s[0]! : '';
+    const sign = /^[+\- ]/.test(s) ? s[0] : '';
     return sign + '0'.repeat(n) + s.slice(sign.length);
   }
   return ' '.repeat(n) + s;
@@ -196,7 +199,15 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     }
     out += format.slice(i, pct);
     i = pct + 1;
-    const sp: Spec = { minus: false, plus: false, sharp: false, space: false, zero: false, width: undefined, prec: undefined };
+    const sp: Spec = {
+      minus: false,
+      plus: false,
+      sharp: false,
+      space: false,
+      zero: false,
+      width: undefined,
+      prec: undefined,
+    };
     for (; i < format.length; i++) {
       const c = format[i];
       if (c === '-') sp.minus = true;

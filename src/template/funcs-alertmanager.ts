@@ -10,7 +10,9 @@ import { isMap, mapEntries, methodOf, typeName } from './values.js';
 function time(v: unknown, fn: string): GoTime {
   if (v instanceof GoTime) return v;
   if (v instanceof Date) return GoTime.fromDate(v);
-  throw new TemplateFuncError(`wrong type for value; expected time.Time; got ${typeName(v)} (in ${fn})`);
+  throw new TemplateFuncError(
+    `wrong type for value; expected time.Time; got ${typeName(v)} (in ${fn})`,
+  );
 }
 
 /** encoding/json.Marshal: sorted map keys, <, > and & escaped as \u003c etc. */
@@ -44,7 +46,8 @@ export function alertmanagerFuncs(opts: { now?: () => number } = {}): FuncMap {
     title: (s: unknown) => titleCase(str(s, 'title'), true),
     trimSpace: (s: unknown) => str(s, 'trimSpace').trim(),
     join: (sep: unknown, s: unknown) => {
-      if (!Array.isArray(s)) throw new TemplateFuncError(`wrong type for value; expected []string; got ${typeName(s)}`);
+      if (!Array.isArray(s))
+        throw new TemplateFuncError(`wrong type for value; expected []string; got ${typeName(s)}`);
       return s.map((x) => str(x, 'join')).join(str(sep, 'join'));
     },
     match: (p: unknown, t: unknown) => regexMatch(str(p, 'match'), str(t, 'match')),

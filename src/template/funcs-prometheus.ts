@@ -28,7 +28,9 @@ export class QuerySample {
 /** Runs an instant PromQL query at the evaluation time (injected: no promql import here). */
 export type TemplateQueryFn = (
   expr: string,
-) => Promise<readonly { labels: Readonly<Record<string, string>>; value: number; timestamp?: number }[]>;
+) => Promise<
+  readonly { labels: Readonly<Record<string, string>>; value: number; timestamp?: number }[]
+>;
 
 export interface PromFuncOptions {
   readonly query?: TemplateQueryFn;
@@ -40,12 +42,21 @@ export interface PromFuncOptions {
 
 function sample(v: unknown, fn: string): QuerySample {
   if (v instanceof QuerySample) return v;
-  if (isMap(v) && !(v instanceof Map)) return new QuerySample((mapGet(v, 'Labels') ?? {}) as Record<string, string>, Number(mapGet(v, 'Value')));
-  throw new TemplateFuncError(`wrong type for value; expected sample; got ${typeName(v)} (in ${fn})`);
+  if (isMap(v) && !(v instanceof Map))
+    return new QuerySample(
+      (mapGet(v, 'Labels') ?? {}) as Record<string, string>,
+      Number(mapGet(v, 'Value')),
+    );
+  throw new TemplateFuncError(
+    `wrong type for value; expected sample; got ${typeName(v)} (in ${fn})`,
+  );
 }
 
 function samples(v: unknown, fn: string): QuerySample[] {
-  if (!Array.isArray(v)) throw new TemplateFuncError(`wrong type for value; expected []sample; got ${typeName(v)} (in ${fn})`);
+  if (!Array.isArray(v))
+    throw new TemplateFuncError(
+      `wrong type for value; expected []sample; got ${typeName(v)} (in ${fn})`,
+    );
   return v.map((s) => sample(s, fn));
 }
 
@@ -53,7 +64,10 @@ function urlPath(u: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(u)?.[1] ?? '';
 }
 
-const one = <T>(f: (v: unknown) => T): TemplateFunc => (v: unknown) => f(v);
+const one =
+  <T>(f: (v: unknown) => T): TemplateFunc =>
+  (v: unknown) =>
+    f(v);
 
 export function prometheusFuncs(opts: PromFuncOptions = {}): FuncMap {
   const ext = opts.externalURL ?? '';
@@ -87,7 +101,9 @@ export function prometheusFuncs(opts: PromFuncOptions = {}): FuncMap {
     sortByLabel: (label: unknown, v: unknown) => {
       const l = str(label, 'sortByLabel');
       const key = (s: QuerySample): string => s.Labels[l] ?? '';
-      return samples(v, 'sortByLabel').sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+      return samples(v, 'sortByLabel').sort((a, b) =>
+        key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0,
+      );
     },
     humanize: one(humanize),
     humanize1024: one(humanize1024),

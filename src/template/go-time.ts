@@ -5,7 +5,10 @@
  */
 import { TemplateFuncError } from './errors.js';
 
-const MONTHS = 'January February March April May June July August September October November December'.split(' ');
+const MONTHS =
+  'January February March April May June July August September October November December'.split(
+    ' ',
+  );
 const DAYS = 'Sunday Monday Tuesday Wednesday Thursday Friday Saturday'.split(' ');
 const ZERO_MS = -62135596800000; // 0001-01-01T00:00:00Z, Go's zero Time.
 
@@ -61,7 +64,7 @@ export class GoTime {
     return BigInt(this.wall().getUTCFullYear());
   }
   Month(): string {
-    return MONTHS[this.wall().getUTCMonth()]!;
+    return MONTHS[this.wall().getUTCMonth()];
   }
   Day(): bigint {
     return BigInt(this.wall().getUTCDate());
@@ -76,7 +79,7 @@ export class GoTime {
     return BigInt(this.wall().getUTCSeconds());
   }
   Weekday(): string {
-    return DAYS[this.wall().getUTCDay()]!;
+    return DAYS[this.wall().getUTCDay()];
   }
   Before(o: unknown): boolean {
     return o instanceof GoTime && this.ms < o.ms;
@@ -85,7 +88,8 @@ export class GoTime {
     return o instanceof GoTime && this.ms > o.ms;
   }
   Sub(o: unknown): GoDuration {
-    if (!(o instanceof GoTime)) throw new TemplateFuncError(`cannot subtract ${typeof o} from time`);
+    if (!(o instanceof GoTime))
+      throw new TemplateFuncError(`cannot subtract ${typeof o} from time`);
     return new GoDuration((this.ms - o.ms) * 1e6);
   }
   Add(d: unknown): GoTime {
@@ -121,13 +125,23 @@ export function inZone(t: GoTime, name: string): GoTime {
     throw new TemplateFuncError(`unknown time zone ${name}`, { cause: err });
   }
   const get = (k: string): number => Number(parts.find((p) => p.type === k)?.value ?? 0);
-  const wallMs = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const wallMs = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   const offset = Math.round((wallMs - Math.floor(t.ms / 1000) * 1000) / 60000) * 60;
   let zone = parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
   if (zone === '' || /^GMT|^UTC[+-]/.test(zone)) {
     // Go prints "+01" / "-0330" for zones without an abbreviation.
     const a = Math.abs(offset);
-    zone = offset === 0 ? 'UTC' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(a / 3600), 2)}${a % 3600 ? pad((a % 3600) / 60, 2) : ''}`;
+    zone =
+      offset === 0
+        ? 'UTC'
+        : `${offset < 0 ? '-' : '+'}${pad(Math.floor(a / 3600), 2)}${a % 3600 ? pad((a % 3600) / 60, 2) : ''}`;
   }
   return new GoTime(t.ms, offset, zone, name);
 }
@@ -151,7 +165,7 @@ export function formatTime(t: GoTime, layout: string): string {
       out += layout[i++];
       continue;
     }
-    const tok = m[1]!;
+    const tok = m[1];
     i += tok.length;
     const off = t.offset;
     const sign = off < 0 ? '-' : '+';
@@ -164,38 +178,95 @@ export function formatTime(t: GoTime, layout: string): string {
       continue;
     }
     switch (tok) {
-      case 'January': out += MONTHS[M]; break;
-      case 'Jan': out += MONTHS[M]!.slice(0, 3); break;
-      case 'Monday': out += DAYS[w.getUTCDay()]; break;
-      case 'Mon': out += DAYS[w.getUTCDay()]!.slice(0, 3); break;
-      case 'MST': out += t.zone; break;
-      case '2006': out += pad(Y, 4); break;
-      case '06': out += pad(Y % 100, 2); break;
-      case '01': out += pad(M + 1, 2); break;
-      case '1': out += String(M + 1); break;
-      case '02': out += pad(D, 2); break;
-      case '2': out += String(D); break;
-      case '_2': out += pad(D, 2, ' '); break;
+      case 'January':
+        out += MONTHS[M];
+        break;
+      case 'Jan':
+        out += MONTHS[M].slice(0, 3);
+        break;
+      case 'Monday':
+        out += DAYS[w.getUTCDay()];
+        break;
+      case 'Mon':
+        out += DAYS[w.getUTCDay()].slice(0, 3);
+        break;
+      case 'MST':
+        out += t.zone;
+        break;
+      case '2006':
+        out += pad(Y, 4);
+        break;
+      case '06':
+        out += pad(Y % 100, 2);
+        break;
+      case '01':
+        out += pad(M + 1, 2);
+        break;
+      case '1':
+        out += String(M + 1);
+        break;
+      case '02':
+        out += pad(D, 2);
+        break;
+      case '2':
+        out += String(D);
+        break;
+      case '_2':
+        out += pad(D, 2, ' ');
+        break;
       case '002':
       case '__2': {
         const yd = Math.floor((Date.UTC(Y, M, D) - Date.UTC(Y, 0, 1)) / 86400000) + 1;
         out += tok === '002' ? pad(yd, 3) : pad(yd, 3, ' ');
         break;
       }
-      case '15': out += pad(h, 2); break;
-      case '03': out += pad(h % 12 || 12, 2); break;
-      case '3': out += String(h % 12 || 12); break;
-      case '04': out += pad(w.getUTCMinutes(), 2); break;
-      case '4': out += String(w.getUTCMinutes()); break;
-      case '05': out += pad(w.getUTCSeconds(), 2); break;
-      case '5': out += String(w.getUTCSeconds()); break;
-      case 'PM': out += h >= 12 ? 'PM' : 'AM'; break;
-      case 'pm': out += h >= 12 ? 'pm' : 'am'; break;
-      case '-07:00:00': case 'Z07:00:00': out += `${sign}${oh}:${om}:${os}`; break;
-      case '-070000': case 'Z070000': out += `${sign}${oh}${om}${os}`; break;
-      case '-07:00': case 'Z07:00': out += `${sign}${oh}:${om}`; break;
-      case '-0700': case 'Z0700': out += `${sign}${oh}${om}`; break;
-      case '-07': case 'Z07': out += `${sign}${oh}`; break;
+      case '15':
+        out += pad(h, 2);
+        break;
+      case '03':
+        out += pad(h % 12 || 12, 2);
+        break;
+      case '3':
+        out += String(h % 12 || 12);
+        break;
+      case '04':
+        out += pad(w.getUTCMinutes(), 2);
+        break;
+      case '4':
+        out += String(w.getUTCMinutes());
+        break;
+      case '05':
+        out += pad(w.getUTCSeconds(), 2);
+        break;
+      case '5':
+        out += String(w.getUTCSeconds());
+        break;
+      case 'PM':
+        out += h >= 12 ? 'PM' : 'AM';
+        break;
+      case 'pm':
+        out += h >= 12 ? 'pm' : 'am';
+        break;
+      case '-07:00:00':
+      case 'Z07:00:00':
+        out += `${sign}${oh}:${om}:${os}`;
+        break;
+      case '-070000':
+      case 'Z070000':
+        out += `${sign}${oh}${om}${os}`;
+        break;
+      case '-07:00':
+      case 'Z07:00':
+        out += `${sign}${oh}:${om}`;
+        break;
+      case '-0700':
+      case 'Z0700':
+        out += `${sign}${oh}${om}`;
+        break;
+      case '-07':
+      case 'Z07':
+        out += `${sign}${oh}`;
+        break;
       default: {
         // Fractional seconds: ".000" fixed width, ".999" trims trailing zeros (and the dot).
         const digits = tok.length - 1;

@@ -14,13 +14,16 @@ export function parseGoFloat(s: string): number {
   if (/^[+-]?(\d[\d_]*\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t) && !t.includes('_')) {
     const v = Number(t);
     if (!Number.isFinite(v))
-      throw new TemplateFuncError(`strconv.ParseFloat: parsing ${JSON.stringify(s)}: value out of range`);
+      throw new TemplateFuncError(
+        `strconv.ParseFloat: parsing ${JSON.stringify(s)}: value out of range`,
+      );
     return v;
   }
   const hex = /^([+-]?)0x([0-9a-f]*)(?:\.([0-9a-f]*))?p([+-]?\d+)$/.exec(t);
   if (hex && (hex[2] || hex[3])) {
     const frac = hex[3] ?? '';
-    const v = (parseInt((hex[2] ?? '') + frac || '0', 16) / 16 ** frac.length) * 2 ** Number(hex[4]);
+    const v =
+      (parseInt((hex[2] ?? '') + frac || '0', 16) / 16 ** frac.length) * 2 ** Number(hex[4]);
     return hex[1] === '-' ? -v : v;
   }
   throw new TemplateFuncError(`strconv.ParseFloat: parsing ${JSON.stringify(s)}: invalid syntax`);

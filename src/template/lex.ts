@@ -79,7 +79,7 @@ export function lex(name: string, text: string): Token[] {
     let p = open + 2;
     const trimLeft = text[p] === '-' && isSpace(text[p + 1] ?? '');
     if (trimLeft) {
-      while (textEnd > i && isSpace(text[textEnd - 1]!)) textEnd--;
+      while (textEnd > i && isSpace(text[textEnd - 1])) textEnd--;
       p += 2;
     }
     if (textEnd > i) toks.push({ kind: 'text', val: text.slice(i, textEnd), pos: i });
@@ -123,16 +123,16 @@ function lexAction(
   let parens = 0;
   for (;;) {
     if (i >= text.length) fail(start, 'unclosed action');
-    const c = text[i]!;
+    const c = text[i];
     // Right delimiter, optionally " -}}" which trims following space.
     if (isSpace(c)) {
       let j = i;
-      while (j < text.length && isSpace(text[j]!)) j++;
+      while (j < text.length && isSpace(text[j])) j++;
       if (text.startsWith('-}}', j)) {
         if (parens > 0) fail(i, 'unclosed left paren');
         toks.push({ kind: 'right', val: '}}', pos: j });
         j += 3;
-        while (j < text.length && isSpace(text[j]!)) j++;
+        while (j < text.length && isSpace(text[j])) j++;
         return j;
       }
       if (text.slice(i, j).includes('\n') && !text.startsWith('}}', j)) {
@@ -198,7 +198,7 @@ function lexAction(
       i = j + 1;
     } else if (c === '$') {
       let j = i + 1;
-      while (j < text.length && isAlnum(text[j]!)) j++;
+      while (j < text.length && isAlnum(text[j])) j++;
       toks.push({ kind: 'variable', val: text.slice(i, j), pos });
       i = j;
     } else if (c === '.') {
@@ -207,18 +207,21 @@ function lexAction(
         i = lexNumber(text, i, toks, fail);
       } else if (isAlnum(d)) {
         let j = i + 1;
-        while (j < text.length && isAlnum(text[j]!)) j++;
+        while (j < text.length && isAlnum(text[j])) j++;
         toks.push({ kind: 'field', val: text.slice(i, j), pos });
         i = j;
       } else {
         toks.push({ kind: 'dot', val: '.', pos });
         i++;
       }
-    } else if ((c >= '0' && c <= '9') || ((c === '-' || c === '+') && /[0-9.]/.test(text[i + 1] ?? ''))) {
+    } else if (
+      (c >= '0' && c <= '9') ||
+      ((c === '-' || c === '+') && /[0-9.]/.test(text[i + 1] ?? ''))
+    ) {
       i = lexNumber(text, i, toks, fail);
     } else if (isAlnum(c)) {
       let j = i;
-      while (j < text.length && isAlnum(text[j]!)) j++;
+      while (j < text.length && isAlnum(text[j])) j++;
       const word = text.slice(i, j);
       const kind: TokKind = KEYWORDS.has(word)
         ? 'keyword'
@@ -246,14 +249,15 @@ function lexNumber(
   toks: Token[],
   fail: (pos: number, msg: string) => never,
 ): number {
-  const m = /^[+-]?(?:0[xX][0-9a-fA-F_]+(?:\.[0-9a-fA-F_]*)?(?:[pP][+-]?[0-9]+)?|0[bB][01_]+|0[oO][0-7_]+|(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?)i?/.exec(
-    text.slice(start, start + 64),
-  );
+  const m =
+    /^[+-]?(?:0[xX][0-9a-fA-F_]+(?:\.[0-9a-fA-F_]*)?(?:[pP][+-]?[0-9]+)?|0[bB][01_]+|0[oO][0-7_]+|(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?)i?/.exec(
+      text.slice(start, start + 64),
+    );
   if (!m) return fail(start, `bad number syntax: ${JSON.stringify(text.slice(start, start + 8))}`);
   const end = start + m[0].length;
   if (isAlnum(text[end] ?? '')) {
     let j = end;
-    while (j < text.length && isAlnum(text[j]!)) j++;
+    while (j < text.length && isAlnum(text[j])) j++;
     fail(start, `bad number syntax: ${JSON.stringify(text.slice(start, j))}`);
   }
   toks.push({ kind: 'number', val: m[0], pos: start });

@@ -20,7 +20,7 @@ export function unquote(s: string, fail: (msg: string) => never): string {
   let out = '';
   const body = s.slice(1, -1);
   for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
+    const c = body[i];
     if (c !== '\\') {
       out += c;
       continue;

@@ -38,10 +38,10 @@ class Parser {
     throw new TemplateParseError(`template: ${this.name}:${location(this.text, pos)}: ${msg}`);
   }
   private peek(): Token {
-    return this.toks[this.i]!;
+    return this.toks[this.i];
   }
   private next(): Token {
-    return this.toks[this.i++]!;
+    return this.toks[this.i++];
   }
   private peekNonSpace(): Token {
     while (this.peek().kind === 'space') this.i++;
@@ -58,8 +58,7 @@ class Parser {
 
   parseAll(): Map<string, Tree> {
     const root = this.list(true);
-    if (root.stop.kind !== 'eof')
-      this.fail(root.stop.pos, `unexpected {{${root.stop.kind}}}`);
+    if (root.stop.kind !== 'eof') this.fail(root.stop.pos, `unexpected {{${root.stop.kind}}}`);
     this.trees.set(this.name, { name: this.name, root: root.nodes, text: this.text });
     return this.trees;
   }
@@ -192,7 +191,13 @@ class Parser {
     if (body.stop.kind !== 'end') this.fail(body.stop.pos, 'unexpected {{else}} in block');
     this.vars = saved;
     this.addTree(name, body.nodes, pos);
-    return { t: 'template', pos, name, pipe, str: `{{template ${JSON.stringify(name)} ${pipe.str}}}` };
+    return {
+      t: 'template',
+      pos,
+      name,
+      pipe,
+      str: `{{template ${JSON.stringify(name)} ${pipe.str}}}`,
+    };
   }
 
   private addTree(name: string, root: Node[], pos: number): void {
@@ -217,7 +222,8 @@ class Parser {
         this.next();
         decl.push(v.val);
         isAssign = n.kind === 'assign';
-        if (isAssign && !this.vars.includes(v.val)) this.fail(v.pos, `undefined variable "${v.val}"`);
+        if (isAssign && !this.vars.includes(v.val))
+          this.fail(v.pos, `undefined variable "${v.val}"`);
       } else if (n.kind === 'comma' && ctx === 'range') {
         this.next();
         const v2 = this.nextNonSpace();
@@ -247,7 +253,7 @@ class Parser {
     }
     if (cmds.length === 0) this.fail(start, `missing value for ${ctx}`);
     for (let k = 1; k < cmds.length; k++) {
-      const a = cmds[k]!.args[0]!;
+      const a = cmds[k].args[0];
       if (a.t === 'const' || a.t === 'nil' || a.t === 'dot')
         this.fail(a.pos, `non executable command in pipeline stage ${k + 1}`);
     }
@@ -317,7 +323,12 @@ class Parser {
         };
       case 'string':
       case 'raw':
-        return { t: 'const', pos: t.pos, value: unquote(t.val, (m) => this.fail(t.pos, m)), str: t.val };
+        return {
+          t: 'const',
+          pos: t.pos,
+          value: unquote(t.val, (m) => this.fail(t.pos, m)),
+          str: t.val,
+        };
       case 'lparen': {
         const pipe = this.pipeline('parenthesized pipeline', 'rparen');
         return { t: 'pipe', pos: t.pos, pipe };

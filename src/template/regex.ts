@@ -48,11 +48,13 @@ export function regexReplaceAll(pattern: string, repl: string, text: string): st
       from = s + 1;
       continue;
     }
-    out += text.slice(last, s) + expand(repl, (g) => {
-      const n = /^\d+$/.test(g) ? Number(g) : names[g];
-      if (n === undefined || n > m.groupCount()) return '';
-      return m.group(n) ?? '';
-    });
+    out +=
+      text.slice(last, s) +
+      expand(repl, (g) => {
+        const n = /^\d+$/.test(g) ? Number(g) : names[g];
+        if (n === undefined || n > m.groupCount()) return '';
+        return m.group(n) ?? '';
+      });
     last = e;
     prevEnd = e;
     from = e > s ? e : e + 1;

@@ -6,7 +6,9 @@ import { typeName } from './values.js';
 /** A string argument; Go would reject other types at the call. */
 export function str(v: unknown, fn: string): string {
   if (typeof v === 'string') return v;
-  throw new TemplateFuncError(`wrong type for value; expected string; got ${typeName(v)} (in ${fn})`);
+  throw new TemplateFuncError(
+    `wrong type for value; expected string; got ${typeName(v)} (in ${fn})`,
+  );
 }
 
 /**
@@ -63,7 +65,7 @@ export function stripDomain(hp: string): string {
 export function queryUnescape(s: string): string {
   const bytes: number[] = [];
   for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
+    const c = s[i];
     if (c === '%') {
       const hex = s.slice(i + 1, i + 3);
       if (!/^[0-9a-fA-F]{2}$/.test(hex))

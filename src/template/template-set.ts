@@ -49,7 +49,9 @@ export class TemplateSet {
   }
 
   private hasFunc = (name: string): boolean =>
-    Object.prototype.hasOwnProperty.call(this.env.funcs, name) || name in BUILTINS || SPECIAL_NAMES.has(name);
+    Object.prototype.hasOwnProperty.call(this.env.funcs, name) ||
+    name in BUILTINS ||
+    SPECIAL_NAMES.has(name);
 
   /** Parses `text` as template `name` (plus its defines). Throws TemplateParseError. */
   parse(name: string, text: string): this {
@@ -83,7 +85,11 @@ export class TemplateSet {
   ): Promise<string> {
     const tree = this.trees.get(name);
     if (!tree)
-      throw new TemplateExecError(`template: no template "${name}" associated with template set`, name, 0);
+      throw new TemplateExecError(
+        `template: no template "${name}" associated with template set`,
+        name,
+        0,
+      );
     const vars: Record<string, unknown> = {};
     for (const v of this.topVars) vars[v] = undefined;
     for (const [k, v] of Object.entries(opts.vars ?? {})) vars[dollar(k)] = v;
@@ -94,7 +100,9 @@ export class TemplateSet {
   checkFuncs(uses: readonly FuncUse[], name: string, text: string): void {
     for (const u of uses)
       if (!this.hasFunc(u.name))
-        throw new TemplateParseError(`template: ${name}:${location(text, u.pos)}: function "${u.name}" not defined`);
+        throw new TemplateParseError(
+          `template: ${name}:${location(text, u.pos)}: function "${u.name}" not defined`,
+        );
   }
 }
 

@@ -6,7 +6,8 @@
  */
 import { GoDuration, GoTime } from './go-time.js';
 
-export type Kind = 'nil' | 'invalid' | 'string' | 'int' | 'float' | 'bool' | 'slice' | 'map' | 'struct' | 'func';
+export type Kind =
+  'nil' | 'invalid' | 'string' | 'int' | 'float' | 'bool' | 'slice' | 'map' | 'struct' | 'func';
 
 export function kindOf(v: unknown): Kind {
   switch (typeof v) {
@@ -100,7 +101,9 @@ function keyCompare(a: unknown, b: unknown): number {
 }
 
 /** Entries of a map in Go's range order (sorted keys). */
-export function mapEntries(m: Record<string, unknown> | Map<unknown, unknown>): [unknown, unknown][] {
+export function mapEntries(
+  m: Record<string, unknown> | Map<unknown, unknown>,
+): [unknown, unknown][] {
   const entries: [unknown, unknown][] = m instanceof Map ? [...m.entries()] : Object.entries(m);
   return entries.sort((p, q) => keyCompare(p[0], q[0]));
 }
@@ -121,7 +124,9 @@ export function methodOf(v: unknown, name: string): ((...a: unknown[]) => unknow
   if (v === null || v === undefined || !/^\p{Lu}/u.test(name)) return undefined;
   if (typeof v !== 'object' && typeof v !== 'function') return undefined;
   const f = (v as Record<string, unknown>)[name];
-  return typeof f === 'function' && !(name in Object.prototype) ? (f as (...a: unknown[]) => unknown) : undefined;
+  return typeof f === 'function' && !(name in Object.prototype)
+    ? (f as (...a: unknown[]) => unknown)
+    : undefined;
 }
 
 /** Normalizes values that have a Go counterpart with methods (Date → GoTime). */
