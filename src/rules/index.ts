@@ -17,3 +17,32 @@ export { parseRuleFile, type ParseRulesOptions, type ParsedRuleFile } from './fi
 export { loadRuleFiles, loadRuleFileList, type LoadedRules } from './file/load.js';
 export { globFiles } from './file/glob.js';
 export { parseRuleExpr } from './expr.js';
+export { RuleManager, type GroupStats } from './eval/manager.js';
+export { Group, type GroupCounters, type Rule } from './eval/group.js';
+export {
+  AlertingRule,
+  ALERTS,
+  ALERTS_FOR_STATE,
+  type ActiveAlert,
+  type AlertState,
+} from './eval/alerting.js';
+export { RecordingRule } from './eval/recording.js';
+export { engineQueryFn } from './eval/query.js';
+export {
+  rulesApiData,
+  alertsApiData,
+  apiAlert,
+  formatGoExp,
+  type ApiAlert,
+  type RulesFilter,
+} from './eval/api.js';
+export {
+  systemClock,
+  type QueryFn,
+  type AlertSink,
+  type Clock,
+  type AlertTemplateData,
+  type TemplateExpandFn,
+  type RuleHealth,
+  type RuleManagerOptions,
+} from './eval/types.js';
