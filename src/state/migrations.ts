@@ -144,6 +144,43 @@ CREATE TABLE dashboard_versions (
 ) STRICT, WITHOUT ROWID;
 `,
   },
+  {
+    version: 3,
+    name: 'alerts and silences',
+    sql: `
+-- Written by alerting (src/alerting/alerts, src/alerting/silence) through StateStore.sql.
+-- No foreign key to tenants: alerts arrive for any tenant the edge accepted.
+-- labels: JSON flat [name, value, ...] sorted by name; fingerprint: 16 hex digits of its hash.
+CREATE TABLE alerts (
+  tenant        TEXT NOT NULL,
+  fingerprint   TEXT NOT NULL,
+  labels        TEXT NOT NULL,
+  annotations   TEXT NOT NULL,
+  starts_at     INTEGER NOT NULL,
+  ends_at       INTEGER NOT NULL,
+  timeout       INTEGER NOT NULL CHECK (timeout IN (0, 1)),
+  generator_url TEXT NOT NULL,
+  evaluated_at  INTEGER,
+  updated_at    INTEGER NOT NULL,
+  PRIMARY KEY (tenant, fingerprint)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX alerts_by_ends ON alerts(ends_at);
+
+-- matchers: Alertmanager's text form, e.g. {alertname="X",job=~"a|b"}.
+CREATE TABLE silences (
+  id         TEXT PRIMARY KEY,
+  tenant     TEXT NOT NULL,
+  matchers   TEXT NOT NULL,
+  starts_at  INTEGER NOT NULL,
+  ends_at    INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  comment    TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX silences_by_tenant ON silences(tenant, ends_at);
+CREATE INDEX silences_by_ends ON silences(ends_at);
+`,
+  },
 ];
 
 /** The format version this binary writes: the highest migration. */

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { StateCorruptError, StateVersionError } from './errors.js';
-import { SCHEMA_VERSION } from './migrations.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { openSqliteState } from './sqlite.js';
 import { testSigner } from './suite.js';
 
@@ -54,9 +54,13 @@ describe('openSqliteState', () => {
     assert.deepEqual(db.prepare('SELECT version, name FROM schema_migrations').all(), [
       { version: 1, name: 'identity, audit and secrets' },
       { version: 2, name: 'dashboards' },
+      { version: 3, name: 'alerts and silences' },
+      // Later migrations (appended by other modules) follow in order.
+      ...MIGRATIONS.slice(3).map((m) => ({ version: m.version, name: m.name })),
     ]);
     db.close();
-    assert.equal(SCHEMA_VERSION, 2);
+    assert.ok(SCHEMA_VERSION >= 3);
+    assert.equal(SCHEMA_VERSION, MIGRATIONS.length);
   });
 
   it('reopening applies nothing and keeps the data', async () => {
@@ -69,7 +73,12 @@ describe('openSqliteState', () => {
       error() {},
     };
     await openSqliteState({ file, logger }).close();
-    assert.deepEqual(logs, [['state database migrated', { file, migrations: [1, 2], version: 2 }]]);
+    assert.deepEqual(logs, [
+      [
+        'state database migrated',
+        { file, migrations: MIGRATIONS.map((m) => m.version), version: SCHEMA_VERSION },
+      ],
+    ]);
     const s = openSqliteState({ file, logger });
     assert.equal(logs.length, 1, 'no migration on reopen');
     assert.deepEqual(
@@ -78,7 +87,10 @@ describe('openSqliteState', () => {
     );
     await s.close();
     const db = new Database(file, { readonly: true });
-    assert.equal(db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(), 2);
+    assert.equal(
+      db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(),
+      SCHEMA_VERSION,
+    );
     db.close();
   });
 
@@ -93,10 +105,10 @@ describe('openSqliteState', () => {
       (err: unknown) => {
         assert.ok(err instanceof StateVersionError);
         assert.equal(err.found, 7);
-        assert.equal(err.supported, 2);
+        assert.equal(err.supported, SCHEMA_VERSION);
         assert.equal(
           err.message,
-          `cannot open state database ${file}: its schema is format version 7, this Argus supports up to 2 (upgrade Argus, or restore a backup)`,
+          `cannot open state database ${file}: its schema is format version 7, this Argus supports up to ${SCHEMA_VERSION} (upgrade Argus, or restore a backup)`,
         );
         return true;
       },
@@ -149,7 +161,10 @@ describe('openSqliteState', () => {
     const outs = await Promise.all([0, 1, 2, 3].map(() => runChild([file, 'open'])));
     assert.deepEqual(outs, ['ok\n', 'ok\n', 'ok\n', 'ok\n']);
     const db = new Database(file, { readonly: true });
-    assert.equal(db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(), 2);
+    assert.equal(
+      db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(),
+      SCHEMA_VERSION,
+    );
     assert.equal(db.prepare(`SELECT COUNT(*) FROM tenants WHERE id = 'default'`).pluck().get(), 1);
     db.close();
   });
