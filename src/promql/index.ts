@@ -42,3 +42,7 @@ export {
 } from './parser/index.js';
 export { FUNCTION_SIGNATURES, type FunctionSignature } from './functions/signatures.js';
 export { PromQLEngine, type PromQLEngineOptions, type ParseFn } from './engine/engine.js';
+// The test-script series notation (`name{l="v"}` + `1+2x3 _ stale`), reused by promtool-style
+// rule unit tests in `rules`.
+export { parseSeriesDesc } from './conformance/script.js';
+export { expandValues, type SeqValue } from './conformance/script-values.js';

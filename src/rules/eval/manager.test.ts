@@ -15,8 +15,8 @@ import type { RuleManagerOptions } from './types.js';
 const M = 60_000;
 const T = DEFAULT_TENANT;
 
-function groups(yaml: string): RuleGroupSpec[] {
-  const r = parseRuleFile(yaml, 'rules.yml');
+function groups(yaml: string, checkTemplates = true): RuleGroupSpec[] {
+  const r = parseRuleFile(yaml, 'rules.yml', checkTemplates ? {} : { checkTemplate: () => null });
   assert.deepEqual(r.errors, []);
   return r.groups;
 }
@@ -207,6 +207,7 @@ describe('rule evaluator: alerting rules', () => {
     await m.update(
       groups(
         'groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n    labels: {who: "{{ $labels.job }}"}\n    annotations:\n      s: "{{ $value }} {{ $externalLabels.cluster }} {{ $externalURL }} {{ q }}"\n      bad: "{{ fail }}"\n',
+        false,
       ),
     );
     await evalAll(m, 0);
@@ -382,5 +383,56 @@ describe('rule evaluator: scheduling, reload, restore, API', () => {
       '+Inf',
       '1e+21',
     ]);
+  });
+});
+
+describe('rule evaluator: Prometheus templates (template module)', () => {
+  it('expands $labels, $value, $externalLabels, $externalURL, humanize and query', async () => {
+    const { m, put } = setup({
+      externalLabels: { cluster: 'c1' },
+      externalURL: 'http://argus:9090',
+    });
+    await put('up{job="j",instance="h:1"}', [[0, 0]]);
+    await put('load{job="j"}', [[0, 1234567]]);
+    await m.update(
+      groups(
+        [
+          'groups:',
+          '- name: g',
+          '  rules:',
+          '  - alert: A',
+          '    expr: up == 0',
+          '    labels: {who: "{{ $labels.job }}-x"}',
+          '    annotations:',
+          '      s: "{{ $labels.instance }} is {{ $value }} in {{ $externalLabels.cluster }} ({{ $externalURL }})"',
+          '      q: "{{ with query \\"load\\" }}{{ . | first | value | humanize }}{{ end }}"',
+          '      bad: "{{ .Nope.Deeper.Call 1 }}"',
+        ].join('\n') + '\n',
+      ),
+    );
+    await evalAll(m, 0);
+    const r = m.groups()[0].rules[0] as AlertingRule;
+    const a = [...r.active.values()][0];
+    assert.equal(a.labels.get('who'), 'j-x');
+    assert.equal(a.annotations.s, 'h:1 is 0 in c1 (http://argus:9090)');
+    assert.equal(a.annotations.q, '1.235M');
+    assert.match(a.annotations.bad, /^<error expanding template: template: __alert_A:1:/);
+    assert.equal(r.health, 'err');
+  });
+
+  it('rule files: template parse errors are load errors', () => {
+    const r = parseRuleFile(
+      'groups:\n- name: g\n  rules:\n  - alert: A\n    expr: "1"\n    annotations: {s: "{{ $labels.x "}\n    labels: {l: "{{ nofunc }}"}\n',
+      'f',
+    );
+    assert.equal(r.errors.length, 2, JSON.stringify(r.errors));
+    assert.match(
+      r.errors[0],
+      /^f: group "g", rule 1, "A": label "l": template: __alert_A:1(:\d+)?: function "nofunc" not defined/,
+    );
+    assert.match(
+      r.errors[1],
+      /^f: group "g", rule 1, "A": annotation "s": template: __alert_A:1: /,
+    );
   });
 });

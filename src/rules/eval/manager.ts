@@ -5,6 +5,7 @@
 import type { RuleGroupSpec } from '../file/spec.js';
 import { AlertingRule, type ActiveAlert } from './alerting.js';
 import { Group, carryState, type GroupCounters } from './group.js';
+import { prometheusExpand } from './template.js';
 import { resolveOptions, type ResolvedOptions, type RuleManagerOptions } from './types.js';
 
 /** Per-group counters, for metrics. */
@@ -31,7 +32,7 @@ export class RuleManager {
   private everStarted = false;
 
   constructor(o: RuleManagerOptions) {
-    this.opts = resolveOptions(o);
+    this.opts = resolveOptions(o, prometheusExpand);
   }
 
   /** Groups in load order. */

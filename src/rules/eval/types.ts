@@ -69,6 +69,7 @@ export interface RuleManagerOptions {
   /** Reads ALERTS_FOR_STATE for restoring `for` state after a restart. */
   queryable?: Queryable;
   sink?: AlertSink;
+  /** Template expansion (default: the template module with Prometheus's functions). */
   expand?: TemplateExpandFn;
   clock?: Clock;
   /** Default group interval (Prometheus `evaluation_interval`), ms; default 60s. */
@@ -97,9 +98,13 @@ export interface ResolvedOptions extends Required<
   onError?: RuleManagerOptions['onError'];
 }
 
-export function resolveOptions(o: RuleManagerOptions): ResolvedOptions {
+export function resolveOptions(
+  o: RuleManagerOptions,
+  defaultExpand: TemplateExpandFn,
+): ResolvedOptions {
   return {
     ...o,
+    expand: o.expand ?? defaultExpand,
     clock: o.clock ?? systemClock,
     evaluationIntervalMs: o.evaluationIntervalMs ?? 60_000,
     queryOffsetMs: o.queryOffsetMs ?? 0,

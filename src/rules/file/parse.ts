@@ -6,6 +6,7 @@ import { LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { METRIC_NAME, isWellFormed, type NameValidation } from '../../model/index.js';
 import { parseDurationMs } from '../../promql/index.js';
 import { parseRuleExpr } from '../expr.js';
+import { checkAlertTemplate } from '../eval/template.js';
 import type { RuleGroupSpec, RuleSpec } from './spec.js';
 import { NO_POS, YamlView, type Pos } from './yaml-nodes.js';
 
@@ -16,7 +17,7 @@ export interface ParseRulesOptions {
   ignoreUnknownFields?: boolean;
   /**
    * Checks one label or annotation template of an alerting rule; returns an error text (Go's
-   * `template: …`) or null. Default: no check.
+   * `template: …`) or null. Default: the template module's parser with Prometheus's functions.
    */
   checkTemplate?: (ruleName: string, text: string) => string | null;
 }
@@ -338,8 +339,8 @@ function validateRule(
   for (const k of Object.keys(r.annotations)) {
     if (!labelNameOk(k, mode)) out.push({ pos: '', msg: `invalid annotation name: ${k}` });
   }
-  if (r.alert !== '' && opts.checkTemplate !== undefined) {
-    const check = opts.checkTemplate;
+  if (r.alert !== '') {
+    const check = opts.checkTemplate ?? checkAlertTemplate;
     for (const [k, v] of Object.entries(r.spec.labels)) {
       const e = check(r.alert, withTemplateDefs(v));
       if (e !== null) out.push({ pos: '', msg: `label ${JSON.stringify(k)}: ${e}` });
