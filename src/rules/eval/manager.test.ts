@@ -432,7 +432,7 @@ describe('rule evaluator: Prometheus templates (template module)', () => {
     );
     assert.match(
       r.errors[1],
-      /^f: group "g", rule 1, "A": annotation "s": template: __alert_A:1: /,
+      /^f: group "g", rule 1, "A": annotation "s": template: __alert_A:1(:\d+)?: unclosed action/,
     );
   });
 });
