@@ -185,7 +185,7 @@ class Run {
   }
 
   private printable(pos: number, at: string, v: unknown): string {
-    if (v === undefined) return this.env.missingKey === 'zero' ? '' : '<no value>';
+    if (v === undefined) return '<no value>';
     if (typeof v === 'function') this.fail(pos, at, `can't print ${at} of type func`);
     return formatV(v);
   }
@@ -362,7 +362,7 @@ class Run {
       return undefined;
     }
     const hasArgs = args.length > 1 || final !== NONE;
-    const method = methodOf(recv, name);
+    const method = methodOf(recv, name, hasArgs);
     if (method) {
       const argv = await this.evalArgs(dot, args.slice(1), final);
       try {
@@ -376,7 +376,8 @@ class Run {
       if (mapHas(recv, name)) return goValue(mapGet(recv, name));
       if (this.env.missingKey === 'error')
         this.fail(node.pos, at, `map has no entry for key "${name}"`);
-      return undefined;
+      // missingkey=zero: the zero value of the map's element type, "" for label maps.
+      return this.env.missingKey === 'zero' ? '' : undefined;
     }
     if (typeof recv === 'object' && recv !== null && !Array.isArray(recv) && name in recv) {
       if (hasArgs)

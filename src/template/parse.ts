@@ -249,7 +249,12 @@ class Parser {
         this.fail(t.pos, `unexpected ${describe(t)} in operand`);
       cmds.push(this.command());
       const p = this.peekNonSpace();
-      if (p.kind === 'pipe') this.next();
+      if (p.kind === 'pipe') {
+        this.next();
+        const q = this.peekNonSpace();
+        if (q.kind === 'right' || q.kind === 'rparen' || q.kind === 'pipe')
+          this.fail(q.pos, 'empty command');
+      }
     }
     if (cmds.length === 0) this.fail(start, `missing value for ${ctx}`);
     for (let k = 1; k < cmds.length; k++) {

@@ -119,14 +119,23 @@ export function mapHas(m: Record<string, unknown> | Map<unknown, unknown>, key: 
   return Object.prototype.hasOwnProperty.call(m, String(key));
 }
 
-/** A Go method on `v` named `name`: an exported (capitalized) function property. */
-export function methodOf(v: unknown, name: string): ((...a: unknown[]) => unknown) | undefined {
+/**
+ * A Go method on `v` named `name`: an exported (capitalized) function. Class methods always
+ * count; an own function property counts when called with arguments or when it takes none
+ * (`{ Firing: () => [...] }`), otherwise it is a func-typed field (a value for `call`).
+ */
+export function methodOf(
+  v: unknown,
+  name: string,
+  hasArgs = false,
+): ((...a: unknown[]) => unknown) | undefined {
   if (v === null || v === undefined || !/^\p{Lu}/u.test(name)) return undefined;
   if (typeof v !== 'object' && typeof v !== 'function') return undefined;
   const f = (v as Record<string, unknown>)[name];
-  return typeof f === 'function' && !(name in Object.prototype)
-    ? (f as (...a: unknown[]) => unknown)
-    : undefined;
+  if (typeof f !== 'function' || name in Object.prototype) return undefined;
+  const own = Object.prototype.hasOwnProperty.call(v, name);
+  if (own && !hasArgs && f.length > 0) return undefined;
+  return f as (...a: unknown[]) => unknown;
 }
 
 /** Normalizes values that have a Go counterpart with methods (Date → GoTime). */
