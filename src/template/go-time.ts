@@ -135,15 +135,23 @@ export function inZone(t: GoTime, name: string): GoTime {
   );
   const offset = Math.round((wallMs - Math.floor(t.ms / 1000) * 1000) / 60000) * 60;
   let zone = parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+  // en-US knows American abbreviations (EST), en-GB European ones (CET, BST).
+  if (zone === '' || /^GMT|^UTC[+-]/.test(zone)) zone = shortZone(name, t.ms, 'en-GB');
   if (zone === '' || /^GMT|^UTC[+-]/.test(zone)) {
     // Go prints "+01" / "-0330" for zones without an abbreviation.
     const a = Math.abs(offset);
-    zone =
-      offset === 0
-        ? 'UTC'
-        : `${offset < 0 ? '-' : '+'}${pad(Math.floor(a / 3600), 2)}${a % 3600 ? pad((a % 3600) / 60, 2) : ''}`;
+    const hm = `${pad(Math.floor(a / 3600), 2)}${a % 3600 ? pad((a % 3600) / 60, 2) : ''}`;
+    zone = offset === 0 ? 'UTC' : `${offset < 0 ? '-' : '+'}${hm}`;
   }
   return new GoTime(t.ms, offset, zone, name);
+}
+
+function shortZone(name: string, ms: number, locale: string): string {
+  const parts = new Intl.DateTimeFormat(locale, {
+    timeZone: name,
+    timeZoneName: 'short',
+  }).formatToParts(new Date(ms));
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
 }
 
 const STD =
