@@ -181,6 +181,91 @@ CREATE INDEX silences_by_tenant ON silences(tenant, ends_at);
 CREATE INDEX silences_by_ends ON silences(ends_at);
 `,
   },
+  {
+    version: 4,
+    name: 'alert notifications',
+    sql: `
+-- Written by alerting's notifier through StateStore.sql (docs/format/state.md, "Alert
+-- notifications"). The notification log: what each receiver of each group was last told.
+CREATE TABLE alert_nflog (
+  tenant      TEXT NOT NULL,
+  group_key   TEXT NOT NULL,
+  receiver    TEXT NOT NULL,
+  firing      TEXT NOT NULL,
+  resolved    TEXT NOT NULL,
+  notified_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant, group_key, receiver)
+) STRICT, WITHOUT ROWID;
+
+-- One row per notification and channel, written with its nflog update; the worker sends it.
+CREATE TABLE alert_outbox (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  notification_id TEXT NOT NULL,
+  tenant          TEXT NOT NULL,
+  receiver        TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  fallback        TEXT NOT NULL,
+  payload         TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed', 'expired')),
+  attempts        INTEGER NOT NULL,
+  failures        INTEGER NOT NULL,
+  fallback_sent   INTEGER NOT NULL CHECK (fallback_sent IN (0, 1)),
+  next_attempt_at INTEGER NOT NULL,
+  expires_at      INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  done_at         INTEGER,
+  UNIQUE (notification_id, channel)
+) STRICT;
+CREATE INDEX alert_outbox_pending ON alert_outbox(state, next_attempt_at);
+
+-- One row per delivery attempt.
+CREATE TABLE alert_receipts (
+  outbox_id   INTEGER NOT NULL REFERENCES alert_outbox(id) ON DELETE CASCADE,
+  attempt     INTEGER NOT NULL,
+  time        INTEGER NOT NULL,
+  channel     TEXT NOT NULL,
+  ok          INTEGER NOT NULL CHECK (ok IN (0, 1)),
+  status_code INTEGER,
+  latency_ms  INTEGER NOT NULL,
+  error       TEXT,
+  PRIMARY KEY (outbox_id, attempt)
+) STRICT, WITHOUT ROWID;
+
+-- Acknowledgements: one per alert, valid for the firing episode that started at starts_at.
+CREATE TABLE alert_acks (
+  tenant      TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  starts_at   INTEGER NOT NULL,
+  by          TEXT NOT NULL,
+  comment     TEXT NOT NULL,
+  at          INTEGER NOT NULL,
+  PRIMARY KEY (tenant, fingerprint)
+) STRICT, WITHOUT ROWID;
+
+-- Escalation progress per aggregation group.
+CREATE TABLE alert_escalations (
+  tenant        TEXT NOT NULL,
+  group_key     TEXT NOT NULL,
+  policy        TEXT NOT NULL,
+  first_at      INTEGER NOT NULL,
+  next_step     INTEGER NOT NULL,
+  PRIMARY KEY (tenant, group_key)
+) STRICT, WITHOUT ROWID;
+
+-- Alert history: state changes, delivery attempts, acks, silences applied.
+CREATE TABLE alert_history (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant      TEXT NOT NULL,
+  time        INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  alertname   TEXT NOT NULL,
+  detail      TEXT NOT NULL
+) STRICT;
+CREATE INDEX alert_history_by_time ON alert_history(tenant, time);
+CREATE INDEX alert_history_by_alert ON alert_history(tenant, fingerprint, time);
+`,
+  },
 ];
 
 /** The format version this binary writes: the highest migration. */
