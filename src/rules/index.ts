@@ -46,3 +46,11 @@ export {
   type RuleHealth,
   type RuleManagerOptions,
 } from './eval/types.js';
+export {
+  runRuleUnitTests,
+  runRuleUnitTestFile,
+  type UnitTestOptions,
+  type UnitTestResult,
+  type StoreFactory,
+} from './unittest/run.js';
+export { checkRuleFiles, findDuplicateRules, type CheckResult } from './unittest/check.js';
