@@ -16,6 +16,8 @@ export function parseTemplate(name: string, text: string, env: ParseEnv): Map<st
   return new Parser(name, text, env).parseAll();
 }
 
+const MAX_NESTING = 500;
+
 type Stop = { kind: 'end' | 'else' | 'eof'; pos: number };
 
 class Parser {
@@ -23,6 +25,8 @@ class Parser {
   private i = 0;
   private vars: string[];
   private rangeDepth = 0;
+  /** Nesting of pipelines and blocks; bounded so hostile input cannot overflow the stack. */
+  private depth = 0;
   private readonly trees = new Map<string, Tree>();
 
   constructor(
@@ -127,6 +131,19 @@ class Parser {
   }
 
   private control(kind: 'if' | 'with' | 'range', pos: number): Node {
+    this.enter(pos);
+    try {
+      return this.controlBody(kind, pos);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private enter(pos: number): void {
+    if (++this.depth > MAX_NESTING) this.fail(pos, `exceeded maximum nesting depth ${MAX_NESTING}`);
+  }
+
+  private controlBody(kind: 'if' | 'with' | 'range', pos: number): Node {
     const mark = this.vars.length;
     const pipe = this.pipeline(kind, 'right');
     if (kind === 'range') this.rangeDepth++;
@@ -209,6 +226,15 @@ class Parser {
   }
 
   private pipeline(ctx: string, end: 'right' | 'rparen'): Pipe {
+    this.enter(this.peek().pos);
+    try {
+      return this.pipelineBody(ctx, end);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private pipelineBody(ctx: string, end: 'right' | 'rparen'): Pipe {
     const start = this.peekNonSpace().pos;
     const decl: string[] = [];
     let isAssign = false;
