@@ -27,6 +27,7 @@ export interface ActiveAlert {
   activeAt: number;
   firedAt: number;
   resolvedAt: number;
+  /** -Infinity until first sent. */
   lastSentAt: number;
   validUntil: number;
   keepFiringSince: number;
@@ -117,7 +118,7 @@ export class AlertingRule extends BaseRule {
         activeAt: ts,
         firedAt: 0,
         resolvedAt: 0,
-        lastSentAt: 0,
+        lastSentAt: -Infinity, // never: Go's zero time, before any evaluation time
         validUntil: 0,
         keepFiringSince: 0,
       });

@@ -209,8 +209,10 @@ export class Group {
       const rule = this.rules[i];
       const t0 = clock.now();
       let err: unknown = undefined;
+      let evaluated = false;
       try {
         const out = await rule.eval(ctx);
+        evaluated = true;
         const written = new Map<string, Labels>();
         const appendErr = await this.append(out, written);
         if (appendErr !== undefined) err = appendErr;
@@ -231,7 +233,8 @@ export class Group {
         this.opts.onError?.(this.name, rule.name, err);
       }
       (rule as BaseRule).setHealth(err, ts, clock.now() - t0);
-      if (rule instanceof AlertingRule && this.opts.sink !== undefined) {
+      // As Prometheus: a failed evaluation sends nothing (the alerts stay valid until endsAt).
+      if (evaluated && rule instanceof AlertingRule && this.opts.sink !== undefined) {
         const alerts = rule.alertsToSend(ts, this.intervalMs);
         if (alerts.length > 0) this.opts.sink.send(this.opts.tenant, alerts);
       }

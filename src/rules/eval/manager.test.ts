@@ -436,3 +436,34 @@ describe('rule evaluator: Prometheus templates (template module)', () => {
     );
   });
 });
+
+describe('rule evaluator: failures', () => {
+  it('a failing query keeps alert state, sends nothing and reports the error', async () => {
+    let fail = false;
+    const store = new MemStore();
+    const inner = engineQueryFn(new PromQLEngine({ parse: parseExpr }), store);
+    const sent: Alert[][] = [];
+    const errors: string[] = [];
+    const m = new RuleManager({
+      tenant: T,
+      appendable: store,
+      sink: { send: (_t, a) => sent.push(a) },
+      onError: (g, r) => errors.push(`${g}/${r}`),
+      query: (t, e, ts) => (fail ? Promise.reject(new Error('storage down')) : inner(t, e, ts)),
+    });
+    await m.update(groups('groups:\n- name: g\n  rules:\n  - alert: A\n    expr: vector(1)\n'));
+    await evalAll(m, 0);
+    assert.equal(sent.length, 1);
+    fail = true;
+    await evalAll(m, 5 * M);
+    const r = m.groups()[0].rules[0] as AlertingRule;
+    assert.deepEqual(
+      [r.health, r.lastError, r.state(), sent.length],
+      ['err', 'storage down', 'firing', 1],
+    );
+    assert.deepEqual(errors, ['g/A']);
+    fail = false;
+    await evalAll(m, 6 * M);
+    assert.deepEqual([r.health, sent.length], ['ok', 2]);
+  });
+});
