@@ -42,3 +42,34 @@ export {
   type Range,
 } from './timeinterval/parse.js';
 export { contains, periodContains } from './timeinterval/contains.js';
+export {
+  Dispatcher,
+  type DispatcherOptions,
+  type MuterEntry,
+  type AlertState,
+  type AlertStatus,
+  type GroupView,
+} from './dispatch/dispatcher.js';
+export { realScheduler, FakeScheduler, type Scheduler, type Timer } from './notify/clock.js';
+export { needsUpdate, type NflogEntry, type DedupInput } from './notify/nflog.js';
+export {
+  Notifier,
+  backoffMs,
+  RESOLVED_EXPIRY_MS,
+  type NotifierOptions,
+  type NotifyStats,
+  type Offer,
+} from './notify/notifier.js';
+export { listOutbox, listReceipts, type OutboxRow, type Receipt } from './notify/outbox.js';
+export { AckStore, type AckRecord, type AckTarget } from './notify/ack.js';
+export { AckSigner, AckTokenError, type AckTokenPayload } from './notify/ack-token.js';
+export { Escalator, planSteps, type EscalationStep } from './notify/escalation.js';
+export {
+  AlertHistory,
+  HISTORY_KINDS,
+  type HistoryKind,
+  type HistoryEntry,
+  type HistoryInput,
+  type HistoryQuery,
+  type ResponseTimes,
+} from './history/history.js';
