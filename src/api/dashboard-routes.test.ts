@@ -214,7 +214,7 @@ describe('dashboards API over HTTP', () => {
       uid: string;
       converted_from: string;
       uid_changed: boolean;
-      dashboard: { panels: unknown[] };
+      dashboard: { panels: unknown[]; title: string };
     }>('POST', `${D}/import`, 'ed', grafana);
     assert.equal(a.status, 201, a.text);
     assert.deepEqual(
@@ -225,13 +225,22 @@ describe('dashboards API over HTTP', () => {
     assert.ok(
       a.body.warnings!.includes('panel "CPU modes" dropped: type "piechart" is not supported'),
     );
-    const b = await req<{ uid: string; uid_changed: boolean }>('POST', `${D}/import`, 'ed', {
-      dashboard: grafana,
-    });
+    const b = await req<{ uid: string; uid_changed: boolean; dashboard: { title: string } }>(
+      'POST',
+      `${D}/import`,
+      'ed',
+      { dashboard: grafana },
+    );
     assert.equal(b.body.data.uid_changed, true);
     assert.notEqual(b.body.data.uid, 'rYdddlPWk');
     assert.match(b.body.data.uid, /^[A-Za-z0-9_-]{11}$/);
-    assert.ok(b.body.warnings!.at(-1)!.startsWith('uid "rYdddlPWk" is taken; imported as '));
+    // The copy gets a title the list can tell apart from the original's.
+    const title = a.body.data.dashboard.title;
+    assert.equal(b.body.data.dashboard.title, `${title} (copy)`);
+    assert.equal(
+      b.body.warnings!.at(-1),
+      `uid "rYdddlPWk" is taken by "${title}"; imported as ${b.body.data.uid} titled "… (copy)"`,
+    );
     const c = await req<{ uid: string; version: number }>('POST', `${D}/import`, 'ed', {
       dashboard: grafana,
       overwrite: true,

@@ -357,8 +357,14 @@ export function registerDashboardRoutes(
         } else {
           if (existing !== undefined) {
             const uid = newUid();
-            warnings.push(`uid ${JSON.stringify(c.dashboard.uid)} is taken; imported as ${uid}`);
+            warnings.push(
+              `uid ${JSON.stringify(c.dashboard.uid)} is taken by "${existing.dashboard.title}"; imported as ${uid}` +
+                (existing.dashboard.title === c.dashboard.title ? ' titled "… (copy)"' : ''),
+            );
             c.dashboard.uid = uid;
+            // Two rows with one title cannot be told apart in the list.
+            if (existing.dashboard.title === c.dashboard.title)
+              c.dashboard.title = `${c.dashboard.title} (copy)`.slice(0, 256);
             uidChanged = true;
           }
           saved = await store.create(p.tenant, c.dashboard, actorOf(p), message);

@@ -63,16 +63,24 @@ describe('Overview and host detail (headless chromium)', { skip }, () => {
       viewport: { width: 1280, height: 900 },
     });
     await page.getByRole('article', { name: `Host ${host}` }).waitFor({ timeout: 15_000 });
-    const status = await remoteWrite(suite.argus.url, [
-      {
+    // A host: load and memory (one metric alone is not a host card).
+    const inst = 'pushed-host<img src=x onerror=alert(1)>';
+    const t = Date.now();
+    const status = await remoteWrite(
+      suite.argus.url,
+      [
+        ['node_load1', 3.5],
+        ['node_memory_MemTotal_bytes', 8e9],
+        ['node_memory_MemAvailable_bytes', 2e9],
+      ].map(([name, v]) => ({
         labels: [
-          ['__name__', 'node_load1'],
-          ['instance', 'pushed-host<img src=x onerror=alert(1)>'],
+          ['__name__', String(name)],
+          ['instance', inst],
           ['job', 'push'],
         ],
-        samples: [{ t: Date.now(), v: 3.5 }],
-      },
-    ]);
+        samples: [{ t, v: Number(v) }],
+      })),
+    );
     assert.equal(status.status, 204, status.body);
     // The server's live tick reloads the cards (the fallback timer is 15 s).
     const card = page.getByRole('article', {
@@ -80,6 +88,7 @@ describe('Overview and host detail (headless chromium)', { skip }, () => {
     });
     await card.waitFor({ timeout: 10_000 });
     assert.equal(await card.locator('[data-metric="load1"] .host-value').innerText(), '3.5');
+    assert.equal(await card.locator('[data-metric="memory"] .host-value').innerText(), '75%');
     // The label value is text, not markup.
     assert.equal(await page.locator('.host-card img').count(), 0);
     assert.equal(

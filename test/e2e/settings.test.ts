@@ -126,6 +126,10 @@ describe('account and settings pages (headless chromium)', { skip }, () => {
     await msg.waitFor();
     assert.match(await msg.innerText(), /a viewer in tenant default/);
     assert.equal(await page.getByRole('table', { name: 'Users' }).count(), 0);
+    // A new-dashboard link says what it needs instead of an empty editor.
+    await page.goto(`${suite.argus.url}/dashboards/new`);
+    await page.getByText('Creating dashboards needs the editor role').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Save' }).count(), 0);
     // The Account page shows who they are, from the server.
     await page.goto(`${suite.argus.url}/account`);
     const who = page.getByRole('definition').filter({ hasText: 'viewer in default' });

@@ -35,6 +35,20 @@ describe('web UI shell (headless chromium)', { skip }, () => {
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
     await page.waitForURL(/\/targets$/);
     await screenshot(page, 'shell-desktop');
+    // The user menu by keyboard: ArrowDown opens it on its first item, arrows move, Escape
+    // closes it and gives the focus back to the button.
+    await page.getByRole('button', { name: /admin/ }).focus();
+    await page.keyboard.press('ArrowDown');
+    const focused = () => page.evaluate('document.activeElement?.textContent');
+    assert.equal(await focused(), 'Account: password and API tokens');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focused(), 'System theme');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp'); // wraps to the last item
+    assert.equal(await focused(), 'Log out');
+    await page.keyboard.press('Escape');
+    await page.getByRole('menu').waitFor({ state: 'detached' });
+    assert.match(String(await focused()), /admin/);
     await page.getByRole('button', { name: /admin/ }).click();
     await page.getByRole('menuitem', { name: 'Log out' }).click();
     await page.getByRole('button', { name: 'Log in' }).waitFor();

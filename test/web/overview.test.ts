@@ -102,6 +102,11 @@ describe('overview shaping', () => {
         { metric: { instance: 'local' }, values: [[60, '0.75']] },
       ],
       cpu: [{ metric: { instance: 'n2:9100' }, values: [[30, '0.1']] }],
+      load1: [
+        { metric: { instance: 'local' }, values: [[60, '0.5']] },
+        // A pushed node_load1 alone is not a host.
+        { metric: { instance: 'pushed' }, values: [[60, '1']] },
+      ],
     },
     up: [{ metric: { instance: 'n2:9100', job: 'node' }, value: 1 }],
     cpus: [{ metric: { instance: 'n2:9100' }, value: 4 }],

@@ -43,6 +43,11 @@ export function Shell({ children }: { children: ComponentChildren }) {
       document.removeEventListener('pointerdown', away);
     };
   }, [menuOpen, navOpen]);
+  // An opened menu takes the focus on its first item (the WAI-ARIA menu button pattern), so
+  // the arrow keys work at once.
+  useEffect(() => {
+    if (menuOpen) document.querySelector<HTMLElement>('.user-menu [role^="menuitem"]')?.focus();
+  }, [menuOpen]);
   if (!principal) return null;
   const nav = PAGES.filter((p) => p.nav && (p.needs !== 'admin' || isAdmin(principal)));
   const chooseTheme = (t: ThemeChoice) => {
@@ -73,6 +78,11 @@ export function Shell({ children }: { children: ComponentChildren }) {
             aria-haspopup="menu"
             aria-expanded={menuOpen}
             onClick={() => setMenuOpen(!menuOpen)}
+            onKeyDown={(e) => {
+              if (e.key !== 'ArrowDown' || menuOpen) return;
+              e.preventDefault();
+              setMenuOpen(true);
+            }}
           >
             {principal.username} ▾
           </button>

@@ -178,7 +178,11 @@ export function buildHosts(a: CardAnswers): HostSummary[] {
     const name = n.metric.nodename;
     if (h && name && name !== h.instance) h.hostname = name;
   }
-  return [...hosts.values()].sort((x, y) => x.instance.localeCompare(y.instance));
+  // A host exports several of these (node_exporter and Argus's collector: memory, load and
+  // filesystems from the first scrape). One alone is a pushed or relabelled series, not a host.
+  return [...hosts.values()]
+    .filter((h) => Object.keys(h.metrics).length >= 2)
+    .sort((x, y) => x.instance.localeCompare(y.instance));
 }
 
 /** Whether a host matches the filter box (instance or host name, case-insensitive). */

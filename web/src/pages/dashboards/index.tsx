@@ -39,7 +39,6 @@ export default function DashboardsPage() {
       const r = await importDashboard(json);
       const notes = [
         r.converted_from === 'grafana' ? 'converted from Grafana' : '',
-        r.uid_changed ? 'its uid was taken, so it got a new one' : '',
         ...r.warnings,
       ].filter(Boolean);
       // With something to say, stay here and say it (with a link); else open the dashboard.
@@ -128,7 +127,12 @@ export default function DashboardsPage() {
                 <tr key={r.uid}>
                   <td>
                     <Link href={`/dashboards/${encodeURIComponent(r.uid)}`}>{r.title}</Link>
-                    {r.provisioned && <span class="badge muted"> provisioned</span>}
+                    {r.provisioned && (
+                      <>
+                        {' '}
+                        <span class="badge muted">provisioned</span>
+                      </>
+                    )}
                   </td>
                   <td>
                     {r.tags.map((t) => (

@@ -4,7 +4,7 @@
  * concurrency; version history; export; delete). Provisioned dashboards are read-only here.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { useLocation, useSearch } from 'wouter-preact';
+import { Link, useLocation, useSearch } from 'wouter-preact';
 import { ApiError } from '../../api/client.js';
 import {
   createDashboard,
@@ -149,6 +149,16 @@ export default function DashboardPage({ params }: { params: Record<string, strin
   if (!stored || !draft || !range) return <p class="muted">Loading…</p>;
 
   const canEdit = (principal?.permissions.includes('edit') ?? false) && !stored.provisioned;
+  if (stored.version === 0 && !canEdit)
+    return (
+      <section class="page">
+        <h1>New dashboard</h1>
+        <p class="muted">
+          Creating dashboards needs the editor role in this tenant. Ask an admin, or{' '}
+          <Link href="/dashboards">go back to the list</Link>.
+        </p>
+      </section>
+    );
   // `?edit=1` (a new dashboard's link) only opens the editor for someone who may save.
   if (editing && !canEdit) setEditing(false);
   const dirty = JSON.stringify(draft) !== JSON.stringify(stored.dashboard);

@@ -32,7 +32,7 @@ function decodeParam(s: string | undefined): string {
   }
 }
 
-function Panel({ data, tz }: { data: PanelData; tz: Zone }) {
+function Panel({ data, tz, window }: { data: PanelData; tz: Zone; window?: [number, number] }) {
   const { panel, series, error } = data;
   return (
     <section class="card" aria-label={panel.title} data-panel={panel.id}>
@@ -48,6 +48,7 @@ function Panel({ data, tz }: { data: PanelData; tz: Zone }) {
           stacked={panel.stacked}
           height={220}
           tz={tz}
+          xRange={window}
           label={panel.title}
         />
       )}
@@ -77,6 +78,12 @@ export default function HostPage({ params }: { params: Record<string, string | u
     // does not change.
     { live, minGapMs: 2000, interval: live ? undefined : 24 * 3600_000 },
   );
+  // The charts span the chosen range even where data does not (a fresh start has minutes).
+  const window = useMemo((): [number, number] | undefined => {
+    if (at === undefined) return undefined;
+    const { start, end } = resolveRange(range, at);
+    return [start, end];
+  }, [at, range]);
   return (
     <section class="page">
       <p class="small">
@@ -99,7 +106,7 @@ export default function HostPage({ params }: { params: Record<string, string | u
       )}
       <div class="host-panels">
         {data?.map((d) => (
-          <Panel key={d.panel.id} data={d} tz={range.tz} />
+          <Panel key={d.panel.id} data={d} tz={range.tz} window={window} />
         ))}
       </div>
     </section>
