@@ -5,6 +5,7 @@ export type Node =
 
 export interface TextNode {
   readonly t: 'text';
+  readonly pos: number;
   readonly text: string;
 }
 export interface ActionNode {

@@ -109,7 +109,7 @@ function index(args: unknown[]): unknown {
         throw new TemplateFuncError(`error calling index: index out of range: ${i}`);
       item = typeof item === 'string' ? BigInt(Buffer.from(item, 'utf8')[i]) : item[i];
     } else if (isMap(item)) {
-      item = mapHas(item, key) ? mapGet(item, key) : undefined;
+      item = mapHas(item, key) ? mapGet(item, key) : zeroElem(item);
     } else if (item === undefined || item === null) {
       throw new TemplateFuncError('index of untyped nil');
     } else {
@@ -117,6 +117,15 @@ function index(args: unknown[]): unknown {
     }
   }
   return item;
+}
+
+/**
+ * Go's index returns the zero value of the map's element type for a missing key: "" for a
+ * label map (every value a string), no value otherwise.
+ */
+function zeroElem(m: Record<string, unknown> | Map<unknown, unknown>): unknown {
+  const values = m instanceof Map ? [...m.values()] : Object.values(m);
+  return values.every((v) => typeof v === 'string') ? '' : undefined;
 }
 
 function slice(args: unknown[]): unknown {

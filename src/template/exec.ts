@@ -133,7 +133,7 @@ class Run {
   private async node(dot: unknown, n: Node): Promise<Flow> {
     switch (n.t) {
       case 'text':
-        this.write(0, '', n.text);
+        this.write(n.pos, 'text', n.text);
         return Flow.Normal;
       case 'action': {
         this.step(n.pos, n.pipe.str);

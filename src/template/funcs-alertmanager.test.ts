@@ -34,7 +34,7 @@ function alert(
 
 /** A notification for two firing and one resolved alert, shaped like Alertmanager's Data. */
 function notification() {
-  const alerts = AlertList.from2([
+  const alerts = AlertList.fromAlerts([
     alert(
       'firing',
       { alertname: 'NodeDown', job: 'node', instance: 'a:9100', severity: 'critical' },

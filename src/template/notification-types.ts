@@ -63,7 +63,7 @@ export class AlertList<T extends HasStatus = HasStatus> extends Array<T> {
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
   }
-  static from2<T extends HasStatus>(items: readonly T[]): AlertList<T> {
+  static fromAlerts<T extends HasStatus>(items: readonly T[]): AlertList<T> {
     const l = new AlertList<T>();
     l.push(...items);
     return l;

@@ -77,7 +77,7 @@ class Parser {
           if (!top) this.fail(t.pos, 'unexpected EOF');
           return { nodes, stop: { kind: 'eof', pos: t.pos } };
         case 'text':
-          nodes.push({ t: 'text', text: t.val });
+          nodes.push({ t: 'text', pos: t.pos, text: t.val });
           break;
         case 'comment':
           break;
