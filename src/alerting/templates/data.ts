@@ -47,7 +47,8 @@ export class TemplateData {
   constructor(n: Notification) {
     this.Receiver = n.receiver;
     this.Status = n.status;
-    this.Alerts = AlertList.from2(n.alerts.map((a) => new TemplateAlert(a)));
+    this.Alerts = new AlertList<TemplateAlert>();
+    this.Alerts.push(...n.alerts.map((a) => new TemplateAlert(a)));
     this.GroupLabels = KV.from(n.groupLabels);
     this.CommonLabels = KV.from(n.commonLabels);
     this.CommonAnnotations = KV.from(n.commonAnnotations);

@@ -9,3 +9,7 @@
 export { CHANNELS, createChannels } from './registry.js';
 export type { ChannelContext, ChannelFactory } from './context.js';
 export { webhookMessage, signBody, type WebhookConfig } from './webhook/webhook.js';
+export { testNotification, testNotificationFor, type TestResult } from './test-notification.js';
+export { eventAction } from './pagerduty/pagerduty.js';
+export { templateData, TemplateData, TemplateAlert } from '../../templates/data.js';
+export { defaultTemplateSet, loadTemplateSet, TemplateLoadError } from '../../templates/load.js';

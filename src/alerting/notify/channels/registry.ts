@@ -5,6 +5,16 @@
 import type { Receiver } from '../../config/receivers-schema.js';
 import type { Channel } from '../types.js';
 import type { ChannelContext, ChannelFactory } from './context.js';
+import { createEmail, type EmailConfig } from './email/email.js';
+import {
+  createMSTeams,
+  createMSTeamsV2,
+  type MSTeamsConfig,
+  type MSTeamsV2Config,
+} from './msteams/msteams.js';
+import { createPagerDuty, type PagerDutyConfig } from './pagerduty/pagerduty.js';
+import { createSlack, type SlackConfig } from './slack/slack.js';
+import { createTelegram, type TelegramConfig } from './telegram/telegram.js';
 import { createWebhook, type WebhookConfig } from './webhook/webhook.js';
 
 const row = <C>(configKey: keyof Receiver, create: (cfg: C, ctx: ChannelContext) => Channel) =>
@@ -12,7 +22,13 @@ const row = <C>(configKey: keyof Receiver, create: (cfg: C, ctx: ChannelContext)
 
 /** kind → factory, in the order channels of one receiver are built. */
 export const CHANNELS: ReadonlyMap<string, ChannelFactory<unknown>> = new Map([
+  ['email', row<EmailConfig>('email_configs', createEmail)],
   ['webhook', row<WebhookConfig>('webhook_configs', createWebhook)],
+  ['slack', row<SlackConfig>('slack_configs', createSlack)],
+  ['pagerduty', row<PagerDutyConfig>('pagerduty_configs', createPagerDuty)],
+  ['msteams', row<MSTeamsConfig>('msteams_configs', createMSTeams)],
+  ['msteamsv2', row<MSTeamsV2Config>('msteamsv2_configs', createMSTeamsV2)],
+  ['telegram', row<TelegramConfig>('telegram_configs', createTelegram)],
 ]);
 
 /**
