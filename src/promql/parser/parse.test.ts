@@ -43,6 +43,11 @@ const GOOD: ReadonlyArray<readonly [string, string]> = [
   ['round(x)', 'round(x)'],
   ['histogram_quantile(1./6., x)', 'histogram_quantile(1 / 6, x)'],
   ['x # comment', 'x'],
+  // Comments anywhere (rule files put them before and inside expressions).
+  ['# leading\nx', 'x'],
+  ['sum(x # inside\n)', 'sum(x)'],
+  ['sum by (job) (\n  # why\n  rate(x[5m])\n) # end', 'sum by (job) (rate(x[5m]))'],
+  ['x\n# between\n+ y', 'x + y'],
 ];
 
 // [query, reason] (the message is `parse error at char N: <reason>`)

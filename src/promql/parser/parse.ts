@@ -79,7 +79,7 @@ export function parseExpr(text: string, opts: ParseOptions = {}): Expr {
     const reason = isChainCut(src, syn.pos.start) ? CHAIN_REASON : syn.reason;
     throw new PromQLParseError(syn.pos, reason);
   }
-  const top = tree.topNode.firstChild;
+  const top = children(tree.topNode)[0];
   if (!top) throw new PromQLParseError({ start: 0, end: 0 }, 'no expression found in input');
   const { depth, deepestAt } = treeDepth(tree);
   if (depth > MAX_TREE_DEPTH) {
@@ -189,9 +189,10 @@ function fail(pos: PosRange, reason: string): never {
   throw new PromQLParseError(pos, reason);
 }
 
+/** A node's children, without comments (lezer keeps `# …` as LineComment nodes anywhere). */
 function children(n: SNode): SNode[] {
   const out: SNode[] = [];
-  for (let c = n.firstChild; c; c = c.nextSibling) out.push(c);
+  for (let c = n.firstChild; c; c = c.nextSibling) if (c.name !== 'LineComment') out.push(c);
   return out;
 }
 
