@@ -73,3 +73,34 @@ export {
   type HistoryQuery,
   type ResponseTimes,
 } from './history/history.js';
+export {
+  SqliteAlertProvider,
+  DEFAULT_RESOLVE_TIMEOUT_MS,
+  DEFAULT_ALERT_RETENTION_MS,
+  DEFAULT_MAX_ALERTS_PER_TENANT,
+  type AlertProviderOptions,
+} from './alerts/sqlite-provider.js';
+export { fingerprint, merge as mergeAlerts, type HeldAlert } from './alerts/merge.js';
+export { validateAlert } from './alerts/validate.js';
+export { AlertValidationError, AlertLimitError } from './alerts/errors.js';
+export {
+  SqliteSilences,
+  DEFAULT_SILENCE_RETENTION_MS,
+  DEFAULT_MAX_SILENCES_PER_TENANT,
+  type SilencesOptions,
+} from './silence/sqlite-silences.js';
+export {
+  silenceState,
+  silenceMatches,
+  compareSilences,
+  type Silence,
+  type SilenceInput,
+  type SilenceState,
+} from './silence/silence.js';
+export { validateSilence } from './silence/validate.js';
+export {
+  SilenceValidationError,
+  SilenceNotFoundError,
+  SilenceLimitError,
+} from './silence/errors.js';
+export { Inhibitor, inhibitRules, type InhibitRule } from './inhibit/inhibitor.js';
