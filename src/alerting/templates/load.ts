@@ -34,12 +34,12 @@ function globToRegExp(glob: string): RegExp {
 
 /** Expands globs whose wildcards are in the file name (`/etc/am/tmpl/*.tmpl`), sorted. */
 async function expand(glob: string): Promise<string[]> {
-  if (!/[*?]/.test(basename(glob))) return [glob];
   const dir = dirname(glob);
   if (/[*?]/.test(dir))
     throw new TemplateLoadError(
       `cannot load templates ${JSON.stringify(glob)}: wildcards are supported in the file name only`,
     );
+  if (!/[*?]/.test(basename(glob))) return [glob];
   const re = globToRegExp(basename(glob));
   let names: string[];
   try {

@@ -46,13 +46,15 @@ interface SmtpError {
 /** 4xx replies and network trouble are worth retrying; 5xx replies and refusals are not. */
 function smtpResult(err: unknown, r: Redactor, name: string, aborted: boolean): DeliveryResult {
   const e = (err ?? {}) as SmtpError;
+  // A reply code decides (5xx permanent, 4xx transient); without one, refusals and TLS or
+  // auth trouble are configuration problems a retry will not fix.
   const permanent =
-    err instanceof OutboundBlockedError ||
-    err instanceof InvalidDestinationError ||
-    (e.responseCode !== undefined && e.responseCode >= 500) ||
-    e.code === 'EAUTH' ||
-    e.code === 'ETLS' ||
-    e.code === 'EENVELOPE';
+    e.responseCode !== undefined
+      ? e.responseCode >= 500
+      : err instanceof OutboundBlockedError ||
+        err instanceof InvalidDestinationError ||
+        e.code === 'EAUTH' ||
+        e.code === 'ETLS';
   return {
     ok: false,
     retryable: aborted || !permanent,
