@@ -104,3 +104,22 @@ export {
   SilenceLimitError,
 } from './silence/errors.js';
 export { Inhibitor, inhibitRules, type InhibitRule } from './inhibit/inhibitor.js';
+export {
+  CHANNELS,
+  createChannels,
+  testNotification,
+  testNotificationFor,
+  webhookMessage,
+  signBody,
+  eventAction,
+  templateData,
+  TemplateData,
+  TemplateAlert,
+  defaultTemplateSet,
+  loadTemplateSet,
+  TemplateLoadError,
+  type ChannelContext,
+  type ChannelFactory,
+  type TestResult,
+  type WebhookConfig,
+} from './notify/channels/index.js';
