@@ -5,6 +5,7 @@ import {
   TlsConfigError,
   type ArgusConfig,
 } from '../src/server/index.js';
+import { checkRuleFiles } from '../src/rules/index.js';
 import { parseFlags } from './flags.js';
 import { CHECK_USAGE, UsageError } from './usage.js';
 
@@ -16,6 +17,7 @@ export async function checkCommand(args: string[]): Promise<number> {
     return 0;
   }
   const [what, file, ...extra] = parsed.positionals;
+  if (what === 'rules') return checkRules(parsed.positionals.slice(1));
   if (what !== 'config') {
     throw new UsageError(
       what === undefined ? 'missing what to check' : `unknown check "${what}"`,
@@ -97,4 +99,12 @@ export function configSummary(cfg: ArgusConfig): string {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}\n`).join('');
+}
+
+/** `argus check rules FILE…` (promtool check rules): 0 all valid, 1 any invalid. */
+function checkRules(files: string[]): number {
+  if (files.length === 0) throw new UsageError('missing rule FILE', CHECK_USAGE);
+  const r = checkRuleFiles(files);
+  (r.ok ? process.stdout : process.stderr).write(r.report);
+  return r.ok ? 0 : 1;
 }

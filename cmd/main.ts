@@ -2,6 +2,7 @@ import { errorChain } from '../src/util/index.js';
 import { backupCommand } from './backup.js';
 import { auditCommand } from './audit.js';
 import { checkCommand } from './check.js';
+import { testCommand } from './test-rules.js';
 import { queryCommand } from './query.js';
 import { serverCommand } from './server.js';
 import { tenantCommand } from './tenant.js';
@@ -17,6 +18,7 @@ import {
   SERVER_USAGE,
   TENANT_USAGE,
   TOKEN_USAGE,
+  TEST_USAGE,
   UsageError,
   USER_USAGE,
   VERSION_USAGE,
@@ -26,6 +28,7 @@ import { versionText } from './version.js';
 const USAGES: Record<string, string> = {
   server: SERVER_USAGE,
   check: CHECK_USAGE,
+  test: TEST_USAGE,
   backup: BACKUP_USAGE,
   user: USER_USAGE,
   token: TOKEN_USAGE,
@@ -53,6 +56,8 @@ async function dispatch(argv: string[]): Promise<number> {
       return serverCommand(rest);
     case 'check':
       return checkCommand(rest);
+    case 'test':
+      return testCommand(rest);
     case 'backup':
       return backupCommand(rest);
     case 'user':

@@ -15,6 +15,8 @@ Argus: an all-in-one monitoring platform in one process.
 Commands:
   server              run the Argus server
   check config FILE   validate a config file without starting anything (dry run)
+  check rules FILE... validate Prometheus rule files (as promtool check rules)
+  test rules FILE...  run rule unit tests (promtool's test format)
   backup --data-dir D OUT
                       write a consistent copy of the TSDB to the directory OUT
   user add|passwd|list|role|delete
@@ -46,11 +48,17 @@ Signals: SIGHUP reloads the config (as does POST /-/reload); SIGTERM/SIGINT shut
 `;
 
 export const CHECK_USAGE = `Usage: argus check config FILE
+       argus check rules FILE...
 
-Validates an Argus config file: YAML syntax, every key known, every value well-formed.
-Prints every problem as FILE:LINE:COLUMN: KEY.PATH: message and exits 1 if there is any;
-if the file is valid, prints FILE: OK and a summary of the main settings (the file's values
-with defaults filled in; flags and ARGUS_* variables may still override them), exits 0.
+check config validates an Argus config file: YAML syntax, every key known, every value
+well-formed. Prints every problem as FILE:LINE:COLUMN: KEY.PATH: message and exits 1 if there
+is any; if the file is valid, prints FILE: OK and a summary of the main settings (the file's
+values with defaults filled in; flags and ARGUS_* variables may still override them), exits 0.
+
+check rules validates Prometheus rule files as promtool check rules does: YAML, groups, rule
+names, PromQL expressions, label and annotation templates. Prints "SUCCESS: N rules found" per
+good file (and duplicate rules as a warning), every problem with its line:column, and exits 1
+if any file is invalid.
 
 Flags:
   -h, --help   show this help
@@ -181,4 +189,15 @@ Flags:
   --url URL     server base URL (env ARGUS_URL; default http://127.0.0.1:9470)
   --json        print the API's data object as JSON instead of a table
   -h, --help    show this help
+`;
+
+export const TEST_USAGE = `Usage: argus test rules FILE...
+
+Runs rule unit tests written in promtool's format (rule_files, evaluation_interval,
+input_series in the expanding notation, alert_rule_test, promql_expr_test) against an
+in-memory store: no server needed. Prints SUCCESS or each failure with what was expected and
+what came out, and exits 1 if any test fails.
+
+Flags:
+  -h, --help   show this help
 `;

@@ -42,6 +42,7 @@ import { registerOtlpRoute } from './otlp.js';
 import { registerPushRoutes } from './push.js';
 import { PushRegistry } from '../ingest/push/index.js';
 import { registerTargetsRoute, type TargetsSource } from './targets.js';
+import { registerRulesRoutes, type RulesSource } from './rules.js';
 import type { LiveHub } from '../live/index.js';
 import { registerLiveRoute } from './live.js';
 import { registerUiRoutes, type UiBundle } from './ui.js';
@@ -85,7 +86,11 @@ export interface ApiDeps {
   ui?: UiBundle | null;
   /** New-data ticks for the UI's live views (`/api/argus/v1/live`; absent: no such route). */
   live?: LiveHub;
+  /** Rule managers per tenant for /api/v1/rules and /api/v1/alerts (absent: no rules). */
+  rules?: RulesSource;
 }
+
+const NO_RULES: RulesSource = { managerFor: () => undefined };
 
 /** The query API's engine and settings; `options` is read per request (reloadable). */
 export interface QueryApiDeps {
@@ -163,6 +168,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
     registerExportRoute(scope, table, deps.storage, deps.limits, deps.logger);
     registerSnapshotRoute(scope, table, (withHead) => deps.snapshot(withHead), deps.logger);
     registerTargetsRoute(scope, table, deps.scrape ?? NO_TARGETS, deps.logger);
+    registerRulesRoutes(scope, table, deps.rules ?? NO_RULES, deps.logger);
     done();
   });
   registerAccessRoutes(app, table, deps.access, deps.logger);

@@ -89,8 +89,10 @@ export const argusConfigSchema = z
         external_url: zExternalUrl.optional(),
         /** Scraping defaults, as in prometheus.yml (interval, timeout, external_labels, limits). */
         ...scrapeGlobalShape,
-        /** Rule evaluation interval (rules arrive with #7; accepted so prometheus.yml's global loads). */
+        /** How often rule groups without their own `interval` are evaluated (as prometheus.yml). */
         evaluation_interval: zDuration.default(60_000),
+        /** `query_offset` of rule groups without their own: evaluate this far in the past. */
+        rule_query_offset: zDuration.default(0),
       })
       .strict()
       .prefault({}),
@@ -128,6 +130,11 @@ export const argusConfigSchema = z
       .object({ tsdb: tsdbConfigSchema.prefault({}) })
       .strict()
       .prefault({}),
+    /**
+     * Prometheus rule files (globs, relative to this file's folder), exactly as in prometheus.yml:
+     * recording and alerting rules of the default tenant, read-only in the UI and API.
+     */
+    rule_files: z.array(z.string().min(1)).default([]),
     /** Prometheus-compatible scrape jobs, exactly as in prometheus.yml. */
     scrape_configs: scrapeConfigsSchema,
     /** Built-in collectors: the node_exporter-compatible host collector. */

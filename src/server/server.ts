@@ -17,6 +17,7 @@ import { readTls } from './tls.js';
 import { Collection } from './collection.js';
 import { SqliteDashboards, type DashboardStore } from '../dashboards/index.js';
 import { provisionFromConfig } from './dashboards.js';
+import { loadRuleSet, Rules, type LoadedRuleSet } from './rules.js';
 import type { Store, StoreOptions } from './wiring.js';
 import { externalUrl, loadArgusConfig, type Settings } from './settings.js';
 import { createStore, defaultUiDir, registerRoutes, type ApiDeps } from './wiring.js';
@@ -122,6 +123,7 @@ export class ArgusServer {
   private readonly deps: ApiDeps;
   private readonly collection: Collection;
   private readonly dashboards: DashboardStore;
+  private readonly rules: Rules;
   /** For /api/v1/status/runtimeinfo: the last (re)load's outcome and the running config's age. */
   private configStatus = { ok: true, loadedAt: new Date() };
 
@@ -145,7 +147,17 @@ export class ArgusServer {
     );
     this.done = new Promise((r) => (this.resolveDone = r));
     this.dashboards = new SqliteDashboards(security.state);
+    const engine = new PromQLEngine({ parse: parseExpr });
+    this.rules = new Rules({
+      store,
+      engine,
+      queryOptions: () => queryOptionsOf(this.config.query),
+      logger: opts.logger.child({ component: 'rules' }),
+      registry,
+      externalURL: () => this.externalURL(),
+    });
     this.deps = {
+      rules: this.rules,
       dashboards: this.dashboards,
       storage: store,
       snapshot: (withHead) => store.snapshot(withHead),
@@ -170,7 +182,7 @@ export class ArgusServer {
           store.stats?.().tenants.reduce((n, t) => n + t.walCorruptions, 0) ?? 0,
       },
       query: {
-        engine: new PromQLEngine({ parse: parseExpr }),
+        engine,
         options: () => queryOptionsOf(this.config.query),
         configStatus: () => this.configStatus,
       },
@@ -201,6 +213,8 @@ export class ArgusServer {
     let app: FastifyInstance | undefined;
     let security: Security | undefined;
     try {
+      // Rule files are part of the config: a bad one stops the start, as a bad argus.yml does.
+      const ruleSet = loadRuleSet(config, settings.source.file);
       const registry = createRegistry(opts.version);
       security = await openSecurity({
         dataDir: settings.dataDir,
@@ -237,6 +251,8 @@ export class ArgusServer {
       const bound = await listenOn(app, listen.host, listen.port, tls ? 'https' : 'http');
       srv.url = bound.url;
       await lock.setUrl(srv.url);
+      // After listening: rules link to Argus's own address when external_url is unset.
+      await srv.rules.apply(config, ruleSet);
       logger.info(
         {
           address: bound.address,
@@ -280,8 +296,10 @@ export class ArgusServer {
     this.store.open().then(
       () => {
         this.opts.logger.info({ duration_ms: Date.now() - started }, 'store ready');
-        // Collection starts once appends can succeed.
-        if (!this.shuttingDown) void this.collection.apply(this.config);
+        // Collection and rule evaluation start once appends can succeed.
+        if (this.shuttingDown) return;
+        void this.collection.apply(this.config);
+        this.rules.start();
       },
       (err: unknown) => {
         this.opts.logger.error({ err: errorChain(err) }, 'cannot open store; shutting down');
@@ -334,6 +352,16 @@ export class ArgusServer {
         return msg;
       }
     }
+    let ruleSet: LoadedRuleSet;
+    try {
+      ruleSet = loadRuleSet(cfg, settings.source.file);
+    } catch (err) {
+      const msg = errorChain(err);
+      this.reloadGauge.success(false);
+      this.configStatus = { ...this.configStatus, ok: false };
+      logger.error({ err: msg }, 'cannot reload config; keeping the running one');
+      return msg;
+    }
     const old = this.config;
     for (const key of restartOnlyChanges(old, cfg)) {
       logger.warn({ key }, `${key} changes take effect after a restart`);
@@ -346,10 +374,20 @@ export class ArgusServer {
     if (this.store.isReady) await this.collection.apply(cfg);
     await this.provisionDashboards(cfg);
     this.config = cfg;
+    await this.rules.apply(cfg, ruleSet);
     this.configStatus = { ok: true, loadedAt: new Date() };
     this.reloadGauge.success(true);
     logger.info({ config_file: settings.source.file ?? null }, 'config reloaded');
     return undefined;
+  }
+
+  /** `global.external_url`, else the address we listen on (links in alerts). */
+  private externalURL(): string {
+    return externalUrl(
+      this.config,
+      os.hostname(),
+      this.url ? Number(new URL(this.url).port) : 9470,
+    );
   }
 
   /** The config currently applied. */
@@ -386,6 +424,7 @@ export class ArgusServer {
       this.live.close();
       await this.app.close();
       await this.collection.stop();
+      await this.rules.stop();
       await this.store.close();
       await this.security.close();
     } catch (err) {

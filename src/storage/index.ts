@@ -2,8 +2,8 @@
  * @module storage
  * The seams between collectors, stores and queriers: Appendable/Appender (write path),
  * Queryable/Querier/SampleIterator (read path), MetadataStore, and the typed errors they use.
- * Only interfaces and small helpers live here; implementations are in `tsdb` (and, for tests,
- * `storage/testing.ts`).
+ * Interfaces and small helpers live here; the durable implementation is `tsdb`. `MemStore` keeps
+ * samples in memory only: for rule unit tests (`argus test rules`) and tests.
  */
 export type { Appendable, Appender, AppendResult, SeriesRef } from './appender.js';
 export type { Queryable, Querier, Series, SampleIterator, SelectHints } from './querier.js';
@@ -25,3 +25,4 @@ export {
 } from './errors.js';
 export { ArraySampleIterator } from './array-iterator.js';
 export { mergeQueriers, mergeSeriesSets, MergeIterator } from './merge.js';
+export { MemStore } from './memstore.js';

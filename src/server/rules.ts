@@ -1,0 +1,121 @@
+import path from 'node:path';
+import type { Registry } from 'prom-client';
+import { DEFAULT_TENANT, type TenantId } from '../model/index.js';
+import type { QueryEngine, QueryOptions } from '../promql/index.js';
+import {
+  engineQueryFn,
+  loadRuleFiles,
+  RuleManager,
+  type AlertSink,
+  type RuleGroupSpec,
+} from '../rules/index.js';
+import type { Appendable, Queryable } from '../storage/index.js';
+import { errorChain, type Logger } from '../util/index.js';
+import type { ArgusConfig } from './config.js';
+import { rulesMetrics } from './rules-metrics.js';
+
+// WIRING: rule files → the rule manager of the default tenant (evaluating through the PromQL
+// engine over the store, writing recording rules and ALERTS back, alerts to the sink).
+
+export interface RulesDeps {
+  store: Appendable & Queryable;
+  engine: QueryEngine;
+  queryOptions(): QueryOptions;
+  logger: Logger;
+  registry?: Registry;
+  /** Where alerts go (the notification pipeline); none = evaluated and listed only. */
+  sink?: AlertSink;
+  externalURL(): string;
+}
+
+/** The rule set a config names, read and checked (a bad file fails a reload before anything changes). */
+export interface LoadedRuleSet {
+  groups: RuleGroupSpec[];
+  files: string[];
+  warnings: string[];
+}
+
+/** Reads `cfg.rule_files` (globs relative to the config file's folder). Throws RuleFileError. */
+export function loadRuleSet(cfg: ArgusConfig, configFile: string | undefined): LoadedRuleSet {
+  const baseDir = configFile ? path.dirname(configFile) : process.cwd();
+  return loadRuleFiles(cfg.rule_files, baseDir);
+}
+
+export class Rules {
+  private readonly managers = new Map<TenantId, RuleManager>();
+  private running = false;
+
+  constructor(private readonly deps: RulesDeps) {
+    if (deps.registry) rulesMetrics(deps.registry, () => this.managers);
+  }
+
+  /** The rule manager of `tenant` (undefined: it has no rules). */
+  managerFor(tenant: TenantId): RuleManager | undefined {
+    return this.managers.get(tenant);
+  }
+
+  /**
+   * Applies a rule set: unchanged groups keep running (and their alerts' state), changed ones
+   * take over the state of identical rules, removed ones stop. Starts evaluating once `start`
+   * was called (the store must accept appends).
+   */
+  async apply(cfg: ArgusConfig, set: LoadedRuleSet): Promise<void> {
+    const tenant = DEFAULT_TENANT;
+    let m = this.managers.get(tenant);
+    const opts = this.managerOptions(cfg, tenant);
+    if (
+      m !== undefined &&
+      JSON.stringify(m.opts.externalLabels) !== JSON.stringify(opts.externalLabels)
+    ) {
+      // Options are fixed per manager: a changed global section starts a new one (state is
+      // re-derived from ALERTS_FOR_STATE, as after a restart).
+      await m.stop();
+      this.managers.delete(tenant);
+      m = undefined;
+    }
+    if (m === undefined) {
+      m = new RuleManager(opts);
+      this.managers.set(tenant, m);
+    }
+    await m.update(set.groups);
+    for (const w of set.warnings) this.deps.logger.warn({ warning: w }, 'rule files');
+    this.deps.logger.info(
+      {
+        files: set.files.length,
+        groups: set.groups.length,
+        rules: set.groups.reduce((n, g) => n + g.rules.length, 0),
+      },
+      'rules loaded',
+    );
+    if (this.running) m.start();
+  }
+
+  private managerOptions(cfg: ArgusConfig, tenant: TenantId) {
+    const { deps } = this;
+    const logger = deps.logger;
+    return {
+      tenant,
+      query: engineQueryFn(deps.engine, deps.store, deps.queryOptions()),
+      appendable: deps.store,
+      queryable: deps.store,
+      sink: deps.sink,
+      evaluationIntervalMs: cfg.global.evaluation_interval,
+      queryOffsetMs: cfg.global.rule_query_offset,
+      externalLabels: cfg.global.external_labels,
+      externalURL: deps.externalURL(),
+      onError: (group: string, rule: string, err: unknown) =>
+        logger.warn({ group, rule, err: errorChain(err) }, 'rule evaluation failed'),
+    };
+  }
+
+  /** Starts evaluation (once the store is open). */
+  start(): void {
+    this.running = true;
+    for (const m of this.managers.values()) m.start();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all([...this.managers.values()].map((m) => m.stop()));
+  }
+}
