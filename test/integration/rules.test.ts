@@ -69,8 +69,8 @@ describe('rule files in the server', () => {
         (v) => v.result.length === 1,
         'demo:doubled',
       );
-      assert.equal(rec.result[0]!.value[1], '14');
-      assert.deepEqual(rec.result[0]!.metric, { __name__: 'demo:doubled', instance: 'web-1' });
+      assert.equal(rec.result[0].value[1], '14');
+      assert.deepEqual(rec.result[0].metric, { __name__: 'demo:doubled', instance: 'web-1' });
 
       // The alert fires (for: 0) with its template expanded, and ALERTS says so.
       type Alerts = {
@@ -85,12 +85,12 @@ describe('rule files in the server', () => {
         (v) => v.alerts.some((a) => a.state === 'firing'),
         'firing alert',
       );
-      assert.deepEqual(alerts.alerts[0]!.labels, {
+      assert.deepEqual(alerts.alerts[0].labels, {
         alertname: 'DemoHigh',
         instance: 'web-1',
         severity: 'page',
       });
-      assert.equal(alerts.alerts[0]!.annotations.summary, 'web-1 is at 7');
+      assert.equal(alerts.alerts[0].annotations.summary, 'web-1 is at 7');
       await until(
         () => api<Vec>(argus, '/api/v1/query?query=ALERTS{alertstate="firing"}'),
         (v) => v.result.length === 1,
@@ -106,9 +106,9 @@ describe('rule files in the server', () => {
       };
       const rules = await api<Rules>(argus, '/api/v1/rules');
       assert.equal(rules.groups.length, 1);
-      assert.equal(rules.groups[0]!.file, path.join(dir, 'rules', 'demo.yml'));
+      assert.equal(rules.groups[0].file, path.join(dir, 'rules', 'demo.yml'));
       assert.deepEqual(
-        rules.groups[0]!.rules.map((r) => [r.name, r.type, r.health]),
+        rules.groups[0].rules.map((r) => [r.name, r.type, r.health]),
         [
           ['demo:doubled', 'recording', 'ok'],
           ['DemoHigh', 'alerting', 'ok'],
@@ -116,7 +116,7 @@ describe('rule files in the server', () => {
       );
       const onlyRec = await api<Rules>(argus, '/api/v1/rules?type=record');
       assert.deepEqual(
-        onlyRec.groups[0]!.rules.map((r) => r.name),
+        onlyRec.groups[0].rules.map((r) => r.name),
         ['demo:doubled'],
       );
       const bad = await adminFetch(`${argus.url}/api/v1/rules?type=bogus`);
@@ -135,7 +135,10 @@ describe('rule files in the server', () => {
       );
       const res = await adminFetch(`${argus.url}/-/reload`, { method: 'POST' });
       assert.equal(res.status, 400);
-      assert.match(await res.text(), /broken\.yml: 5:15: group "x", rule 1, "x:y": could not parse expression/);
+      assert.match(
+        await res.text(),
+        /broken\.yml: 5:15: group "x", rule 1, "x:y": could not parse expression/,
+      );
       assert.equal((await api<Rules>(argus, '/api/v1/rules')).groups.length, 1);
     } finally {
       assert.equal((await argus.stop()).code, 0);
