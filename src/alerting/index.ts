@@ -123,3 +123,5 @@ export {
   type TestResult,
   type WebhookConfig,
 } from './notify/channels/index.js';
+export type { Channel, Notification, NotifyAlert, DeliveryResult } from './notify/types.js';
+export type { AlertProvider, Muter, StoredAlert } from './types.js';

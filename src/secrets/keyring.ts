@@ -30,6 +30,8 @@ export interface KeyringOptions {
 export class Keyring {
   readonly #box: SecretBox;
   readonly #auditKey: Buffer;
+  /** Signs one-click acknowledgement links in alert notifications. */
+  readonly ackLinkKey: Buffer;
 
   constructor(
     master: Buffer,
@@ -41,6 +43,7 @@ export class Keyring {
       );
     this.#box = new SecretBox(derive(master, 'argus secrets aes-256-gcm v1'));
     this.#auditKey = derive(master, 'argus audit checkpoint hmac-sha256 v1');
+    this.ackLinkKey = derive(master, 'argus alert ack links hmac-sha256 v1');
   }
 
   /** Seals and opens stored secrets. */

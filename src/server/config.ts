@@ -135,6 +135,15 @@ export const argusConfigSchema = z
      * recording and alerting rules of the default tenant, read-only in the UI and API.
      */
     rule_files: z.array(z.string().min(1)).default([]),
+    /**
+     * Where alerts go: a path to an Alertmanager config file (relative to this file's folder), or
+     * the same structure inline. Absent: alerts are kept and listed, not sent.
+     */
+    alertmanager: z
+      .union([z.string().min(1), z.record(z.string(), z.unknown())], {
+        error: 'expected a path to an Alertmanager config file, or its content inline',
+      })
+      .optional(),
     /** Prometheus-compatible scrape jobs, exactly as in prometheus.yml. */
     scrape_configs: scrapeConfigsSchema,
     /** Built-in collectors: the node_exporter-compatible host collector. */

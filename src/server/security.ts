@@ -19,6 +19,8 @@ export interface Security {
   access: AccessDeps;
   limits: TenantLimits;
   guard: OutboundGuard;
+  /** The HMAC key of one-click ack links in notifications (derived from the master key). */
+  ackKey: Buffer;
   /** Applies a reloaded config (limits, sessions, outbound allow-lists). */
   apply(cfg: ArgusConfig): void;
   close(): Promise<void>;
@@ -104,6 +106,7 @@ export async function openSecurity(opts: {
       state,
       access,
       limits,
+      ackKey: keyring.ackLinkKey,
       get guard() {
         return guard;
       },

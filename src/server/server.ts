@@ -18,6 +18,8 @@ import { Collection } from './collection.js';
 import { SqliteDashboards, type DashboardStore } from '../dashboards/index.js';
 import { provisionFromConfig } from './dashboards.js';
 import { loadRuleSet, Rules, type LoadedRuleSet } from './rules.js';
+import { Alerting } from './alerting.js';
+import { loadAlerting, type LoadedAlerting } from './alerting-config.js';
 import type { Store, StoreOptions } from './wiring.js';
 import { externalUrl, loadArgusConfig, type Settings } from './settings.js';
 import { createStore, defaultUiDir, registerRoutes, type ApiDeps } from './wiring.js';
@@ -135,6 +137,7 @@ export class ArgusServer {
     registry: Registry,
     private readonly security: Security,
     private readonly live: LiveHub,
+    readonly alerting: Alerting,
   ) {
     this.config = opts.config;
     this.registry = registry;
@@ -154,6 +157,7 @@ export class ArgusServer {
       queryOptions: () => queryOptionsOf(this.config.query),
       logger: opts.logger.child({ component: 'rules' }),
       registry,
+      sink: alerting.sink,
       externalURL: () => this.externalURL(),
     });
     this.deps = {
@@ -212,6 +216,7 @@ export class ArgusServer {
     }
     let app: FastifyInstance | undefined;
     let security: Security | undefined;
+    let alerting: Alerting | undefined;
     try {
       // Rule files are part of the config: a bad one stops the start, as a bad argus.yml does.
       const ruleSet = loadRuleSet(config, settings.source.file);
@@ -224,6 +229,20 @@ export class ArgusServer {
         registry,
       });
       const live = new LiveHub();
+      // The Alertmanager config is part of the config too (a bad one stops the start).
+      const alertingCfg = await loadAlerting(config, settings.source.file, security.guard);
+      // `srv` does not exist yet: the alerting wiring reads the address through this box.
+      const box: { srv?: ArgusServer } = {};
+      alerting = await Alerting.open(
+        {
+          state: security.state,
+          logger: logger.child({ component: 'alerting' }),
+          registry,
+          ackKey: security.ackKey,
+          externalURL: () => box.srv?.externalURL() ?? externalUrl(config, os.hostname()),
+        },
+        alertingCfg,
+      );
       const store = (opts.createStore ?? createStore)({
         dir: path.join(settings.dataDir, 'tsdb'),
         config: config.storage.tsdb,
@@ -244,7 +263,8 @@ export class ArgusServer {
       } as const;
       // The https instance differs only in its server type; routes and hooks are the same.
       app = tls ? fastify({ ...base, https: tls }) : fastify(base);
-      const srv = new ArgusServer(opts, app, store, lock, registry, security, live);
+      const srv = new ArgusServer(opts, app, store, lock, registry, security, live, alerting);
+      box.srv = srv;
       srv.routes();
       await srv.provisionDashboards(config);
       const listen = parseListen(config.server.listen)!;
@@ -253,6 +273,7 @@ export class ArgusServer {
       await lock.setUrl(srv.url);
       // After listening: rules link to Argus's own address when external_url is unset.
       await srv.rules.apply(config, ruleSet);
+      await alerting.start();
       logger.info(
         {
           address: bound.address,
@@ -268,6 +289,7 @@ export class ArgusServer {
       return srv;
     } catch (err) {
       await app?.close().catch(() => undefined);
+      await alerting?.stop().catch(() => undefined);
       await security?.close().catch(() => undefined);
       await lock.release();
       throw new ServerStartError('cannot start server', { cause: err }); // errorChain renders the cause
@@ -353,8 +375,10 @@ export class ArgusServer {
       }
     }
     let ruleSet: LoadedRuleSet;
+    let alertingCfg: LoadedAlerting;
     try {
       ruleSet = loadRuleSet(cfg, settings.source.file);
+      alertingCfg = await loadAlerting(cfg, settings.source.file, this.security.guard);
     } catch (err) {
       const msg = errorChain(err);
       this.reloadGauge.success(false);
@@ -375,6 +399,7 @@ export class ArgusServer {
     await this.provisionDashboards(cfg);
     this.config = cfg;
     await this.rules.apply(cfg, ruleSet);
+    this.alerting.apply(alertingCfg);
     this.configStatus = { ok: true, loadedAt: new Date() };
     this.reloadGauge.success(true);
     logger.info({ config_file: settings.source.file ?? null }, 'config reloaded');
@@ -382,7 +407,7 @@ export class ArgusServer {
   }
 
   /** `global.external_url`, else the address we listen on (links in alerts). */
-  private externalURL(): string {
+  externalURL(): string {
     return externalUrl(
       this.config,
       os.hostname(),
@@ -425,6 +450,7 @@ export class ArgusServer {
       await this.app.close();
       await this.collection.stop();
       await this.rules.stop();
+      await this.alerting.stop();
       await this.store.close();
       await this.security.close();
     } catch (err) {

@@ -67,7 +67,7 @@ describe('argus command line', () => {
     [['check', '-x', 'config', 'f'], 'argus: unknown flag -x'],
     [['server', 'extra'], 'argus: unexpected argument "extra"'],
     [['check'], 'argus: missing what to check'],
-    [['check', 'rules', 'x'], 'argus: unknown check "rules"'],
+    [['check', 'alerts', 'x'], 'argus: unknown check "alerts"'],
     [['check', 'config'], 'argus: missing config FILE'],
     [['check', 'config', 'a', 'b'], 'argus: unexpected argument "b"'],
     [['version', 'x'], 'argus: unexpected argument "x"'],

@@ -38,6 +38,11 @@ export interface NotifierOptions {
   readonly scheduler: Scheduler;
   /** The implemented integrations of a receiver; empty when it has none Argus can send to. */
   readonly channelsFor: (tenant: TenantId, receiver: string) => readonly Channel[];
+  /**
+   * Receivers configured with no integration at all (Alertmanager's "null" receiver, e.g. for
+   * the Watchdog): their notifications are dropped quietly, not sent to a fallback.
+   */
+  readonly isNullReceiver?: (tenant: TenantId, receiver: string) => boolean;
   readonly logger?: Logger;
   readonly stats?: NotifyStats;
   /** Consecutive failures of a row before its fallback receiver is notified; default 3. */
@@ -148,6 +153,7 @@ export class Notifier {
   #enqueue(tx: SqlTx, n: Notification, fallback: string, now: number, expires: number): void {
     const all = this.#o.channelsFor(n.tenant, n.receiver);
     if (all.length === 0) {
+      if (this.#o.isNullReceiver?.(n.tenant, n.receiver)) return;
       // Every integration of the receiver is one Argus does not implement (a config warning).
       if (fallback && fallback !== n.receiver) {
         const reason = 'receiver has no implemented integrations';

@@ -201,7 +201,7 @@ export class AlertingRule extends BaseRule {
         annotations: { ...a.annotations },
         startsAt: a.firedAt,
         endsAt: a.resolvedAt !== 0 ? a.resolvedAt : a.validUntil,
-        generatorURL: `${this.opts.externalURL}/graph?g0.expr=${encodeURIComponent(this.query)}&g0.tab=1`,
+        generatorURL: generatorURL(this.opts.externalURL, this.query),
         evaluatedAt: ts,
       });
     }
@@ -222,4 +222,10 @@ export class AlertingRule extends BaseRule {
   adoptState(from: AlertingRule): void {
     for (const [k, a] of from.active) this.active.set(k, a);
   }
+}
+
+/** A link to the rule's expression in Argus's Explore page (`<external URL>explore?q=…`). */
+export function generatorURL(externalURL: string, expr: string): string {
+  const base = externalURL === '' || externalURL.endsWith('/') ? externalURL : `${externalURL}/`;
+  return `${base}explore?q=${encodeURIComponent(expr)}`;
 }

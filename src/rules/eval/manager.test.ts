@@ -161,7 +161,7 @@ describe('rule evaluator: alerting rules', () => {
       [[5 * M, 3 * M, 5 * M + 4 * M, 'down']],
       [[7 * M, 3 * M, 7 * M, 'down']],
     ]);
-    assert.match(sent[0][0].generatorURL, /^\/graph\?g0\.expr=up%20%3D%3D%200&g0\.tab=1$/);
+    assert.equal(sent[0][0].generatorURL, 'explore?q=up%20%3D%3D%200');
     assert.deepEqual(sent[0][0].labels.toObject(), {
       alertname: 'Down',
       job: 'j',
