@@ -77,7 +77,7 @@ export async function loadAlerting(
     try {
       channels.set(
         r.name,
-        createChannels(r, { global: config.global!, guard: configGuard, templates }),
+        createChannels(r, { global: config.global, guard: configGuard, templates }),
       );
     } catch (err) {
       throw new AlertmanagerConfigError(`receiver "${r.name}": ${errorChain(err)}`, { cause: err });

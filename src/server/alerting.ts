@@ -84,18 +84,18 @@ export class Alerting {
     const acks = new AckStore(sql, () => Date.now());
     await acks.load();
     const metrics = alertingMetrics(deps.registry);
-    // `self` is assigned below: channelsFor reads the config the server holds at send time.
-    let self: Alerting | undefined;
+    // `ref.self` is set below: channelsFor reads the config in force at send time.
+    const ref: { self?: Alerting } = {};
     const notifier = new Notifier({
       sql,
       scheduler: realScheduler,
-      channelsFor: (_tenant, receiver) => self?.channelsFor(receiver) ?? [],
-      isNullReceiver: (_tenant, receiver) => self?.loaded.nullReceivers.has(receiver) ?? false,
+      channelsFor: (_tenant, receiver) => ref.self?.channelsFor(receiver) ?? [],
+      isNullReceiver: (_tenant, receiver) => ref.self?.loaded.nullReceivers.has(receiver) ?? false,
       logger: deps.logger.child({ component: 'notify' }),
       stats: metrics.stats,
     });
-    self = new Alerting(deps, provider, silences, acks, notifier, loaded, metrics);
-    return self;
+    ref.self = new Alerting(deps, provider, silences, acks, notifier, loaded, metrics);
+    return ref.self;
   }
 
   private channelsFor(receiver: string): readonly Channel[] {
