@@ -127,6 +127,11 @@ describe('parseAlertmanagerConfig: semantic errors', () => {
       'receivers[0].webhook_configs[0]: at most one of url & url_file must be configured',
     ],
     [
+      R +
+        'receivers: [{ name: r, webhook_configs: [{ url: "http://a/", signing_secret: s, signing_secret_file: f }] }]',
+      'receivers[0].webhook_configs[0]: at most one of signing_secret & signing_secret_file must be configured',
+    ],
+    [
       R + 'receivers: [{ name: r, pagerduty_configs: [{}] }]',
       'receivers[0].pagerduty_configs[0]: missing service or routing key in PagerDuty config',
     ],

@@ -43,6 +43,9 @@ export const emailConfig = z
 export const webhookConfig = integration(true, {
   url: zSecretURL.optional(),
   url_file: str,
+  /** Argus: HMAC-SHA256 key of the `X-Argus-Signature: sha256=<hex>` header on each body. */
+  signing_secret: zSecret.optional(),
+  signing_secret_file: str,
   max_alerts: z.number().int().min(0).default(0),
   timeout: zDuration.optional(),
 });

@@ -69,6 +69,7 @@ const CHECKS: { [K in IntegrationKey]: Check<K> } = {
   },
   webhook_configs(c, g, err) {
     pair(c.url, c.url_file, 'url', err, true);
+    pair(c.signing_secret, c.signing_secret_file, 'signing_secret', err, false);
     withHttp(c, g);
   },
   slack_configs(c, g, err) {
