@@ -24,6 +24,8 @@ if [ -f "bench/$name.ts" ]; then
   js="dist/bench/$name.js"
   # Whole-system benchmarks compare against the Debian peers; install them when missing.
   bash tools/scripts/ensure-debian.sh prometheus
+  # The alerts benchmark's peer is Prometheus + Alertmanager 0.25 (its service is not started).
+  if [ "$name" = alerts ]; then bash tools/scripts/ensure-debian.sh prometheus-alertmanager; fi
 else
   mapfile -t found < <(find src -name "$name.bench.ts" -not -path '*/testdata/*' 2>/dev/null | sort)
   if [ "${#found[@]}" -eq 0 ]; then
