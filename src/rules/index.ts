@@ -54,3 +54,15 @@ export {
   type StoreFactory,
 } from './unittest/run.js';
 export { checkRuleFiles, findDuplicateRules, type CheckResult } from './unittest/check.js';
+export { builtinRuleGroups, type BuiltinRulesOptions } from './builtin/builtin.js';
+export { SELF_MONITORING_RULES, BUILTIN_RULES_FILE, WATCHDOG } from './builtin/self-monitoring.js';
+export {
+  SqliteRuleGroups,
+  validateRuleGroup,
+  API_RULES_FILE,
+  RuleGroupError,
+  RuleGroupInvalidError,
+  RuleGroupNotFoundError,
+  RuleGroupConflictError,
+  type StoredRuleGroup,
+} from './store/sqlite-rule-groups.js';
