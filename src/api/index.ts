@@ -43,6 +43,8 @@ import { registerPushRoutes } from './push.js';
 import { PushRegistry } from '../ingest/push/index.js';
 import { registerTargetsRoute, type TargetsSource } from './targets.js';
 import { registerRulesRoutes, type RulesSource } from './rules.js';
+import { registerRuleGroupRoutes, type RuleGroupsSource } from './rule-groups.js';
+import { registerAlertingRoutes, type AlertingApiSource } from './alerting/index.js';
 import type { LiveHub } from '../live/index.js';
 import { registerLiveRoute } from './live.js';
 import { registerUiRoutes, type UiBundle } from './ui.js';
@@ -88,6 +90,10 @@ export interface ApiDeps {
   live?: LiveHub;
   /** Rule managers per tenant for /api/v1/rules and /api/v1/alerts (absent: no rules). */
   rules?: RulesSource;
+  /** Rule groups managed through the API (absent: no such routes). */
+  ruleGroups?: RuleGroupsSource;
+  /** The notification pipeline for the Alertmanager API v2 and Argus's alerting routes (absent: none). */
+  alerting?: AlertingApiSource;
 }
 
 const NO_RULES: RulesSource = { managerFor: () => undefined };
@@ -178,8 +184,18 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
     deps.dashboards ?? new SqliteDashboards(deps.access.state),
     deps.logger,
   );
+  if (deps.ruleGroups !== undefined)
+    registerRuleGroupRoutes(app, table, deps.ruleGroups, deps.logger);
   if (deps.ui !== undefined) registerUiRoutes(app, table, deps.ui, deps.logger);
   if (deps.live !== undefined) registerLiveRoute(app, table, deps.live, deps.logger);
+  if (deps.alerting !== undefined)
+    registerAlertingRoutes(app, table, {
+      source: deps.alerting,
+      sql: deps.access.state.sql,
+      maxBodyBytes: deps.remoteWrite.max_body_bytes,
+      version: deps.server.version,
+      logger: deps.logger,
+    });
   return table;
 }
 
@@ -208,3 +224,4 @@ export { CONTENT_SECURITY_POLICY, type CorsConfig } from './http-security.js';
 export type { AccessDeps } from './access-routes.js';
 export type { ServerHooks } from './server-routes.js';
 export type { TargetsSource } from './targets.js';
+export type { AlertingApiSource } from './alerting/index.js';

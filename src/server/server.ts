@@ -15,9 +15,11 @@ import { createRegistry, instrumentHttp, reloadMetrics } from './metrics.js';
 import { openSecurity, type Security } from './security.js';
 import { readTls } from './tls.js';
 import { Collection } from './collection.js';
+import { SelfCollector } from './self-metrics.js';
 import { SqliteDashboards, type DashboardStore } from '../dashboards/index.js';
 import { provisionFromConfig } from './dashboards.js';
 import { loadRuleSet, Rules, type LoadedRuleSet } from './rules.js';
+import { SqliteRuleGroups } from '../rules/index.js';
 import { Alerting } from './alerting.js';
 import { loadAlerting, type LoadedAlerting } from './alerting-config.js';
 import type { Store, StoreOptions } from './wiring.js';
@@ -124,6 +126,7 @@ export class ArgusServer {
   private readonly reloadGauge: { success(ok: boolean): void };
   private readonly deps: ApiDeps;
   private readonly collection: Collection;
+  private readonly self: SelfCollector;
   private readonly dashboards: DashboardStore;
   private readonly rules: Rules;
   /** For /api/v1/status/runtimeinfo: the last (re)load's outcome and the running config's age. */
@@ -148,12 +151,21 @@ export class ArgusServer {
       path.join(opts.settings.dataDir, 'push.json'),
       registry,
     );
+    this.self = new SelfCollector({
+      registry,
+      appendable: store,
+      metadata: store,
+      logger: opts.logger.child({ component: 'self-metrics' }),
+      dataDir: opts.settings.dataDir,
+    });
     this.done = new Promise((r) => (this.resolveDone = r));
     this.dashboards = new SqliteDashboards(security.state);
     const engine = new PromQLEngine({ parse: parseExpr });
+    const ruleGroups = new SqliteRuleGroups(security.state);
     this.rules = new Rules({
       store,
       engine,
+      groups: ruleGroups,
       queryOptions: () => queryOptionsOf(this.config.query),
       logger: opts.logger.child({ component: 'rules' }),
       registry,
@@ -162,6 +174,12 @@ export class ArgusServer {
     });
     this.deps = {
       rules: this.rules,
+      ruleGroups: {
+        store: ruleGroups,
+        changed: (tenant) => this.rules.changed(tenant),
+        provisioned: (tenant) => this.rules.provisioned(tenant),
+      },
+      alerting,
       dashboards: this.dashboards,
       storage: store,
       snapshot: (withHead) => store.snapshot(withHead),
@@ -320,6 +338,8 @@ export class ArgusServer {
         this.opts.logger.info({ duration_ms: Date.now() - started }, 'store ready');
         // Collection and rule evaluation start once appends can succeed.
         if (this.shuttingDown) return;
+        // Argus's own metrics first: the built-in rules read them from their first evaluation.
+        void this.self.apply(this.config, new URL(this.url).host);
         void this.collection.apply(this.config);
         this.rules.start();
       },
@@ -396,6 +416,7 @@ export class ArgusServer {
     this.deps.otlp = cfg.ingest.otlp;
     this.security.apply(cfg);
     if (this.store.isReady) await this.collection.apply(cfg);
+    if (this.store.isReady) await this.self.apply(cfg, new URL(this.url).host);
     await this.provisionDashboards(cfg);
     this.config = cfg;
     await this.rules.apply(cfg, ruleSet);
@@ -449,6 +470,7 @@ export class ArgusServer {
       this.live.close();
       await this.app.close();
       await this.collection.stop();
+      await this.self.stop();
       await this.rules.stop();
       await this.alerting.stop();
       await this.store.close();
