@@ -146,9 +146,26 @@ export const argusConfigSchema = z
       .optional(),
     /** Prometheus-compatible scrape jobs, exactly as in prometheus.yml. */
     scrape_configs: scrapeConfigsSchema,
-    /** Built-in collectors: the node_exporter-compatible host collector. */
+    /** Built-in collectors: the node_exporter-compatible host collector and Argus's own metrics. */
     collect: z
-      .object({ host: hostConfigSchema.prefault({}) })
+      .object({
+        host: hostConfigSchema.prefault({}),
+        /** Argus's own /metrics stored in the default tenant (job="argus"), as Prometheus scrapes itself. */
+        self: z
+          .object({
+            enabled: z.boolean().default(true),
+            interval: zDuration.default(15_000).refine((ms) => ms >= 1000, {
+              error: 'expected an interval of at least 1s',
+            }),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /** Built-in rules: the `argus-self-monitoring` group (Watchdog and self-monitoring alerts). */
+    rules: z
+      .object({ builtin: z.boolean().default(true) })
       .strict()
       .prefault({}),
     ingest: z

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { DEFAULT_TENANT, type TenantId } from '../model/index.js';
 import type { QueryEngine, QueryOptions } from '../promql/index.js';
 import {
+  builtinRuleGroups,
   engineQueryFn,
   loadRuleFiles,
   RuleManager,
@@ -35,10 +36,16 @@ export interface LoadedRuleSet {
   warnings: string[];
 }
 
-/** Reads `cfg.rule_files` (globs relative to the config file's folder). Throws RuleFileError. */
+/**
+ * Reads `cfg.rule_files` (globs relative to the config file's folder), then appends the
+ * built-in groups (file `<builtin>`) unless `rules.builtin` is false. Throws RuleFileError.
+ */
 export function loadRuleSet(cfg: ArgusConfig, configFile: string | undefined): LoadedRuleSet {
   const baseDir = configFile ? path.dirname(configFile) : process.cwd();
-  return loadRuleFiles(cfg.rule_files, baseDir);
+  const set = loadRuleFiles(cfg.rule_files, baseDir);
+  if (!cfg.rules.builtin) return set;
+  const builtin = builtinRuleGroups({ selfMetrics: cfg.collect.self.enabled });
+  return { ...set, groups: [...set.groups, ...builtin] };
 }
 
 export class Rules {

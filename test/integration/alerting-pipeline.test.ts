@@ -90,6 +90,8 @@ async function setup(hook: Hook, extraRoute = ''): Promise<string> {
     cfg,
     `collect: { host: { enabled: false } }
 rule_files: [rules.yml]
+# The Watchdog would be one more notification among the counted ones.
+rules: { builtin: false }
 alertmanager:
   route:
     receiver: hook

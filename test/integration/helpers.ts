@@ -268,7 +268,11 @@ export async function startArgus(opts: StartOptions = {}): Promise<ArgusProcess>
     opts.cwd !== undefined;
   if (opts.hostMetrics !== true && !configured) {
     const cfg = path.join(await tempDir('argus-cfg-'), 'argus.yml');
-    await writeFile(cfg, 'collect: { host: { enabled: false } }\n');
+    // Argus's own metrics and the built-in rules write current-time samples too.
+    await writeFile(
+      cfg,
+      'collect: { host: { enabled: false }, self: { enabled: false } }\nrules: { builtin: false }\n',
+    );
     args.push('--config', cfg);
   }
   const child = spawn(process.execPath, args, {

@@ -100,7 +100,7 @@ export const SELF_MONITORING_RULES = `groups:
         annotations:
           summary: "Argus's data directory is nearly full ({{ $value | humanize1024 }}B free)."
           description: >-
-            The file system of Argus's data directory on {{ $labels.instance }} has
+            The file system of Argus's data directory {{ $labels.path }} on {{ $labels.instance }} has
             {{ $value | humanize1024 }}B left (less than 10% or 1 GiB). When it is full, the
             WAL cannot be written and ingestion stops: free space, shorten
             storage.tsdb.retention_time or set retention_size.
