@@ -83,8 +83,10 @@ describe('Alertmanager API v2 silences', () => {
     assert.deepEqual(audit, [{ actor: 'user:ed', action: 'silence.create' }]);
 
     // An update that keeps the matchers (comment, end) is made in place.
+    // As amtool does: the stored start is sent back (an active silence's start cannot move).
     const same = await create({
       id,
+      startsAt: s.startsAt,
       comment: 'longer',
       endsAt: new Date(Date.now() + 2 * hour).toISOString(),
     });
