@@ -61,7 +61,8 @@ describe('Targets page (headless chromium)', { skip }, () => {
     await writeFile(
       config,
       [
-        'collect: { host: { enabled: false } }',
+        'collect: { host: { enabled: false }, self: { enabled: false } }',
+        'rules: { builtin: false }',
         'global: { scrape_interval: 1s, scrape_timeout: 1s }',
         'scrape_configs:',
         '  - job_name: node',

@@ -88,7 +88,7 @@ async function setup(hook: Hook, extraRoute = ''): Promise<string> {
   const cfg = path.join(dir, 'argus.yml');
   await writeFile(
     cfg,
-    `collect: { host: { enabled: false } }
+    `collect: { host: { enabled: false }, self: { enabled: false } }
 rule_files: [rules.yml]
 # The Watchdog would be one more notification among the counted ones.
 rules: { builtin: false }

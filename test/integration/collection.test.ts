@@ -84,7 +84,8 @@ describe('collection in a running server', { timeout: 90_000 }, () => {
     await writeFile(
       config,
       [
-        'collect: { host: { enabled: false } }',
+        'collect: { host: { enabled: false }, self: { enabled: false } }',
+        'rules: { builtin: false }',
         'global: { scrape_interval: 1s, scrape_timeout: 1s }',
         'scrape_configs:',
         '  - job_name: app',

@@ -110,7 +110,8 @@ describe('example apps feed a running server', { timeout: 120_000 }, () => {
       await writeFile(
         config,
         [
-          'collect: { host: { enabled: false } }',
+          'collect: { host: { enabled: false }, self: { enabled: false } }',
+          'rules: { builtin: false }',
           'global: { scrape_interval: 1s, scrape_timeout: 1s }',
           'scrape_configs:',
           '  - job_name: shop-web',

@@ -65,7 +65,10 @@ async function token(scope: string): Promise<string> {
 
 before(async () => {
   cfgFile = path.join(await tempDir('argus-query-'), 'argus.yml');
-  await writeFile(cfgFile, 'collect: { host: { enabled: false } }\n');
+  await writeFile(
+    cfgFile,
+    'collect: { host: { enabled: false }, self: { enabled: false } }\nrules: { builtin: false }\n',
+  );
   argus = await startArgus({ args: ['--config', cfgFile] });
   // http_requests_total: +10 (instance a) and +20 (b) every 15 s for 10 minutes.
   const res = await remoteWrite(
@@ -414,7 +417,10 @@ describe('status and HTTP edges on the real server', () => {
 
 describe('query: config section', () => {
   it('applies query.max_samples on reload, and shows it in status/flags', async () => {
-    await writeFile(cfgFile, 'collect: { host: { enabled: false } }\nquery: { max_samples: 5 }\n');
+    await writeFile(
+      cfgFile,
+      'collect: { host: { enabled: false }, self: { enabled: false } }\nrules: { builtin: false }\nquery: { max_samples: 5 }\n',
+    );
     const res = await adminFetch(`${argus.url}/-/reload`, { method: 'POST' });
     assert.equal(res.status, 200, await res.text());
     const flags = (await (await adminFetch(`${argus.url}/api/v1/status/flags`)).json()) as {
@@ -432,7 +438,10 @@ describe('query: config section', () => {
     assert.equal(body.errorType, 'execution');
     assert.match(body.error, /max_samples 5/);
     // A bad value is refused, and runtimeinfo says the last reload failed.
-    await writeFile(cfgFile, 'collect: { host: { enabled: false } }\nquery: { timeout: -1s }\n');
+    await writeFile(
+      cfgFile,
+      'collect: { host: { enabled: false }, self: { enabled: false } }\nrules: { builtin: false }\nquery: { timeout: -1s }\n',
+    );
     assert.notEqual((await adminFetch(`${argus.url}/-/reload`, { method: 'POST' })).status, 200);
     const rt = (await (await adminFetch(`${argus.url}/api/v1/status/runtimeinfo`)).json()) as {
       data: { reloadConfigSuccess: boolean };

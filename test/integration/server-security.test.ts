@@ -173,7 +173,8 @@ describe('argus server security', { timeout: 60_000 }, () => {
     await writeFile(
       config,
       [
-        'collect: { host: { enabled: false } }',
+        'collect: { host: { enabled: false }, self: { enabled: false } }',
+        'rules: { builtin: false }',
         'auth:',
         '  open:',
         '    metrics: true',
