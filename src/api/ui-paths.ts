@@ -15,6 +15,8 @@ export const UI_PATHS = [
   '/account',
   '/settings',
   '/settings/:section',
+  '/alerts',
+  '/alerts/:section',
 ] as const;
 
 export type UiPath = (typeof UI_PATHS)[number];

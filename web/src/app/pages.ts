@@ -54,6 +54,17 @@ export const PAGES: PageDef[] = [
     component: lazyPage(() => import('../pages/dashboards/view.js')),
   },
   {
+    path: '/alerts',
+    title: 'Alerts',
+    nav: { label: 'Alerts', icon: '⚑' },
+    component: lazyPage(() => import('../pages/alerts/index.js')),
+  },
+  {
+    path: '/alerts/:section',
+    title: 'Alerts',
+    component: lazyPage(() => import('../pages/alerts/index.js')),
+  },
+  {
     path: '/account',
     title: 'Account',
     component: lazyPage(() => import('../pages/account/index.js')),
