@@ -63,7 +63,13 @@ function statusOf(
   tenant: TenantId,
 ): (s: StoredAlert) => AlertStatus | undefined {
   const d = source.dispatcherFor(tenant);
-  if (d) return (s) => d.status(s.fingerprint);
+  // Alertmanager's API sets an alert's status when listing it (silences and inhibitions are
+  // checked right then), so a held alert is never "unprocessed" there: the same here.
+  if (d)
+    return (s) => {
+      const st = d.status(s.fingerprint);
+      return st?.state === 'unprocessed' ? { ...st, state: 'active' } : st;
+    };
   const tree = buildRouteTree(source.config.config.route);
   return (s) => ({
     state: 'unprocessed',
