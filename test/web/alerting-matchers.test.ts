@@ -11,6 +11,7 @@ import {
   toApiMatcher,
   type Matcher,
 } from '../../web/src/lib/alerting/matchers.js';
+import { silenceFieldOf } from '../../web/src/lib/alerting/silence.js';
 
 describe('alerting matchers', () => {
   it('parses a filter with braces, quotes, escapes, bare values and all four operators', () => {
@@ -87,5 +88,22 @@ describe('alerting matchers', () => {
     assert.equal(matchesEverything([]), true);
     assert.equal(matchesEverything([{ name: 'a', op: '=~', value: '.*' }]), true);
     assert.equal(matchesEverything([{ name: 'a', op: '=', value: 'b' }]), false);
+  });
+});
+
+describe('silence editor errors', () => {
+  it('puts an API refusal beside the field it names', () => {
+    assert.equal(silenceFieldOf('silence invalid: comment missing'), 'comment');
+    assert.equal(silenceFieldOf('silence invalid: createdBy missing'), 'createdBy');
+    assert.equal(silenceFieldOf('invalid label matcher 0: bad regex'), 'matchers');
+    assert.equal(silenceFieldOf('end time must not be in the past'), 'time');
+    assert.equal(silenceFieldOf('too many silences'), 'general');
+    // Argus's own messages (src/alerting/silence/validate.ts).
+    assert.equal(silenceFieldOf('cannot save silence: createdBy in body is required'), 'createdBy');
+    assert.equal(silenceFieldOf("cannot save silence: end time can't be in the past"), 'time');
+    assert.equal(
+      silenceFieldOf('cannot save silence: at least one matcher must not match the empty string'),
+      'matchers',
+    );
   });
 });

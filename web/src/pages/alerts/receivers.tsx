@@ -41,7 +41,12 @@ function ReceiverCard({ r, admin }: { r: ArgusReceiver; admin: boolean }) {
         <h2>{r.name}</h2>
         <span class="spacer" />
         {admin && (
-          <button type="button" onClick={() => void send()} disabled={busy || !runnable}>
+          <button
+            type="button"
+            onClick={() => void send()}
+            disabled={busy || !runnable}
+            title={runnable ? undefined : 'No channel Argus can send through'}
+          >
             {busy ? 'Sending…' : 'Send test notification'}
           </button>
         )}

@@ -23,19 +23,10 @@ import {
   type Matcher,
   type MatchOp,
 } from '../../lib/alerting/matchers.js';
+import { silenceFieldOf, type SilenceField } from '../../lib/alerting/silence.js';
 import { errorText } from './common.js';
 
-type Field = 'matchers' | 'time' | 'createdBy' | 'comment' | 'general';
-
-/** Which field an API message is about (Alertmanager's messages name them). */
-function fieldOf(msg: string): Field {
-  const m = msg.toLowerCase();
-  if (/comment/.test(m)) return 'comment';
-  if (/created ?by|creator/.test(m)) return 'createdBy';
-  if (/matcher|label name|regex|regular expression/.test(m)) return 'matchers';
-  if (/start|end|time/.test(m)) return 'time';
-  return 'general';
-}
+type Field = SilenceField;
 
 export interface EditorProps {
   /** The silence being edited (undefined: a new one). */
@@ -141,7 +132,7 @@ export function SilenceEditor(p: EditorProps) {
       p.onSaved(r.silenceID);
     } catch (err) {
       const msg = errorText(err);
-      setErrors({ [fieldOf(msg)]: msg });
+      setErrors({ [silenceFieldOf(msg)]: msg });
     } finally {
       setBusy(false);
     }
