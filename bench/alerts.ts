@@ -17,6 +17,7 @@ import {
   latencyVerdict,
   renderDispatch,
   renderLatency,
+  renderStages,
 } from './lib/alerts-report.js';
 import { defaultOut, log, machine, writeResults } from './lib/table.js';
 
@@ -99,6 +100,8 @@ async function main(): Promise<number> {
       if (r) latency.push(r);
     }
     console.log(`\n${renderLatency(latency)}\n`);
+    const stages = renderStages(latency);
+    if (stages !== '') console.log(`${stages}\n`);
     console.log(`(reference, PERFORMANCE.md: Prometheus 2.42 + Alertmanager 0.25 ${REFERENCE})\n`);
   }
 
@@ -133,6 +136,7 @@ async function main(): Promise<number> {
       latencyMs: r.latencyMs,
       waitMs: r.waitMs,
       afterEvalMs: r.afterEvalMs,
+      stages: r.stages,
     })),
     ...verdict,
     dispatch,

@@ -74,6 +74,8 @@ interface Counter {
   alerts: number;
   /** `performance.now()` when the last missing group arrived. */
   allAt: number;
+  /** The first notification without a `group` group label (not one of ours). */
+  stray?: string;
   close(): Promise<void>;
 }
 
@@ -98,7 +100,9 @@ async function startCounter(wantGroups: number): Promise<Counter> {
           alerts?: unknown[];
         };
         c.alerts += body.alerts?.length ?? 0;
-        c.groups.add(body.groupLabels?.group ?? '');
+        const g = body.groupLabels?.group;
+        if (g === undefined) c.stray ??= JSON.stringify(body).slice(0, 600);
+        else c.groups.add(g);
         if (c.groups.size >= wantGroups && Number.isNaN(c.allAt)) c.allAt = performance.now();
       } catch {
         // counted as a request; a malformed body shows as missing groups
@@ -209,6 +213,8 @@ export async function runDispatch(run: DispatchRun, o: DispatchOptions): Promise
       alertsNotified: counter.alerts,
       allGroupsMs: counter.allAt - t0,
     };
+    if (counter.stray !== undefined)
+      o.log(`dispatch/${run}: unexpected notification: ${counter.stray}`);
     o.log(
       `dispatch/${run}: CPU ${r.cpuSeconds.toFixed(2)} s, RSS ${(r.rssBytes / 2 ** 20).toFixed(0)} MiB, ` +
         `${r.groupsNotified} groups / ${r.webhooks} webhooks / ${r.alertsNotified} alerts notified`,

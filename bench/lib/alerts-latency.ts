@@ -19,6 +19,7 @@ import {
   type Started,
 } from './alerts-peers.js';
 import { startSmtp, SUBJECT_PREFIX } from './alerts-smtp.js';
+import { argusStages, type ArgusStages } from './alerts-stages.js';
 import { summarize, type Summary } from './alerts-stats.js';
 import { remoteWrite, writeBody, type SeriesSample } from './alerts-write.js';
 import { sleep } from './table.js';
@@ -47,6 +48,8 @@ export interface LatencyResult {
   waitMs: Summary;
   /** SMTP acceptance − activeAt. */
   afterEvalMs: Summary;
+  /** Argus only: its pipeline's steps after the evaluation, from its state database. */
+  stages?: ArgusStages;
   perAlert: { alert: number; latencyMs: number; waitMs: number; afterEvalMs: number }[];
 }
 
@@ -178,6 +181,10 @@ export async function runLatency(
       afterEvalMs: summarize(perAlert.map((p) => p.afterEvalMs).filter((v) => !Number.isNaN(v))),
       perAlert,
     };
+    if (peer === 'argus') {
+      await stopAll(started);
+      r.stages = argusStages(dir, 'alert');
+    }
     o.log(
       `${peer}: ${r.delivered}/${o.alerts} mailed; p50 ${r.latencyMs.p50.toFixed(0)} ms, ` +
         `p95 ${r.latencyMs.p95.toFixed(0)} ms, max ${r.latencyMs.max.toFixed(0)} ms`,

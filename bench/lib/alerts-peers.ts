@@ -83,7 +83,20 @@ export async function startPrometheus(
     path.join(dir, 'prometheus.log'),
   );
   await waitReady(`${base}/-/ready`, proc, t0, 60_000);
+  // Alerts evaluated before the notifier has discovered its Alertmanager are dropped.
+  await waitAlertmanagerDiscovered(base, proc.logFile);
   return { base, proc };
+}
+
+async function waitAlertmanagerDiscovered(base: string, logFile: string): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  while (performance.now() < deadline) {
+    const res = await fetch(`${base}/api/v1/alertmanagers`, { signal: AbortSignal.timeout(5000) });
+    const body = (await res.json()) as { data?: { activeAlertmanagers?: unknown[] } };
+    if ((body.data?.activeAlertmanagers?.length ?? 0) > 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`cannot start Prometheus: no active Alertmanager after 30 s (see ${logFile})`);
 }
 
 /**

@@ -121,3 +121,19 @@ export function renderDispatch(results: readonly DispatchResult[], windowS: numb
     rows,
   );
 }
+
+/** Argus's steps after the evaluation (medians and p95, from its state database). */
+export function renderStages(results: readonly LatencyResult[]): string {
+  const st = results.find((r) => r.peer === 'argus')?.stages;
+  if (st === undefined) return '';
+  const rows = [
+    ['evaluation → alert stored', st.evalToStoredMs],
+    ['stored → notification queued (dispatch)', st.storedToQueuedMs],
+    ['queued → receiver accepted (channel)', st.queuedToDeliveredMs],
+    ['  of which the SMTP session', st.channelLatencyMs],
+  ] as const;
+  return textTable(
+    ['argus after evaluation', 'p50 ms', 'p95 ms', 'max ms'],
+    rows.map(([name, s]) => [name, s.p50.toFixed(0), s.p95.toFixed(0), s.max.toFixed(0)]),
+  );
+}
