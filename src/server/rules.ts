@@ -9,6 +9,7 @@ import {
   RuleManager,
   type AlertSink,
   type RuleGroupSpec,
+  type SqliteRuleGroups,
 } from '../rules/index.js';
 import type { Appendable, Queryable } from '../storage/index.js';
 import { errorChain, type Logger } from '../util/index.js';
@@ -24,6 +25,8 @@ export interface RulesDeps {
   queryOptions(): QueryOptions;
   logger: Logger;
   registry?: Registry;
+  /** Rule groups managed through the API (absent: files only). */
+  groups?: SqliteRuleGroups;
   /** Where alerts go (the notification pipeline); none = evaluated and listed only. */
   sink?: AlertSink;
   externalURL(): string;
@@ -51,6 +54,9 @@ export function loadRuleSet(cfg: ArgusConfig, configFile: string | undefined): L
 export class Rules {
   private readonly managers = new Map<TenantId, RuleManager>();
   private running = false;
+  private cfg: ArgusConfig | undefined;
+  /** The rule files' groups (the default tenant's, read-only in the API). */
+  private fileGroups: readonly RuleGroupSpec[] = [];
 
   constructor(private readonly deps: RulesDeps) {
     if (deps.registry) rulesMetrics(deps.registry, () => this.managers);
@@ -61,31 +67,25 @@ export class Rules {
     return this.managers.get(tenant);
   }
 
+  /** Groups from rule files (and built-in ones) for `tenant`: name, file, rule count. */
+  provisioned(tenant: string): { name: string; file: string; rules: number }[] {
+    if (tenant !== DEFAULT_TENANT) return [];
+    return this.fileGroups.map((g) => ({ name: g.name, file: g.file, rules: g.rules.length }));
+  }
+
   /**
-   * Applies a rule set: unchanged groups keep running (and their alerts' state), changed ones
-   * take over the state of identical rules, removed ones stop. Starts evaluating once `start`
-   * was called (the store must accept appends).
+   * Applies a config's rule set (files and built-in groups: the default tenant's) and every
+   * tenant's groups managed through the API. Unchanged groups keep running (and their alerts'
+   * state), changed ones take over the state of identical rules, removed ones stop. Evaluation
+   * starts once `start` was called (the store must accept appends).
    */
   async apply(cfg: ArgusConfig, set: LoadedRuleSet): Promise<void> {
-    const tenant = DEFAULT_TENANT;
-    let m = this.managers.get(tenant);
-    const opts = this.managerOptions(cfg, tenant);
-    if (
-      m !== undefined &&
-      JSON.stringify(m.opts.externalLabels) !== JSON.stringify(opts.externalLabels)
-    ) {
-      // Options are fixed per manager: a changed global section starts a new one (state is
-      // re-derived from ALERTS_FOR_STATE, as after a restart).
-      await m.stop();
-      this.managers.delete(tenant);
-      m = undefined;
-    }
-    if (m === undefined) {
-      m = new RuleManager(opts);
-      this.managers.set(tenant, m);
-    }
-    await m.update(set.groups);
+    this.cfg = cfg;
+    this.fileGroups = set.groups;
     for (const w of set.warnings) this.deps.logger.warn({ warning: w }, 'rule files');
+    const tenants = new Set<string>([DEFAULT_TENANT, ...this.managers.keys()]);
+    for (const t of (await this.deps.groups?.tenants()) ?? []) tenants.add(t);
+    for (const t of tenants) await this.changed(t);
     this.deps.logger.info(
       {
         files: set.files.length,
@@ -94,6 +94,35 @@ export class Rules {
       },
       'rules loaded',
     );
+  }
+
+  /** Re-applies `tenant`'s rules: its file groups (default tenant) and its managed groups. */
+  async changed(tenant: string): Promise<void> {
+    const cfg = this.cfg;
+    if (cfg === undefined) return;
+    const t = tenant as TenantId;
+    const stored = (await this.deps.groups?.list(t)) ?? [];
+    const groups = [...(t === DEFAULT_TENANT ? this.fileGroups : []), ...stored.map((g) => g.spec)];
+    let m = this.managers.get(t);
+    const opts = this.managerOptions(cfg, t);
+    const key = (o: {
+      externalLabels: unknown;
+      evaluationIntervalMs: unknown;
+      queryOffsetMs: unknown;
+    }) => JSON.stringify([o.externalLabels, o.evaluationIntervalMs, o.queryOffsetMs]);
+    if (m !== undefined && key(m.opts) !== key(opts)) {
+      // Options are fixed per manager: a changed global section starts a new one (alert state
+      // is restored from ALERTS_FOR_STATE, as after a restart).
+      await m.stop();
+      this.managers.delete(t);
+      m = undefined;
+    }
+    if (m === undefined) {
+      if (groups.length === 0) return;
+      m = new RuleManager(opts);
+      this.managers.set(t, m);
+    }
+    await m.update(groups);
     if (this.running) m.start();
   }
 

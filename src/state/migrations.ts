@@ -266,6 +266,23 @@ CREATE INDEX alert_history_by_time ON alert_history(tenant, time);
 CREATE INDEX alert_history_by_alert ON alert_history(tenant, fingerprint, time);
 `,
   },
+  {
+    version: 5,
+    name: 'rule groups managed through the API',
+    sql: `
+-- Rule groups created through the API/UI, per tenant (rule files stay on disk, read-only).
+-- body: the group in Prometheus rule-file form, as YAML.
+CREATE TABLE rule_groups (
+  tenant     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  body       TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant, name)
+) STRICT, WITHOUT ROWID;
+`,
+  },
 ];
 
 /** The format version this binary writes: the highest migration. */

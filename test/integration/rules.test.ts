@@ -47,7 +47,7 @@ describe('rule files in the server', () => {
     const cfg = path.join(dir, 'argus.yml');
     await writeFile(
       cfg,
-      'collect: { host: { enabled: false } }\nglobal: { external_url: "https://argus.example/" }\nrule_files: ["rules/*.yml"]\n',
+      'collect: { host: { enabled: false } }\nglobal: { external_url: "https://argus.example/" }\nrule_files: ["rules/*.yml"]\nrules: { builtin: false }\n',
     );
     const argus = await startArgus({ args: ['--config', cfg] });
     try {
@@ -140,6 +140,100 @@ describe('rule files in the server', () => {
         /broken\.yml: 5:15: group "x", rule 1, "x:y": could not parse expression/,
       );
       assert.equal((await api<Rules>(argus, '/api/v1/rules')).groups.length, 1);
+    } finally {
+      assert.equal((await argus.stop()).code, 0);
+    }
+  });
+
+  it('manages rule groups through the API: checked, audited, evaluated at once, removed', async () => {
+    const dir = await tempDir();
+    const cfg = path.join(dir, 'argus.yml');
+    await writeFile(path.join(dir, 'demo.yml'), RULES);
+    await writeFile(
+      cfg,
+      'collect: { host: { enabled: false } }\nrule_files: [demo.yml]\nrules: { builtin: false }\n',
+    );
+    const argus = await startArgus({ args: ['--config', cfg] });
+    const G = `${argus.url}/api/argus/v1/rule-groups`;
+    const put = (name: string, body: unknown) =>
+      adminFetch(`${G}/${name}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    try {
+      const w = await remoteWrite(argus.url, [
+        {
+          labels: [
+            ['__name__', 'demo_value'],
+            ['instance', 'web-1'],
+          ],
+          samples: [{ t: Date.now(), v: 3 }],
+        },
+      ]);
+      assert.equal(w.status, 204, w.body);
+
+      // A bad group is refused with the rule-file checker's words; nothing is stored.
+      const bad = await put('api-demo', {
+        group: 'interval: 1s\nrules:\n  - record: x:y\n    expr: sum(\n',
+      });
+      assert.equal(bad.status, 400);
+      assert.match(
+        ((await bad.json()) as { error: string }).error,
+        /group "api-demo", rule 1, "x:y": could not parse expression/,
+      );
+
+      const ok = await put('api-demo', {
+        group: 'interval: 1s\nrules:\n  - record: demo:tripled\n    expr: demo_value * 3\n',
+      });
+      const created = (await ok.json()) as {
+        data: { version: number; provisioned: boolean; file: string };
+      };
+      assert.equal(ok.status, 200);
+      assert.deepEqual(
+        [created.data.version, created.data.provisioned, created.data.file],
+        [1, false, 'api'],
+      );
+      // Evaluated without a reload.
+      type Vec = { result: { value: [number, string] }[] };
+      const rec = await until(
+        () => api<Vec>(argus, '/api/v1/query?query=demo:tripled'),
+        (v) => v.result.length === 1,
+        'demo:tripled',
+      );
+      assert.equal(rec.result[0].value[1], '9');
+
+      // The list has both kinds; file groups are marked read-only.
+      const list = await api<{ name: string; provisioned: boolean }[]>(
+        argus,
+        '/api/argus/v1/rule-groups',
+      );
+      assert.deepEqual(
+        list.map((g) => [g.name, g.provisioned]),
+        [
+          ['api-demo', false],
+          ['demo', true],
+        ],
+      );
+      // Creating it again is a conflict; replacing needs the version edited.
+      assert.equal((await put('api-demo', { group: { rules: [] } })).status, 409);
+      const stale = await put('api-demo', { group: { rules: [] }, version: 7 });
+      assert.equal(stale.status, 409);
+      // The audit trail has it.
+      const audit = await api<{ action: string }[]>(
+        argus,
+        '/api/argus/v1/audit?action=rules.group.create',
+      );
+      assert.equal(audit.length, 1);
+
+      const del = await adminFetch(`${G}/api-demo`, { method: 'DELETE' });
+      assert.equal(del.status, 200);
+      type Rules = { groups: { name: string }[] };
+      assert.deepEqual(
+        (await api<Rules>(argus, '/api/v1/rules')).groups.map((g) => g.name),
+        ['demo'],
+      );
+      assert.equal((await adminFetch(`${G}/api-demo`)).status, 404);
     } finally {
       assert.equal((await argus.stop()).code, 0);
     }
