@@ -102,6 +102,15 @@ async function main(): Promise<number> {
     console.log(`\n${renderLatency(latency)}\n`);
     const stages = renderStages(latency);
     if (stages !== '') console.log(`${stages}\n`);
+    const hot = latency.find((r) => r.hot !== undefined)?.hot;
+    if (hot !== undefined) {
+      console.log('argus CPU from the first crossing on (self time, main thread):');
+      for (const h of hot)
+        console.log(
+          `  ${h.percent.toFixed(1).padStart(5)}%  ${h.selfMs.toFixed(0).padStart(6)} ms  ${h.name}`,
+        );
+      console.log('');
+    }
     console.log(`(reference, PERFORMANCE.md: Prometheus 2.42 + Alertmanager 0.25 ${REFERENCE})\n`);
   }
 

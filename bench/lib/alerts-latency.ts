@@ -22,7 +22,10 @@ import { startSmtp, SUBJECT_PREFIX } from './alerts-smtp.js';
 import { argusStages, type ArgusStages } from './alerts-stages.js';
 import { summarize, type Summary } from './alerts-stats.js';
 import { remoteWrite, writeBody, type SeriesSample } from './alerts-write.js';
+import { hotFunctions, newestProfile, readProfile, type HotFunction } from './query-profile.js';
 import { sleep } from './table.js';
+
+const monoMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
 
 export interface LatencyOptions {
   alerts: number;
@@ -48,6 +51,8 @@ export interface LatencyResult {
   waitMs: Summary;
   /** SMTP acceptance − activeAt. */
   afterEvalMs: Summary;
+  /** Argus with --cpu-prof: functions with the most self time from the first crossing on. */
+  hot?: HotFunction[];
   /** Argus only: its pipeline's steps after the evaluation, from its state database. */
   stages?: ArgusStages;
   perAlert: { alert: number; latencyMs: number; waitMs: number; afterEvalMs: number }[];
@@ -140,6 +145,7 @@ export async function runLatency(
       `${peer}: crossing ${o.alerts} thresholds, one every ~${o.spacingMs} ms (${((o.alerts * o.spacingMs) / 1000).toFixed(0)} s)`,
     );
     const t0 = performance.now();
+    const mono0 = monoMs();
     const writes = await Promise.all(
       offsets.map(async (off, i) => {
         await sleep(Math.max(0, t0 + off - performance.now()));
@@ -156,6 +162,7 @@ export async function runLatency(
         `${peer}: only ${smtp.accepted.size} of ${o.alerts} alerts mailed after ${o.timeoutS} s`,
       );
     const active = await activeAt(base, 'alert', readHeaders);
+    const mono1 = monoMs();
 
     // performance.now() and Date.now() share an origin: epoch = timeOrigin + now().
     const epoch = (at: number): number => performance.timeOrigin + at;
@@ -184,6 +191,11 @@ export async function runLatency(
     if (peer === 'argus') {
       await stopAll(started);
       r.stages = argusStages(dir, 'alert');
+      if (o.cpuProfileDir !== undefined) {
+        const file = await newestProfile(o.cpuProfileDir, Date.now() - 600_000);
+        if (file !== undefined)
+          r.hot = hotFunctions(await readProfile(file), [[mono0, mono1]], 15).top;
+      }
     }
     o.log(
       `${peer}: ${r.delivered}/${o.alerts} mailed; p50 ${r.latencyMs.p50.toFixed(0)} ms, ` +
