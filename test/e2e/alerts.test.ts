@@ -177,6 +177,15 @@ describe('alerting pages in the browser', { skip }, () => {
     assert.equal(mine?.detail.by, 'user:admin');
     assert.equal(mine?.detail.comment, 'looking into it');
     await screenshot(page, 'alerts-desktop');
+    // By keyboard: Unack, Enter in the comment field confirms, the badge goes.
+    await row.getByRole('button', { name: 'Unack' }).focus();
+    await page.keyboard.press('Enter');
+    const undo = page.getByRole('dialog', { name: 'Withdraw acknowledgement' });
+    await undo.getByLabel('Comment (optional)').focus();
+    await page.keyboard.press('Enter');
+    await undo.waitFor({ state: 'detached' });
+    await row.locator('.badge-acknowledged').waitFor({ state: 'detached' });
+    await row.getByRole('button', { name: 'Ack' }).waitFor();
     assert.deepEqual(problems, []);
     await page.context().close();
   });
@@ -235,8 +244,19 @@ describe('alerting pages in the browser', { skip }, () => {
     await alertRow(page, 'AlwaysFiring').locator('.badge-silenced').waitFor();
     assert.ok(alert.fingerprint.length > 0);
 
-    // Expire it, with a confirmation.
+    // Edit it (POST with its id): the editor holds its values.
     await page.getByRole('link', { name: 'Silences' }).click();
+    await active.getByRole('button', { name: 'Edit' }).click();
+    await page.waitForURL(/editor=[0-9a-f-]{8,}/);
+    const edit = page.getByRole('form', { name: 'Silence editor' });
+    assert.equal(await edit.getByLabel('Comment').inputValue(), 'maintenance window');
+    assert.equal(await edit.getByLabel('Matcher 1 operator').inputValue(), '=~');
+    await edit.getByLabel('Comment').fill('maintenance window, extended');
+    await edit.getByRole('button', { name: 'Save silence' }).click();
+    await active.getByText('maintenance window, extended').waitFor();
+    assert.equal(await active.locator('li.silence-row').count(), 1);
+
+    // Expire it, with a confirmation.
     await active.getByRole('button', { name: 'Expire' }).click();
     const confirm = page.getByRole('dialog', { name: 'Expire silence' });
     await confirm.getByRole('button', { name: 'Expire' }).click();
