@@ -23,6 +23,7 @@ import { byDay, describeEntry, meanCell } from '../../web/src/lib/alerting/histo
 import {
   exploreHref,
   filterRuleGroups,
+  isApiManaged,
   isBuiltIn,
   isFileProvisioned,
   stateCounts,
@@ -254,6 +255,10 @@ describe('alerting rules', () => {
     assert.equal(isFileProvisioned(groups[1]), false);
     assert.equal(isBuiltIn({ file: '<builtin>' }), true);
     assert.equal(isBuiltIn(groups[0]), false);
+    assert.equal(isFileProvisioned({ file: '<builtin>' }), false);
+    assert.equal(isFileProvisioned({ file: 'api' }), false);
+    assert.equal(isApiManaged({ file: 'api' }), true);
+    assert.equal(isApiManaged(groups[0]), false);
   });
 });
 

@@ -69,9 +69,17 @@ export function exploreHref(query: string): string {
   return `/explore?${new URLSearchParams({ q: query }).toString()}`;
 }
 
+/** Groups managed through `/api/argus/v1/rule-groups` report this pseudo file. */
+export const API_RULES_FILE = 'api';
+
 /** A group from a rule file is read-only in the UI (edit the file; Argus reloads it). */
 export function isFileProvisioned(g: { file: string }): boolean {
-  return g.file !== '';
+  return g.file !== '' && g.file !== API_RULES_FILE && !isBuiltIn(g);
+}
+
+/** A group created and edited through the API (stored per tenant). */
+export function isApiManaged(g: { file: string }): boolean {
+  return g.file === API_RULES_FILE;
 }
 
 /** Argus's own rules (self-monitoring, watchdog) name their "file" in angle brackets. */

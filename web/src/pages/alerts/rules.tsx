@@ -11,6 +11,7 @@ import { formatDuration, formatSeconds, relative, toMs } from '../../lib/alertin
 import {
   exploreHref,
   filterRuleGroups,
+  isApiManaged,
   isBuiltIn,
   isFileProvisioned,
   stateCounts,
@@ -135,6 +136,11 @@ export function RulesSection(_: SectionProps) {
               {lastEval(g.lastEvaluation, now)} in {formatSeconds(g.evaluationTime)}
             </span>
           </div>
+          {isApiManaged(g) && (
+            <p class="muted small">
+              Managed through the API (<span class="mono">/api/argus/v1/rule-groups</span>).
+            </p>
+          )}
           {isBuiltIn(g) ? (
             <p class="muted small">Built into Argus — read-only.</p>
           ) : (
