@@ -3,8 +3,7 @@
  * notification" per receiver (admins) with each channel's result, and the escalation policies
  * from the Alertmanager config in force (`/api/v2/status`), read-only.
  */
-import { useMemo, useState } from 'preact/hooks';
-import { parse } from 'yaml';
+import { useState } from 'preact/hooks';
 import {
   amStatus,
   receivers,
@@ -12,7 +11,7 @@ import {
   type ArgusReceiver,
   type ChannelTestResult,
 } from '../../api/alerting.js';
-import { escalationPolicies } from '../../lib/alerting/escalation.js';
+import { escalationPolicies, type PolicyView } from '../../lib/alerting/escalation.js';
 import { useRefresh } from '../overview/use-refresh.js';
 import { errorText } from './common.js';
 import type { SectionProps } from './index.js';
@@ -106,6 +105,16 @@ function ReceiverCard({ r, admin }: { r: ArgusReceiver; admin: boolean }) {
   );
 }
 
+/** The YAML parser is loaded only here (it is most of this page's weight). */
+async function policiesOf(original: string): Promise<PolicyView[]> {
+  const { parse } = await import('yaml');
+  try {
+    return escalationPolicies(parse(original));
+  } catch {
+    return [];
+  }
+}
+
 export function ReceiversSection({ admin }: SectionProps) {
   const { data, error } = useRefresh(
     async (signal) => {
@@ -113,19 +122,12 @@ export function ReceiversSection({ admin }: SectionProps) {
         receivers(signal),
         amStatus(signal).catch(() => undefined),
       ]);
-      return { list, original: status?.config.original };
+      return { list, policies: status && (await policiesOf(status.config.original)) };
     },
     [],
     { live: false, interval: 60_000 },
   );
-  const policies = useMemo(() => {
-    if (data?.original === undefined) return undefined;
-    try {
-      return escalationPolicies(parse(data.original));
-    } catch {
-      return [];
-    }
-  }, [data?.original]);
+  const policies = data?.policies;
   return (
     <>
       {error !== undefined && (
