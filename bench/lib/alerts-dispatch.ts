@@ -24,6 +24,7 @@ import {
 } from './alerts-peers.js';
 import { remoteWrite, writeBody } from './alerts-write.js';
 import { cpuSeconds, peakRssBytes, rssBytes } from './proc.js';
+import { hotFunctions, newestProfile, readProfile, type HotFunction } from './query-profile.js';
 import { sleep } from './table.js';
 
 export interface DispatchOptions {
@@ -34,6 +35,8 @@ export interface DispatchOptions {
   /** Rule evaluation interval of the Argus runs. */
   evalIntervalS: number;
   keep: boolean;
+  /** Profile the `argus` run (V8 CPU profile, hot functions over the window). */
+  cpuProfileDir?: string;
   log(msg: string): void;
 }
 
@@ -50,9 +53,13 @@ export interface DispatchResult {
   alertsNotified: number;
   /** From the first alert sent until every group was notified (NaN: not all were). */
   allGroupsMs: number;
+  /** With --cpu-prof (run `argus`): functions with the most self time in the window. */
+  hot?: HotFunction[];
 }
 
 const RESEND_MS = 60_000;
+
+const monoMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
 
 function webhookConfig(url: string): unknown {
   return {
@@ -74,8 +81,8 @@ interface Counter {
   alerts: number;
   /** `performance.now()` when the last missing group arrived. */
   allAt: number;
-  /** The first notification without a `group` group label (not one of ours). */
-  stray?: string;
+  /** Group labels of notifications not about the bench's alerts (Argus's Watchdog). */
+  others: Set<string>;
   close(): Promise<void>;
 }
 
@@ -87,6 +94,7 @@ async function startCounter(wantGroups: number): Promise<Counter> {
     requests: 0,
     alerts: 0,
     allAt: NaN,
+    others: new Set(),
     close: async () => {},
   };
   const server = http.createServer((req, res) => {
@@ -101,7 +109,7 @@ async function startCounter(wantGroups: number): Promise<Counter> {
         };
         c.alerts += body.alerts?.length ?? 0;
         const g = body.groupLabels?.group;
-        if (g === undefined) c.stray ??= JSON.stringify(body).slice(0, 600);
+        if (g === undefined) c.others.add(JSON.stringify(body.groupLabels ?? {}));
         else c.groups.add(g);
         if (c.groups.size >= wantGroups && Number.isNaN(c.allAt)) c.allAt = performance.now();
       } catch {
@@ -175,6 +183,7 @@ export async function runDispatch(run: DispatchRun, o: DispatchOptions): Promise
         dir,
         { rules, evalIntervalS: o.evalIntervalS },
         run === 'argus' ? config : undefined,
+        run === 'argus' ? o.cpuProfileDir : undefined,
       );
       const series = Array.from({ length: o.alerts }, (_, i) => {
         const l = labelsOf(i, o.groups);
@@ -194,6 +203,7 @@ export async function runDispatch(run: DispatchRun, o: DispatchOptions): Promise
 
     const cpu0 = await cpuSeconds(sut.proc.pid);
     const t0 = performance.now();
+    const mono0 = monoMs();
     await send();
     o.log(`dispatch/${run}: alerts sent; window ${o.windowS} s`);
     // Alertmanager is re-sent what a ruler re-sends (Argus's rules do the same to its pipeline).
@@ -203,6 +213,7 @@ export async function runDispatch(run: DispatchRun, o: DispatchOptions): Promise
         : undefined;
     await sleep(Math.max(0, t0 + o.windowS * 1000 - performance.now()));
     clearInterval(resend);
+    const mono1 = monoMs();
     const r: DispatchResult = {
       run,
       cpuSeconds: (await cpuSeconds(sut.proc.pid)) - cpu0,
@@ -213,12 +224,20 @@ export async function runDispatch(run: DispatchRun, o: DispatchOptions): Promise
       alertsNotified: counter.alerts,
       allGroupsMs: counter.allAt - t0,
     };
-    if (counter.stray !== undefined)
-      o.log(`dispatch/${run}: unexpected notification: ${counter.stray}`);
+    if (counter.others.size > 0)
+      o.log(
+        `dispatch/${run}: other notifications (counted in webhooks/alerts): ${[...counter.others].join(' ')}`,
+      );
     o.log(
       `dispatch/${run}: CPU ${r.cpuSeconds.toFixed(2)} s, RSS ${(r.rssBytes / 2 ** 20).toFixed(0)} MiB, ` +
         `${r.groupsNotified} groups / ${r.webhooks} webhooks / ${r.alertsNotified} alerts notified`,
     );
+    if (run === 'argus' && o.cpuProfileDir !== undefined) {
+      await stopAll(started);
+      const file = await newestProfile(o.cpuProfileDir, Date.now() - 600_000);
+      if (file !== undefined)
+        r.hot = hotFunctions(await readProfile(file), [[mono0, mono1]], 20).top;
+    }
     return r;
   } finally {
     await stopAll(started);
