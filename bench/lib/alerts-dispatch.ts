@@ -81,7 +81,7 @@ interface Counter {
   alerts: number;
   /** `performance.now()` when the last missing group arrived. */
   allAt: number;
-  /** Group labels of notifications not about the bench's alerts (Argus's Watchdog). */
+  /** Alert names of notifications not about the bench's alerts (Argus's Watchdog). */
   others: Set<string>;
   close(): Promise<void>;
 }
@@ -105,11 +105,12 @@ async function startCounter(wantGroups: number): Promise<Counter> {
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
           groupLabels?: Record<string, string>;
+          commonLabels?: Record<string, string>;
           alerts?: unknown[];
         };
         c.alerts += body.alerts?.length ?? 0;
         const g = body.groupLabels?.group;
-        if (g === undefined) c.others.add(JSON.stringify(body.groupLabels ?? {}));
+        if (g === undefined) c.others.add(body.commonLabels?.alertname ?? '?');
         else c.groups.add(g);
         if (c.groups.size >= wantGroups && Number.isNaN(c.allAt)) c.allAt = performance.now();
       } catch {
