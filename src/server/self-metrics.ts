@@ -1,4 +1,4 @@
-import { statfs } from 'node:fs/promises';
+import { statfsSync } from 'node:fs';
 import { Gauge, type Registry } from 'prom-client';
 import { DEFAULT_TENANT, Labels } from '../model/index.js';
 import { compileRelabel } from '../relabel/index.js';
@@ -46,20 +46,14 @@ function every(fn: () => void, ms: number): Cancel {
  */
 export function registerDataDirMetrics(registry: Registry, dataDir: string): void {
   if (registry.getSingleMetric('argus_data_dir_free_bytes')) return;
-  // One statfs per render, shared by both gauges (both collects run in the same render).
-  let pending: Promise<{ free: number; size: number } | undefined> | undefined;
-  const read = () => {
-    pending ??= statfs(dataDir).then(
-      (s) => {
-        pending = undefined;
-        return { free: s.bavail * s.bsize, size: s.blocks * s.bsize };
-      },
-      () => {
-        pending = undefined;
-        return undefined; // no value rather than a wrong one (the dir may be gone)
-      },
-    );
-    return pending;
+  // A statfs is one cheap syscall: read synchronously at render time (no async collect).
+  const read = (): { free: number; size: number } | undefined => {
+    try {
+      const s = statfsSync(dataDir);
+      return { free: s.bavail * s.bsize, size: s.blocks * s.bsize };
+    } catch {
+      return undefined; // no value rather than a wrong one (the dir may be gone)
+    }
   };
   // Labelled, so a failed statfs shows no sample (an unlabelled gauge would read 0 bytes free).
   const labels = { path: dataDir };
@@ -68,8 +62,8 @@ export function registerDataDirMetrics(registry: Registry, dataDir: string): voi
     help: 'Bytes available to Argus on the file system of its data directory.',
     labelNames: ['path'],
     registers: [registry],
-    async collect() {
-      const s = await read();
+    collect() {
+      const s = read();
       this.reset();
       if (s) this.set(labels, s.free);
     },
@@ -79,8 +73,8 @@ export function registerDataDirMetrics(registry: Registry, dataDir: string): voi
     help: 'Size in bytes of the file system of the data directory.',
     labelNames: ['path'],
     registers: [registry],
-    async collect() {
-      const s = await read();
+    collect() {
+      const s = read();
       this.reset();
       if (s) this.set(labels, s.size);
     },

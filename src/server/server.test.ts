@@ -217,6 +217,8 @@ describe('ArgusServer', () => {
     let scraping!: () => void;
     const scrapeStarted = new Promise<void>((r) => (scraping = r));
     const { srv } = await start({
+      // Only the HTTP request may render the registry: the self collector would too.
+      configText: 'collect: { self: { enabled: false } }\n',
       createStore: (o) => {
         new Gauge({
           name: 'test_slow',
