@@ -61,6 +61,11 @@ describe('acks, ack links, history, receivers and status', () => {
     assert.equal(h.length, 1);
     assert.deepEqual(h[0].detail.by, 'user:admin');
     assert.equal(h[0].detail.comment, 'on it');
+    // The Alertmanager API's alert carries it (an Argus field clients ignore).
+    type Listed = { fingerprint: string; acknowledged: { by: string; comment: string } | null };
+    const listed = (await call('GET', '/api/v2/alerts')).json<Listed[]>();
+    const mine = listed.find((x) => x.fingerprint === fp)!;
+    assert.deepEqual([mine.acknowledged?.by, mine.acknowledged?.comment], ['user:admin', 'on it']);
     const u = data<{ fingerprints: string[] }>(
       await call('POST', `${V1}/alerts/unack`, { fingerprints: [fp] }),
     );
@@ -69,6 +74,8 @@ describe('acks, ack links, history, receivers and status', () => {
       await call('GET', `${V1}/alerts/history?alertname=HighLatency&limit=10`),
     ).map((e) => e.kind);
     assert.ok(kinds.includes('unack') && kinds.includes('ack'), kinds.join());
+    const after = (await call('GET', '/api/v2/alerts')).json<Listed[]>();
+    assert.equal(after.find((x) => x.fingerprint === fp)!.acknowledged, null);
     const rt = data<{ alertname: string; episodes: number }[]>(
       await call('GET', `${V1}/alerts/response-times?from=0`),
     );
@@ -76,9 +83,12 @@ describe('acks, ack links, history, receivers and status', () => {
   });
 
   it('acks a whole group by key', async () => {
-    const groups = (await call('GET', '/api/v2/alerts/groups')).json<{ alerts: unknown[] }[]>();
+    const groups = (await call('GET', '/api/v2/alerts/groups')).json<
+      { alerts: unknown[]; groupKey: string }[]
+    >();
     assert.equal(groups.length, 1);
-    const key = api.source.dispatcherFor('default' as never)!.groups()[0].groupKey;
+    const key = groups[0].groupKey;
+    assert.equal(key, api.source.dispatcherFor('default' as never)!.groups()[0].groupKey);
     const a = data<{ fingerprints: string[] }>(
       await call('POST', `${V1}/alerts/ack`, { groupKey: key }),
     );

@@ -35,10 +35,13 @@ export interface GettableAlert {
     inhibitedBy: readonly string[];
     mutedBy: readonly string[];
   };
+  /** Argus: who acknowledged this firing episode (null: nobody). Alertmanager clients ignore it. */
+  acknowledged: { by: string; at: string; comment: string } | null;
 }
 
-function gettable(s: StoredAlert, st: AlertStatus): GettableAlert {
+function gettable(s: StoredAlert, st: AlertStatus, acks: AlertingApiSource['acks']): GettableAlert {
   const a = s.alert;
+  const ack = acks.get(s.tenant, s.fingerprint, a.startsAt);
   return {
     labels: a.labels.toObject(),
     annotations: a.annotations,
@@ -54,6 +57,7 @@ function gettable(s: StoredAlert, st: AlertStatus): GettableAlert {
       inhibitedBy: st.inhibitedBy,
       mutedBy: [],
     },
+    acknowledged: ack ? { by: ack.by, at: goTime(ack.at), comment: ack.comment } : null,
   };
 }
 
@@ -153,7 +157,7 @@ export function registerAlertRoutes(
       const out: GettableAlert[] = [];
       for (const s of source.provider.list(tenant)) {
         const st = status(s);
-        if (st && keep(s, st)) out.push(gettable(s, st));
+        if (st && keep(s, st)) out.push(gettable(s, st, source.acks));
       }
       return out.sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
     }),
@@ -176,10 +180,16 @@ export function registerAlertRoutes(
         const alerts: GettableAlert[] = [];
         for (const a of g.alerts) {
           const s = source.provider.get(tenant, a.fingerprint);
-          if (s && keep(s, a.alertStatus)) alerts.push(gettable(s, a.alertStatus));
+          if (s && keep(s, a.alertStatus)) alerts.push(gettable(s, a.alertStatus, source.acks));
         }
         if (alerts.length > 0)
-          out.push({ labels: g.labels, receiver: { name: g.receiver }, alerts });
+          // groupKey: Argus's addition (acks and silences of a whole group name it).
+          out.push({
+            labels: g.labels,
+            receiver: { name: g.receiver },
+            alerts,
+            groupKey: g.groupKey,
+          });
       }
       return out;
     }),

@@ -1,5 +1,6 @@
 import type {
   AckSigner,
+  AckStore,
   AlertHistory,
   AlertmanagerConfig,
   Channel,
@@ -20,6 +21,8 @@ export interface AlertingApiSource {
   readonly silences: Pick<SqliteSilences, 'upsert' | 'expire' | 'get' | 'list'>;
   readonly signer: Pick<AckSigner, 'verifyAckToken'>;
   readonly history: Pick<AlertHistory, 'query' | 'responseTimes'>;
+  /** Acknowledgements, read to show them on alerts. */
+  readonly acks: Pick<AckStore, 'get'>;
   /** The tenant's dispatcher; undefined until the tenant's first alert. */
   dispatcherFor(
     tenant: TenantId,
