@@ -65,6 +65,7 @@ async function main(): Promise<number> {
     out: 'string',
     'cpu-prof': 'boolean',
   });
+  const loadavgAtStart = os.loadavg();
   const quick = args.has('quick');
   const num = (k: string, d: number, q = d): number => Number(args.get(k) ?? (quick ? q : d));
   const scenario = args.get('scenario') ?? 'latency';
@@ -165,7 +166,7 @@ async function main(): Promise<number> {
   const out = args.get('out') ?? defaultOut('alerts');
   await writeResults(out, {
     when: new Date().toISOString(),
-    machine: { ...(await machine()), loadavgAtEnd: os.loadavg() },
+    machine: { ...(await machine()), loadavgAtStart, loadavgAtEnd: os.loadavg() },
     config: {
       latency: { ...latencyOpts, log: undefined },
       dispatch: { ...dispatchOpts, log: undefined },

@@ -68,11 +68,15 @@ export function renderLatency(results: readonly LatencyResult[]): string {
 /** The pipeline's own share in Argus: the run with alerting minus the rules-only baseline. */
 export function argusPipeline(
   results: readonly DispatchResult[],
-): { cpuSeconds: number; rssBytes: number } | undefined {
+): { cpuSeconds: number; rssBytes: number; peakRssBytes: number } | undefined {
   const a = results.find((r) => r.run === 'argus');
   const b = results.find((r) => r.run === 'argus-baseline');
   if (!a || !b) return undefined;
-  return { cpuSeconds: a.cpuSeconds - b.cpuSeconds, rssBytes: a.rssBytes - b.rssBytes };
+  return {
+    cpuSeconds: a.cpuSeconds - b.cpuSeconds,
+    rssBytes: a.rssBytes - b.rssBytes,
+    peakRssBytes: a.peakRssBytes - b.peakRssBytes,
+  };
 }
 
 export function renderDispatch(results: readonly DispatchResult[], windowS: number): string {
@@ -96,7 +100,7 @@ export function renderDispatch(results: readonly DispatchResult[], windowS: numb
       pipe.cpuSeconds.toFixed(2),
       `${((pipe.cpuSeconds / windowS) * 100).toFixed(1)}%`,
       mib(pipe.rssBytes),
-      '',
+      mib(pipe.peakRssBytes),
       '',
       '',
       '',
@@ -108,7 +112,7 @@ export function renderDispatch(results: readonly DispatchResult[], windowS: numb
         `${(pipe.cpuSeconds / am.cpuSeconds).toFixed(2)}×`,
         '',
         `${(pipe.rssBytes / am.rssBytes).toFixed(2)}×`,
-        '',
+        `${(pipe.peakRssBytes / am.peakRssBytes).toFixed(2)}×`,
         '',
         '',
         '',
