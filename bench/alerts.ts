@@ -24,7 +24,8 @@ import { defaultOut, log, machine, writeResults } from './lib/table.js';
 
 const USAGE = `usage: npm run bench -- alerts [--scenario latency|dispatch|all] [--quick]
   latency:  [--alerts N=100] [--spacing MS=300] [--eval-interval S=1] [--timeout S=30] [--seed N=1]
-  dispatch: [--dispatch-alerts N=10000] [--groups N=1000] [--window S=60] [--dispatch-interval S=5]
+  dispatch: [--dispatch-alerts N=10000] [--groups N=1000] [--window S=60]
+            [--dispatch-via api|rules] [--dispatch-interval S=5 (rules only)]
   [--only=argus|prometheus] [--keep] [--out FILE] [--cpu-prof]
   --quick: 20 alerts; dispatch 2000 alerts in 200 groups over 20 s
   --cpu-prof: V8 CPU profile of Argus (latency run, dispatch run with alerting) in
@@ -60,6 +61,7 @@ async function main(): Promise<number> {
     groups: 'number',
     window: 'number',
     'dispatch-interval': 'number',
+    'dispatch-via': 'string',
     only: 'string',
     keep: 'boolean',
     out: 'string',
@@ -120,11 +122,15 @@ async function main(): Promise<number> {
     console.log(`(reference, PERFORMANCE.md: Prometheus 2.42 + Alertmanager 0.25 ${REFERENCE})\n`);
   }
 
+  const via = args.get('dispatch-via') ?? 'api';
+  if (via !== 'api' && via !== 'rules')
+    throw new Error(`cannot select --dispatch-via: got ${via}, want api or rules`);
   const dispatchOpts = {
     alerts: num('dispatch-alerts', 10_000, 2000),
     groups: num('groups', 1000, 200),
     windowS: num('window', 60, 20),
     evalIntervalS: num('dispatch-interval', 5),
+    via,
     keep,
     cpuProfileDir: latencyOpts.cpuProfileDir,
     log,

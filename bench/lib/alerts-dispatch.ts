@@ -4,11 +4,12 @@
  * webhook per group to a receiver that only counts. Measured over a fixed window that starts just
  * before the alerts arrive: process CPU time and RSS.
  *
- * Alertmanager 0.25 gets the alerts on its own `POST /api/v2/alerts` (batches of 256, re-posted
- * every 60 s with endsAt 4 min ahead, as Prometheus's notifier does). Argus has no
- * `POST /api/v2/alerts` yet, so its alerts come from a rule over 10k remote-written series; a
- * second Argus run with the same rules and no `alertmanager:` section is the baseline whose CPU
- * and RSS are subtracted, leaving the pipeline's share.
+ * Alertmanager 0.25 and Argus get the same alerts on their `POST /api/v2/alerts` (batches of
+ * 256, re-posted every 60 s with endsAt 4 min ahead, as Prometheus's notifier does); a second
+ * Argus run with the same config and no alerts is the baseline whose CPU and RSS are subtracted,
+ * leaving the pipeline's share. With `via: 'rules'` (builds without the API) Argus's alerts come
+ * from a rule over 10k remote-written series instead, and the baseline has the same rules but
+ * no `alertmanager:` section.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -32,8 +33,14 @@ export interface DispatchOptions {
   groups: number;
   /** Measurement window from just before the alerts arrive. */
   windowS: number;
-  /** Rule evaluation interval of the Argus runs. */
+  /** Rule evaluation interval of the Argus runs through rules. */
   evalIntervalS: number;
+  /**
+   * How Argus gets the alerts: `api` = its `POST /api/v2/alerts`, like Alertmanager (baseline:
+   * Argus idle with the same config); `rules` = a rule over remote-written series (baseline:
+   * the same rules without `alertmanager:`), for builds without the API.
+   */
+  via: 'api' | 'rules';
   keep: boolean;
   /** Profile the `argus` run (V8 CPU profile, hot functions over the window). */
   cpuProfileDir?: string;
@@ -137,7 +144,11 @@ const labelsOf = (i: number, groups: number): Record<string, string> => ({
 });
 
 /** Posts every alert to Alertmanager's API v2 in batches of 256 (Prometheus's batch size). */
-async function postAlerts(base: string, o: DispatchOptions): Promise<void> {
+async function postAlerts(
+  base: string,
+  o: DispatchOptions,
+  headers: Record<string, string> = {},
+): Promise<void> {
   const now = Date.now();
   const all = Array.from({ length: o.alerts }, (_, i) => ({
     labels: labelsOf(i, o.groups),
@@ -149,7 +160,7 @@ async function postAlerts(base: string, o: DispatchOptions): Promise<void> {
   for (let i = 0; i < all.length; i += 256) {
     const res = await fetch(`${base}/api/v2/alerts`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...headers },
       body: JSON.stringify(all.slice(i, i + 256)),
       signal: AbortSignal.timeout(30_000),
     });
@@ -170,6 +181,18 @@ export async function runDispatch(run: DispatchRun, o: DispatchOptions): Promise
     if (run === 'alertmanager') {
       sut = await startAlertmanager(dir, config);
       send = () => postAlerts(sut.base, o);
+    } else if (o.via === 'api') {
+      // The same posts as Alertmanager gets; the baseline is Argus with the same config, idle.
+      sut = await startArgus(
+        dir,
+        { rules: { groups: [] }, evalIntervalS: o.evalIntervalS },
+        config,
+        run === 'argus' ? o.cpuProfileDir : undefined,
+      );
+      send =
+        run === 'argus'
+          ? () => postAlerts(sut.base, o, argusHeaders('write'))
+          : () => Promise.resolve();
     } else {
       const rules = {
         groups: [
@@ -207,9 +230,9 @@ export async function runDispatch(run: DispatchRun, o: DispatchOptions): Promise
     const mono0 = monoMs();
     await send();
     o.log(`dispatch/${run}: alerts sent; window ${o.windowS} s`);
-    // Alertmanager is re-sent what a ruler re-sends (Argus's rules do the same to its pipeline).
+    // Posted alerts are re-sent as a ruler re-sends them (Argus's rules do the same in-process).
     const resend =
-      run === 'alertmanager'
+      run === 'alertmanager' || (run === 'argus' && o.via === 'api')
         ? setInterval(() => void send().catch((e: unknown) => o.log(String(e))), RESEND_MS)
         : undefined;
     await sleep(Math.max(0, t0 + o.windowS * 1000 - performance.now()));
