@@ -122,9 +122,10 @@ async function main(): Promise<number> {
     console.log(`(reference, PERFORMANCE.md: Prometheus 2.42 + Alertmanager 0.25 ${REFERENCE})\n`);
   }
 
-  const via = args.get('dispatch-via') ?? 'api';
-  if (via !== 'api' && via !== 'rules')
-    throw new Error(`cannot select --dispatch-via: got ${via}, want api or rules`);
+  const viaArg = args.get('dispatch-via') ?? 'api';
+  if (viaArg !== 'api' && viaArg !== 'rules')
+    throw new Error(`cannot select --dispatch-via: got ${viaArg}, want api or rules`);
+  const via: 'api' | 'rules' = viaArg;
   const dispatchOpts = {
     alerts: num('dispatch-alerts', 10_000, 2000),
     groups: num('groups', 1000, 200),
