@@ -291,6 +291,52 @@ describe('alerting pages in the browser', { skip }, () => {
     await page.context().close();
   });
 
+  it('creates, edits (a bad expression is refused with its position) and deletes a rule group', async () => {
+    const { page, problems } = await suite.loggedInPage('/alerts/rules');
+    await page.getByRole('button', { name: 'New rule group' }).click();
+    const dlg = page.getByRole('dialog', { name: 'New rule group' });
+    await dlg.getByLabel('Name').fill('ui-made');
+    await dlg
+      .getByLabel(/Group \(rule-file YAML/)
+      .fill('interval: 1s\nrules:\n  - record: ui:made\n    expr: vector(42)\n');
+    await dlg.getByRole('button', { name: 'Save' }).click();
+    await dlg.waitFor({ state: 'detached' });
+    const group = page.getByRole('region', { name: 'Rule group ui-made' });
+    await group.locator('li.rule-row[data-rule="ui:made"]').waitFor();
+    // Evaluated at once: the series exists (bounded wait).
+    let value: string | undefined;
+    for (let n = 0; n < 100 && value === undefined; n++) {
+      const r = (await (
+        await adminFetch(`${suite.argus.url}/api/v1/query?query=ui:made`)
+      ).json()) as { data: { result: { value: [number, string] }[] } };
+      value = r.data.result[0]?.value[1];
+      if (value === undefined) await page.waitForTimeout(100);
+    }
+    assert.equal(value, '42');
+
+    await group.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit rule group ui-made' });
+    const yaml = edit.getByLabel(/Group \(rule-file YAML/);
+    for (let i = 0; i < 50 && !(await yaml.inputValue()).includes('vector(42)'); i++)
+      await page.waitForTimeout(50);
+    await yaml.fill('interval: 1s\nrules:\n  - record: ui:made\n    expr: vector(\n');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit
+      .getByRole('alert')
+      .filter({ hasText: /rule 1, "ui:made": could not parse expression/ })
+      .waitFor();
+    await edit.getByRole('button', { name: 'Cancel' }).click();
+
+    await group.getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete rule group ui-made' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await group.waitFor({ state: 'detached' });
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
   it('sends a test notification to the webhook and shows channels and escalation', async () => {
     const { page, problems } = await suite.loggedInPage('/alerts/receivers');
     const hookCard = page.getByRole('region', { name: 'Receiver hook' });

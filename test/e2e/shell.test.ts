@@ -40,7 +40,10 @@ describe('web UI shell (headless chromium)', { skip }, () => {
     await page.getByRole('button', { name: /admin/ }).focus();
     await page.keyboard.press('ArrowDown');
     const focused = () => page.evaluate('document.activeElement?.textContent');
-    assert.equal(await focused(), 'Account: password and API tokens');
+    // The menu renders, then takes the focus (bounded wait).
+    await page.waitForFunction(
+      "document.activeElement?.textContent === 'Account: password and API tokens'",
+    );
     await page.keyboard.press('ArrowDown');
     assert.equal(await focused(), 'System theme');
     await page.keyboard.press('ArrowUp');

@@ -302,3 +302,28 @@ export const testReceiver = (name: string) =>
     `/api/argus/v1/receivers/${encodeURIComponent(name)}/test`,
     { body: {} },
   ).then((a) => a.data.results);
+
+/** A rule group managed through the API (`/api/argus/v1/rule-groups`), or a provisioned one. */
+export interface ManagedRuleGroup {
+  name: string;
+  file: string;
+  provisioned: boolean;
+  rules: number;
+  interval?: string;
+  /** The group as rule-file YAML (managed groups). */
+  yaml?: string;
+  version?: number;
+  updated_by?: string;
+  updated_at?: number;
+}
+
+const RG = '/api/argus/v1/rule-groups';
+export const managedRuleGroup = (name: string, signal?: AbortSignal) =>
+  get<ManagedRuleGroup>(`${RG}/${encodeURIComponent(name)}`, {}, signal);
+/** Creates (no version) or replaces (the version edited) a group; the server checks it like a rule file. */
+export const saveRuleGroup = (name: string, yaml: string, version?: number) =>
+  call<ManagedRuleGroup>('PUT', `${RG}/${encodeURIComponent(name)}`, {
+    body: { group: yaml, ...(version !== undefined ? { version } : {}) },
+  }).then((a) => a.data);
+export const deleteRuleGroup = (name: string) =>
+  call<unknown>('DELETE', `${RG}/${encodeURIComponent(name)}`).then((a) => a.data);

@@ -16,6 +16,8 @@ import './alerts.css';
 export interface SectionProps {
   user: string;
   admin: boolean;
+  /** May change things in the tenant (rule groups, silences). */
+  editor: boolean;
 }
 
 const SECTIONS: { id: string; label: string; component: ComponentType<SectionProps> }[] = [
@@ -46,7 +48,11 @@ export default function AlertsArea({ params }: { params: Record<string, string |
         ))}
       </nav>
       {current ? (
-        <current.component user={principal.username} admin={admin} />
+        <current.component
+          user={principal.username}
+          admin={admin}
+          editor={admin || principal.permissions.includes('edit')}
+        />
       ) : (
         <p class="error" role="alert">
           No alerting section named “{params.section}”.

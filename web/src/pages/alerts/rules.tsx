@@ -3,9 +3,9 @@
  * error, last evaluation, evaluation time, query (with an Explore link), labels and
  * annotations; a text and state filter kept in the URL. Groups from rule files are read-only.
  */
-import { useMemo } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
-import { ruleGroups, type Rule, type RuleGroup } from '../../api/alerting.js';
+import { deleteRuleGroup, ruleGroups, type Rule, type RuleGroup } from '../../api/alerting.js';
 import { useSearchParam } from '../../app/url-state.js';
 import { formatDuration, formatSeconds, relative, toMs } from '../../lib/alerting/format.js';
 import {
@@ -19,7 +19,8 @@ import {
 } from '../../lib/alerting/rules.js';
 import { useRefresh } from '../overview/use-refresh.js';
 import { useNow } from '../targets/use-now.js';
-import { LabelChips } from './common.js';
+import { Dialog, LabelChips } from './common.js';
+import { RuleGroupEditor } from './rule-group-editor.js';
 import type { SectionProps } from './index.js';
 
 type StateChoice = RuleState | 'all' | 'error';
@@ -75,10 +76,14 @@ function RuleRow({ r, now }: { r: Rule; now: number }) {
   );
 }
 
-export function RulesSection(_: SectionProps) {
+type Editing = { kind: 'edit'; name?: string } | { kind: 'delete'; name: string } | null;
+
+export function RulesSection({ editor }: SectionProps) {
   const [text, setText] = useSearchParam<string>('q', '');
   const [state, setState] = useSearchParam<StateChoice>('state', 'all', CHOICES);
-  const { data, error } = useRefresh((signal) => ruleGroups(signal), [], {
+  const [editing, setEditing] = useState<Editing>(null);
+  const [reload, setReload] = useState(0);
+  const { data, error } = useRefresh((signal) => ruleGroups(signal), [reload], {
     interval: 10_000,
     minGapMs: 5000,
   });
@@ -109,7 +114,33 @@ export function RulesSection(_: SectionProps) {
             ))}
           </select>
         </label>
+        {editor && (
+          <button type="button" onClick={() => setEditing({ kind: 'edit' })}>
+            New rule group
+          </button>
+        )}
       </div>
+      {editing?.kind === 'edit' && (
+        <RuleGroupEditor
+          name={editing.name}
+          onClose={() => setEditing(null)}
+          onSaved={() => setReload((n) => n + 1)}
+        />
+      )}
+      {editing?.kind === 'delete' && (
+        <Dialog
+          title={`Delete rule group ${editing.name}`}
+          confirmLabel="Delete"
+          danger
+          onClose={() => setEditing(null)}
+          onConfirm={async () => {
+            await deleteRuleGroup(editing.name);
+            setReload((n) => n + 1);
+          }}
+        >
+          <p>Its recording rules stop and their series go stale; its alerts resolve.</p>
+        </Dialog>
+      )}
       {error !== undefined && (
         <p class="error" role="alert">
           Cannot load the rules: {error}
@@ -137,9 +168,26 @@ export function RulesSection(_: SectionProps) {
             </span>
           </div>
           {isApiManaged(g) && (
-            <p class="muted small">
-              Managed through the API (<span class="mono">/api/argus/v1/rule-groups</span>).
-            </p>
+            <div class="toolbar">
+              <span class="muted small">
+                Managed here and through the API (
+                <span class="mono">/api/argus/v1/rule-groups</span>).
+              </span>
+              {editor && (
+                <>
+                  <button type="button" onClick={() => setEditing({ kind: 'edit', name: g.name })}>
+                    Edit
+                  </button>
+                  <button
+                    type="button"
+                    class="danger"
+                    onClick={() => setEditing({ kind: 'delete', name: g.name })}
+                  >
+                    Delete
+                  </button>
+                </>
+              )}
+            </div>
           )}
           {isBuiltIn(g) ? (
             <p class="muted small">Built into Argus — read-only.</p>
