@@ -283,6 +283,21 @@ CREATE TABLE rule_groups (
 ) STRICT, WITHOUT ROWID;
 `,
   },
+  {
+    version: 6,
+    name: 'per-tenant alertmanager configs',
+    sql: `
+-- A tenant's own Alertmanager config, set through the API/UI (without one the tenant uses
+-- argus.yml's). body: the YAML as saved (validated on save; secrets in it, never served).
+CREATE TABLE alertmanager_configs (
+  tenant     TEXT PRIMARY KEY,
+  body       TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+`,
+  },
 ];
 
 /** The format version this binary writes: the highest migration. */
