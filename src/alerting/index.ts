@@ -60,7 +60,13 @@ export {
   type NotifyStats,
   type Offer,
 } from './notify/notifier.js';
-export { listOutbox, listReceipts, type OutboxRow, type Receipt } from './notify/outbox.js';
+export {
+  listOutbox,
+  listReceipts,
+  pruneOutbox,
+  type OutboxRow,
+  type Receipt,
+} from './notify/outbox.js';
 export { AckStore, type AckRecord, type AckTarget } from './notify/ack.js';
 export { AckSigner, AckTokenError, type AckTokenPayload } from './notify/ack-token.js';
 export { Escalator, planSteps, type EscalationStep } from './notify/escalation.js';

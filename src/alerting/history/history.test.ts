@@ -34,6 +34,18 @@ describe('AlertHistory', () => {
         { ...ev(300, 'firing', 'x', 'Other'), tenant: 'u' },
       ]);
       assert.equal((await h.query('t')).length, 8);
+      // Retention (checked on a copy of the events in another tenant).
+      await h.record(
+        [ev(10, 'firing', 'old', 'Gone'), ev(20, 'resolved', 'old', 'Gone')].map((e) => ({
+          ...e,
+          tenant: 'r',
+        })),
+      );
+      assert.equal(await h.prune(15), 1);
+      assert.deepEqual(
+        (await h.query('r')).map((e) => e.kind),
+        ['resolved'],
+      );
       assert.deepEqual(
         (await h.query('t', { from: 150, to: 450, alertname: 'Disk' })).map((e) => e.time),
         [400, 170, 160],

@@ -81,6 +81,24 @@ export function recordHistory(tx: SqlTx, e: HistoryInput): void {
 export class AlertHistory {
   constructor(private readonly sql: SqlAccess) {}
 
+  /**
+   * Deletes entries older than `before` (retention), in batches so a prune never holds the
+   * write lock for long. Returns the entries deleted.
+   */
+  async prune(before: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.sql.write((tx) =>
+        tx.run(
+          'DELETE FROM alert_history WHERE seq IN (SELECT seq FROM alert_history WHERE time < ? LIMIT 5000)',
+          [before],
+        ),
+      );
+      total += n;
+      if (n < 5000) return total;
+    }
+  }
+
   async record(entries: readonly HistoryInput[]): Promise<void> {
     if (entries.length === 0) return;
     await this.sql.write((tx) => {

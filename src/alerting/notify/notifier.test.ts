@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { DEFAULT_TENANT } from '../../model/index.js';
 import { FakeScheduler } from './clock.js';
 import { backoffMs, Notifier } from './notifier.js';
-import { listOutbox, listReceipts } from './outbox.js';
+import { listOutbox, listReceipts, pruneOutbox } from './outbox.js';
 import { RecordingChannel, tempState } from './testing-doubles.js';
 import type { Notification } from './types.js';
 
@@ -123,7 +123,23 @@ describe('Notifier', () => {
         ['exp', 'expired'],
       ],
     );
+    // Retention: finished rows done before the cut go (with their receipts); pending stay.
+    await n.send(note('later'), '', 3_600_000);
     await n.stop();
+    const doneAt = await st.store.sql.read(
+      (r) => r.get<{ t: number }>('SELECT MAX(done_at) AS t FROM alert_outbox')!.t,
+    );
+    assert.equal(await pruneOutbox(st.store.sql, doneAt), 1, 'only rows done before the cut');
+    assert.equal(await pruneOutbox(st.store.sql, doneAt + 1), 1);
+    const left = await st.store.sql.read((r) => listOutbox(r, DEFAULT_TENANT));
+    assert.deepEqual(
+      left.map((r) => [r.notificationId, r.state]),
+      [['later', 'pending']],
+    );
+    const orphans = await st.store.sql.read(
+      (r) => r.get<{ n: number }>('SELECT COUNT(*) AS n FROM alert_receipts')!.n,
+    );
+    assert.equal(orphans, 0, 'receipts go with their rows');
   });
 
   it('skips resolved notifications for channels without send_resolved', async () => {

@@ -3,7 +3,7 @@
  * decided the notification (with its nflog update), sent and retried by the notifier's worker.
  */
 import type { TenantId } from '../../model/index.js';
-import type { SqlReader, SqlTx } from '../../state/index.js';
+import type { SqlAccess, SqlReader, SqlTx } from '../../state/index.js';
 import type { Notification } from './types.js';
 
 export type OutboxState = 'pending' | 'delivered' | 'failed' | 'expired';
@@ -158,4 +158,26 @@ export function listReceipts(r: SqlReader, outboxId: number): Receipt[] {
       latencyMs: x.latency_ms,
       error: x.error,
     }));
+}
+
+/** Rows deleted per statement: a prune never holds the write lock for long. */
+const PRUNE_BATCH = 5000;
+
+/**
+ * Deletes finished outbox rows (delivered, failed, expired) done before `before`, with their
+ * receipts (ON DELETE CASCADE). Pending rows are never deleted. Returns the rows deleted.
+ */
+export async function pruneOutbox(sql: SqlAccess, before: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await sql.write((tx) =>
+      tx.run(
+        `DELETE FROM alert_outbox WHERE id IN (
+           SELECT id FROM alert_outbox WHERE state != 'pending' AND done_at < ? LIMIT ${PRUNE_BATCH})`,
+        [before],
+      ),
+    );
+    total += n;
+    if (n < PRUNE_BATCH) return total;
+  }
 }
