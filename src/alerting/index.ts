@@ -131,3 +131,28 @@ export {
 } from './notify/channels/index.js';
 export type { Channel, Notification, NotifyAlert, DeliveryResult } from './notify/types.js';
 export type { AlertProvider, Muter, StoredAlert } from './types.js';
+export {
+  loadTenantConfig,
+  receiverChannels,
+  API_CONFIG_FILE,
+  TenantConfigError,
+  TenantConfigInvalidError,
+  TenantConfigConflictError,
+  TenantConfigNotFoundError,
+  type LoadedReceivers,
+} from './tenant-config/load.js';
+export { hideSecrets, restoreSecrets } from './tenant-config/secrets.js';
+export {
+  policiesView,
+  editPolicies,
+  routePath,
+  type PoliciesView,
+  type PolicyView,
+  type PolicyLevel,
+  type PolicyEdit,
+  type RouteView,
+} from './tenant-config/policies.js';
+export {
+  SqliteTenantConfigs,
+  type StoredTenantConfig,
+} from './tenant-config/sqlite-tenant-configs.js';
