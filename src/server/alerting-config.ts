@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { stringify } from 'yaml';
 import {
-  createChannels,
   loadTemplateSet,
   parseAlertmanagerConfig,
+  receiverChannels,
   type AlertmanagerConfig,
   type Channel,
 } from '../alerting/index.js';
@@ -29,6 +30,8 @@ export interface LoadedAlerting {
   channels: ReadonlyMap<string, readonly Channel[]>;
   /** Receivers with no integration at all (Alertmanager's "null" receiver: drop quietly). */
   nullReceivers: ReadonlySet<string>;
+  /** The config as YAML text, secrets included: where a tenant's first own config starts. */
+  raw: string;
 }
 
 export async function loadAlerting(
@@ -40,9 +43,11 @@ export async function loadAlerting(
   const am = cfg.alertmanager;
   let source: string;
   let parsed;
+  let raw: string;
   try {
     if (am === undefined) {
       source = 'built-in';
+      raw = stringify(NO_NOTIFICATIONS);
       parsed = parseAlertmanagerConfig(NO_NOTIFICATIONS, { baseDir, file: source });
     } else if (typeof am === 'string') {
       const file = path.resolve(baseDir, am);
@@ -53,9 +58,11 @@ export async function loadAlerting(
           { cause: err },
         );
       });
+      raw = text;
       parsed = parseAlertmanagerConfig(text, { baseDir: path.dirname(file), file });
     } else {
       source = `${configFile ?? 'argus.yml'} (alertmanager:)`;
+      raw = stringify(am);
       parsed = parseAlertmanagerConfig(am, { baseDir, file: source });
     }
   } catch (err) {
@@ -69,23 +76,12 @@ export async function loadAlerting(
   } catch (err) {
     throw new AlertmanagerConfigError(errorChain(err), { cause: err });
   }
-  const channels = new Map<string, Channel[]>();
-  const nullReceivers = new Set<string>();
-  // Destinations in the operator's config are trusted unless outbound.guard_config_targets.
-  const configGuard = guard.forConfigTargets();
-  for (const r of config.receivers ?? []) {
-    try {
-      channels.set(
-        r.name,
-        createChannels(r, { global: config.global, guard: configGuard, templates }),
-      );
-    } catch (err) {
-      throw new AlertmanagerConfigError(`receiver "${r.name}": ${errorChain(err)}`, { cause: err });
-    }
-    const integrations = Object.entries(r).filter(
-      ([k, v]) => k.endsWith('_configs') && Array.isArray(v) && v.length > 0,
-    );
-    if (integrations.length === 0) nullReceivers.add(r.name);
+  let built;
+  try {
+    // Destinations in the operator's config are trusted unless outbound.guard_config_targets.
+    built = receiverChannels(config, { guard: guard.forConfigTargets(), templates });
+  } catch (err) {
+    throw new AlertmanagerConfigError(errorChain(err), { cause: err });
   }
-  return { config, warnings, source, channels, nullReceivers };
+  return { config, warnings, source, ...built, raw };
 }

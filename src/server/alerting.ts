@@ -10,8 +10,11 @@ import {
   realScheduler,
   SqliteAlertProvider,
   SqliteSilences,
-  type Channel,
+  SqliteTenantConfigs,
+  type LoadedReceivers,
+  type StoredTenantConfig,
 } from '../alerting/index.js';
+import type { OutboundGuard } from '../net/index.js';
 import type { Alert, TenantId } from '../model/index.js';
 import type { AlertSink } from '../rules/index.js';
 import type { StateStore } from '../state/index.js';
@@ -36,14 +39,20 @@ export interface AlertingDeps {
   /** The HMAC key of one-click ack links (derived from the data dir's master key). */
   ackKey: Buffer;
   externalURL(): string;
+  /** Checks the destinations of tenants' own configs (as is: they are typed by users). */
+  guard: OutboundGuard;
 }
 
 export class Alerting {
   readonly sink: AlertSink;
   readonly signer: AckSigner;
   readonly history: AlertHistory;
+  /** Tenants' own Alertmanager configs (API/UI), stored in the state store. */
+  readonly tenantStore: SqliteTenantConfigs;
   private readonly dispatchers = new Map<TenantId, Dispatcher>();
   private inhibitor: Inhibitor | undefined;
+  /** Tenants with their own config, and its inhibitor (the others use the file's). */
+  private readonly own = new Map<TenantId, { loaded: LoadedAlerting; inhibitor: Inhibitor }>();
   private unsubscribe: (() => void) | undefined;
   private gcTimer: NodeJS.Timeout | undefined;
   private running = false;
@@ -61,6 +70,7 @@ export class Alerting {
     this.metrics = metrics;
     this.signer = new AckSigner(deps.ackKey);
     this.history = new AlertHistory(deps.state.sql);
+    this.tenantStore = new SqliteTenantConfigs(deps.state, deps.guard);
     this.inhibitor = new Inhibitor(inhibitRules(loaded.config.inhibit_rules ?? []), provider);
     const log = deps.logger;
     this.sink = {
@@ -89,22 +99,87 @@ export class Alerting {
     const notifier = new Notifier({
       sql,
       scheduler: realScheduler,
-      channelsFor: (_tenant, receiver) => ref.self?.channelsFor(receiver) ?? [],
-      isNullReceiver: (_tenant, receiver) => ref.self?.loaded.nullReceivers.has(receiver) ?? false,
+      channelsFor: (tenant, receiver) => ref.self?.configFor(tenant).channels.get(receiver) ?? [],
+      isNullReceiver: (tenant, receiver) =>
+        ref.self?.configFor(tenant).nullReceivers.has(receiver) ?? false,
       logger: deps.logger.child({ component: 'notify' }),
       stats: metrics.stats,
     });
     ref.self = new Alerting(deps, provider, silences, acks, notifier, loaded, metrics);
+    await ref.self.loadTenantConfigs();
     return ref.self;
   }
 
-  private channelsFor(receiver: string): readonly Channel[] {
-    return this.loaded.channels.get(receiver) ?? [];
+  /** Loads the stored tenant configs; one that no longer loads leaves its tenant on the file's. */
+  private async loadTenantConfigs(): Promise<void> {
+    for (const st of await this.tenantStore.list()) {
+      try {
+        this.applyTenant(st.tenant as TenantId, this.tenantStore.load(st.tenant, st.yaml), st);
+      } catch (err) {
+        this.deps.logger.error(
+          { tenant: st.tenant, version: st.version, err: errorChain(err) },
+          "cannot load the tenant's alertmanager config; it uses the file config until it is saved again",
+        );
+      }
+    }
   }
 
-  /** The config in force (routes, receivers, inhibit rules…). */
+  /** The file config in force (argus.yml's; routes, receivers, inhibit rules…). */
   get config(): LoadedAlerting {
     return this.loaded;
+  }
+
+  /** The config `tenant` uses: its own (set through the API), else the file's. */
+  configFor(tenant: TenantId): LoadedAlerting {
+    return this.own.get(tenant)?.loaded ?? this.loaded;
+  }
+
+  /** What the tenant-config API routes need. */
+  get tenantConfigs() {
+    return {
+      store: this.tenantStore,
+      file: () => ({
+        source: this.loaded.source === 'built-in' ? ('built-in' as const) : ('file' as const),
+        raw: this.loaded.raw,
+        config: this.loaded.config,
+      }),
+      applyTenant: (
+        tenant: TenantId,
+        loaded: LoadedReceivers | undefined,
+        stored?: StoredTenantConfig,
+      ) => this.applyTenant(tenant, loaded, stored),
+    };
+  }
+
+  /**
+   * Applies `tenant`'s own config at once (routing, inhibition, channels; alert state is kept),
+   * or, with `undefined`, puts the tenant back on the file config.
+   */
+  applyTenant(
+    tenant: TenantId,
+    loaded: LoadedReceivers | undefined,
+    stored?: StoredTenantConfig,
+  ): void {
+    this.own.get(tenant)?.inhibitor.stop();
+    if (loaded === undefined) this.own.delete(tenant);
+    else {
+      const full: LoadedAlerting = {
+        ...loaded,
+        source: `tenant ${tenant} (API, version ${stored?.version ?? '?'})`,
+        raw: stored?.yaml ?? '',
+      };
+      const inhibitor = new Inhibitor(
+        inhibitRules(loaded.config.inhibit_rules ?? []),
+        this.provider,
+      );
+      this.own.set(tenant, { loaded: full, inhibitor });
+      for (const w of loaded.warnings) this.deps.logger.warn({ source: full.source }, w);
+    }
+    this.dispatchers.get(tenant)?.reload(this.configFor(tenant).config);
+    this.deps.logger.info(
+      { tenant, source: this.configFor(tenant).source },
+      "tenant's alertmanager config applied",
+    );
   }
 
   /** Stores alerts (from rules or the API); durable when it resolves. */
@@ -124,7 +199,8 @@ export class Alerting {
     this.loaded = loaded;
     this.inhibitor?.stop();
     this.inhibitor = new Inhibitor(inhibitRules(loaded.config.inhibit_rules ?? []), this.provider);
-    for (const d of this.dispatchers.values()) d.reload(loaded.config);
+    // Tenants with their own config keep it.
+    for (const [t, d] of this.dispatchers) if (!this.own.has(t)) d.reload(loaded.config);
     this.logWarnings();
   }
 
@@ -159,7 +235,7 @@ export class Alerting {
     if (this.dispatchers.has(tenant) || !this.running) return;
     const d = new Dispatcher({
       tenant,
-      config: this.loaded.config,
+      config: this.configFor(tenant).config,
       provider: this.provider,
       notifier: this.notifier,
       acks: this.acks,
@@ -169,7 +245,10 @@ export class Alerting {
         { kind: 'silence', muter: this.silences },
         {
           kind: 'inhibit',
-          muter: { mutedBy: (t, l, now) => this.inhibitor?.mutedBy(t, l, now) ?? [] },
+          muter: {
+            mutedBy: (t, l, now) =>
+              (this.own.get(t)?.inhibitor ?? this.inhibitor)?.mutedBy(t, l, now) ?? [],
+          },
         },
       ],
       externalURL: this.deps.externalURL(),
@@ -205,6 +284,7 @@ export class Alerting {
     for (const d of this.dispatchers.values()) d.stop();
     this.dispatchers.clear();
     this.inhibitor?.stop();
+    for (const o of this.own.values()) o.inhibitor.stop();
     await this.notifier.stop();
   }
 }

@@ -257,6 +257,7 @@ export class ArgusServer {
           logger: logger.child({ component: 'alerting' }),
           registry,
           ackKey: security.ackKey,
+          guard: security.guard,
           externalURL: () => box.srv?.externalURL() ?? externalUrl(config, os.hostname()),
         },
         alertingCfg,

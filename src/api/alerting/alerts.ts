@@ -74,7 +74,7 @@ function statusOf(
       const st = d.status(s.fingerprint);
       return st?.state === 'unprocessed' ? { ...st, state: 'active' } : st;
     };
-  const tree = buildRouteTree(source.config.config.route);
+  const tree = buildRouteTree(source.configFor(tenant).config.route);
   return (s) => ({
     state: 'unprocessed',
     silencedBy: [],

@@ -2,7 +2,8 @@
  * @module api/alerting
  * The Alertmanager API v2 (`/api/v2/alerts`, silences, status, receivers: what Prometheus and
  * amtool speak) and Argus's alerting API under /api/argus/v1 (acks, one-click ack links,
- * history, MTTA/MTTR, receivers and test sends, an alert's notifications), per tenant.
+ * history, MTTA/MTTR, receivers and test sends, an alert's notifications, the tenant's own
+ * Alertmanager config and escalation policies), per tenant.
  */
 import type { FastifyInstance } from 'fastify';
 import type { SqlAccess } from '../../state/index.js';
@@ -14,6 +15,7 @@ import { registerHistoryRoutes } from './history.js';
 import { registerSilenceRoutes } from './silences.js';
 import type { AlertingApiSource } from './source.js';
 import { registerStatusRoutes } from './status.js';
+import { registerTenantConfigRoutes } from './tenant-config.js';
 
 export interface AlertingRouteDeps {
   source: AlertingApiSource;
@@ -36,6 +38,7 @@ export function registerAlertingRoutes(
   registerStatusRoutes(app, table, source, deps.version, logger);
   registerAckRoutes(app, table, source, logger);
   registerHistoryRoutes(app, table, source, deps.sql, logger);
+  registerTenantConfigRoutes(app, table, source, logger);
 }
 
 export type { AlertingApiSource } from './source.js';

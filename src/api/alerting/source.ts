@@ -5,8 +5,11 @@ import type {
   AlertmanagerConfig,
   Channel,
   Dispatcher,
+  LoadedReceivers,
   SqliteAlertProvider,
   SqliteSilences,
+  SqliteTenantConfigs,
+  StoredTenantConfig,
 } from '../../alerting/index.js';
 import type { Alert, TenantId } from '../../model/index.js';
 
@@ -27,9 +30,28 @@ export interface AlertingApiSource {
   dispatcherFor(
     tenant: TenantId,
   ): Pick<Dispatcher, 'groups' | 'status' | 'ack' | 'unack'> | undefined;
-  /** The Alertmanager config in force and each receiver's channels. */
-  readonly config: {
-    readonly config: AlertmanagerConfig;
-    readonly channels: ReadonlyMap<string, readonly Channel[]>;
-  };
+  /** The file (argus.yml) Alertmanager config and each receiver's channels. */
+  readonly config: AlertingConfigView;
+  /** The config `tenant` uses: its own (set through the API), else the file's. */
+  configFor(tenant: TenantId): AlertingConfigView;
+  /** Per-tenant configs through the API (absent: those routes answer 404). */
+  readonly tenantConfigs?: TenantConfigSource;
+}
+
+export interface AlertingConfigView {
+  readonly config: AlertmanagerConfig;
+  readonly channels: ReadonlyMap<string, readonly Channel[]>;
+}
+
+/** What the per-tenant config routes need. */
+export interface TenantConfigSource {
+  readonly store: Pick<SqliteTenantConfigs, 'get' | 'save' | 'delete' | 'load'>;
+  /** argus.yml's config: where it comes from, its YAML (secrets included), parsed. */
+  file(): { source: 'file' | 'built-in'; raw: string; config: AlertmanagerConfig };
+  /** Applies `tenant`'s saved config at once; `undefined`: back to the file config. */
+  applyTenant(
+    tenant: TenantId,
+    loaded: LoadedReceivers | undefined,
+    stored?: StoredTenantConfig,
+  ): void;
 }

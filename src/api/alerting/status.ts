@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   IMPLEMENTED_INTEGRATIONS,
@@ -71,17 +71,20 @@ export function registerStatusRoutes(
   logger: Logger,
 ): void {
   const startedAt = Date.now();
-  const receivers = () => source.config.config.receivers ?? [];
+  const cfg = (req: FastifyRequest) => source.configFor(tenantOf(req));
+  const receivers = (req: FastifyRequest) => cfg(req).config.receivers ?? [];
 
   table.add(app, {
     method: 'GET',
     url: '/api/v2/status',
     access: { need: 'read' },
     tag: TAG,
-    summary: 'Alertmanager status: cluster (disabled), version, the config in force, uptime',
-    description: 'The config is YAML with every secret shown as `<secret>`.',
+    summary:
+      "Alertmanager status: cluster (disabled), version, the tenant's config in force, uptime",
+    description:
+      "The config (the tenant's own, else argus.yml's) is YAML with every secret shown as `<secret>`.",
     response: { contentType: 'application/json', description: 'alertmanagerStatus' },
-    handler: amRoute(logger, () => ({
+    handler: amRoute(logger, (req) => ({
       cluster: { status: 'disabled', peers: [] },
       versionInfo: {
         version,
@@ -91,7 +94,7 @@ export function registerStatusRoutes(
         buildDate: '',
         goVersion: `node ${process.version}`,
       },
-      config: { original: configYaml(source.config.config) },
+      config: { original: configYaml(cfg(req).config) },
       uptime: goTime(startedAt),
     })),
   });
@@ -103,7 +106,7 @@ export function registerStatusRoutes(
     tag: TAG,
     summary: 'Receiver names (Alertmanager API v2)',
     response: { contentType: 'application/json', description: '[{name}]' },
-    handler: amRoute(logger, () => receivers().map((r) => ({ name: r.name }))),
+    handler: amRoute(logger, (req) => receivers(req).map((r) => ({ name: r.name }))),
   });
 
   table.add(app, {
@@ -113,10 +116,10 @@ export function registerStatusRoutes(
     tag: TAG,
     summary: 'Receivers with their channels and which integrations Argus implements',
     response: z.array(receiverView),
-    handler: jsonRoute(logger, () => ({
-      data: receivers().map((r) => ({
+    handler: jsonRoute(logger, (req) => ({
+      data: receivers(req).map((r) => ({
         name: r.name,
-        channels: (source.config.channels.get(r.name) ?? []).map((c) => ({
+        channels: (cfg(req).channels.get(r.name) ?? []).map((c) => ({
           kind: c.kind,
           name: c.name,
           sendResolved: c.sendResolved,
@@ -140,7 +143,7 @@ export function registerStatusRoutes(
       logger,
       mapped(async (req) => {
         const name = param(req, 'name');
-        if (!receivers().some((r) => r.name === name))
+        if (!receivers(req).some((r) => r.name === name))
           throw new ApiError(
             'not_found',
             `cannot test receiver ${JSON.stringify(name)}: no such receiver in the alertmanager config`,
@@ -151,7 +154,7 @@ export function registerStatusRoutes(
           tenant: tenantOf(req),
         });
         const results = await Promise.all(
-          (source.config.channels.get(name) ?? []).map(async (ch) => {
+          (cfg(req).channels.get(name) ?? []).map(async (ch) => {
             const r = await ch.send(n, AbortSignal.timeout(TEST_TIMEOUT_MS));
             return {
               channel: ch.name,

@@ -14,7 +14,9 @@ import {
   realScheduler,
   SqliteAlertProvider,
   SqliteSilences,
+  SqliteTenantConfigs,
   type Channel,
+  type LoadedReceivers,
   type DeliveryResult,
   type Notification,
 } from '../../alerting/index.js';
@@ -34,7 +36,8 @@ import type { Logger } from '../../util/index.js';
 import { httpServerOptions } from '../fallback.js';
 import { registerApi, type ApiDeps } from '../index.js';
 import type { RouteTable } from '../route-table.js';
-import type { AlertingApiSource } from './source.js';
+import { OutboundGuard } from '../../net/index.js';
+import type { AlertingApiSource, AlertingConfigView, TenantConfigSource } from './source.js';
 
 export const ACK_KEY = Buffer.alloc(32, 7);
 
@@ -88,6 +91,10 @@ export class TestAlerting implements AlertingApiSource {
   ]);
   readonly dispatchers = new Map<TenantId, Dispatcher>();
   readonly config;
+  /** Tenants' own configs (saved through the API). */
+  readonly own = new Map<TenantId, LoadedReceivers>();
+  readonly tenantStore: SqliteTenantConfigs;
+  readonly tenantConfigs: TenantConfigSource;
   private readonly inhibitor: Inhibitor;
 
   private constructor(
@@ -102,6 +109,21 @@ export class TestAlerting implements AlertingApiSource {
     const config = parseAlertmanagerConfig(yaml, { baseDir: '/' }).config;
     this.config = { config, channels: this.channels as ReadonlyMap<string, readonly Channel[]> };
     this.inhibitor = new Inhibitor(inhibitRules(config.inhibit_rules ?? []), provider);
+    // Loopback is allowed for tenant configs here: tests post to local servers.
+    this.tenantStore = new SqliteTenantConfigs(state, new OutboundGuard({ allow: ['127.0.0.1'] }));
+    this.tenantConfigs = {
+      store: this.tenantStore,
+      file: () => ({ source: 'file', raw: yaml, config }),
+      applyTenant: (tenant, loaded) => {
+        if (loaded === undefined) this.own.delete(tenant);
+        else this.own.set(tenant, loaded);
+        this.dispatchers.get(tenant)?.reload(this.configFor(tenant).config);
+      },
+    };
+  }
+
+  configFor(tenant: TenantId): AlertingConfigView {
+    return this.own.get(tenant) ?? this.config;
   }
 
   static async open(state: StateStore, yaml = TEST_AM_CONFIG): Promise<TestAlerting> {
@@ -113,7 +135,8 @@ export class TestAlerting implements AlertingApiSource {
     const notifier = new Notifier({
       sql: state.sql,
       scheduler: realScheduler,
-      channelsFor: (_t, r) => ref.self?.channels.get(r) ?? [],
+      channelsFor: (t, r) =>
+        ref.self?.own.get(t)?.channels.get(r) ?? ref.self?.channels.get(r) ?? [],
     });
     notifier.start();
     ref.self = new TestAlerting(state, provider, silences, acks, notifier, yaml);
@@ -131,7 +154,7 @@ export class TestAlerting implements AlertingApiSource {
     if (d) return d;
     d = new Dispatcher({
       tenant,
-      config: this.config.config,
+      config: this.configFor(tenant).config,
       provider: this.provider,
       notifier: this.notifier,
       acks: this.acks,
