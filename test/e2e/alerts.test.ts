@@ -59,6 +59,8 @@ async function startWithAlerting() {
     cfg,
     `collect: { host: { enabled: false } }
 rule_files: [rules.yml]
+# The test webhook listens on loopback: a tenant config made in the UI may send there too.
+outbound: { allow: [127.0.0.1] }
 alertmanager:
   route:
     receiver: hook
@@ -343,15 +345,90 @@ describe('alerting pages in the browser', { skip }, () => {
     await hookCard.getByText('webhook', { exact: true }).first().waitFor();
     const pager = page.getByRole('region', { name: 'Receiver pager' });
     await pager.getByText('not implemented').waitFor();
-    const policy = page.getByRole('region', { name: 'Policy oncall' });
-    await policy.getByText('after 15m unacknowledged').waitFor();
-    await page.getByText('Defined in the Alertmanager config (read-only here).').waitFor();
+    const policy = page.getByRole('group', { name: 'Policy oncall' });
+    assert.equal(
+      await policy.getByRole('textbox', { name: 'Delay unacknowledged' }).inputValue(),
+      '15m',
+    );
+    await page
+      .getByText('Saving creates this tenant’s own configuration from the file one.')
+      .waitFor();
     const before = hook.bodies.filter((b) => b.includes('ArgusTestNotification')).length;
     await hookCard.getByRole('button', { name: 'Send test notification' }).click();
     const results = hookCard.getByRole('status', { name: 'Test results for hook' });
     await results.getByText('delivered').waitFor();
     assert.equal(hook.bodies.filter((b) => b.includes('ArgusTestNotification')).length, before + 1);
     await screenshot(page, 'alerts-receivers');
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('creates an escalation policy in the editor, attaches it to a route, then resets to the file config', async () => {
+    const { page, problems } = await suite.loggedInPage('/alerts/receivers');
+    const status = () =>
+      api<{ config: { original: string } }>(`${suite.argus.url}/api/v2/status`).then(
+        (s) => s.config.original,
+      );
+    const editor = page.getByRole('form', { name: 'Escalation policies editor' });
+    await editor.getByRole('group', { name: 'Policy oncall' }).waitFor();
+    await editor.getByRole('button', { name: 'Add policy' }).click();
+    const fresh = editor.getByRole('group', { name: 'Policy new policy 2' });
+    // A name the config already has: the server's error shows by the name field.
+    await fresh.getByRole('textbox', { name: 'Name' }).fill('oncall');
+    const mine = editor.getByRole('group', { name: 'Policy oncall' }).nth(1);
+    await mine.getByRole('combobox', { name: 'Level 1 receiver' }).selectOption('hook');
+    await mine.getByRole('button', { name: 'Add level' }).click();
+    await mine.getByRole('combobox', { name: 'Level 2 receiver' }).selectOption('pager');
+    // A delay the server would refuse is caught by the field before sending.
+    await mine.getByRole('textbox', { name: 'Delay unacknowledged' }).fill('10 minutes');
+    await mine.getByRole('spinbutton', { name: 'Repeat (extra runs)' }).fill('1');
+    await editor.getByRole('button', { name: 'Save policies' }).click();
+    await mine.getByText('"10 minutes" is not a duration').waitFor();
+    await mine.getByRole('textbox', { name: 'Delay unacknowledged' }).fill('10m');
+    await editor.getByRole('button', { name: 'Save policies' }).click();
+    await mine.getByText('escalation policy "oncall" is not unique').waitFor();
+    await mine.getByRole('textbox', { name: 'Name' }).fill('ui-escalation');
+    const root = editor.getByRole('combobox', { name: 'Escalation policy of route root → hook' });
+    await root.selectOption('ui-escalation');
+    await page.keyboard.press('Tab');
+    await editor.getByRole('button', { name: 'Save policies' }).focus();
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('status')
+      .getByText(/Saved \(version 1\); applied at once\./)
+      .waitFor();
+    const original = await until(
+      status,
+      (o) => o.includes('ui-escalation'),
+      'the policy in /api/v2/status',
+    );
+    assert.match(
+      original,
+      /- name: ui-escalation\n\s+levels:\n\s+- receiver: hook\n\s+delay: 0s\n\s+- receiver: pager\n\s+delay: 10m\n\s+repeat: 1/,
+    );
+    assert.match(original, /^route:\n(?:  .*\n)*?  escalation_policy: ui-escalation$/m);
+    const cfg = page.getByRole('region', { name: 'Configuration' });
+    await cfg.getByText("This tenant's own configuration").waitFor();
+    const yaml = await cfg
+      .getByRole('textbox', { name: 'Alertmanager configuration (YAML)' })
+      .inputValue();
+    assert.match(yaml, /escalation_policy: ui-escalation/);
+    assert.match(yaml, /api_key: <secret>/);
+    assert.doesNotMatch(yaml, /not-a-real-key/);
+    await screenshot(page, 'alerts-escalation-editor');
+    await cfg.getByRole('button', { name: 'Reset to file config' }).click();
+    await page
+      .getByRole('dialog', { name: 'Reset to file config' })
+      .getByRole('button', { name: 'Reset' })
+      .click();
+    await cfg.getByText('The configuration from argus.yml').waitFor();
+    await until(
+      status,
+      (o) => !o.includes('ui-escalation'),
+      'the file config back in /api/v2/status',
+    );
+    await editor.getByRole('group', { name: 'Policy oncall' }).waitFor();
+    assert.equal(await editor.getByRole('group', { name: 'Policy ui-escalation' }).count(), 0);
     assert.deepEqual(problems, []);
     await page.context().close();
   });

@@ -1,20 +1,26 @@
 /**
  * Receivers: each receiver's channels (kind, implemented or not, send_resolved), a "Send test
- * notification" per receiver (admins) with each channel's result, and the escalation policies
- * from the Alertmanager config in force (`/api/v2/status`), read-only.
+ * notification" per receiver (admins) with each channel's result, the escalation policies of
+ * the tenant's config (an editor for admins, read-only otherwise) and the tenant's
+ * Alertmanager configuration (YAML; editable by admins, with a reset to the file config).
  */
 import { useState } from 'preact/hooks';
 import {
-  amStatus,
   receivers,
   testReceiver,
   type ArgusReceiver,
   type ChannelTestResult,
 } from '../../api/alerting.js';
-import { escalationPolicies, type PolicyView } from '../../lib/alerting/escalation.js';
+import {
+  escalationPolicies,
+  tenantConfig,
+  type EscalationPolicies,
+} from '../../api/alertmanager-config.js';
 import { useRefresh } from '../overview/use-refresh.js';
 import { errorText } from './common.js';
+import { EscalationEditor } from './escalation-editor.js';
 import type { SectionProps } from './index.js';
+import { TenantConfigView } from './tenant-config-view.js';
 
 function ReceiverCard({ r, admin }: { r: ArgusReceiver; admin: boolean }) {
   const [busy, setBusy] = useState(false);
@@ -105,28 +111,58 @@ function ReceiverCard({ r, admin }: { r: ArgusReceiver; admin: boolean }) {
   );
 }
 
-/** The YAML parser is loaded only here (it is most of this page's weight). */
-async function policiesOf(original: string): Promise<PolicyView[]> {
-  const { parse } = await import('yaml');
-  try {
-    return escalationPolicies(parse(original));
-  } catch {
-    return [];
-  }
+function PoliciesReadOnly({ data }: { data: EscalationPolicies }) {
+  return (
+    <>
+      {data.policies.length === 0 && <p class="muted small">No escalation policies.</p>}
+      {data.policies.map((p) => {
+        const usedBy = data.routes.filter((r) => r.escalation_policy === p.name);
+        return (
+          <section key={p.name} class="policy" aria-label={`Policy ${p.name}`}>
+            <h3>{p.name}</h3>
+            <ol class="policy-levels">
+              {p.levels.map((l, i) => (
+                <li key={i}>
+                  <span class="mono">{l.receiver}</span>
+                  <span class="muted small">
+                    {i === 0 && (l.delay === '0s' || l.delay === '')
+                      ? ' at once'
+                      : ` after ${l.delay} unacknowledged`}
+                  </span>
+                </li>
+              ))}
+            </ol>
+            <p class="muted small">
+              {p.repeat > 0 ? `Repeats ${p.repeat} more time${p.repeat === 1 ? '' : 's'}. ` : ''}
+              {usedBy.length > 0
+                ? `Used by: ${usedBy.map((r) => `${r.receiver ?? r.id} (${r.matchers.join(', ') || 'all'})`).join('; ')}`
+                : 'Not attached to a route.'}
+            </p>
+          </section>
+        );
+      })}
+    </>
+  );
 }
 
 export function ReceiversSection({ admin }: SectionProps) {
+  const [reload, setReload] = useState(0);
   const { data, error } = useRefresh(
     async (signal) => {
-      const [list, status] = await Promise.all([
+      const [list, policies, config] = await Promise.all([
         receivers(signal),
-        amStatus(signal).catch(() => undefined),
+        escalationPolicies(signal).catch(() => undefined),
+        tenantConfig(signal).catch(() => undefined),
       ]);
-      return { list, policies: status && (await policiesOf(status.config.original)) };
+      return { list, policies, config };
     },
-    [],
+    [reload],
     { live: false, interval: 60_000 },
   );
+  const again = () => setReload((n) => n + 1);
+  // The editor restarts from the server's answer after a save (new version) or a discard.
+  const [epoch, setEpoch] = useState(0);
+  const [notice, setNotice] = useState<string>();
   const policies = data?.policies;
   return (
     <>
@@ -142,30 +178,39 @@ export function ReceiversSection({ admin }: SectionProps) {
       {policies !== undefined && (
         <section class="card" aria-label="Escalation policies">
           <h2>Escalation policies</h2>
-          <p class="muted small">Defined in the Alertmanager config (read-only here).</p>
-          {policies.length === 0 && <p class="muted small">No escalation policies.</p>}
-          {policies.map((p) => (
-            <section key={p.name} class="policy" aria-label={`Policy ${p.name}`}>
-              <h3>{p.name}</h3>
-              <ol class="policy-levels">
-                {p.levels.map((l, i) => (
-                  <li key={i}>
-                    <span class="mono">{l.receiver}</span>
-                    <span class="muted small">
-                      {i === 0 ? ' at once' : ` after ${l.delay || '0s'} unacknowledged`}
-                    </span>
-                  </li>
-                ))}
-              </ol>
-              <p class="muted small">
-                {p.repeat > 0 ? `Repeats ${p.repeat} more time${p.repeat === 1 ? '' : 's'}. ` : ''}
-                {p.usedBy.length > 0
-                  ? `Used by: ${p.usedBy.join('; ')}`
-                  : 'Not attached to a route.'}
-              </p>
-            </section>
-          ))}
+          <p class="muted small">
+            Ordered levels: each level’s receivers are notified when the alert is still firing and
+            unacknowledged after its delay; repeat runs the levels again.
+            {policies.source === 'tenant'
+              ? ' Part of this tenant’s own configuration.'
+              : ' Saving creates this tenant’s own configuration from the file one.'}
+          </p>
+          {admin ? (
+            <EscalationEditor
+              key={`${policies.source}:${policies.version ?? 0}:${epoch}`}
+              data={policies}
+              onSaved={(d) => {
+                setNotice(`Saved (version ${d.version ?? '?'}); applied at once.`);
+                again();
+              }}
+              onReload={() => {
+                setNotice(undefined);
+                setEpoch((n) => n + 1);
+                again();
+              }}
+            />
+          ) : (
+            <PoliciesReadOnly data={policies} />
+          )}
+          {notice !== undefined && (
+            <p role="status" class="muted small">
+              {notice}
+            </p>
+          )}
         </section>
+      )}
+      {data?.config !== undefined && (
+        <TenantConfigView config={data.config} admin={admin} onSaved={again} />
       )}
     </>
   );
