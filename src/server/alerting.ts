@@ -7,6 +7,7 @@ import {
   Inhibitor,
   inhibitRules,
   Notifier,
+  pruneOutbox,
   realScheduler,
   SqliteAlertProvider,
   SqliteSilences,
@@ -31,6 +32,12 @@ import { alertingMetrics, type AlertingMetrics } from './alerting-metrics.js';
 const ACK_LINK_TTL_MS = 7 * 24 * 3_600_000;
 /** How often resolved alerts past retention and expired silences are dropped. */
 const GC_INTERVAL_MS = 60_000;
+/** Finished notifications (and their delivery receipts) are kept this long. */
+const NOTIFICATION_RETENTION_MS = 7 * 24 * 3_600_000;
+/** Alert history (state changes, attempts, acks) is kept this long (MTTA/MTTR look back this far). */
+const HISTORY_RETENTION_MS = 30 * 24 * 3_600_000;
+/** How often the notification and history tables are pruned. */
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 export interface AlertingDeps {
   state: StateStore;
@@ -56,6 +63,8 @@ export class Alerting {
   private unsubscribe: (() => void) | undefined;
   private gcTimer: NodeJS.Timeout | undefined;
   private running = false;
+  /** When the notification and history tables were last pruned (0: not yet; the first GC does). */
+  private lastPrune = 0;
   private readonly metrics: AlertingMetrics;
 
   private constructor(
@@ -272,6 +281,19 @@ export class Alerting {
     try {
       await this.provider.gc(now);
       await this.silences.gc(now);
+      if (now - this.lastPrune >= PRUNE_INTERVAL_MS) {
+        this.lastPrune = now;
+        const notifications = await pruneOutbox(
+          this.deps.state.sql,
+          now - NOTIFICATION_RETENTION_MS,
+        );
+        const history = await this.history.prune(now - HISTORY_RETENTION_MS);
+        if (notifications + history > 0)
+          this.deps.logger.info(
+            { notifications, history },
+            'pruned alert notifications and history past retention',
+          );
+      }
     } catch (err) {
       this.deps.logger.warn({ err: errorChain(err) }, 'cannot drop old alerts and silences');
     }
