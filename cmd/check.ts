@@ -1,9 +1,17 @@
 import { ConfigError, loadConfigFile } from '../src/config/index.js';
+import path from 'node:path';
+import { guardFromConfig } from '../src/net/index.js';
+import { RuleFileError } from '../src/rules/index.js';
 import {
+  AlertmanagerConfigError,
   argusConfigSchema,
+  loadAlerting,
+  loadRuleSet,
   readTls,
   TlsConfigError,
   type ArgusConfig,
+  type LoadedAlerting,
+  type LoadedRuleSet,
 } from '../src/server/index.js';
 import { checkRuleFiles } from '../src/rules/index.js';
 import { parseFlags } from './flags.js';
@@ -45,7 +53,39 @@ export async function checkCommand(args: string[]): Promise<number> {
     process.stderr.write(`${file}: ${err.message}\n${file}: FAILED (1 problem)\n`);
     return 1;
   }
+  // So must the rule files and the Alertmanager config it names (as the server loads them).
+  const problems: string[] = [];
+  let rules: LoadedRuleSet | undefined;
+  try {
+    rules = loadRuleSet(cfg, path.resolve(file));
+  } catch (err) {
+    if (!(err instanceof RuleFileError)) throw err;
+    problems.push(...err.errors);
+  }
+  let alerting: LoadedAlerting | undefined;
+  try {
+    alerting = await loadAlerting(cfg, path.resolve(file), guardFromConfig(cfg.outbound));
+  } catch (err) {
+    if (!(err instanceof AlertmanagerConfigError)) throw err;
+    problems.push(`alertmanager: ${err.message}`);
+  }
+  if (problems.length > 0) {
+    process.stderr.write(problems.map((p) => `${p}\n`).join(''));
+    process.stderr.write(
+      `${file}: FAILED (${problems.length} problem${problems.length === 1 ? '' : 's'})\n`,
+    );
+    return 1;
+  }
+  for (const w of alerting?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(`${file}: OK\n${configSummary(cfg)}`);
+  if (rules)
+    process.stdout.write(
+      `  ${'rule_files'.padEnd(29)}${plural(rules.files.length, 'file')}, ${plural(rules.groups.filter((g) => rules!.files.includes(g.file)).length, 'group')}${cfg.rules.builtin ? ' (+ built-in self-monitoring)' : ''}\n`,
+    );
+  if (alerting)
+    process.stdout.write(
+      `  ${'alertmanager'.padEnd(29)}${alerting.source}, ${plural(alerting.channels.size, 'receiver')}\n`,
+    );
   return 0;
 }
 
@@ -108,3 +148,5 @@ function checkRules(files: string[]): number {
   (r.ok ? process.stdout : process.stderr).write(r.report);
   return r.ok ? 0 : 1;
 }
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;

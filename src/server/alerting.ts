@@ -111,7 +111,7 @@ export class Alerting {
       channelsFor: (tenant, receiver) => ref.self?.configFor(tenant).channels.get(receiver) ?? [],
       isNullReceiver: (tenant, receiver) =>
         ref.self?.configFor(tenant).nullReceivers.has(receiver) ?? false,
-      logger: deps.logger.child({ component: 'notify' }),
+      logger: deps.logger.child({ stage: 'notify' }),
       stats: metrics.stats,
     });
     ref.self = new Alerting(deps, provider, silences, acks, notifier, loaded, metrics);
@@ -260,7 +260,8 @@ export class Alerting {
           },
         },
       ],
-      externalURL: this.deps.externalURL(),
+      // As Alertmanager's: no trailing slash (templates append `/…` to it).
+      externalURL: this.deps.externalURL().replace(/\/+$/, ''),
       ackURL: (groupKey, fingerprints) => {
         const token = this.signer.ackLink(
           tenant,
@@ -270,7 +271,7 @@ export class Alerting {
         );
         return new URL(`api/argus/v1/alerts/ack-link/${token}`, this.deps.externalURL()).href;
       },
-      logger: this.deps.logger.child({ component: 'dispatch', tenant }),
+      logger: this.deps.logger.child({ stage: 'dispatch', tenant }),
     });
     this.dispatchers.set(tenant, d);
     await d.start();

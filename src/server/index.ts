@@ -26,3 +26,5 @@ export { ArgusServer, ServerStartError, type ServerOptions } from './server.js';
 export { runServer } from './run.js';
 export { readTls, TlsConfigError } from './tls.js';
 export type { Store, StoreOptions } from './wiring.js';
+export { loadRuleSet, type LoadedRuleSet } from './rules.js';
+export { loadAlerting, AlertmanagerConfigError, type LoadedAlerting } from './alerting-config.js';

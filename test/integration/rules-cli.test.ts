@@ -84,4 +84,37 @@ describe('argus check rules / test rules', () => {
     assert.equal((await runArgus(['test', 'config', fail])).code, 2);
     assert.match((await runArgus(['test', '--help'])).stdout, /promtool's format/);
   });
+
+  it('argus check config also checks the rule files and the Alertmanager config it names', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'rules.yml'), RULES);
+    const good = path.join(dir, 'argus.yml');
+    await writeFile(
+      good,
+      'rule_files: [rules.yml]\nalertmanager:\n  route: { receiver: x }\n  receivers: [{ name: x, opsgenie_configs: [{ api_key: k }] }]\n',
+    );
+    const ok = await runArgus(['check', 'config', good]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(
+      ok.stdout,
+      /^ {2}rule_files {19}1 file, 1 group \(\+ built-in self-monitoring\)$/m,
+    );
+    assert.match(ok.stdout, /^ {2}alertmanager {17}.*\(alertmanager:\), 1 receiver$/m);
+    assert.match(ok.stderr, /warning: receiver "x": opsgenie is not implemented by Argus yet/);
+
+    const bad = path.join(dir, 'bad.yml');
+    await writeFile(path.join(dir, 'broken.yml'), RULES.replace('up == 0', 'up =='));
+    await writeFile(
+      bad,
+      'rule_files: [broken.yml]\nalertmanager: { route: { receiver: nope, group_wait: banana } }\n',
+    );
+    const no = await runArgus(['check', 'config', bad]);
+    assert.equal(no.code, 1);
+    assert.match(
+      no.stderr,
+      /broken\.yml: 7:15: group "node", rule 2, "InstanceDown": could not parse expression/,
+    );
+    assert.match(no.stderr, /alertmanager: .*route\.group_wait: expected a duration like 30s/);
+    assert.match(no.stderr, /bad\.yml: FAILED \(2 problems\)/);
+  });
 });

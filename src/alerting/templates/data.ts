@@ -8,6 +8,20 @@ import type { Notification, NotifyAlert } from '../notify/types.js';
 
 const goTime = (ms: number): GoTime => (ms === 0 ? ZERO_TIME : new GoTime(ms));
 
+/**
+ * A link templates may put in an href: http(s) or a path. Anything else (`javascript:`, `data:`)
+ * from a posted alert becomes "" — Alertmanager's html/template neutralises such URLs too.
+ */
+export function safeLink(url: string): string {
+  if (url.startsWith('/') && !url.startsWith('//')) return url;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? url : '';
+  } catch {
+    return '';
+  }
+}
+
 /** One alert (Alertmanager's template `Alert`). */
 export class TemplateAlert {
   readonly Status: string;
@@ -23,7 +37,7 @@ export class TemplateAlert {
     this.Annotations = KV.from(a.annotations);
     this.StartsAt = goTime(a.startsAt);
     this.EndsAt = goTime(a.endsAt);
-    this.GeneratorURL = a.generatorURL;
+    this.GeneratorURL = safeLink(a.generatorURL);
     this.Fingerprint = a.fingerprint;
   }
 }
