@@ -78,14 +78,22 @@ export async function checkCommand(args: string[]): Promise<number> {
   }
   for (const w of alerting?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(`${file}: OK\n${configSummary(cfg)}`);
-  if (rules)
-    process.stdout.write(
-      `  ${'rule_files'.padEnd(29)}${plural(rules.files.length, 'file')}, ${plural(rules.groups.filter((g) => rules!.files.includes(g.file)).length, 'group')}${cfg.rules.builtin ? ' (+ built-in self-monitoring)' : ''}\n`,
-    );
-  if (alerting)
-    process.stdout.write(
-      `  ${'alertmanager'.padEnd(29)}${alerting.source}, ${plural(alerting.channels.size, 'receiver')}\n`,
-    );
+  if (rules) {
+    const own = rules.groups.filter((g) => rules.files.includes(g.file)).length;
+    const files =
+      rules.files.length === 0
+        ? '(none)'
+        : `${plural(rules.files.length, 'file')}, ${plural(own, 'group')}`;
+    const builtin = cfg.rules.builtin ? ' + built-in self-monitoring' : '';
+    process.stdout.write(`  ${'rule_files'.padEnd(29)}${files}${builtin}\n`);
+  }
+  if (alerting) {
+    const am =
+      alerting.source === 'built-in'
+        ? '(none: alerts are listed, not sent)'
+        : `${alerting.source}, ${plural(alerting.channels.size, 'receiver')}`;
+    process.stdout.write(`  ${'alertmanager'.padEnd(29)}${am}\n`);
+  }
   return 0;
 }
 

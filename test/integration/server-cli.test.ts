@@ -122,6 +122,8 @@ describe('argus check config', () => {
         '  auth.open.ingest             closed (tokens only)',
         '  limits.tenants               (none: defaults for every tenant)',
         '  outbound.allow               (none)',
+        '  rule_files                   (none) + built-in self-monitoring',
+        '  alertmanager                 (none: alerts are listed, not sent)',
         '',
       ].join('\n'),
     );
