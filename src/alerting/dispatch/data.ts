@@ -17,7 +17,30 @@ export function compareAlerts(a: Labels, b: Labels): number {
     const bv = b.get(k);
     if (av !== bv) return av < bv ? -1 : 1;
   }
-  return a.toString() < b.toString() ? -1 : a.toString() > b.toString() ? 1 : 0;
+  const as = text(a);
+  const bs = text(b);
+  return as < bs ? -1 : as > bs ? 1 : 0;
+}
+
+/** Labels are immutable: each set is rendered once, however often a sort compares it. */
+const texts = new WeakMap<Labels, string>();
+
+function text(l: Labels): string {
+  let s = texts.get(l);
+  if (s === undefined) texts.set(l, (s = l.toString()));
+  return s;
+}
+
+/**
+ * The label set as an object, made once per (immutable) Labels and shared by the notifications
+ * that carry the alert, as its annotations object already is: nothing writes to them.
+ */
+const objects = new WeakMap<Labels, Readonly<Record<string, string>>>();
+
+function labelsObject(l: Labels): Readonly<Record<string, string>> {
+  let o = objects.get(l);
+  if (o === undefined) objects.set(l, (o = l.toObject()));
+  return o;
 }
 
 export function toNotifyAlert(
@@ -28,7 +51,7 @@ export function toNotifyAlert(
   const a = s.alert;
   return {
     status: isResolved(a, now) ? 'resolved' : 'firing',
-    labels: a.labels.toObject(),
+    labels: labelsObject(a.labels),
     annotations: a.annotations,
     startsAt: a.startsAt,
     endsAt: a.endsAt,

@@ -71,6 +71,34 @@ interface Group {
   nextAt: number;
 }
 
+/** Where an alert goes: one group per matching route. */
+interface Target {
+  readonly route: Route;
+  readonly key: string;
+  readonly labels: Labels;
+}
+
+interface Routed {
+  readonly labels: Labels;
+  readonly targets: readonly Target[];
+}
+
+/**
+ * Signs the ack link only when read: most flushes are deduplicated by the notifier, which
+ * copies the notification (reading every field) only when it queues one.
+ */
+function lazyAckURL(n: Omit<Notification, 'id'>, sign: () => string): void {
+  let url: string | undefined;
+  Object.defineProperty(n, 'ackURL', {
+    enumerable: true,
+    configurable: true,
+    get: () => (url ??= sign()),
+  });
+}
+
+/** The routing cache is pruned when it reaches this many entries (or twice what was kept). */
+const ROUTED_MIN = 1024;
+
 export class Dispatcher {
   readonly #o: DispatcherOptions;
   readonly #log: Logger;
@@ -83,6 +111,9 @@ export class Dispatcher {
   readonly #escalator: Escalator;
   #config: AlertmanagerConfig;
   #tree: Route;
+  /** Routing per fingerprint, for the current tree. */
+  #routed = new Map<string, Routed>();
+  #routedLimit = ROUTED_MIN;
   #unsubscribe: (() => void) | undefined;
 
   constructor(opts: DispatcherOptions) {
@@ -127,6 +158,7 @@ export class Dispatcher {
   reload(config: AlertmanagerConfig): void {
     this.#config = config;
     this.#tree = buildRouteTree(config.route);
+    this.#routed = new Map();
     this.#escalator.setPolicies(config.escalation_policies);
     const old = new Map(this.#groups);
     for (const g of old.values()) g.timer?.cancel();
@@ -153,15 +185,14 @@ export class Dispatcher {
           });
         this.#states.set(s.fingerprint, state);
       }
-      for (const route of this.#tree.match(s.alert.labels)) {
-        const key = groupKey(route, s.alert.labels);
+      for (const { route, key, labels } of this.#targets(s)) {
         let g = this.#groups.get(key);
         if (!g) {
           const was = previous?.get(key);
           g = {
             route,
             key,
-            labels: groupLabels(route, s.alert.labels),
+            labels,
             alerts: new Map(),
             flushed: was?.flushed ?? false,
             nextAt: was ? was.nextAt : now + route.opts.groupWaitMs,
@@ -180,6 +211,36 @@ export class Dispatcher {
         .catch((err: unknown) => this.#log.error({ err }, 'cannot record alert history'));
   }
 
+  /**
+   * The routes and group keys of an alert, cached per fingerprint: a re-posted alert is not
+   * routed again. The fingerprint is a hash, so the cached label set is compared too.
+   */
+  #targets(s: StoredAlert): readonly Target[] {
+    const labels = s.alert.labels;
+    const hit = this.#routed.get(s.fingerprint);
+    if (hit && (hit.labels === labels || hit.labels.equals(labels))) return hit.targets;
+    if (this.#routed.size >= this.#routedLimit) this.#pruneRouted();
+    const targets = this.#tree.match(labels).map((route) => ({
+      route,
+      key: groupKey(route, labels),
+      labels: groupLabels(route, labels),
+    }));
+    this.#routed.set(s.fingerprint, { labels, targets });
+    return targets;
+  }
+
+  /** Keeps the routing cache to the alerts the groups hold (resolved ones leave them). */
+  #pruneRouted(): void {
+    const held = new Map<string, Routed>();
+    for (const g of this.#groups.values())
+      for (const fp of g.alerts.keys()) {
+        const r = this.#routed.get(fp);
+        if (r) held.set(fp, r);
+      }
+    this.#routed = held;
+    this.#routedLimit = Math.max(ROUTED_MIN, 2 * held.size);
+  }
+
   #arm(g: Group, at: number): void {
     g.timer?.cancel();
     g.nextAt = at;
@@ -191,10 +252,15 @@ export class Dispatcher {
     });
   }
 
-  #mutedBy(labels: Labels, now: number): { silence: string[]; inhibit: string[] } {
-    const out = { silence: [] as string[], inhibit: [] as string[] };
-    for (const m of this.#o.muters ?? [])
-      out[m.kind].push(...m.muter.mutedBy(this.#o.tenant, labels, now));
+  /** What mutes `labels` now; undefined (nothing allocated) when nothing does. */
+  #mutedBy(labels: Labels, now: number): { silence: string[]; inhibit: string[] } | undefined {
+    let out: { silence: string[]; inhibit: string[] } | undefined;
+    for (const m of this.#o.muters ?? []) {
+      const ids = m.muter.mutedBy(this.#o.tenant, labels, now);
+      if (ids.length === 0) continue;
+      out ??= { silence: [], inhibit: [] };
+      out[m.kind].push(...ids);
+    }
     return out;
   }
 
@@ -218,8 +284,7 @@ export class Dispatcher {
     const out: { labels: Labels; a: NotifyAlert }[] = [];
     for (const s of g.alerts.values()) {
       const m = this.#mutedBy(s.alert.labels, now);
-      const ids = [...m.silence, ...m.inhibit];
-      if (ids.length > 0) {
+      if (m) {
         if (record && !this.#muted.has(s.fingerprint))
           record.push({
             tenant: this.#o.tenant,
@@ -252,8 +317,7 @@ export class Dispatcher {
       const t = s && (s.alert.evaluatedAt ?? s.updatedAt);
       if (t !== undefined && (evaluatedAt === undefined || t > evaluatedAt)) evaluatedAt = t;
     }
-    const ackURL = firing.length > 0 ? this.#o.ackURL?.(g.key, firing) : undefined;
-    return {
+    const n: Omit<Notification, 'id'> = {
       tenant: this.#o.tenant,
       receiver,
       groupKey: g.key,
@@ -266,9 +330,11 @@ export class Dispatcher {
       truncatedAlerts: 0,
       escalationLevel: level,
       ackUpdate,
-      ...(ackURL ? { ackURL } : {}),
       ...(evaluatedAt !== undefined ? { evaluatedAt } : {}),
     };
+    const sign = this.#o.ackURL;
+    if (firing.length > 0 && sign) lazyAckURL(n, () => sign(g.key, firing));
+    return n;
   }
 
   async #flush(g: Group): Promise<void> {
@@ -280,13 +346,13 @@ export class Dispatcher {
       const alerts = this.#visible(g, now, muted);
       for (const fp of snapshot.keys()) this.#processed.add(fp);
       if (alerts.length > 0) {
-        const firing = new Set(
-          alerts.filter((a) => a.status === 'firing').map((a) => a.fingerprint),
-        );
-        const resolved = new Set(
-          alerts.filter((a) => a.status === 'resolved').map((a) => a.fingerprint),
-        );
-        const acked = new Set(alerts.filter((a) => a.acknowledged).map((a) => a.fingerprint));
+        const firing = new Set<string>();
+        const resolved = new Set<string>();
+        const acked = new Set<string>();
+        for (const a of alerts) {
+          (a.status === 'firing' ? firing : resolved).add(a.fingerprint);
+          if (a.acknowledged) acked.add(a.fingerprint);
+        }
         try {
           const n = await this.#o.notifier.offer({
             notification: this.#build(g, alerts, g.route.opts.receiver, 0, false),
@@ -311,13 +377,17 @@ export class Dispatcher {
     if (ok)
       for (const [fp, s] of snapshot)
         if (isResolved(s.alert, now) && g.alerts.get(fp) === s) g.alerts.delete(fp);
-    if (![...g.alerts.values()].some((s) => !isResolved(s.alert, now)))
-      await this.#escalator.end(g.key);
+    if (!this.#anyFiring(g, now)) await this.#escalator.end(g.key);
     if (g.alerts.size === 0) {
       if (this.#groups.get(g.key) === g) this.#groups.delete(g.key);
       return;
     }
     this.#arm(g, now + g.route.opts.groupIntervalMs);
+  }
+
+  #anyFiring(g: Group, now: number): boolean {
+    for (const s of g.alerts.values()) if (!isResolved(s.alert, now)) return true;
+    return false;
   }
 
   #urgent(key: string): boolean {
@@ -407,11 +477,10 @@ export class Dispatcher {
     const s = this.#o.provider.get(this.#o.tenant, fingerprint);
     if (!s) return undefined;
     const m = this.#mutedBy(s.alert.labels, this.#o.scheduler.now());
-    const muted = m.silence.length + m.inhibit.length > 0;
     return {
-      state: muted ? 'suppressed' : this.#processed.has(fingerprint) ? 'active' : 'unprocessed',
-      silencedBy: m.silence,
-      inhibitedBy: m.inhibit,
+      state: m ? 'suppressed' : this.#processed.has(fingerprint) ? 'active' : 'unprocessed',
+      silencedBy: m?.silence ?? [],
+      inhibitedBy: m?.inhibit ?? [],
       receivers: [...new Set(this.#tree.match(s.alert.labels).map((r) => r.opts.receiver))],
     };
   }

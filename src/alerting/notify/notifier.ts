@@ -11,7 +11,7 @@ import type { SqlAccess, SqlTx } from '../../state/index.js';
 import { nopLogger, type Logger } from '../../util/index.js';
 import { recordHistory } from '../history/history.js';
 import type { Scheduler, Timer } from './clock.js';
-import { needsUpdate, readNflog, writeNflog } from './nflog.js';
+import { needsUpdate, readNflog, writeNflog, type NflogEntry } from './nflog.js';
 import { duePending, insertOutbox, insertReceipt, nextDue, type OutboxRow } from './outbox.js';
 import type { Channel, DeliveryResult, Notification } from './types.js';
 
@@ -72,6 +72,55 @@ export function backoffMs(attempts: number, random: () => number): number {
   return Math.min(Math.round(base * (0.8 + 0.4 * random())), BACKOFF_CAP_MS);
 }
 
+interface Queued {
+  readonly fn: (tx: SqlTx) => unknown;
+  readonly resolve: (v: unknown) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/**
+ * Write transactions asked for in one turn of the event loop, committed as ONE transaction
+ * (a commit costs far more than the statements of one notification): a tick's group flushes
+ * and the attempts that finished together share a commit. Each caller's promise resolves with
+ * its own function's result once the batch committed. When the batch fails, every function is
+ * run again in a transaction of its own, so only the one that throws fails (as unbatched).
+ */
+export class WriteBatcher {
+  #queue: Queued[] = [];
+
+  constructor(private readonly sql: SqlAccess) {}
+
+  write<T>(fn: (tx: SqlTx) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      // The resolve callback is typed for T; the queue holds unknowns (the result of `fn`).
+      this.#queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (this.#queue.length === 1) setImmediate(() => this.#commit());
+    });
+  }
+
+  #commit(): void {
+    const batch = this.#queue;
+    this.#queue = [];
+    const alone = (q: Queued) => this.sql.write(q.fn).then(q.resolve, q.reject);
+    if (batch.length === 1) {
+      void alone(batch[0]);
+      return;
+    }
+    this.sql
+      .write((tx) => batch.map((q) => q.fn(tx)))
+      .then(
+        (results) => batch.forEach((q, i) => q.resolve(results[i])),
+        () => batch.forEach((q) => void alone(q)),
+      );
+  }
+}
+
+/** Mirrored nflog entries kept at most (it restarts empty, read again from the table, past it). */
+const NFLOG_MIRROR_MAX = 100_000;
+
+const nflogKey = (tenant: string, groupKey: string, receiver: string): string =>
+  `${tenant}\0${receiver}\0${groupKey}`;
+
 /** What a channel gets: integrations without send_resolved never see resolved alerts. */
 function forChannel(n: Notification, ch: Channel): Notification {
   if (ch.sendResolved) return n;
@@ -82,6 +131,13 @@ export class Notifier {
   readonly #o: NotifierOptions;
   readonly #log: Logger;
   readonly #stats: NotifyStats;
+  readonly #writes: WriteBatcher;
+  /**
+   * The nflog entries this notifier read or wrote (it is the log's only writer): a flush that
+   * needs no notification is decided here. Keys with an offer in flight are not decided here.
+   */
+  readonly #nflog = new Map<string, NflogEntry>();
+  readonly #offering = new Map<string, number>();
   readonly #inflight = new Map<number, Promise<void>>();
   readonly #aborts = new Set<AbortController>();
   #timer: Timer | undefined;
@@ -94,6 +150,7 @@ export class Notifier {
     this.#o = opts;
     this.#log = opts.logger ?? nopLogger;
     this.#stats = opts.stats ?? NO_STATS;
+    this.#writes = new WriteBatcher(opts.sql);
   }
 
   /** Starts the worker: pending rows (from before a restart too) are sent. */
@@ -120,23 +177,42 @@ export class Notifier {
   async offer(o: Offer): Promise<Notification | undefined> {
     const n0 = o.notification;
     const sendResolved = this.#o.channelsFor(n0.tenant, n0.receiver).some((c) => c.sendResolved);
-    const queued = await this.#o.sql.write((tx) => {
-      const now = this.#o.scheduler.now();
-      const entry = readNflog(tx, n0.tenant, n0.groupKey, n0.receiver);
-      const d = { ...o, sendResolved, now };
-      if (!needsUpdate(entry, d)) return undefined;
-      const n: Notification = { ...n0, id: randomUUID() };
-      const expires = now + (o.firing.size > 0 ? o.repeatIntervalMs : RESOLVED_EXPIRY_MS);
-      this.#enqueue(tx, n, o.fallbackReceiver, now, expires);
-      writeNflog(tx, n.tenant, n.groupKey, n.receiver, {
-        firing: o.firing,
-        resolved: o.resolved,
-        notifiedAt: now,
+    const key = nflogKey(n0.tenant, n0.groupKey, n0.receiver);
+    // Most flushes change nothing: decided from the log's mirror, without a transaction.
+    const known = this.#nflog.get(key);
+    if (known && !this.#offering.has(key)) {
+      if (!needsUpdate(known, { ...o, sendResolved, now: this.#o.scheduler.now() }))
+        return undefined;
+    }
+    this.#offering.set(key, (this.#offering.get(key) ?? 0) + 1);
+    let done: { entry: NflogEntry | undefined; n?: Notification };
+    try {
+      done = await this.#writes.write((tx) => {
+        const now = this.#o.scheduler.now();
+        const entry = readNflog(tx, n0.tenant, n0.groupKey, n0.receiver);
+        const d = { ...o, sendResolved, now };
+        if (!needsUpdate(entry, d)) return { entry };
+        const n: Notification = { ...n0, id: randomUUID() };
+        const expires = now + (o.firing.size > 0 ? o.repeatIntervalMs : RESOLVED_EXPIRY_MS);
+        this.#enqueue(tx, n, o.fallbackReceiver, now, expires);
+        const next = { firing: o.firing, resolved: o.resolved, notifiedAt: now };
+        writeNflog(tx, n.tenant, n.groupKey, n.receiver, next);
+        return { entry: next, n };
       });
-      return n;
-    });
-    if (queued) this.#wake(this.#o.scheduler.now());
-    return queued;
+    } finally {
+      const left = this.#offering.get(key)! - 1;
+      if (left === 0) this.#offering.delete(key);
+      else this.#offering.set(key, left);
+    }
+    // Mirrored once committed (a rolled-back write must not count as notified).
+    if (done.entry) this.#remember(key, done.entry);
+    if (done.n) this.#wake(this.#o.scheduler.now());
+    return done.n;
+  }
+
+  #remember(key: string, e: NflogEntry): void {
+    if (this.#nflog.size >= NFLOG_MIRROR_MAX && !this.#nflog.has(key)) this.#nflog.clear();
+    this.#nflog.set(key, e);
   }
 
   /**
@@ -144,7 +220,7 @@ export class Notifier {
    * that was queued before is not queued again.
    */
   async send(n: Notification, fallbackReceiver: string, expiresAt: number): Promise<void> {
-    await this.#o.sql.write((tx) => {
+    await this.#writes.write((tx) => {
       this.#enqueue(tx, n, fallbackReceiver, this.#o.scheduler.now(), expiresAt);
     });
     this.#wake(this.#o.scheduler.now());
@@ -222,8 +298,8 @@ export class Notifier {
     const limit = this.#o.concurrency ?? 32;
     while (this.#running) {
       const now = this.#o.scheduler.now();
-      const rows = await this.#o.sql.read((r) => duePending(r, now, limit + this.#inflight.size));
-      const fresh = rows.filter((r) => !this.#inflight.has(r.id)).slice(0, limit);
+      // Rows in flight are skipped before their payload is parsed.
+      const fresh = await this.#o.sql.read((r) => duePending(r, now, limit, this.#inflight));
       if (fresh.length === 0) break;
       for (const row of fresh) {
         const p = this.#attempt(row)
@@ -244,7 +320,7 @@ export class Notifier {
   async #attempt(row: OutboxRow): Promise<void> {
     const sched = this.#o.scheduler;
     if (sched.now() >= row.expiresAt) {
-      await this.#o.sql.write((tx) =>
+      await this.#writes.write((tx) =>
         tx.run("UPDATE alert_outbox SET state = 'expired', done_at = ? WHERE id = ?", [
           sched.now(),
           row.id,
@@ -276,7 +352,7 @@ export class Notifier {
       if (ac.signal.aborted && !res.ok && !this.#running) return; // stopping: stays pending
     }
     const now = sched.now();
-    await this.#o.sql.write((tx) => this.#record(tx, row, res, start, now));
+    await this.#writes.write((tx) => this.#record(tx, row, res, start, now));
     if (res.ok) {
       this.#stats.sent(row.channel);
       const from = row.notification.evaluatedAt;

@@ -88,13 +88,30 @@ export function insertOutbox(
   );
 }
 
-/** Pending rows due at `now`, oldest first. */
-export function duePending(r: SqlReader, now: number, limit: number): OutboxRow[] {
+/**
+ * Pending rows due at `now`, oldest first, at most `limit`; rows whose id `skip` holds (in
+ * flight) are left out by the query itself, so their payloads are not even read.
+ */
+export function duePending(
+  r: SqlReader,
+  now: number,
+  limit: number,
+  skip?: ReadonlySet<number> | ReadonlyMap<number, unknown>,
+): OutboxRow[] {
+  if (!skip || skip.size === 0)
+    return r
+      .all<Row>(
+        `SELECT * FROM alert_outbox WHERE state = 'pending' AND next_attempt_at <= ?
+         ORDER BY next_attempt_at, id LIMIT ?`,
+        [now, limit],
+      )
+      .map(fromRow);
   return r
     .all<Row>(
       `SELECT * FROM alert_outbox WHERE state = 'pending' AND next_attempt_at <= ?
+         AND id NOT IN (SELECT value FROM json_each(?))
        ORDER BY next_attempt_at, id LIMIT ?`,
-      [now, limit],
+      [now, JSON.stringify([...skip.keys()]), limit],
     )
     .map(fromRow);
 }
