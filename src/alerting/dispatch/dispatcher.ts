@@ -96,6 +96,19 @@ function lazyAckURL(n: Omit<Notification, 'id'>, sign: () => string): void {
   });
 }
 
+/** An alert a flush may notify, and its acknowledgement. */
+interface Unmuted {
+  readonly s: StoredAlert;
+  readonly acked: NotifyAlert['acknowledged'];
+}
+
+/** As notifications carry them: Alertmanager's order. */
+function notifyAlerts(list: Unmuted[], now: number): NotifyAlert[] {
+  return list
+    .sort((x, y) => compareAlerts(x.s.alert.labels, y.s.alert.labels))
+    .map((x) => toNotifyAlert(x.s, now, x.acked));
+}
+
 /** The routing cache is pruned when it reaches this many entries (or twice what was kept). */
 const ROUTED_MIN = 1024;
 
@@ -281,7 +294,12 @@ export class Dispatcher {
 
   /** The group's alerts that may be notified now, sorted, as notifications carry them. */
   #visible(g: Group, now: number, record?: HistoryInput[]): NotifyAlert[] {
-    const out: { labels: Labels; a: NotifyAlert }[] = [];
+    return notifyAlerts(this.#unmuted(g, now, record), now);
+  }
+
+  /** The group's alerts not muted now, with their acknowledgements. */
+  #unmuted(g: Group, now: number, record?: HistoryInput[]): Unmuted[] {
+    const out: Unmuted[] = [];
     for (const s of g.alerts.values()) {
       const m = this.#mutedBy(s.alert.labels, now);
       if (m) {
@@ -298,9 +316,9 @@ export class Dispatcher {
         continue;
       }
       this.#muted.delete(s.fingerprint);
-      out.push({ labels: s.alert.labels, a: toNotifyAlert(s, now, this.#acked(s)) });
+      out.push({ s, acked: this.#acked(s) });
     }
-    return out.sort((x, y) => compareAlerts(x.labels, y.labels)).map((x) => x.a);
+    return out;
   }
 
   #build(
@@ -343,25 +361,33 @@ export class Dispatcher {
     const muted: HistoryInput[] = [];
     let ok = true;
     if (!this.#timeMuted(g.route, now)) {
-      const alerts = this.#visible(g, now, muted);
+      const unmuted = this.#unmuted(g, now, muted);
       for (const fp of snapshot.keys()) this.#processed.add(fp);
-      if (alerts.length > 0) {
+      if (unmuted.length > 0) {
         const firing = new Set<string>();
         const resolved = new Set<string>();
         const acked = new Set<string>();
-        for (const a of alerts) {
-          (a.status === 'firing' ? firing : resolved).add(a.fingerprint);
-          if (a.acknowledged) acked.add(a.fingerprint);
+        for (const { s, acked: a } of unmuted) {
+          (isResolved(s.alert, now) ? resolved : firing).add(s.fingerprint);
+          if (a) acked.add(s.fingerprint);
         }
+        const receiver = g.route.opts.receiver;
+        const sets = {
+          firing,
+          resolved,
+          acked,
+          repeatIntervalMs: g.route.opts.repeatIntervalMs,
+          fallbackReceiver: g.route.opts.fallbackReceiver,
+        };
+        const group = { tenant: this.#o.tenant, groupKey: g.key, receiver };
         try {
-          const n = await this.#o.notifier.offer({
-            notification: this.#build(g, alerts, g.route.opts.receiver, 0, false),
-            firing,
-            resolved,
-            acked,
-            repeatIntervalMs: g.route.opts.repeatIntervalMs,
-            fallbackReceiver: g.route.opts.fallbackReceiver,
-          });
+          // Most flushes are deduplicated: the notification is only built when it may go out.
+          const n = this.#o.notifier.deduplicated(group, sets)
+            ? undefined
+            : await this.#o.notifier.offer({
+                ...sets,
+                notification: this.#build(g, notifyAlerts(unmuted, now), receiver, 0, false),
+              });
           const policy = g.route.opts.escalationPolicy;
           if (n && policy && firing.size > 0)
             await this.#escalator.begin(g.key, policy, g.route.opts.receiver, now);

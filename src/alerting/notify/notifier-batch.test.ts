@@ -153,6 +153,22 @@ describe('Notifier dedup', () => {
     assert.equal(rows.length, 4);
   });
 
+  it('tells a flush when its offer would certainly be deduplicated', async () => {
+    const st = tempState();
+    after(st.cleanup);
+    const sched = new FakeScheduler(1000);
+    const ch = new RecordingChannel('ops/webhook[0]');
+    const n = new Notifier({ sql: st.store.sql, scheduler: sched, channelsFor: () => [ch] });
+    const { notification: group, ...sets } = offer(['a']);
+    assert.equal(n.deduplicated(group, sets), false, 'never seen: unknown');
+    assert.ok(await n.offer(offer(['a'])));
+    assert.equal(n.deduplicated(group, sets), true);
+    assert.equal(n.deduplicated(group, { ...sets, firing: new Set(['a', 'b']) }), false);
+    assert.equal(n.deduplicated({ ...group, receiver: 'other' }, sets), false);
+    await sched.advance(3_600_000);
+    assert.equal(n.deduplicated(group, sets), false, 'repeat_interval passed');
+  });
+
   it('decides offers for one group made in the same turn in order, against each other', async () => {
     const st = tempState();
     after(st.cleanup);

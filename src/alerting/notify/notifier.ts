@@ -66,6 +66,9 @@ export interface Offer {
   readonly acked?: ReadonlySet<string>;
 }
 
+/** Which group and receiver an offer is for. */
+export type OfferGroup = Pick<Notification, 'tenant' | 'groupKey' | 'receiver'>;
+
 /** Backoff before attempt `attempts + 1`: 1 s, 2 s, 4 s … capped at 5 min, ±20 % jitter. */
 export function backoffMs(attempts: number, random: () => number): number {
   const base = Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_CAP_MS);
@@ -176,14 +179,10 @@ export class Notifier {
    */
   async offer(o: Offer): Promise<Notification | undefined> {
     const n0 = o.notification;
-    const sendResolved = this.#o.channelsFor(n0.tenant, n0.receiver).some((c) => c.sendResolved);
-    const key = nflogKey(n0.tenant, n0.groupKey, n0.receiver);
     // Most flushes change nothing: decided from the log's mirror, without a transaction.
-    const known = this.#nflog.get(key);
-    if (known && !this.#offering.has(key)) {
-      if (!needsUpdate(known, { ...o, sendResolved, now: this.#o.scheduler.now() }))
-        return undefined;
-    }
+    if (this.deduplicated(n0, o)) return undefined;
+    const sendResolved = this.#sendResolved(n0.tenant, n0.receiver);
+    const key = nflogKey(n0.tenant, n0.groupKey, n0.receiver);
     this.#offering.set(key, (this.#offering.get(key) ?? 0) + 1);
     let done: { entry: NflogEntry | undefined; n?: Notification };
     try {
@@ -208,6 +207,23 @@ export class Notifier {
     if (done.entry) this.#remember(key, done.entry);
     if (done.n) this.#wake(this.#o.scheduler.now());
     return done.n;
+  }
+
+  /**
+   * True when an offer for `group` with these alerts would certainly be dropped by dedup, as
+   * far as the notification log this notifier mirrors tells (false: unknown, or it would go
+   * out). A flush that gets true need not build its notification.
+   */
+  deduplicated(group: OfferGroup, o: Omit<Offer, 'notification'>): boolean {
+    const key = nflogKey(group.tenant, group.groupKey, group.receiver);
+    const known = this.#nflog.get(key);
+    if (!known || this.#offering.has(key)) return false;
+    const sendResolved = this.#sendResolved(group.tenant, group.receiver);
+    return !needsUpdate(known, { ...o, sendResolved, now: this.#o.scheduler.now() });
+  }
+
+  #sendResolved(tenant: TenantId, receiver: string): boolean {
+    return this.#o.channelsFor(tenant, receiver).some((c) => c.sendResolved);
   }
 
   #remember(key: string, e: NflogEntry): void {
