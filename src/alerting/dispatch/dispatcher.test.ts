@@ -125,6 +125,33 @@ describe('Dispatcher timing', () => {
     assert.equal(d.groups()[0].alerts[0].alertStatus.state, 'active');
   });
 
+  it('continue: sibling routes with the same matchers each get their group and their receiver', async () => {
+    const { sched, chans, put, d } = await setup(`
+route:
+  receiver: fallback
+  group_wait: 0s
+  routes:
+    - { matchers: [team="db"], receiver: team, continue: true }
+    - { matchers: [team="db"], receiver: boss }
+receivers: [{ name: team }, { name: boss }, { name: fallback }]
+`);
+    await put(alert('Disk', { team: 'db' }));
+    await sched.advance(1 * S);
+    assert.equal(chans.team[0].sent.length, 1, 'the first sibling');
+    assert.equal(chans.boss[0].sent.length, 1, 'the second sibling too');
+    assert.equal(chans.fallback[0].sent.length, 0);
+    assert.deepEqual(
+      d
+        .groups()
+        .map((g) => [g.receiver, g.groupKey])
+        .sort(),
+      [
+        ['boss', '{}/{team="db"}/1:{}'],
+        ['team', '{}/{team="db"}/0:{}'],
+      ],
+    );
+  });
+
   it('sends resolved alerts once, then drops them and deletes the empty group', async () => {
     const { sched, chans, put, d, history } = await setup();
     const team = chans.team[0];

@@ -35,6 +35,7 @@ export class Route {
   readonly continue: boolean;
   readonly opts: RouteOpts;
   #key: string | undefined;
+  #uniqueKey: string | undefined;
 
   constructor(
     cfg: RawRoute,
@@ -94,6 +95,21 @@ export class Route {
     return this.#key;
   }
 
+  /**
+   * The key, made unique where it is not: a route whose siblings share its matchers gets its
+   * position appended (and its subtree inherits the difference). Equal to `key()` otherwise, so
+   * group keys keep Alertmanager's form. Alertmanager keeps such siblings' groups apart by route
+   * object; Argus files groups by this string.
+   */
+  uniqueKey(): string {
+    if (this.#uniqueKey !== undefined) return this.#uniqueKey;
+    if (!this.parent) return (this.#uniqueKey = this.key());
+    const own = formatMatchers(this.matchers);
+    const shared = this.parent.routes.some((r) => r !== this && formatMatchers(r.matchers) === own);
+    this.#uniqueKey = `${this.parent.uniqueKey()}/${own}${shared ? `/${this.index}` : ''}`;
+    return this.#uniqueKey;
+  }
+
   /** Unique even among siblings with the same matchers: the key plus the position. */
   id(): string {
     return this.parent ? `${this.key()}/${this.index}` : this.key();
@@ -121,11 +137,13 @@ export function groupLabels(route: Route, labels: Labels): Labels {
 
 /**
  * The aggregation group's key as Alertmanager forms it: `<route key>:<group labels>`, the
- * labels sorted and printed `{a="x", b="y"}` (Go quoting).
+ * labels sorted and printed `{a="x", b="y"}` (Go quoting). Sibling routes with the same
+ * matchers (a `continue` pair) get their position in the key (`uniqueKey`), so each keeps its
+ * own group and receiver.
  */
 export function groupKey(route: Route, labels: Labels): string {
   const g = groupLabels(route, labels);
   const parts: string[] = [];
   for (let i = 0; i < g.size; i++) parts.push(`${g.name(i)}=${goQuote(g.value(i))}`);
-  return `${route.key()}:{${parts.join(', ')}}`;
+  return `${route.uniqueKey()}:{${parts.join(', ')}}`;
 }
