@@ -429,7 +429,8 @@ export class Dispatcher {
     const now = this.#o.scheduler.now();
     const n = this.#build(g, this.#visible(g, now), step.receiver, step.level, false);
     await this.#o.notifier.send(
-      { ...n, id: `${key}:escalation:${index}:${this.#firstStart(g)}` },
+      // Not news: escalations are not counted as delivery latency.
+      { ...n, id: `${key}:escalation:${index}:${this.#firstStart(g)}`, evaluatedAt: undefined },
       '',
       now + g.route.opts.repeatIntervalMs,
     );
@@ -478,7 +479,7 @@ export class Dispatcher {
       if (mine.length === 0) continue;
       const n = this.#build(g, this.#visible(g, now), g.route.opts.receiver, 0, true);
       await this.#o.notifier.send(
-        { ...n, id: `${g.key}:ack:${now}:${mine.join(',')}` },
+        { ...n, id: `${g.key}:ack:${now}:${mine.join(',')}`, evaluatedAt: undefined },
         '',
         now + RESOLVED_EXPIRY_MS,
       );

@@ -116,7 +116,7 @@ describe('duePending', () => {
 function offer(firing: string[], resolved: string[] = []): Offer {
   const n = note('x');
   return {
-    notification: { ...n, groupKey: '{}:{g="x"}' },
+    notification: { ...n, groupKey: '{}:{g="x"}', evaluatedAt: 500 },
     firing: new Set(firing),
     resolved: new Set(resolved),
     repeatIntervalMs: 3_600_000,
@@ -132,7 +132,8 @@ describe('Notifier dedup', () => {
     const sql = counting(st.store.sql);
     const ch = new RecordingChannel('ops/webhook[0]');
     const n = new Notifier({ sql, scheduler: sched, channelsFor: () => [ch] });
-    assert.ok(await n.offer(offer(['a'])));
+    const first = await n.offer(offer(['a']));
+    assert.equal(first?.evaluatedAt, 500, 'news carries its evaluation time');
     const w = sql.writes;
     assert.equal(await n.offer(offer(['a'])), undefined);
     assert.equal(sql.writes, w, 'an unchanged group needs no transaction');
@@ -140,7 +141,9 @@ describe('Notifier dedup', () => {
     assert.ok(await n.offer(offer(['b'], ['a'])), 'a resolved alert (send_resolved)');
     assert.equal(await n.offer(offer(['b'], ['a'])), undefined);
     await sched.advance(3_600_000);
-    assert.ok(await n.offer(offer(['b'], ['a'])), 'repeat_interval passed');
+    const repeat = await n.offer(offer(['b'], ['a']));
+    assert.ok(repeat, 'repeat_interval passed');
+    assert.equal(repeat.evaluatedAt, undefined, 'a repeat is not delivery latency');
 
     // A new notifier (a restart) reads the log once, then decides from memory.
     const sql2 = counting(st.store.sql);

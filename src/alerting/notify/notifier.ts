@@ -23,9 +23,20 @@ export interface NotifyStats {
   failed(channel: string): void;
   /** `argus_alert_delivery_latency_seconds`: evaluation (or receipt) → accepted by the receiver. */
   deliveryLatency(seconds: number): void;
-  /** A notification went to a route's fallback receiver. */
-  fallback(receiver: string, reason: string): void;
+  /** A notification went to a route's fallback receiver (`reason`: a FallbackKind). */
+  fallback(receiver: string, reason: FallbackKind): void;
 }
+
+/** Why a notification went to a fallback receiver (a metric label: a closed set). */
+export type FallbackKind =
+  'no_implemented_integrations' | 'permanent_failure' | 'repeated_failures';
+
+const sameSet = (a: ReadonlySet<string> | readonly string[], b: ReadonlySet<string>): boolean => {
+  const x = a instanceof Set ? a : new Set(a);
+  if (x.size !== b.size) return false;
+  for (const v of b) if (!x.has(v)) return false;
+  return true;
+};
 
 const NO_STATS: NotifyStats = { sent() {}, failed() {}, deliveryLatency() {}, fallback() {} };
 
@@ -191,7 +202,15 @@ export class Notifier {
         const entry = readNflog(tx, n0.tenant, n0.groupKey, n0.receiver);
         const d = { ...o, sendResolved, now };
         if (!needsUpdate(entry, d)) return { entry };
-        const n: Notification = { ...n0, id: randomUUID() };
+        // Delivery latency is measured for news only: a repeat of the same alerts (or of an
+        // acknowledged group) is not "the evaluation that fired it" arriving late.
+        const news =
+          entry === undefined ||
+          !sameSet(entry.firing, o.firing) ||
+          !sameSet(entry.resolved, o.resolved);
+        const n: Notification = news
+          ? { ...n0, id: randomUUID() }
+          : { ...n0, id: randomUUID(), evaluatedAt: undefined };
         const expires = now + (o.firing.size > 0 ? o.repeatIntervalMs : RESOLVED_EXPIRY_MS);
         this.#enqueue(tx, n, o.fallbackReceiver, now, expires);
         const next = { firing: o.firing, resolved: o.resolved, notifiedAt: now };
@@ -249,7 +268,7 @@ export class Notifier {
       // Every integration of the receiver is one Argus does not implement (a config warning).
       if (fallback && fallback !== n.receiver) {
         const reason = 'receiver has no implemented integrations';
-        this.#toFallback(tx, n, fallback, reason, now, expires);
+        this.#toFallback(tx, n, fallback, reason, 'no_implemented_integrations', now, expires);
       } else {
         this.#log.warn(
           { tenant: n.tenant, receiver: n.receiver, groupKey: n.groupKey },
@@ -271,6 +290,8 @@ export class Notifier {
     n: Notification,
     fallback: string,
     reason: string,
+    /** A bounded label value for the metric (the reason text carries the details). */
+    kind: FallbackKind,
     now: number,
     expires: number,
   ): void {
@@ -278,7 +299,7 @@ export class Notifier {
       { tenant: n.tenant, receiver: n.receiver, fallback, reason, notification: n.id },
       'notification sent to the fallback receiver',
     );
-    this.#stats.fallback(fallback, reason);
+    this.#stats.fallback(fallback, kind);
     // The fallback's own failures do not cascade further ('' = no fallback of the fallback).
     this.#enqueue(tx, { ...n, id: `${n.id}:fallback`, receiver: fallback }, '', now, expires);
   }
@@ -424,7 +445,15 @@ export class Notifier {
       const reason = done
         ? `${row.channel} failed permanently: ${res.error ?? `status ${res.status}`}`
         : `${row.channel} failed ${failures} times in a row: ${res.error ?? `status ${res.status}`}`;
-      this.#toFallback(tx, n, row.fallback, reason, now, row.expiresAt);
+      this.#toFallback(
+        tx,
+        n,
+        row.fallback,
+        reason,
+        done ? 'permanent_failure' : 'repeated_failures',
+        now,
+        row.expiresAt,
+      );
     }
     tx.run(
       `UPDATE alert_outbox SET state = ?, attempts = ?, failures = ?, fallback_sent = ?,
