@@ -306,6 +306,12 @@ receivers:`,
     await sched.advance(3 * 60 * M);
     assert.equal(chans.boss[0].sent.length, 0, 'no escalation');
     assert.equal(chans.team[0].sent.length, 2, 'no repeat');
+    // A second ack of the same episode (the link clicked twice) changes nothing.
+    assert.deepEqual(await d.ack({ groupKey: '{}:{alertname="A"}' }, 'ack-link', ''), [
+      fingerprint(alert('A')),
+    ]);
+    await sched.advance(1 * S);
+    assert.equal(chans.team[0].sent.length, 2, 'no second ack update');
     const audit = await st.store.audit.list({ action: 'alert.ack' });
     assert.equal(audit.length, 1);
     assert.equal(audit[0].actor, 'user:alice');

@@ -471,8 +471,14 @@ export class Dispatcher {
       startsAt: s.alert.startsAt,
       alertname: s.alert.labels.get('alertname'),
     }));
-    await this.#o.acks.ack(this.#o.tenant, targets, by, comment);
-    const fps = new Set(targets.map((t) => t.fingerprint));
+    // Acking an alert already acknowledged in this episode (a second click on the same link)
+    // changes nothing: no second history entry, audit entry or ack update.
+    const fresh = targets.filter(
+      (t) => this.#o.acks.get(this.#o.tenant, t.fingerprint, t.startsAt) === undefined,
+    );
+    if (fresh.length === 0) return targets.map((t) => t.fingerprint);
+    await this.#o.acks.ack(this.#o.tenant, fresh, by, comment);
+    const fps = new Set(fresh.map((t) => t.fingerprint));
     const now = this.#o.scheduler.now();
     for (const g of this.#groups.values()) {
       const mine = [...g.alerts.keys()].filter((fp) => fps.has(fp));
@@ -484,7 +490,7 @@ export class Dispatcher {
         now + RESOLVED_EXPIRY_MS,
       );
     }
-    return [...fps];
+    return targets.map((t) => t.fingerprint);
   }
 
   async unack(
