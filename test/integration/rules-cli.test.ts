@@ -95,10 +95,7 @@ describe('argus check rules / test rules', () => {
     );
     const ok = await runArgus(['check', 'config', good]);
     assert.equal(ok.code, 0, ok.stderr);
-    assert.match(
-      ok.stdout,
-      /^ {2}rule_files {19}1 file, 1 group \+ built-in self-monitoring$/m,
-    );
+    assert.match(ok.stdout, /^ {2}rule_files {19}1 file, 1 group \+ built-in self-monitoring$/m);
     assert.match(ok.stdout, /^ {2}alertmanager {17}.*\(alertmanager:\), 1 receiver$/m);
     assert.match(ok.stderr, /warning: receiver "x": opsgenie is not implemented by Argus yet/);
 
