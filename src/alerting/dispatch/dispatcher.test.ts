@@ -177,6 +177,44 @@ receivers: [{ name: team }, { name: boss }, { name: fallback }]
     assert.equal(h.length, 2);
   });
 
+  it('a resolution supersedes an undelivered firing notification: FIRING never arrives after RESOLVED', async () => {
+    const { sched, chans, put } = await setup();
+    const team = chans.team[0];
+    team.fallbackAnswer = { ok: false, retryable: true, status: 500, error: 'down' };
+    await put(alert('A'));
+    await sched.advance(30 * S); // the firing notification is tried, and keeps failing
+    await sched.advance(4 * M);
+    const tries = team.sent.length;
+    assert.ok(tries >= 3 && team.sent.every((n) => n.status === 'firing'), String(tries));
+    await put(alert('A', {}, T0, sched.now())); // resolved; flushed at the next group interval
+    await sched.advance(6 * M);
+    assert.ok(
+      team.sent.slice(tries).some((n) => n.status === 'resolved'),
+      'the resolution is tried',
+    );
+    const before = team.sent.length;
+    team.fallbackAnswer = { ok: true, retryable: false, status: 200 }; // the receiver is back
+    await sched.advance(10 * M);
+    const after = team.sent.slice(before);
+    assert.deepEqual(
+      after.map((n) => n.status),
+      ['resolved'],
+      'only the resolution; the stale firing one is retired',
+    );
+  });
+
+  it('records the resolution of an alert that timed out (never posted again), at its endsAt', async () => {
+    const { sched, put, history } = await setup();
+    await put(alert('Gone', {}, T0, T0 + 2 * M)); // endsAt in the future: firing until then
+    await sched.advance(30 * S);
+    await sched.advance(10 * M); // no resend: it resolves by timeout; the next flush sees it
+    const h = await history.query(DEFAULT_TENANT, { kind: 'resolved', alertname: 'Gone' });
+    assert.deepEqual(
+      h.map((e) => e.time),
+      [T0 + 2 * M],
+    );
+  });
+
   it('filters muted alerts and reports them suppressed', async () => {
     const silenced: Muter = {
       mutedBy: (_t, l) => (l.get('i') === '2' ? ['silence-1'] : []),

@@ -332,7 +332,12 @@ export class Dispatcher {
     let evaluatedAt: number | undefined;
     for (const a of alerts) {
       const s = g.alerts.get(a.fingerprint);
-      const t = s && (s.alert.evaluatedAt ?? s.updatedAt);
+      // A resolution that came by timeout (no resend before endsAt) happened at endsAt.
+      const t =
+        s &&
+        (a.status === 'resolved'
+          ? Math.max(s.alert.evaluatedAt ?? s.updatedAt, s.alert.endsAt)
+          : (s.alert.evaluatedAt ?? s.updatedAt));
       if (t !== undefined && (evaluatedAt === undefined || t > evaluatedAt)) evaluatedAt = t;
     }
     const n: Omit<Notification, 'id'> = {
@@ -370,6 +375,21 @@ export class Dispatcher {
         for (const { s, acked: a } of unmuted) {
           (isResolved(s.alert, now) ? resolved : firing).add(s.fingerprint);
           if (a) acked.add(s.fingerprint);
+        }
+        // Alerts that resolved by timeout (their sender stopped) were never posted again:
+        // their resolution enters the history here, at its time.
+        for (const fp of resolved) {
+          if (this.#states.get(fp) !== 'firing') continue;
+          const s = snapshot.get(fp)!;
+          this.#states.set(fp, 'resolved');
+          muted.push({
+            tenant: this.#o.tenant,
+            time: Math.min(s.alert.endsAt, now),
+            kind: 'resolved',
+            fingerprint: fp,
+            alertname: s.alert.labels.get('alertname'),
+            detail: { labels: s.alert.labels.toObject() },
+          });
         }
         const receiver = g.route.opts.receiver;
         const sets = {

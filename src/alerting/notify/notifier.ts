@@ -12,7 +12,14 @@ import { nopLogger, type Logger } from '../../util/index.js';
 import { recordHistory } from '../history/history.js';
 import type { Scheduler, Timer } from './clock.js';
 import { needsUpdate, readNflog, writeNflog, type NflogEntry } from './nflog.js';
-import { duePending, insertOutbox, insertReceipt, nextDue, type OutboxRow } from './outbox.js';
+import {
+  duePending,
+  insertOutbox,
+  insertReceipt,
+  nextDue,
+  supersedePending,
+  type OutboxRow,
+} from './outbox.js';
 import type { Channel, DeliveryResult, Notification } from './types.js';
 
 /** Counters and histogram observations; the caller maps them onto its metrics. */
@@ -212,6 +219,12 @@ export class Notifier {
           ? { ...n0, id: randomUUID() }
           : { ...n0, id: randomUUID(), evaluatedAt: undefined };
         const expires = now + (o.firing.size > 0 ? o.repeatIntervalMs : RESOLVED_EXPIRY_MS);
+        const retired = supersedePending(tx, n, now);
+        if (retired > 0)
+          this.#log.info(
+            { tenant: n.tenant, receiver: n.receiver, groupKey: n.groupKey, retired },
+            'a newer notification of the group supersedes undelivered ones',
+          );
         this.#enqueue(tx, n, o.fallbackReceiver, now, expires);
         const next = { firing: o.firing, resolved: o.resolved, notifiedAt: now };
         writeNflog(tx, n.tenant, n.groupKey, n.receiver, next);
@@ -435,6 +448,15 @@ export class Notifier {
         "UPDATE alert_outbox SET state = 'delivered', attempts = ?, failures = 0, done_at = ? WHERE id = ?",
         [attempt, now, row.id],
       );
+      return;
+    }
+    // Superseded by a newer notification of its group while this attempt ran: it stays retired
+    // (no retry, no fallback for a state that is no longer current).
+    const state = tx.get<{ state: string }>('SELECT state FROM alert_outbox WHERE id = ?', [
+      row.id,
+    ])?.state;
+    if (state !== 'pending') {
+      tx.run('UPDATE alert_outbox SET attempts = ? WHERE id = ?', [attempt, row.id]);
       return;
     }
     const failures = row.failures + 1;

@@ -89,6 +89,26 @@ export function insertOutbox(
 }
 
 /**
+ * Retires the pending rows of an older notification of the same group to the same receiver: a
+ * newer state (a resolution, new alerts) supersedes it, so a retried FIRING can never arrive
+ * after the RESOLVED that followed it. Acknowledgement updates and escalations (ids with
+ * `:ack:` / `:escalation:`) are left alone. Returns the rows retired.
+ */
+export function supersedePending(
+  tx: SqlTx,
+  n: Pick<Notification, 'tenant' | 'groupKey' | 'receiver' | 'id'>,
+  now: number,
+): number {
+  return tx.run(
+    `UPDATE alert_outbox SET state = 'expired', done_at = ?
+     WHERE state = 'pending' AND tenant = ? AND receiver = ? AND notification_id != ?
+       AND notification_id NOT LIKE '%:ack:%' AND notification_id NOT LIKE '%:escalation:%'
+       AND json_extract(payload, '$.groupKey') = ?`,
+    [now, n.tenant, n.receiver, n.id, n.groupKey],
+  );
+}
+
+/**
  * Pending rows due at `now`, oldest first, at most `limit`; rows whose id `skip` holds (in
  * flight) are left out by the query itself, so their payloads are not even read.
  */
