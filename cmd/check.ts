@@ -67,7 +67,9 @@ export async function checkCommand(args: string[]): Promise<number> {
     alerting = await loadAlerting(cfg, path.resolve(file), guardFromConfig(cfg.outbound));
   } catch (err) {
     if (!(err instanceof AlertmanagerConfigError)) throw err;
-    problems.push(`alertmanager: ${err.message}`);
+    // One problem per line (the parser lists every problem it found).
+    for (const line of err.message.split('\n'))
+      if (line.trim()) problems.push(`alertmanager: ${line}`);
   }
   if (problems.length > 0) {
     process.stderr.write(problems.map((p) => `${p}\n`).join(''));
