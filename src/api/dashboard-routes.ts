@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../auth/index.js';
 import {
@@ -16,7 +16,7 @@ import type { Logger } from '../util/index.js';
 import { parseBody, principalOf } from './access-body.js';
 import { P, param } from './access-views.js';
 import { ApiError } from './errors.js';
-import { errorReply, jsonRoute, type Answer } from './respond.js';
+import { errorReply, jsonRoute, mapErrors } from './respond.js';
 import type { RouteTable } from './route-table.js';
 
 /** Dashboards are bigger than the default 1 MiB body; the format's own limits still apply. */
@@ -66,27 +66,12 @@ function viewMeta(m: DashboardMeta): z.output<typeof metaView> {
 const viewFull = (d: StoredDashboard) => ({ ...viewMeta(d), dashboard: d.dashboard });
 
 /** The module's errors in the API's closed set. */
-function mapError(err: unknown): unknown {
-  if (err instanceof DashboardValidationError)
-    return new ApiError('bad_data', err.message, { cause: err });
-  if (err instanceof DashboardNotFoundError)
-    return new ApiError('not_found', err.message, { cause: err });
-  if (err instanceof DashboardConflictError)
-    return new ApiError('conflict', err.message, { cause: err });
-  if (err instanceof DashboardReadOnlyError)
-    return new ApiError('forbidden', err.message, { cause: err });
-  return err;
-}
-
-const mapped =
-  <T>(fn: (req: FastifyRequest, reply: FastifyReply) => Promise<Answer<T>>) =>
-  async (req: FastifyRequest, reply: FastifyReply): Promise<Answer<T>> => {
-    try {
-      return await fn(req, reply);
-    } catch (err) {
-      throw mapError(err);
-    }
-  };
+const mapped = mapErrors([
+  [DashboardValidationError, 'bad_data'],
+  [DashboardNotFoundError, 'not_found'],
+  [DashboardConflictError, 'conflict'],
+  [DashboardReadOnlyError, 'forbidden'],
+]);
 
 function versionParam(req: FastifyRequest): number {
   const s = param(req, 'n');

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../util/index.js';
 import { errorChain } from '../util/index.js';
-import { toApiError, type Failure, type Success } from './errors.js';
+import { ApiError, toApiError, type ErrorType, type Failure, type Success } from './errors.js';
 
 /** What a JSON route handler returns: its data, optionally with warnings. */
 export interface Answer<T> {
@@ -50,4 +50,24 @@ export function errorReply(
   if (e.retryAfterSeconds !== undefined)
     void reply.header('retry-after', String(Math.max(1, Math.ceil(e.retryAfterSeconds))));
   return { status: 'error', errorType: e.errorType, error: e.message };
+}
+
+/** A module's typed errors and the API error type each answers as. */
+export type ErrorMap = readonly (readonly [new (...args: never[]) => Error, ErrorType])[];
+
+/**
+ * Wraps handlers so a module's typed errors (not found, conflict, invalid…) answer as the API
+ * error types the table gives; anything else is left to `jsonRoute`.
+ */
+export function mapErrors(map: ErrorMap) {
+  return <T>(fn: (req: FastifyRequest, reply: FastifyReply) => Promise<Answer<T>>) =>
+    async (req: FastifyRequest, reply: FastifyReply): Promise<Answer<T>> => {
+      try {
+        return await fn(req, reply);
+      } catch (err) {
+        for (const [cls, type] of map)
+          if (err instanceof cls) throw new ApiError(type, err.message, { cause: err });
+        throw err;
+      }
+    };
 }

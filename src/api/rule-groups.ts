@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../auth/index.js';
 import {
@@ -12,7 +12,7 @@ import type { Logger } from '../util/index.js';
 import { parseBody, principalOf } from './access-body.js';
 import { P, param } from './access-views.js';
 import { ApiError } from './errors.js';
-import { jsonRoute, type Answer } from './respond.js';
+import { jsonRoute, mapErrors } from './respond.js';
 import type { RouteTable } from './route-table.js';
 
 /** What the rule-group routes need: the store, and a hook that applies a tenant's change. */
@@ -63,25 +63,11 @@ const saveBody = z.strictObject({
     .describe('The version this edit started from; omit to create'),
 });
 
-function mapError(err: unknown): unknown {
-  if (err instanceof RuleGroupInvalidError)
-    return new ApiError('bad_data', err.message, { cause: err });
-  if (err instanceof RuleGroupNotFoundError)
-    return new ApiError('not_found', err.message, { cause: err });
-  if (err instanceof RuleGroupConflictError)
-    return new ApiError('conflict', err.message, { cause: err });
-  return err;
-}
-
-const mapped =
-  <T>(fn: (req: FastifyRequest, reply: FastifyReply) => Promise<Answer<T>>) =>
-  async (req: FastifyRequest, reply: FastifyReply): Promise<Answer<T>> => {
-    try {
-      return await fn(req, reply);
-    } catch (err) {
-      throw mapError(err);
-    }
-  };
+const mapped = mapErrors([
+  [RuleGroupInvalidError, 'bad_data'],
+  [RuleGroupNotFoundError, 'not_found'],
+  [RuleGroupConflictError, 'conflict'],
+]);
 
 /**
  * Rule groups managed through the API (and the UI), per tenant, under
