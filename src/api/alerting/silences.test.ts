@@ -153,6 +153,11 @@ describe('Alertmanager API v2 silences', () => {
     const cases: [unknown, string, number][] = [
       [silence({ createdBy: '' }), 'cannot save silence: createdBy in body is required', 400],
       [silence({ comment: '' }), 'cannot save silence: comment in body is required', 400],
+      [
+        { ...silence(), createdBy: undefined },
+        'cannot save silence: createdBy in body is required',
+        400,
+      ],
       [silence({ matchers: [] }), 'cannot save silence: at least one matcher required', 400],
       [
         silence({ matchers: [{ name: 'a', value: '.*', isRegex: true, isEqual: true }] }),
@@ -171,7 +176,7 @@ describe('Alertmanager API v2 silences', () => {
       ],
       [
         silence({ matchers: [{ name: 'a', value: 'b' }] }),
-        'cannot save silence: matchers.0.isRegex: Invalid input: expected boolean, received undefined',
+        'cannot save silence: matchers.0.isRegex in body is required',
         400,
       ],
       [[1], 'cannot save silence: body must be a JSON object', 400],

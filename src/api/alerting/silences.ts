@@ -81,6 +81,9 @@ function postable(body: unknown) {
   if (!r.success) {
     const i = r.error.issues[0];
     const where = i.path.length > 0 ? i.path.join('.') : 'body';
+    // A missing field in Alertmanager's (go-openapi's) words.
+    if (/received undefined$/.test(i.message))
+      throw new ApiError('bad_data', `cannot save silence: ${where} in body is required`);
     throw new ApiError('bad_data', `cannot save silence: ${where}: ${i.message}`);
   }
   return r.data;
