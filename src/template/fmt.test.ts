@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatFloat } from './float-format.js';
-import { formatV, goQuote, sprint, sprintf } from './fmt.js';
+import { goQuote } from '../util/index.js';
+import { formatV, sprint, sprintf } from './fmt.js';
 
 // [format, args, Go's fmt.Sprintf output]
 const SPRINTF: [string, unknown[], string][] = [

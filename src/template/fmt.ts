@@ -1,4 +1,5 @@
 /** Go's fmt for template output: Sprint, Sprintln, Sprintf with the verbs real templates use. */
+import { goQuote } from '../util/index.js';
 import { formatFloat } from './float-format.js';
 import { GoTime } from './go-time.js';
 import { isMap, kindOf, mapEntries, methodOf, typeName } from './values.js';
@@ -38,52 +39,6 @@ export function sprint(args: readonly unknown[]): string {
 /** fmt.Sprintln: always spaces, then a newline. */
 export function sprintln(args: readonly unknown[]): string {
   return args.map((a) => formatV(a)).join(' ') + '\n';
-}
-
-/** strconv.Quote. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    switch (ch) {
-      case '"':
-        out += '\\"';
-        break;
-      case '\\':
-        out += '\\\\';
-        break;
-      case '\n':
-        out += '\\n';
-        break;
-      case '\t':
-        out += '\\t';
-        break;
-      case '\r':
-        out += '\\r';
-        break;
-      case '\x07':
-        out += '\\a';
-        break;
-      case '\b':
-        out += '\\b';
-        break;
-      case '\f':
-        out += '\\f';
-        break;
-      case '\v':
-        out += '\\v';
-        break;
-      default:
-        if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-        else if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u.test(ch))
-          out +=
-            c > 0xffff
-              ? '\\U' + c.toString(16).padStart(8, '0')
-              : '\\u' + c.toString(16).padStart(4, '0');
-        else out += ch;
-    }
-  }
-  return out + '"';
 }
 
 interface Spec {

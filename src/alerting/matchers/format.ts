@@ -1,51 +1,9 @@
 import type { Matcher } from '../../model/index.js';
+import { goQuote } from '../../util/index.js';
+
+export { goQuote };
 
 const CLASSIC_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
-/**
- * Quotes `s` the way Go's strconv.Quote does (group keys and route keys must read exactly as
- * Alertmanager writes them): printable characters kept, control characters escaped.
- */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    switch (ch) {
-      case '"':
-        out += '\\"';
-        break;
-      case '\\':
-        out += '\\\\';
-        break;
-      case '\x07':
-        out += '\\a';
-        break;
-      case '\b':
-        out += '\\b';
-        break;
-      case '\f':
-        out += '\\f';
-        break;
-      case '\n':
-        out += '\\n';
-        break;
-      case '\r':
-        out += '\\r';
-        break;
-      case '\t':
-        out += '\\t';
-        break;
-      case '\v':
-        out += '\\v';
-        break;
-      default:
-        if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-        else if (cp >= 0x80 && cp < 0xa0) out += `\\u${cp.toString(16).padStart(4, '0')}`;
-        else out += ch;
-    }
-  }
-  return out + '"';
-}
 
 /** One matcher as Alertmanager prints it: `name="value"`; non-classic names are quoted. */
 export function formatMatcher(m: Matcher): string {
