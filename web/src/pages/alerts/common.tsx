@@ -1,12 +1,9 @@
 /** Small pieces the alerting sections share: label chips, a modal dialog, error text. */
-import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from '../../api/client.js';
+import { useState } from 'preact/hooks';
+import { ConfirmDialog, type ConfirmProps } from '../settings/dialog.js';
+import '../settings/access.css';
 
-export function errorText(err: unknown): string {
-  if (err instanceof ApiError) return err.message;
-  return err instanceof Error ? err.message : String(err);
-}
+export { errorText } from '../settings/format.js';
 
 /** `name="value"` chips; every part renders as text. */
 export function LabelChips({ labels }: { labels: [string, string][] }) {
@@ -22,70 +19,11 @@ export function LabelChips({ labels }: { labels: [string, string][] }) {
   );
 }
 
-export interface DialogProps {
-  title: string;
-  children: ComponentChildren;
-  confirmLabel: string;
-  /** Runs the action; a thrown error shows in the dialog, which stays open. */
-  onConfirm(): Promise<void>;
-  onClose(): void;
-  danger?: boolean;
-}
+export type DialogProps = Omit<ConfirmProps, 'formClass' | 'focusCancel'>;
 
-/**
- * A modal <dialog> opened with showModal(): focus stays inside, Escape cancels, the page behind
- * is inert. Confirm is the form's submit button (Enter in a field confirms).
- */
+/** The shared confirmation dialog, with the alerting forms' layout and the focus on fields. */
 export function Dialog(p: DialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    const d = ref.current;
-    if (d && !d.open) d.showModal();
-    return () => d?.close();
-  }, []);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await p.onConfirm();
-      p.onClose();
-    } catch (err) {
-      setError(errorText(err));
-      setBusy(false);
-    }
-  };
-  return (
-    <dialog
-      ref={ref}
-      class="alerts-dialog"
-      aria-labelledby="alerts-dialog-title"
-      onCancel={(e) => {
-        e.preventDefault();
-        p.onClose();
-      }}
-    >
-      <form class="alerts-form" onSubmit={(e) => void submit(e)}>
-        <h2 id="alerts-dialog-title">{p.title}</h2>
-        {p.children}
-        {error !== undefined && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="toolbar dialog-buttons">
-          <button type="button" onClick={p.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class={p.danger ? 'danger' : 'primary'} disabled={busy}>
-            {p.confirmLabel}
-          </button>
-        </div>
-      </form>
-    </dialog>
-  );
+  return <ConfirmDialog {...p} formClass="alerts-form" focusCancel={false} />;
 }
 
 /** "Ack" / "Unack" with an optional comment, for one alert or a group. */

@@ -12,6 +12,13 @@ export interface ConfirmProps {
   onClose(): void;
   /** A destructive action gets the danger style. */
   danger?: boolean;
+  /** The form's class (its fields' layout); default `access-form`. */
+  formClass?: string;
+  /**
+   * Whether Cancel takes the focus (default true: a confirmation defaults to the safe choice);
+   * dialogs with fields leave it to the first field.
+   */
+  focusCancel?: boolean;
 }
 
 /**
@@ -50,7 +57,7 @@ export function ConfirmDialog(p: ConfirmProps) {
         p.onClose();
       }}
     >
-      <form class="access-form" onSubmit={(e) => void submit(e)}>
+      <form class={p.formClass ?? 'access-form'} onSubmit={(e) => void submit(e)}>
         <h2 id="access-dialog-title">{p.title}</h2>
         {p.children}
         {error && (
@@ -59,7 +66,7 @@ export function ConfirmDialog(p: ConfirmProps) {
           </p>
         )}
         <div class="toolbar access-dialog-buttons">
-          <button type="button" onClick={p.onClose} autoFocus>
+          <button type="button" onClick={p.onClose} autoFocus={p.focusCancel ?? true}>
             Cancel
           </button>
           <button type="submit" class={p.danger ? 'danger' : 'primary'} disabled={busy}>
