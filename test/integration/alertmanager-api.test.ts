@@ -12,7 +12,14 @@ import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { ADMIN_PASSWORD, adminFetch, startArgus, tempDir, type ArgusProcess } from './helpers.js';
+import {
+  ADMIN_PASSWORD,
+  adminFetch,
+  startArgus,
+  tempDir,
+  type ArgusProcess,
+  eventually,
+} from './helpers.js';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 const AMTOOL = process.env.AMTOOL_BIN ?? '/usr/bin/amtool';
@@ -34,26 +41,6 @@ async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
-}
-
-/** Polls `probe` every 250 ms until it returns a value, for at most `ms`. */
-async function eventually<T>(
-  what: string,
-  ms: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) assert.fail(`${what} within ${ms} ms (last error: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 interface GettableAlert {

@@ -341,3 +341,24 @@ export async function exportSeries(
     .map((l) => JSON.parse(l) as ExportedSeries)
     .sort((a, b) => JSON.stringify(a.metric).localeCompare(JSON.stringify(b.metric)));
 }
+
+/** Polls `probe` every 250 ms until it returns a value, for at most `ms`; else fails with `what`. */
+export async function eventually<T>(
+  what: string,
+  ms: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${what} within ${ms} ms (last error: ${String(last)})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -12,7 +12,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { adminFetch, runArgus, startArgus, type ArgusProcess } from './helpers.js';
+import { adminFetch, runArgus, startArgus, type ArgusProcess, eventually } from './helpers.js';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 /** A value that only survives the trip if it is carried as an exact float64. */
@@ -48,26 +48,6 @@ async function stop(p: Proc | undefined): Promise<void> {
   const timer = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
-}
-
-/** Polls `probe` every 250 ms until it returns a value, for at most `ms`; else fails with `what`. */
-async function eventually<T>(
-  what: string,
-  ms: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) assert.fail(`${what} within ${ms} ms (last error: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 interface ExportLine {
