@@ -59,6 +59,9 @@ describe('dashboards in the browser', { skip }, () => {
       .getByRole('option', { name: /e2e_load/ })
       .first()
       .waitFor();
+    // CodeMirror ignores Enter for 75 ms after the list opens (interactionDelay), so that a
+    // fast typist's Enter is a newline; on a loaded CI machine we can be that fast.
+    await page.waitForTimeout(200);
     await page.keyboard.press('Enter'); // picks the completion
     assert.equal(await editor.getByLabel('Query A').innerText(), 'e2e_load');
     await editor.getByLabel('Legend').fill('{{instance}}');
