@@ -29,6 +29,7 @@ export const layers = {
   scrape: collectors,
   ingest: collectors,
   checks: collectors,
+  health: ['checks', 'state', ...base],
   // Go text/template (#7): rule annotations and notification bodies; functions are injected.
   template: base,
   rules: ['promql', 'storage', 'state', 'template', ...base],

@@ -298,6 +298,70 @@ CREATE TABLE alertmanager_configs (
 ) STRICT;
 `,
   },
+  {
+    version: 7,
+    name: 'health checks, services, maintenance windows',
+    sql: `
+-- Checks and services created through the API/UI, per tenant (argus.yml's live in the config).
+-- body: the definition as JSON, validated on save; write-only secrets in it are references
+-- ({"secret": name}) to the secrets table, never values.
+CREATE TABLE check_definitions (
+  tenant     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  body       TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant, name)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE service_definitions (
+  tenant     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  body       TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant, name)
+) STRICT, WITHOUT ROWID;
+-- The flap-protected state of every check (config and API), so a restart neither re-alerts nor
+-- loses uptime; last_ping for heartbeat checks.
+CREATE TABLE check_state (
+  tenant       TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  state        TEXT NOT NULL,         -- unknown | up | down
+  since        INTEGER NOT NULL,      -- ms: when it entered this state
+  failures     INTEGER NOT NULL,      -- consecutive failed probes
+  successes    INTEGER NOT NULL,      -- consecutive successful probes
+  last_at      INTEGER,               -- ms: last probe
+  last_error   TEXT,
+  last_ping    INTEGER,               -- ms: heartbeat checks
+  PRIMARY KEY (tenant, name)
+) STRICT, WITHOUT ROWID;
+-- State changes of checks (subject_kind 'check') and services ('service'): uptime, SLOs and
+-- history come from these. detail: JSON (error, root cause, duration).
+CREATE TABLE health_events (
+  id           INTEGER PRIMARY KEY,
+  tenant       TEXT NOT NULL,
+  subject_kind TEXT NOT NULL,
+  subject      TEXT NOT NULL,
+  at           INTEGER NOT NULL,
+  state        TEXT NOT NULL,
+  detail       TEXT NOT NULL
+) STRICT;
+CREATE INDEX health_events_subject ON health_events (tenant, subject_kind, subject, at);
+CREATE TABLE maintenance_windows (
+  id          INTEGER PRIMARY KEY,
+  tenant      TEXT NOT NULL,
+  service     TEXT NOT NULL,
+  starts_at   INTEGER NOT NULL,
+  ends_at     INTEGER NOT NULL,
+  comment     TEXT NOT NULL,
+  created_by  TEXT NOT NULL,
+  created_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX maintenance_windows_service ON maintenance_windows (tenant, service, ends_at);
+`,
+  },
 ];
 
 /** The format version this binary writes: the highest migration. */

@@ -98,17 +98,17 @@ describe('openSqliteState', () => {
     const file = fresh();
     await openSqliteState({ file }).close();
     const db = new Database(file);
-    db.prepare('INSERT INTO schema_migrations VALUES (7, ?, 0)').run('from the future');
+    db.prepare('INSERT INTO schema_migrations VALUES (8, ?, 0)').run('from the future');
     db.close();
     assert.throws(
       () => openSqliteState({ file }),
       (err: unknown) => {
         assert.ok(err instanceof StateVersionError);
-        assert.equal(err.found, 7);
+        assert.equal(err.found, 8);
         assert.equal(err.supported, SCHEMA_VERSION);
         assert.equal(
           err.message,
-          `cannot open state database ${file}: its schema is format version 7, this Argus supports up to ${SCHEMA_VERSION} (upgrade Argus, or restore a backup)`,
+          `cannot open state database ${file}: its schema is format version 8, this Argus supports up to ${SCHEMA_VERSION} (upgrade Argus, or restore a backup)`,
         );
         return true;
       },
