@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  type HopInfo,
   InvalidDestinationError,
   OutboundBlockedError,
   OutboundError,
@@ -230,5 +235,59 @@ describe('guardedRequest', () => {
     assert.deepEqual(victim.hits, ['GET /secret']);
     const guarded = new OutboundGuard({ guardConfigTargets: true }).forConfigTargets();
     await assert.rejects(guardedRequest(guarded, `${front.url}/ok`), OutboundBlockedError);
+  });
+});
+
+describe('guardedRequest onHop', () => {
+  it('reports every hop in order with its status and non-negative phase timings', async () => {
+    const hops: HopInfo[] = [];
+    const res = await guardedRequest(guard(), `${front.url}/to-other`, {
+      onHop: (h) => hops.push(h),
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(
+      hops.map((h) => [h.url, h.status, h.httpVersion, h.tls]),
+      [
+        [`${front.url}/to-other`, 307, '1.1', undefined],
+        [res.url, 200, '1.1', undefined],
+      ],
+    );
+    for (const h of hops) {
+      for (const v of Object.values(h.timings)) assert.ok(v >= 0, `${v} >= 0`);
+      assert.equal(h.timings.tlsMs, 0);
+    }
+    assert.equal(hops[0].timings.transferMs, 0);
+    assert.equal(hops[1].remoteAddress, '127.0.0.3');
+  });
+
+  it('reports the TLS protocol and the peer certificate of an https hop', async () => {
+    const testdata = join(process.cwd(), 'src/net/testdata');
+    const srv = https.createServer(
+      {
+        cert: readFileSync(join(testdata, 'tls-cert.pem')),
+        key: readFileSync(join(testdata, 'tls-key.pem')),
+      },
+      (_req, res) => res.end('tls ok'),
+    );
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.2', resolve));
+    try {
+      const { port } = srv.address() as AddressInfo;
+      const hops: HopInfo[] = [];
+      const res = await guardedRequest(guard(), `https://127.0.0.2:${port}/`, {
+        tls: { rejectUnauthorized: false },
+        onHop: (h) => hops.push(h),
+      });
+      assert.equal(res.body.toString(), 'tls ok');
+      assert.equal(hops.length, 1);
+      const tls = hops[0].tls!;
+      assert.match(tls.protocol ?? '', /^TLSv1\.[23]$/);
+      assert.equal(tls.authorized, false);
+      assert.ok(tls.authorizationError);
+      assert.equal(tls.certificates.length, 1);
+      assert.equal(tls.certificates[0].subject.CN, 'tls.test');
+    } finally {
+      srv.closeAllConnections();
+      await new Promise((resolve) => srv.close(resolve));
+    }
   });
 });

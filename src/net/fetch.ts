@@ -5,7 +5,9 @@
  */
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import type { ConnectionOptions } from 'node:tls';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { ConnectionOptions, PeerCertificate, TLSSocket } from 'node:tls';
 import {
   InvalidDestinationError,
   OutboundBlockedError,
@@ -31,6 +33,48 @@ export interface GuardedRequestOptions {
   timeoutMs?: number;
   tls?: Pick<ConnectionOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername'>;
   signal?: AbortSignal;
+  /**
+   * Called once per answered hop (each redirect and the final response, in order) with its
+   * phase timings and, for https, the peer's certificates. Opt-in: checks use it for
+   * blackbox_exporter's per-phase durations and certificate metrics. MUST NOT throw.
+   */
+  onHop?: (info: HopInfo) => void;
+}
+
+/** Per-phase durations of one hop in ms (blackbox_exporter's `probe_http_duration_seconds`). */
+export interface HopTimings {
+  /** Name resolution (0 for IP literals). */
+  resolveMs: number;
+  /** TCP connect after resolution. */
+  connectMs: number;
+  /** TLS handshake (0 for http). */
+  tlsMs: number;
+  /** From connected (handshaken) until the response headers arrived. */
+  processingMs: number;
+  /** Reading the body (0 for a redirect, whose body is not read). */
+  transferMs: number;
+}
+
+/** The TLS session of an https hop. */
+export interface HopTls {
+  /** e.g. `TLSv1.3`. */
+  protocol: string | null;
+  /** Whether the chain verified (false only with `rejectUnauthorized: false`). */
+  authorized: boolean;
+  authorizationError?: string;
+  /** The peer's certificates, leaf first, following each issuer (a self-signed root once). */
+  certificates: PeerCertificate[];
+}
+
+export interface HopInfo {
+  url: string;
+  status: number;
+  /** e.g. `1.1`. */
+  httpVersion: string;
+  /** The remote address connected to. */
+  remoteAddress?: string;
+  timings: HopTimings;
+  tls?: HopTls;
 }
 
 export interface GuardedResponse {
@@ -223,12 +267,24 @@ function requestHop(
     });
     deadline.onAbort(fail);
     req.on('error', fail);
+    const timer = opts.onHop ? new HopTimer(req) : undefined;
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
+      timer?.responded();
+      const report = (): void =>
+        opts.onHop?.({
+          url: url.href,
+          status,
+          httpVersion: res.httpVersion,
+          remoteAddress: res.socket.remoteAddress,
+          timings: timer!.timings(),
+          tls: timer!.tls,
+        });
       if (REDIRECT.has(status) && res.headers.location !== undefined) {
         res.resume();
         settled = true;
         deadline.onAbort(undefined);
+        report();
         resolve({ status, headers: res.headers, body: Buffer.alloc(0) });
         req.destroy();
         return;
@@ -250,11 +306,72 @@ function requestHop(
         if (settled) return;
         settled = true;
         deadline.onAbort(undefined);
+        timer?.ended();
+        report();
         resolve({ status, headers: res.headers, body: Buffer.concat(chunks) });
       });
     });
     req.end(hop.body);
   });
+}
+
+/** Records when each phase of one hop ended, from the socket's events. */
+class HopTimer {
+  private readonly start = performance.now();
+  private lookup: number | undefined;
+  private connect: number | undefined;
+  private secure: number | undefined;
+  private response: number | undefined;
+  private end: number | undefined;
+  tls: HopTls | undefined;
+
+  constructor(req: http.ClientRequest) {
+    req.once('socket', (sock: Socket) => {
+      sock.once('lookup', () => (this.lookup = performance.now()));
+      sock.once('connect', () => (this.connect = performance.now()));
+      sock.once('secureConnect', () => {
+        this.secure = performance.now();
+        this.tls = tlsInfo(sock as TLSSocket);
+      });
+    });
+  }
+  responded(): void {
+    this.response = performance.now();
+  }
+  ended(): void {
+    this.end = performance.now();
+  }
+  timings(): HopTimings {
+    const resolved = this.lookup ?? this.start;
+    const connected = this.connect ?? resolved;
+    const secured = this.secure ?? connected;
+    const responded = this.response ?? secured;
+    return {
+      resolveMs: resolved - this.start,
+      connectMs: connected - resolved,
+      tlsMs: secured - connected,
+      processingMs: responded - secured,
+      transferMs: (this.end ?? responded) - responded,
+    };
+  }
+}
+
+function tlsInfo(sock: TLSSocket): HopTls {
+  const certificates: PeerCertificate[] = [];
+  let cert = sock.getPeerCertificate(true);
+  while (cert && Object.keys(cert).length > 0 && certificates.length < 16) {
+    certificates.push(cert);
+    // A self-signed certificate is its own issuer: stop there.
+    if (!cert.issuerCertificate || cert.issuerCertificate === cert) break;
+    cert = cert.issuerCertificate;
+  }
+  const err = sock.authorizationError as Error | string | null | undefined;
+  return {
+    protocol: sock.getProtocol(),
+    authorized: sock.authorized,
+    ...(err ? { authorizationError: typeof err === 'string' ? err : err.message } : {}),
+    certificates,
+  };
 }
 
 function wrapNetError(url: URL, err: unknown): OutboundError {

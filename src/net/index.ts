@@ -16,7 +16,14 @@ export {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_TIMEOUT_MS,
 } from './guard.js';
-export { guardedRequest, type GuardedRequestOptions, type GuardedResponse } from './fetch.js';
+export {
+  guardedRequest,
+  type GuardedRequestOptions,
+  type GuardedResponse,
+  type HopInfo,
+  type HopTimings,
+  type HopTls,
+} from './fetch.js';
 export {
   guardedConnect,
   guardedResolve,
