@@ -68,14 +68,27 @@ export interface CheckDefinition extends Omit<Common, 'timeout'> {
   readonly spec: unknown;
 }
 
+/** One problem: the field's path within the check (empty: the check itself) and what is wrong. */
+export interface CheckProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
 export class CheckDefinitionError extends ArgusError {
-  /** Every problem, each `path: message` (path dotted, e.g. `checks[2].url`). */
+  /** Every problem, each `path: message` (path dotted, e.g. `tls.ca_file`). */
+  readonly problems: readonly string[];
   constructor(
-    readonly problems: readonly string[],
+    readonly issues: readonly CheckProblem[],
     options?: ErrorOptions,
   ) {
+    const problems = issues.map(problemText);
     super(`invalid check: ${problems.join('; ')}`, options);
+    this.problems = problems;
   }
+}
+
+function problemText(p: CheckProblem): string {
+  return `${p.path.length > 0 ? p.path.map(String).join('.') : '(check)'}: ${p.message}`;
 }
 
 const COMMON_KEYS = new Set(Object.keys(commonCheckSchema.shape));
@@ -90,46 +103,54 @@ export function parseCheckDefinition(
   kinds: ReadonlyMap<string, AnyCheckKind>,
 ): CheckDefinition {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
-    throw new CheckDefinitionError(['expected a mapping with name, kind and the kind’s fields']);
+    throw new CheckDefinitionError([
+      { path: [], message: 'expected a mapping with name, kind and the kind’s fields' },
+    ]);
   const common: Record<string, unknown> = {};
   const rest: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) (COMMON_KEYS.has(k) ? common : rest)[k] = v;
-  const problems: string[] = [];
+  const problems: CheckProblem[] = [];
   const c = commonCheckSchema.safeParse(common);
-  if (!c.success) problems.push(...c.error.issues.map(issueText));
+  if (!c.success) problems.push(...c.error.issues.flatMap(issueText));
   const kindName = typeof common.kind === 'string' ? common.kind : undefined;
   const kind = kindName === undefined ? undefined : kinds.get(kindName);
   if (kindName !== undefined && !kind) {
-    problems.push(
-      `kind: unknown check kind ${JSON.stringify(kindName)} (known: ${[...kinds.keys()].sort().join(', ')})`,
-    );
+    problems.push({
+      path: ['kind'],
+      message: `unknown check kind ${JSON.stringify(kindName)} (known: ${[...kinds.keys()].sort().join(', ')})`,
+    });
   }
   let spec: unknown;
   if (kind) {
     const s = kind.schema.safeParse(rest);
     if (s.success) spec = s.data;
-    else problems.push(...s.error.issues.map(issueText));
+    else problems.push(...s.error.issues.flatMap(issueText));
   }
   if (c.success) {
     const d = c.data;
     if (d.interval < MIN_INTERVAL_MS)
-      problems.push(`interval: must be at least ${formatDuration(MIN_INTERVAL_MS)}`);
+      problems.push({
+        path: ['interval'],
+        message: `must be at least ${formatDuration(MIN_INTERVAL_MS)}`,
+      });
     if (d.timeout !== undefined && d.timeout > d.interval)
-      problems.push(
-        `timeout: ${formatDuration(d.timeout)} is longer than the interval ${formatDuration(d.interval)}`,
-      );
-    if (d.timeout !== undefined && d.timeout <= 0) problems.push('timeout: must be positive');
-    if (d.jitter >= d.interval) problems.push('jitter: must be shorter than the interval');
+      problems.push({
+        path: ['timeout'],
+        message: `${formatDuration(d.timeout)} is longer than the interval ${formatDuration(d.interval)}`,
+      });
+    if (d.timeout !== undefined && d.timeout <= 0)
+      problems.push({ path: ['timeout'], message: 'must be positive' });
+    if (d.jitter >= d.interval)
+      problems.push({ path: ['jitter'], message: 'must be shorter than the interval' });
   }
   if (problems.length > 0 || !c.success || !kind) throw new CheckDefinitionError(problems);
   const d = c.data;
   return { ...d, timeout: d.timeout ?? Math.min(DEFAULT_TIMEOUT_MS, d.interval), spec };
 }
 
-function issueText(i: z.core.$ZodIssue): string {
-  const path = i.path.map(String).join('.');
-  if (i.code === 'unrecognized_keys') {
-    return i.keys.map((k) => `${path ? `${path}.` : ''}${k}: unknown field`).join('; ');
-  }
-  return `${path || '(check)'}: ${i.message}`;
+function issueText(i: z.core.$ZodIssue): CheckProblem[] {
+  const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  if (i.code === 'unrecognized_keys')
+    return i.keys.map((k) => ({ path: [...path, k], message: 'unknown field' }));
+  return [{ path, message: i.message }];
 }

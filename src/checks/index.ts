@@ -13,6 +13,7 @@ export {
   commonCheckSchema,
   parseCheckDefinition,
   CheckDefinitionError,
+  type CheckProblem,
   type CheckDefinition,
   DEFAULT_INTERVAL_MS,
   DEFAULT_TIMEOUT_MS,
