@@ -3,7 +3,13 @@
  */
 import { z } from 'zod';
 import { zDuration } from '../config/index.js';
-import { zName, type CheckState } from '../checks/index.js';
+import {
+  zName,
+  type CheckState,
+  type CheckStateChange,
+  type CheckStatus,
+} from '../checks/index.js';
+import type { TenantId } from '../model/index.js';
 
 /** Aggregated service status. */
 export type ServiceStatus = 'up' | 'degraded' | 'down' | 'unknown' | 'maintenance';
@@ -76,4 +82,44 @@ export interface ServiceHealth {
   readonly impactedBy: readonly string[];
   /** The maintenance window in force, if any. */
   readonly maintenance?: MaintenanceWindow;
+}
+
+/**
+ * What the health engine reads from the check engine. The check engine implements it; the
+ * health module depends only on this.
+ */
+export interface CheckStateSource {
+  /** The current status of every check of `tenant` (config and API). MUST be cheap and sync. */
+  statuses(tenant: TenantId): readonly CheckStatus[];
+  /**
+   * Subscribes to flap-protected state changes (all tenants). Returns the unsubscribe function.
+   * `fn` MUST NOT throw; it is called after the change is visible through `statuses`.
+   */
+  onStateChange(fn: (c: CheckStateChange) => void): () => void;
+}
+
+/** What an alert needs to know about a check beyond its state (from its definition). */
+export interface CheckAlertInfo {
+  readonly name: string;
+  readonly kind: string;
+  /** The `instance` label. */
+  readonly target: string;
+  /** The check's own severity; the service's, then `critical`, when unset. */
+  readonly severity?: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** A service definition with where it comes from (argus.yml is read-only in the API/UI). */
+export interface ServiceEntry {
+  readonly definition: ServiceDefinition;
+  readonly source: 'config' | 'api';
+}
+
+/** The health API's answer for one tenant. */
+export interface TenantHealth {
+  /** Worst service status (maintenance ignored); `unknown` with no services. */
+  readonly status: ServiceStatus;
+  readonly services: readonly ServiceHealth[];
+  /** Down services with no down dependency of their own, sorted. */
+  readonly rootCauses: readonly string[];
 }
