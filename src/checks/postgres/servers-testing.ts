@@ -114,7 +114,10 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `argus-${prefix}-`));
 }
 
-/** Spawns `cmd` (as `user` via runuser when running as root and a user is given). */
+/**
+ * Spawns `cmd`, as `user` when running as root and a user is given (setpriv execs the command
+ * itself, so signals reach the server directly).
+ */
 export function spawnAs(
   user: string | undefined,
   cmd: string,
@@ -122,7 +125,10 @@ export function spawnAs(
 ): ChildProcess {
   const asRoot = process.getuid?.() === 0 && user !== undefined;
   return asRoot
-    ? spawn('runuser', ['-u', user, '--', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn('setpriv', ['--reuid', user, '--regid', user, '--init-groups', '--', cmd, ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, HOME: '/tmp' },
+      })
     : spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
