@@ -64,8 +64,9 @@ export function valueText(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
   if (v instanceof Date) return v.toISOString();
   if (Buffer.isBuffer(v)) return v.toString('utf8');
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v) ?? typeof v;
 }
 
 export function queryDurationMetric(seconds: number): ProbeMetric {
