@@ -45,6 +45,7 @@ import { registerTargetsRoute, type TargetsSource } from './targets.js';
 import { registerRulesRoutes, type RulesSource } from './rules.js';
 import { registerRuleGroupRoutes, type RuleGroupsSource } from './rule-groups.js';
 import { registerAlertingRoutes, type AlertingApiSource } from './alerting/index.js';
+import { registerHealthRoutes, type HealthApiSource } from './health/index.js';
 import type { LiveHub } from '../live/index.js';
 import { registerLiveRoute } from './live.js';
 import { registerUiRoutes, type UiBundle } from './ui.js';
@@ -94,6 +95,8 @@ export interface ApiDeps {
   ruleGroups?: RuleGroupsSource;
   /** The notification pipeline for the Alertmanager API v2 and Argus's alerting routes (absent: none). */
   alerting?: AlertingApiSource;
+  /** Checks, services and the public status page (absent: no such routes). */
+  health?: HealthApiSource;
 }
 
 const NO_RULES: RulesSource = { managerFor: () => undefined };
@@ -196,6 +199,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
       version: deps.server.version,
       logger: deps.logger,
     });
+  if (deps.health !== undefined) registerHealthRoutes(app, table, deps.health, deps.logger);
   return table;
 }
 
@@ -225,3 +229,4 @@ export type { AccessDeps } from './access-routes.js';
 export type { ServerHooks } from './server-routes.js';
 export type { TargetsSource } from './targets.js';
 export type { AlertingApiSource } from './alerting/index.js';
+export * from './health/source.js';
