@@ -34,6 +34,11 @@ interface Row {
 
 /** Parses a service definition (an object as JSON/YAML decode it). */
 export function parseServiceDefinition(input: unknown, name?: string): ServiceDefinition {
+  return parse(input, name).def;
+}
+
+/** The definition and its input form (stored as written: durations stay `30d`). */
+function parse(input: unknown, name?: string): { def: ServiceDefinition; body: string } {
   const obj =
     typeof input === 'object' && input !== null && !Array.isArray(input)
       ? { ...(input as Record<string, unknown>) }
@@ -51,7 +56,7 @@ export function parseServiceDefinition(input: unknown, name?: string): ServiceDe
     throw new HealthInvalidError(
       r.error.issues.map((i) => `${i.path.map(String).join('.') || '(service)'}: ${i.message}`),
     );
-  return r.data;
+  return { def: r.data, body: JSON.stringify(obj) };
 }
 
 const toStored = (r: Row): StoredService => ({
@@ -85,7 +90,7 @@ export class SqliteServiceStore {
     actor: string,
     opts: ServicePutOptions = {},
   ): Promise<StoredService> {
-    const def = parseServiceDefinition(input);
+    const { def, body } = parse(input);
     const name = def.name;
     if (opts.configNames?.has(name))
       throw new HealthConflictError(
@@ -117,15 +122,15 @@ export class SqliteServiceStore {
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (tenant, name) DO UPDATE SET body = excluded.body, version = excluded.version,
            updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-        [tenant, name, JSON.stringify(def), next, actor, tx.now],
+        [tenant, name, body, next, actor, tx.now],
       );
       tx.audit({
         actor,
         tenant,
         action: cur ? 'health.service.update' : 'health.service.create',
         target: `service:${name}`,
-        before: cur ? JSON.parse(cur.body) : null,
-        after: def,
+        before: cur ? (JSON.parse(cur.body) as unknown) : null,
+        after: JSON.parse(body) as unknown,
       });
       return { definition: def, version: next, updatedBy: actor, updatedAt: tx.now };
     });
@@ -165,7 +170,7 @@ export class SqliteServiceStore {
         tenant,
         action: 'health.service.delete',
         target: `service:${name}`,
-        before: JSON.parse(cur.body),
+        before: JSON.parse(cur.body) as unknown,
         after: null,
       });
     });
