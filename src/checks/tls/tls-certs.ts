@@ -2,7 +2,7 @@
  * TLS pieces shared by the http, tcp and tls kinds: the `tls:` options block and the
  * blackbox_exporter certificate metrics of a handshake.
  */
-import type { ConnectionOptions, PeerCertificate } from 'node:tls';
+import type { ConnectionOptions, PeerCertificate, TLSSocket } from 'node:tls';
 import { z } from 'zod';
 import { type ProbeContext, type ProbeMetric, secretRefSchema } from '../types.js';
 
@@ -10,53 +10,57 @@ import { type ProbeContext, type ProbeMetric, secretRefSchema } from '../types.j
  * Client TLS options (blackbox_exporter's `tls_config`). Files named here are read through the
  * secret resolver as `{file: …}` references, so the API's refusal of server files applies.
  */
-export const tlsOptionsSchema = z
-  .object({
-    /** Do not verify the server's chain and name (only read its certificates). */
-    insecure_skip_verify: z
-      .boolean()
-      .default(false)
-      .describe("Skip verification of the server's certificate chain and host name."),
-    /** PEM CA certificates to trust instead of Node's bundled roots. */
-    ca: z.string().min(1).optional().describe('PEM CA certificate(s) to trust (inline).'),
-    /** A file with PEM CA certificates (alternative to `ca`). */
-    ca_file: z.string().min(1).optional().describe('File with PEM CA certificate(s) to trust.'),
-    /** PEM client certificate (mutual TLS), with `key`/`key_file`. */
-    cert: z.string().min(1).optional().describe('PEM client certificate (inline).'),
-    cert_file: z.string().min(1).optional().describe('File with the PEM client certificate.'),
-    /** The client certificate's private key: a secret (value, `{secret: …}` or `{file: …}`). */
-    key: secretRefSchema.optional().describe('Client private key (a secret reference).'),
-    key_file: z.string().min(1).optional().describe('File with the PEM client private key.'),
-    /** SNI and the name the certificate must match (default: the target's host name). */
-    server_name: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Server name for SNI and certificate verification.'),
-  })
-  .strict()
-  .superRefine((o, ctx) => {
-    const both = (a: keyof typeof o, b: keyof typeof o): void => {
-      if (o[a] !== undefined && o[b] !== undefined)
-        ctx.addIssue({ code: 'custom', path: [b], message: `give ${a} or ${b}, not both` });
-    };
-    both('ca', 'ca_file');
-    both('cert', 'cert_file');
-    both('key', 'key_file');
-    const hasCert = o.cert !== undefined || o.cert_file !== undefined;
-    const hasKey = o.key !== undefined || o.key_file !== undefined;
-    if (hasCert !== hasKey)
-      ctx.addIssue({
-        code: 'custom',
-        path: [hasCert ? 'key' : 'cert'],
-        message: 'a client certificate needs both cert (or cert_file) and key (or key_file)',
-      });
-  });
+export const tlsFields = {
+  /** Do not verify the server's chain and name (only read its certificates). */
+  insecure_skip_verify: z
+    .boolean()
+    .default(false)
+    .describe("Skip verification of the server's certificate chain and host name."),
+  /** PEM CA certificates to trust instead of Node's bundled roots. */
+  ca: z.string().min(1).optional().describe('PEM CA certificate(s) to trust (inline).'),
+  /** A file with PEM CA certificates (alternative to `ca`). */
+  ca_file: z.string().min(1).optional().describe('File with PEM CA certificate(s) to trust.'),
+  /** PEM client certificate (mutual TLS), with `key`/`key_file`. */
+  cert: z.string().min(1).optional().describe('PEM client certificate (inline).'),
+  cert_file: z.string().min(1).optional().describe('File with the PEM client certificate.'),
+  /** The client certificate's private key: a secret (value, `{secret: …}` or `{file: …}`). */
+  key: secretRefSchema.optional().describe('Client private key (a secret reference).'),
+  key_file: z.string().min(1).optional().describe('File with the PEM client private key.'),
+  /** SNI and the name the certificate must match (default: the target's host name). */
+  server_name: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Server name for SNI and certificate verification.'),
+};
+
+/** The cross-field rules of the TLS options (for schemas that embed `tlsFields`). */
+export function refineTls(o: TlsFieldValues, ctx: z.RefinementCtx): void {
+  const both = (a: keyof typeof o, b: keyof typeof o): void => {
+    if (o[a] !== undefined && o[b] !== undefined)
+      ctx.addIssue({ code: 'custom', path: [b], message: `give ${a} or ${b}, not both` });
+  };
+  both('ca', 'ca_file');
+  both('cert', 'cert_file');
+  both('key', 'key_file');
+  const hasCert = o.cert !== undefined || o.cert_file !== undefined;
+  const hasKey = o.key !== undefined || o.key_file !== undefined;
+  if (hasCert !== hasKey)
+    ctx.addIssue({
+      code: 'custom',
+      path: [hasCert ? 'key' : 'cert'],
+      message: 'a client certificate needs both cert (or cert_file) and key (or key_file)',
+    });
+}
+
+type TlsFieldValues = z.output<z.ZodObject<typeof tlsFields>>;
+
+export const tlsOptionsSchema = z.object(tlsFields).strict().superRefine(refineTls);
 export type TlsOptions = z.output<typeof tlsOptionsSchema>;
 
 /** Node connection options for a `tls:` block (reads files and secrets). */
 export async function tlsConnectionOptions(
-  o: TlsOptions | undefined,
+  o: TlsFieldValues | undefined,
   ctx: ProbeContext,
 ): Promise<ConnectionOptions> {
   if (!o) return {};
@@ -142,4 +146,16 @@ export function certMetrics(
 export function commonName(name: { CN?: string | string[] } | undefined): string {
   const cn = name?.CN;
   return (Array.isArray(cn) ? cn[0] : cn) ?? '';
+}
+
+/** The peer's certificates, leaf first, following issuer links (a self-signed root once). */
+export function peerCertificates(sock: TLSSocket): PeerCertificate[] {
+  const out: PeerCertificate[] = [];
+  let cert = sock.getPeerCertificate(true);
+  while (Object.keys(cert).length > 0 && out.length < 16) {
+    out.push(cert);
+    if (!cert.issuerCertificate || cert.issuerCertificate === cert) break;
+    cert = cert.issuerCertificate;
+  }
+  return out;
 }
