@@ -19,3 +19,23 @@ export {
   DEFAULT_TIMEOUT_MS,
   MIN_INTERVAL_MS,
 } from './definition.js';
+export { applyProbe, type FlapState, type FlapThresholds } from './flap.js';
+export {
+  CheckEngine,
+  CheckNotFoundError,
+  type CheckEngineOptions,
+  type CheckEngineMetrics,
+} from './engine.js';
+export { probeOnce, runProbe, type ProbeOnceContext } from './probe.js';
+export { CHECKS_JOB } from './metrics-writer.js';
+export { checkHistory, type CheckEvent } from './state-writer.js';
+export { heartbeatToken } from './heartbeat-token.js';
+export {
+  SqliteCheckStore,
+  redactCheckBody,
+  CheckStoreError,
+  CheckStoreNotFoundError,
+  CheckStoreConflictError,
+  type StoredCheck,
+  type CheckSecretSink,
+} from './store.js';

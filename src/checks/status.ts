@@ -54,4 +54,6 @@ export interface CheckStateChange {
 export interface ScheduledCheck {
   readonly definition: CheckDefinition;
   readonly source: CheckSource;
+  /** The services the check belongs to: the `service` label of its metrics. */
+  readonly services?: readonly string[];
 }
