@@ -4,16 +4,25 @@
  */
 import { z } from 'zod';
 import type { CheckDefinition } from './definition.js';
-import type { CheckKind, ProbeContext, ProbeResult } from './types.js';
+import {
+  secretRefSchema,
+  type CheckKind,
+  type ProbeContext,
+  type ProbeResult,
+  type SecretRef,
+} from './types.js';
 
 export interface FakeSpec {
   target: string;
+  password?: SecretRef;
 }
 
 /** A kind named `name` whose probe is `behave` (default: succeed at once). */
 export class FakeKind implements CheckKind<FakeSpec> {
   readonly description = 'a kind whose probes the test controls';
-  readonly schema = z.object({ target: z.string().default('fake') }).strict();
+  readonly schema = z
+    .object({ target: z.string().default('fake'), password: secretRefSchema.optional() })
+    .strict();
   readonly secretFields = ['password'];
   calls = 0;
   active = 0;
