@@ -1,6 +1,6 @@
 /**
- * A tiny authoritative DNS server on UDP 127.0.0.1 for tests: answers A, AAAA and SRV questions from
- * a table that a test can change between queries (DNS rebinding). Answers carry TTL 0 so no
+ * A tiny authoritative DNS server on UDP 127.0.0.1 for tests: answers A, AAAA, SRV, CNAME, MX and
+ * TXT questions from a table that a test can change between queries (DNS rebinding). Answers carry TTL 0 so no
  * resolver caches them. Wire format: RFC 1035 §4.1.
  */
 import dgram from 'node:dgram';
@@ -10,16 +10,26 @@ import { parseIPv6, parseIPv4Loose } from './ip.js';
 const TYPE_A = 1;
 const TYPE_AAAA = 28;
 const TYPE_SRV = 33;
+const TYPE_CNAME = 5;
+const TYPE_MX = 15;
+const TYPE_TXT = 16;
 const TYPE_NAMES: Record<number, string> = {
   [TYPE_A]: 'A',
   [TYPE_AAAA]: 'AAAA',
   [TYPE_SRV]: 'SRV',
+  [TYPE_CNAME]: 'CNAME',
+  [TYPE_MX]: 'MX',
+  [TYPE_TXT]: 'TXT',
 };
 
 export interface StubRecords {
   a?: string[];
   aaaa?: string[];
   srv?: { priority?: number; weight?: number; port: number; target: string }[];
+  cname?: string[];
+  mx?: { priority: number; exchange: string }[];
+  /** Each entry is one TXT record (one character-string, at most 255 bytes). */
+  txt?: string[];
 }
 
 export class DnsStub {
@@ -87,7 +97,13 @@ export class DnsStub {
             ? (rec.aaaa ?? []).map(v6Bytes)
             : qtype === TYPE_SRV
               ? (rec.srv ?? []).map(srvBytes)
-              : [];
+              : qtype === TYPE_CNAME
+                ? (rec.cname ?? []).map(nameBytes)
+                : qtype === TYPE_MX
+                  ? (rec.mx ?? []).map(mxBytes)
+                  : qtype === TYPE_TXT
+                    ? (rec.txt ?? []).map(txtBytes)
+                    : [];
     const header = Buffer.alloc(12);
     header.writeUInt16BE(msg.readUInt16BE(0), 0); // id
     // QR=1, opcode 0, AA=1, RD copied, RA=1; rcode 3 (NXDOMAIN) for unknown names.
@@ -125,9 +141,25 @@ function srvBytes(r: { priority?: number; weight?: number; port: number; target:
   head.writeUInt16BE(r.priority ?? 0, 0);
   head.writeUInt16BE(r.weight ?? 0, 2);
   head.writeUInt16BE(r.port, 4);
-  const labels = r.target
+  return Buffer.concat([head, nameBytes(r.target)]);
+}
+
+/** A domain name as uncompressed labels. */
+function nameBytes(name: string): Buffer {
+  const labels = name
     .replace(/\.$/, '')
     .split('.')
     .map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'latin1')]));
-  return Buffer.concat([head, ...labels, Buffer.from([0])]);
+  return Buffer.concat([...labels, Buffer.from([0])]);
+}
+
+function mxBytes(r: { priority: number; exchange: string }): Buffer {
+  const pref = Buffer.alloc(2);
+  pref.writeUInt16BE(r.priority, 0);
+  return Buffer.concat([pref, nameBytes(r.exchange)]);
+}
+
+function txtBytes(s: string): Buffer {
+  const b = Buffer.from(s, 'utf8');
+  return Buffer.concat([Buffer.from([b.length]), b]);
 }
