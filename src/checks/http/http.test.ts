@@ -15,6 +15,8 @@ let base: string; // http://127.0.0.1:port
 let side: string; // http://127.0.0.2:port: allow-listed, redirects to 127.0.0.1
 let secure: string; // https://127.0.0.1:port with a self-signed cert
 let cert: ReturnType<typeof makeCert>;
+let client: ReturnType<typeof makeCert>;
+let mtls: string; // https, requires a client certificate signed as `client`
 
 const handler: http.RequestListener = (req, res) => {
   const u = new URL(req.url!, 'http://x');
@@ -58,6 +60,18 @@ before(async () => {
   cert = makeCert(tmp.dir, 'http.test', -1, 30);
   const tlsSrv = https.createServer({ cert: cert.cert, key: cert.key }, handler);
   secure = `https://127.0.0.1:${await listen(tlsSrv, '127.0.0.1')}`;
+  client = makeCert(tmp.dir, 'client.test', -1, 30);
+  const mtlsSrv = https.createServer(
+    {
+      cert: cert.cert,
+      key: cert.key,
+      ca: client.cert,
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    handler,
+  );
+  mtls = `https://127.0.0.1:${await listen(mtlsSrv, '127.0.0.1')}`;
 });
 
 after(async () => {
@@ -234,6 +248,24 @@ describe('http kind', () => {
     assert.equal(withCa.detail?.cert_subject, 'http.test');
     const skip = await probe({ url: `${secure}/ok`, tls: { insecure_skip_verify: true } });
     assert.equal(skip.success, true);
+  });
+
+  it('presents a client certificate (key as a file or a stored secret)', async () => {
+    const without = await probe({ url: `${mtls}/ok`, tls: { ca: cert.cert } });
+    assert.equal(without.success, false);
+    const tls = { ca: cert.cert, cert_file: client.certFile };
+    const fromFile = await probe({ url: `${mtls}/ok`, tls: { ...tls, key_file: client.keyFile } });
+    assert.equal(fromFile.error, undefined);
+    const fromSecret = await probe(
+      { url: `${mtls}/ok`, tls: { ...tls, key: { secret: 'client-key' } } },
+      trusted,
+      { secrets: { 'client-key': client.key } },
+    );
+    assert.equal(fromSecret.error, undefined);
+    const noSecret = await probe({ url: `${mtls}/ok`, tls: { ...tls, key: { secret: 'x' } } });
+    assert.equal(noSecret.error, 'cannot read tls.key: no secret "x"');
+    const noFile = await probe({ url: `${mtls}/ok`, tls: { ...tls, key_file: '/nonexistent' } });
+    assert.match(noFile.error!, /^cannot read tls\.key_file: ENOENT/);
   });
 
   it('rejects invalid definitions with clear messages', () => {
