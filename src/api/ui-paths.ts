@@ -17,6 +17,10 @@ export const UI_PATHS = [
   '/settings/:section',
   '/alerts',
   '/alerts/:section',
+  '/health',
+  '/health/:section',
+  '/health/checks/:name',
+  '/health/services/:name',
 ] as const;
 
 export type UiPath = (typeof UI_PATHS)[number];

@@ -65,6 +65,27 @@ export const PAGES: PageDef[] = [
     component: lazyPage(() => import('../pages/alerts/index.js')),
   },
   {
+    path: '/health',
+    title: 'Health',
+    nav: { label: 'Health', icon: '♥' },
+    component: lazyPage(() => import('../pages/health/index.js')),
+  },
+  {
+    path: '/health/:section',
+    title: 'Health',
+    component: lazyPage(() => import('../pages/health/index.js')),
+  },
+  {
+    path: '/health/checks/:name',
+    title: 'Check',
+    component: lazyPage(() => import('../pages/health/check-detail.js')),
+  },
+  {
+    path: '/health/services/:name',
+    title: 'Service',
+    component: lazyPage(() => import('../pages/health/service-detail.js')),
+  },
+  {
     path: '/account',
     title: 'Account',
     component: lazyPage(() => import('../pages/account/index.js')),
