@@ -28,6 +28,8 @@ export interface Entry {
   nextGrid: number;
   nextDue?: number;
   running?: Promise<CheckRun | undefined>;
+  /** A heartbeat ping arrived while a run was in flight: run again when it ends. */
+  pinged?: boolean;
   abort?: AbortController;
   state: CheckState;
   since: number;
@@ -38,6 +40,8 @@ export interface Entry {
   lastError?: string;
   lastErrorAt?: number;
   history: CheckRun[];
+  /** The persisted part of the row as last queued (see persistedView). */
+  persisted: string;
   heartbeat: { -readonly [K in keyof HeartbeatView]: HeartbeatView[K] };
 }
 

@@ -159,6 +159,66 @@ describe('CheckEngine scheduling', () => {
   });
 });
 
+describe('CheckEngine definitions', () => {
+  it('applies setChecks given before start, keeps state across edits, resolves secrets by source', async () => {
+    const kind = new FakeKind('fake', async (s, ctx) => {
+      try {
+        return ok([
+          { name: 'probe_secret_length', value: (await ctx.secret(s.password ?? '')).length },
+        ]);
+      } catch (err) {
+        return failed((err as Error).message);
+      }
+    });
+    const { engine: e } = engine([kind]);
+    e.setChecks(T, [
+      sched({ name: 'api', spec: { target: 'x', password: { secret: 'pw' } } }, { source: 'api' }),
+      sched(
+        { name: 'file', spec: { target: 'x', password: { file: '/nonexistent' } } },
+        { source: 'api' },
+      ),
+    ]);
+    assert.equal(e.status(T, 'api'), undefined);
+    await e.start();
+    const api = await e.runNow(T, 'api');
+    assert.equal(api.result.metrics[0].value, 'value-of-pw'.length);
+    const file = await e.runNow(T, 'file');
+    assert.match(file.result.error ?? '', /files are for argus.yml checks/);
+    assert.equal(e.status(T, 'file')?.state, 'down');
+    // An edit (new interval) keeps the state and history and reschedules.
+    e.setChecks(T, [
+      sched({ name: 'file', interval: 120_000, spec: { target: 'x', password: 'plain' } }),
+    ]);
+    assert.equal(e.status(T, 'api'), undefined);
+    const st = e.status(T, 'file');
+    assert.equal(st?.state, 'down');
+    assert.equal(st?.source, 'config');
+    assert.equal(e.runs(T, 'file').length, 1);
+    assert.equal((await e.runNow(T, 'file')).result.success, true);
+    assert.equal(e.status(T, 'file')?.state, 'up');
+    await e.stop();
+    await assert.rejects(e.runNow(T, 'file'), /the engine stopped/);
+  });
+
+  it('logs and skips a check of an unknown kind; a throwing listener does not break runs', async () => {
+    const logged: string[] = [];
+    const log = { ...nopLogger, error: (_o: object, m: string) => logged.push(m) };
+    const { engine: e } = engine([new FakeKind()], { logger: log });
+    e.onRun(() => {
+      throw new Error('listener bug');
+    });
+    await e.start();
+    e.setChecks(T, [sched({ name: 'k', kind: 'gone' }), sched({ name: 'ok' })]);
+    assert.deepEqual(
+      e.statuses(T).map((s) => s.name),
+      ['ok'],
+    );
+    assert.equal((await e.runNow(T, 'ok')).result.success, true);
+    assert.deepEqual(logged, ['unknown check kind', 'a check listener failed']);
+    await e.stop();
+  });
+});
+
 describe('CheckEngine state', () => {
   it('applies flap protection, emits changes, persists them and restores them', async () => {
     let next = ok();
@@ -335,6 +395,8 @@ describe('CheckEngine heartbeats', () => {
     assert.match(token, /^[A-Za-z0-9_-]{22,}$/);
     assert.notEqual(token, e.heartbeatToken(T, 'other'));
     assert.equal(e.ping('nope', 'success'), undefined);
+    // Pings in quick succession: one run starts, the next ping re-runs after it.
+    e.ping(token, 'start');
     assert.deepEqual(e.ping(token, 'fail', 'disk full'), { tenant: T, check: 'cron' });
     await eventually(() => e.status(T, 'cron')?.state === 'down', 'down after /fail');
     assert.match(e.status(T, 'cron')?.lastError ?? '', /disk full/);

@@ -22,6 +22,16 @@ import type { AnyCheckKind, QuerySample } from './types.js';
 
 export class CheckNotFoundError extends ArgusError {}
 
+/**
+ * What of a check's row matters after a restart: flap protection needs the counters only up to
+ * the thresholds, so a steady check (counting successes past its threshold) does not change it.
+ */
+function persistedView(e: Entry): string {
+  const f = Math.min(e.failures, e.def.failure_threshold);
+  const s = Math.min(e.successes, e.def.success_threshold);
+  return `${e.state}|${f}|${s}|${e.lastError ?? ''}|${e.heartbeat.lastPing ?? ''}`;
+}
+
 export interface CheckEngineOptions {
   /** Where `probe_*` samples go (tenant from the check). */
   appendable: Appendable;
@@ -42,7 +52,11 @@ export interface CheckEngineOptions {
   now?: () => number;
   /** Runs kept per check (default 120). */
   historySize?: number;
-  /** How often counters are persisted (default 5 s; state changes are written at once). */
+  /**
+   * How often changed rows are persisted (default 5 s; state changes are written at once). A
+   * row counts as changed when its state, last error or counters capped at the thresholds
+   * change: a steady check costs no writes (its last probe time is written on stop).
+   */
   stateFlushMs?: number;
   /** Longest wait between a probe and its samples' commit (default 100 ms). */
   metricsFlushMs?: number;
@@ -88,6 +102,7 @@ export class CheckEngine {
   private timer: NodeJS.Timeout | undefined;
   private timerDue = Infinity;
   private started = false;
+  private ticking = false;
   private readonly lags = new Float64Array(LAG_WINDOW);
   private lagCount = 0;
   private lagMax = 0;
@@ -201,6 +216,7 @@ export class CheckEngine {
       lastError: old?.lastError ?? row?.last_error ?? undefined,
       lastErrorAt: old?.lastErrorAt ?? (row?.last_error ? (row.last_at ?? undefined) : undefined),
       history: old ? [...old.history] : [],
+      persisted: '',
       heartbeat: old
         ? { ...old.heartbeat }
         : {
@@ -244,6 +260,7 @@ export class CheckEngine {
   }
 
   private arm(): void {
+    if (this.ticking) return; // tick() arms once at its end
     const due = this.queue.peek();
     if (due === undefined || due >= this.timerDue) return;
     clearTimeout(this.timer);
@@ -255,6 +272,7 @@ export class CheckEngine {
   private tick(): void {
     this.timer = undefined;
     this.timerDue = Infinity;
+    this.ticking = true;
     const now = this.now();
     for (let it = this.queue.popDue(now); it; it = this.queue.popDue(now)) {
       const { entry: e, gen, grid } = it.value;
@@ -265,6 +283,7 @@ export class CheckEngine {
       e.nextGrid = grid + e.def.interval;
       this.schedule(e, now);
     }
+    this.ticking = false;
     this.arm();
   }
 
@@ -277,6 +296,11 @@ export class CheckEngine {
   private execute(e: Entry): Promise<CheckRun | undefined> {
     const p = this.probe(e).finally(() => {
       if (e.running === p) e.running = undefined;
+      // A ping that arrived during the run is evaluated now, not at the next interval.
+      if (e.pinged && !e.removed && !this.stopping.signal.aborted) {
+        e.pinged = false;
+        void this.execute(e);
+      }
     });
     e.running = p;
     return p;
@@ -361,7 +385,8 @@ export class CheckEngine {
         detail: { error: run.result.error, duration: run.result.durationSeconds },
       });
       for (const fn of this.stateListeners) this.call(() => fn(change));
-    } else this.stateWriter.touch(e.tenant, e.name, row);
+    } else if (persistedView(e) !== e.persisted) this.stateWriter.touch(e.tenant, e.name, row);
+    e.persisted = persistedView(e);
     this.writer.write(e.series, run.at, run.result);
     for (const fn of this.runListeners) this.call(() => fn(e.tenant, e.name, run));
   }
@@ -450,7 +475,9 @@ export class CheckEngine {
       }
     }
     this.stateWriter.touch(e.tenant, e.name, () => entryRow(e));
-    if (e.def.enabled && !e.running) void this.execute(e);
+    if (!e.def.enabled) return { tenant: e.tenant, check: e.name };
+    if (e.running) e.pinged = true;
+    else void this.execute(e);
     return { tenant: e.tenant, check: e.name };
   }
 
@@ -487,6 +514,8 @@ export class CheckEngine {
     for (const e of this.entries.values()) if (e.running) running.push(e.running);
     await Promise.allSettled(running);
     await this.writer.flush();
+    for (const e of this.entries.values())
+      if (e.lastAt !== undefined) this.stateWriter.touch(e.tenant, e.name, () => entryRow(e));
     await this.stateWriter.flush();
   }
 }
