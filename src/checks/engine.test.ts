@@ -380,6 +380,37 @@ describe('CheckEngine metrics', () => {
 });
 
 describe('CheckEngine heartbeats', () => {
+  it('keeps a never-pinged late heartbeat down across a restart', async () => {
+    const { heartbeatKind } = await import('./heartbeat/index.js');
+    const base = Date.now();
+    let shift = 0;
+    const now = () => base + shift;
+    const { state, dir } = openState();
+    const def = sched({
+      name: 'nightly',
+      kind: 'heartbeat',
+      spec: { period: 3_600_000, grace: 60_000 },
+    });
+    const { engine: e1 } = engine([heartbeatKind], { state, now });
+    await e1.start();
+    e1.setChecks(T, [def]);
+    assert.equal((await e1.runNow(T, 'nightly')).result.success, true);
+    shift = 2 * 3_600_000;
+    await e1.runNow(T, 'nightly');
+    assert.equal(e1.status(T, 'nightly')?.state, 'down');
+    await e1.stop();
+    await state.close();
+    const s2 = openState(dir).state;
+    const { engine: e2 } = engine([heartbeatKind], { state: s2, now });
+    await e2.start();
+    e2.setChecks(T, [def]);
+    const run = await e2.runNow(T, 'nightly');
+    assert.match(run.result.error ?? '', /^late: no ping since the check appeared/);
+    assert.equal(e2.status(T, 'nightly')?.state, 'down');
+    await e2.stop();
+    await s2.close();
+  });
+
   it('records pings by token and re-evaluates at once', async () => {
     const { heartbeatKind } = await import('./heartbeat/index.js');
     const { engine: e, state, dir } = { ...engine([heartbeatKind]), dir: '' };

@@ -23,6 +23,17 @@ import type { AnyCheckKind, QuerySample } from './types.js';
 export class CheckNotFoundError extends ArgusError {}
 
 /**
+ * A heartbeat's pings after a restart. A check that never got a ping and is down counts as
+ * appeared long ago (since 0), so a restart does not give it a fresh period; otherwise the row's
+ * `since` stands in for when the check appeared (it is up to one interval later).
+ */
+function restoredHeartbeat(row: CheckStateRow | undefined, now: number): Entry['heartbeat'] {
+  if (!row) return { since: now };
+  if (row.last_ping !== null) return { since: row.since, lastPing: row.last_ping };
+  return { since: row.state === 'down' ? 0 : row.since };
+}
+
+/**
  * What of a check's row matters after a restart: flap protection needs the counters only up to
  * the thresholds, so a steady check (counting successes past its threshold) does not change it.
  */
@@ -217,12 +228,7 @@ export class CheckEngine {
       lastErrorAt: old?.lastErrorAt ?? (row?.last_error ? (row.last_at ?? undefined) : undefined),
       history: old ? [...old.history] : [],
       persisted: '',
-      heartbeat: old
-        ? { ...old.heartbeat }
-        : {
-            since: row?.since ?? now,
-            ...(row?.last_ping != null ? { lastPing: row.last_ping } : {}),
-          },
+      heartbeat: old ? { ...old.heartbeat } : restoredHeartbeat(row, now),
     };
     if (old) {
       // Series of the old definition that the new one does not write go stale after its next run.

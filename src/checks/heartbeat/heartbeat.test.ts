@@ -52,6 +52,13 @@ describe('heartbeat kind', () => {
       false,
       /late: no ping since the check appeared at 2026-01-01T00:00:00.000Z \(1h6m\), want one every 1h \+ grace 5m/,
     ],
+    [
+      'never pinged, restored as down',
+      t0,
+      { since: 0 },
+      false,
+      /^late: no ping since the check appeared, want one every 1h \+ grace 5m$/,
+    ],
     ['pinged recently', t0 + 3 * H, { since: t0, lastPing: t0 + 2 * H + 30 * M }, true],
     [
       'last ping too old',
@@ -88,7 +95,8 @@ describe('heartbeat kind', () => {
       assert.equal(r.success, success, r.error);
       if (err) assert.match(r.error ?? '', err);
       const age = r.metrics.find((m) => m.name === 'argus_heartbeat_age_seconds');
-      assert.equal(age?.value, (now - (hb.lastPing ?? hb.since)) / 1000);
+      const ref = hb.lastPing ?? hb.since;
+      assert.equal(age?.value, ref > 0 ? (now - ref) / 1000 : undefined);
       const last = r.metrics.find((m) => m.name === 'argus_heartbeat_last_ping_timestamp_seconds');
       assert.equal(last?.value, hb.lastPing === undefined ? undefined : hb.lastPing / 1000);
     });

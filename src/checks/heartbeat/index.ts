@@ -43,13 +43,14 @@ export const heartbeatKind: CheckKind<HeartbeatSpec> = {
     const now = ctx.now();
     const hb = ctx.heartbeat;
     const ref = hb.lastPing ?? hb.since;
-    const metrics: ProbeMetric[] = [
-      {
+    const metrics: ProbeMetric[] = [];
+    // ref 0: restored as down without a ping (the engine does not know when it appeared).
+    if (ref > 0)
+      metrics.push({
         name: 'argus_heartbeat_age_seconds',
         value: Math.max(0, now - ref) / 1000,
         help: 'Seconds since the last success ping (or since the check appeared).',
-      },
-    ];
+      });
     if (hb.lastPing !== undefined)
       metrics.push({
         name: 'argus_heartbeat_last_ping_timestamp_seconds',
@@ -68,9 +69,13 @@ export const heartbeatKind: CheckKind<HeartbeatSpec> = {
       );
     if (now - ref > s.period + s.grace) {
       const since =
-        hb.lastPing === undefined ? `since the check appeared at ${iso(ref)}` : `since ${iso(ref)}`;
+        hb.lastPing !== undefined
+          ? `since ${iso(ref)}`
+          : ref > 0
+            ? `since the check appeared at ${iso(ref)}`
+            : 'since the check appeared';
       return fail(
-        `late: no ping ${since} (${formatDuration(now - ref)}), want one every ${formatDuration(s.period)} + grace ${formatDuration(s.grace)}`,
+        `late: no ping ${since}${ref > 0 ? ` (${formatDuration(now - ref)})` : ''}, want one every ${formatDuration(s.period)} + grace ${formatDuration(s.grace)}`,
       );
     }
     return Promise.resolve({ success: true, durationSeconds: 0, metrics });
