@@ -60,8 +60,8 @@ describe('health status text', () => {
       bars.map((b) => b.level),
       ['none', 'ok', 'warn', 'bad'],
     );
-    assert.equal(bars[0]!.label, '2026-11-25: no data');
-    assert.equal(bars[1]!.label, '2026-11-26: 99.95% up');
+    assert.equal(bars[0].label, '2026-11-25: no data');
+    assert.equal(bars[1].label, '2026-11-26: 99.95% up');
   });
 
   it('words error budgets and impacts', () => {

@@ -220,7 +220,7 @@ export default function CheckDetail({ params }: { params: Record<string, string 
             )}
           </section>
           {d.ping_url && <Heartbeat url={d.ping_url} />}
-          {d.last_run && <RunResult run={d.last_run} label="Last run" />}
+          {d.last_run && <RunResult run={d.last_run} label="Last run" heading />}
           <section class="card" aria-label="Response time">
             <div class="toolbar hs-section-head">
               <h2>Response time</h2>

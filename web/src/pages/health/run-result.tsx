@@ -3,10 +3,12 @@ import type { CheckRunView } from '../../api/health.js';
 import { formatSeconds } from '../../lib/health/status.js';
 import { StatusBadge } from './parts.js';
 
-export function RunResult({ run, label }: { run: CheckRunView; label: string }) {
+export function RunResult(p: { run: CheckRunView; label: string; heading?: boolean }) {
+  const { run, label } = p;
   const detail = Object.entries(run.detail ?? {});
   return (
-    <section class="card hs-run" aria-label={label} role="status">
+    <section class="card hs-run" aria-label={label} role={p.heading ? undefined : 'status'}>
+      {p.heading && <h2>{label}</h2>}
       <p>
         <StatusBadge status={run.success ? 'up' : 'down'} /> in{' '}
         <strong>{formatSeconds(run.duration_seconds)}</strong>{' '}
