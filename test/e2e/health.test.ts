@@ -214,6 +214,37 @@ describe('health pages in the browser', { skip }, () => {
     await page.context().close();
   });
 
+  it('creates services through the form; a dependency cycle is refused by name', async () => {
+    const { page, problems } = await suite.loggedInPage('/health');
+    await cardStatus(page, 'web', 'up');
+    const create = async (name: string, deps: string[]) => {
+      await page.getByRole('button', { name: 'New service' }).click();
+      const dialog = page.locator('dialog');
+      await dialog.getByLabel('Name', { exact: true }).fill(name);
+      await dialog.getByLabel('Description').fill(`${XSS} ${name}`);
+      await dialog.getByRole('checkbox', { name: 'api-site' }).check();
+      for (const d of deps) await dialog.getByRole('checkbox', { name: d, exact: true }).check();
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await card(page, name).waitFor();
+    };
+    await create('edge-x', []);
+    await create('edge-y', ['edge-x']);
+    await page.goto(`${suite.argus.url}/health/services/edge-x`);
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.locator('dialog');
+    await dialog.getByRole('checkbox', { name: 'edge-y', exact: true }).check();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByRole('alert').filter({ hasText: /cycle/ }).waitFor();
+    assert.match(await dialog.getByRole('alert').innerText(), /edge-x → edge-y → edge-x/);
+    await screenshot(page, 'health-service-cycle');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText(`${XSS} edge-x`).waitFor();
+    await assertNoXss(page);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
   it('shows viewers no edit buttons', async () => {
     const res = await adminFetch(`${suite.argus.url}/api/argus/v1/users`, {
       method: 'POST',

@@ -14,6 +14,7 @@ import { dependentsOf, layers, layoutGraph, NODE_W } from '../../web/src/lib/hea
 import {
   budgetText,
   durationPoints,
+  eventDetailText,
   formatRatio,
   formatSeconds,
   impactText,
@@ -85,6 +86,25 @@ describe('health status text', () => {
     ]);
     assert.equal(successRatio(r), 0.5);
     assert.equal(successRatio([]), null);
+  });
+});
+
+describe('history event detail', () => {
+  it('words errors, check lists and durations', () => {
+    assert.equal(
+      eventDetailText({
+        error: 'status 500',
+        checks: [
+          { name: 'site', state: 'down' },
+          { name: 'db', state: 'up' },
+        ],
+        impacted_by: [],
+        duration: 0.002,
+        code: 3,
+      }),
+      'error: status 500 · checks: site down, db up · took 2 ms · code: 3',
+    );
+    assert.equal(eventDetailText({ impacted_by: ['db'] }), 'impacted_by: db');
   });
 });
 

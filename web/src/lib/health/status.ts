@@ -102,3 +102,28 @@ export function successRatio(results: readonly { success: boolean }[]): number |
   if (results.length === 0) return null;
   return results.filter((r) => r.success).length / results.length;
 }
+
+/**
+ * A history event's detail in words: `error: …`, lists of `{name, state}` as "site up, db down",
+ * other values as JSON. Empty values are left out.
+ */
+export function eventDetailText(d: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(d)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) {
+      if (v.length === 0) continue;
+      const items = v.map((x: unknown) => {
+        if (typeof x === 'object' && x !== null && 'name' in x) {
+          const o = x as { name: unknown; state?: unknown; status?: unknown };
+          const st = o.state ?? o.status;
+          return st === undefined ? String(o.name) : `${String(o.name)} ${String(st)}`;
+        }
+        return typeof x === 'string' ? x : JSON.stringify(x);
+      });
+      parts.push(`${k}: ${items.join(', ')}`);
+    } else if (k === 'duration' && typeof v === 'number') parts.push(`took ${formatSeconds(v)}`);
+    else parts.push(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  }
+  return parts.join(' · ');
+}

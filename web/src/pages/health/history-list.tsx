@@ -1,16 +1,7 @@
 /** State changes of a check or service, newest first, with the error or root cause then. */
 import type { HealthEventView } from '../../api/health.js';
+import { eventDetailText } from '../../lib/health/status.js';
 import { StatusBadge } from './parts.js';
-
-function detailText(d: Record<string, unknown>): string {
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(d)) {
-    if (v === undefined || v === null || v === '') continue;
-    if (Array.isArray(v) && v.length === 0) continue;
-    parts.push(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
-  }
-  return parts.join(' · ');
-}
 
 export function HistoryList({ events }: { events: HealthEventView[] | undefined }) {
   if (!events) return <p class="muted small">Loading…</p>;
@@ -22,7 +13,8 @@ export function HistoryList({ events }: { events: HealthEventView[] | undefined 
           <time dateTime={new Date(e.at).toISOString()} class="small">
             {new Date(e.at).toLocaleString()}
           </time>{' '}
-          <StatusBadge status={e.state} /> <span class="hs-wrap small">{detailText(e.detail)}</span>
+          <StatusBadge status={e.state} />{' '}
+          <span class="hs-wrap small">{eventDetailText(e.detail)}</span>
         </li>
       ))}
     </ol>
