@@ -62,6 +62,10 @@ checks:
     port: ${tcpPort}
     interval: 1s
     failure_threshold: 1
+  - name: beat
+    kind: heartbeat
+    period: 1h
+    grace: 10m
 services:
   - name: web
     checks: [site]
@@ -210,6 +214,13 @@ describe('health pages in the browser', { skip }, () => {
     await assertNoXss(page);
     await screenshot(page, 'health-check-detail');
     httpStatus = 200;
+    // A heartbeat check shows the URL its job pings, with curl lines.
+    await page.goto(`${suite.argus.url}/health/checks/beat`);
+    const beat = page.getByRole('region', { name: 'Heartbeat URL' });
+    const url = await beat.locator('code').innerText();
+    assert.match(url, /^https?:\/\/.+\/ping\/\S+$/);
+    assert.match(await beat.locator('pre').innerText(), /curl -fsS -m 10 .*\/start/);
+    await beat.getByRole('button', { name: 'Copy URL' }).waitFor();
     assert.deepEqual(problems, []);
     await page.context().close();
   });
@@ -240,6 +251,17 @@ describe('health pages in the browser', { skip }, () => {
     await screenshot(page, 'health-service-cycle');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await page.getByText(`${XSS} edge-x`).waitFor();
+    // A maintenance window: scheduled, shown (the service's status too), deleted.
+    await page.getByRole('button', { name: 'Schedule maintenance' }).click();
+    await dialog.getByLabel('Comment').fill(`${XSS} upgrade`);
+    await dialog.getByRole('button', { name: 'Schedule' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const windows = page.getByRole('region', { name: 'Maintenance' });
+    await windows.getByText(`${XSS} upgrade`).waitFor();
+    await page.locator('.hs-title [data-status="maintenance"]').waitFor({ timeout: 20_000 });
+    await windows.getByRole('button', { name: 'Delete' }).click();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await windows.getByText('No current or upcoming windows.').waitFor();
     await assertNoXss(page);
     assert.deepEqual(problems, []);
     await page.context().close();
