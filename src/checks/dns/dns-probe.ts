@@ -37,15 +37,15 @@ export async function probeDns(spec: DnsSpec, ctx: ProbeContext): Promise<ProbeR
     let answers: string[] = [];
     let rcode = 'NOERROR';
     try {
-      answers = await query(resolver, spec.name, spec.record_type);
+      answers = await query(resolver, spec.query_name, spec.record_type);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? '';
       const mapped = RCODE_OF[code];
       if (mapped === undefined) {
         throw new Error(
           ctx.signal.aborted
-            ? `cannot query ${spec.name} ${spec.record_type}: no answer within ${ctx.timeoutMs}ms`
-            : `cannot query ${spec.name} ${spec.record_type}: ${code || (err as Error).message}`,
+            ? `cannot query ${spec.query_name} ${spec.record_type}: no answer within ${ctx.timeoutMs}ms`
+            : `cannot query ${spec.query_name} ${spec.record_type}: ${code || (err as Error).message}`,
           { cause: err },
         );
       }
@@ -107,8 +107,8 @@ function refusedAnswer(
 ): string | undefined {
   if (spec.record_type !== 'A' && spec.record_type !== 'AAAA') return undefined;
   for (const a of answers) {
-    const v = ctx.guard.checkAddress(spec.name, a, ctx.tenant);
-    if (!v.allowed) return new OutboundBlockedError(spec.name, v.address, v.reason).message;
+    const v = ctx.guard.checkAddress(spec.query_name, a, ctx.tenant);
+    if (!v.allowed) return new OutboundBlockedError(spec.query_name, v.address, v.reason).message;
   }
   return undefined;
 }

@@ -33,7 +33,7 @@ function withPort(host: string, port?: string): { host: string; port: number } |
 const answers = z.array(z.string().min(1)).min(1);
 
 /**
- * The dns kind: one query for `name` and `record_type` and checks of the rcode and answers.
+ * The dns kind: one query for `query_name` and `record_type` and checks of the rcode and answers.
  * Answers are compared as text, case-insensitively and without a trailing dot: A/AAAA the
  * address, CNAME/NS/PTR the name, MX `10 mail.example.com`, TXT the record's strings joined,
  * SRV `priority weight port target`, SOA `nsname hostmaster serial`, CAA `flags tag value`.
@@ -41,7 +41,7 @@ const answers = z.array(z.string().min(1)).min(1);
 export const dnsSpecSchema = z
   .object({
     /** The name to query (for PTR, the reverse name such as `1.0.0.127.in-addr.arpa`). */
-    name: z
+    query_name: z
       .string()
       .min(1)
       .max(253)

@@ -36,16 +36,16 @@ const metric = (r: ProbeResult, name: string) => r.metrics.find((m) => m.name ==
 
 describe('dns kind', () => {
   it('answers A and AAAA with expectations and metrics', async () => {
-    const r = await probe({ name: 'www.example.test', answers_all_of: ['93.184.216.8'] });
+    const r = await probe({ query_name: 'www.example.test', answers_all_of: ['93.184.216.8'] });
     assert.equal(r.error, undefined);
     assert.equal(metric(r, 'probe_dns_answer_rrs'), 2);
     assert.ok(metric(r, 'probe_dns_lookup_time_seconds')! >= 0);
     assert.equal(r.detail?.rcode, 'NOERROR');
     assert.equal(r.detail?.resolver, resolver);
-    const v6 = await probe({ name: 'www.example.test', record_type: 'aaaa' });
+    const v6 = await probe({ query_name: 'www.example.test', record_type: 'aaaa' });
     assert.equal(v6.detail?.answers, '2001:db8::1');
     assert.deepEqual(stub.queries.slice(-1), ['www.example.test AAAA']);
-    const spec = dnsKind.schema.parse({ name: 'a.test', resolver: '[::1]:53' });
+    const spec = dnsKind.schema.parse({ query_name: 'a.test', resolver: '[::1]:53' });
     assert.equal(dnsKind.target(spec), 'a.test A @[::1]:53');
   });
 
@@ -64,7 +64,7 @@ describe('dns kind', () => {
       ],
     ];
     for (const [fields, want] of cases) {
-      const r = await probe({ name, ...fields });
+      const r = await probe({ query_name: name, ...fields });
       assert.equal(r.error, want, JSON.stringify(fields));
     }
   });
@@ -78,24 +78,24 @@ describe('dns kind', () => {
       ['SRV', '1 5 5060 sip.example.test'],
     ];
     for (const [type, answer] of cases) {
-      const r = await probe({ name, record_type: type, answers_all_of: [answer] });
+      const r = await probe({ query_name: name, record_type: type, answers_all_of: [answer] });
       assert.equal(r.error, undefined, type);
     }
   });
 
   it('checks the rcode and the answer count', async () => {
-    const nx = await probe({ name: 'nope.example.test' });
+    const nx = await probe({ query_name: 'nope.example.test' });
     assert.equal(nx.error, 'rcode NXDOMAIN, want NOERROR');
     assert.equal(metric(nx, 'probe_dns_answer_rrs'), 0);
-    const allowed = await probe({ name: 'nope.example.test', valid_rcodes: ['NXDOMAIN'] });
+    const allowed = await probe({ query_name: 'nope.example.test', valid_rcodes: ['NXDOMAIN'] });
     assert.equal(allowed.success, true);
-    const empty = await probe({ name: 'empty.example.test' });
+    const empty = await probe({ query_name: 'empty.example.test' });
     assert.equal(empty.error, '0 answers, want at least 1');
-    assert.equal((await probe({ name: 'empty.example.test', min_answers: 0 })).success, true);
+    assert.equal((await probe({ query_name: 'empty.example.test', min_answers: 0 })).success, true);
   });
 
   it('times out against a silent server', async () => {
-    const r = await probe({ name: 'www.example.test', resolver: '127.0.0.1:9' }, trusted, {
+    const r = await probe({ query_name: 'www.example.test', resolver: '127.0.0.1:9' }, trusted, {
       timeoutMs: 200,
     });
     assert.equal(r.success, false);
@@ -104,12 +104,12 @@ describe('dns kind', () => {
 
   it('refuses a loopback resolver and internal answers with an untrusted guard', async () => {
     const asked = stub.queries.length;
-    const r = await probe({ name: 'www.example.test' }, new OutboundGuard());
+    const r = await probe({ query_name: 'www.example.test' }, new OutboundGuard());
     assert.match(r.error!, /^cannot connect to "127\.0\.0\.1": loopback address/);
     assert.equal(stub.queries.length, asked); // the stub was never asked
     const allowResolver = new OutboundGuard({ allow: ['127.0.0.1'] });
-    assert.equal((await probe({ name: 'www.example.test' }, allowResolver)).success, true);
-    const internal = await probe({ name: 'internal.example.test' }, allowResolver);
+    assert.equal((await probe({ query_name: 'www.example.test' }, allowResolver)).success, true);
+    const internal = await probe({ query_name: 'internal.example.test' }, allowResolver);
     assert.match(
       internal.error!,
       /^cannot connect to "internal\.example\.test" \(10\.1\.2\.3\): private address/,
@@ -118,10 +118,10 @@ describe('dns kind', () => {
 
   it('rejects invalid definitions', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ name: 'a b' }, /expected a domain name/],
-      [{ name: 'a.test', record_type: 'ANY' }, /expected one of A, AAAA/],
-      [{ name: 'a.test', resolver: 'x:99999' }, /expected host, host:port/],
-      [{ name: 'a.test', valid_rcodes: ['OK'] }, /expected one of NOERROR/],
+      [{ query_name: 'a b' }, /expected a domain name/],
+      [{ query_name: 'a.test', record_type: 'ANY' }, /expected one of A, AAAA/],
+      [{ query_name: 'a.test', resolver: 'x:99999' }, /expected host, host:port/],
+      [{ query_name: 'a.test', valid_rcodes: ['OK'] }, /expected one of NOERROR/],
     ];
     for (const [fields, want] of cases) {
       const r = dnsKind.schema.safeParse(fields);

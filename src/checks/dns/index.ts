@@ -15,6 +15,6 @@ export const dnsKind: CheckKind<DnsSpec> = {
   description: 'DNS query with expected response code and answers',
   schema: dnsSpecSchema,
   target: (spec) =>
-    `${spec.name} ${spec.record_type}${spec.resolver !== undefined ? ` @${spec.resolver}` : ''}`,
+    `${spec.query_name} ${spec.record_type}${spec.resolver !== undefined ? ` @${spec.resolver}` : ''}`,
   probe: probeDns,
 };

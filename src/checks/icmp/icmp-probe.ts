@@ -114,7 +114,7 @@ function runPing(
   const secs = (ms: number): string => (ms / 1000).toFixed(3);
   const deadline = Math.max(1, Math.ceil(ctx.timeoutMs / 1000));
   const args = [
-    v6 ? '-6' : '-4', '-n', '-c', String(spec.count), '-i', secs(spec.interval),
+    v6 ? '-6' : '-4', '-n', '-c', String(spec.count), '-i', secs(spec.packet_interval),
     '-W', secs(Math.min(ctx.timeoutMs, 10_000)), '-w', String(deadline), address,
   ]; // prettier-ignore
   return new Promise((resolve) => {

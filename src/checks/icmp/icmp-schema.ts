@@ -18,7 +18,7 @@ export const icmpSpecSchema = z
     /** Echo requests sent per probe (default 3). */
     count: z.number().int().min(1).max(100).default(3).describe('Echo requests per probe.'),
     /** Time between echo requests (default 1s; at least 200ms, ping's unprivileged minimum). */
-    interval: zDuration
+    packet_interval: zDuration
       .default(1000)
       .refine((ms) => ms >= 200, { message: 'must be at least 200ms' })
       .describe('Time between echo requests (default 1s, at least 200ms).'),

@@ -22,7 +22,7 @@ const metric = (r: ProbeResult, name: string, phase?: string) =>
 
 describe('icmp kind', () => {
   it('pings 127.0.0.1 and reports loss, round trip and hop limit', async () => {
-    const r = await probe({ host: '127.0.0.1', count: 2, interval: '200ms' });
+    const r = await probe({ host: '127.0.0.1', count: 2, packet_interval: '200ms' });
     assert.equal(r.error, undefined);
     assert.equal(r.detail?.sent, 2);
     assert.equal(r.detail?.received, 2);
@@ -48,7 +48,7 @@ describe('icmp kind', () => {
   });
 
   it('stops ping at the timeout and fails', async () => {
-    const r = await probe({ host: '127.0.0.1', count: 50, interval: '1s' }, trusted, {
+    const r = await probe({ host: '127.0.0.1', count: 50, packet_interval: '1s' }, trusted, {
       timeoutMs: 300,
     });
     assert.match(
@@ -93,7 +93,7 @@ describe('icmp kind', () => {
 
   it('rejects invalid definitions', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ host: 'x', interval: '10ms' }, /at least 200ms/],
+      [{ host: 'x', packet_interval: '10ms' }, /at least 200ms/],
       [{ host: 'x', count: 0 }, /too small|>=1/i],
       [{ host: 'x', max_loss_percent: 101 }, /too big|<=100/i],
     ];

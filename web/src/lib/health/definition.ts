@@ -25,7 +25,7 @@ export const KIND_EXAMPLES: Record<string, string> = {
   http: 'url: https://example.com/\nvalid_status: 2xx\n# contains: Welcome\n# max_latency: 2s\n',
   tcp: 'host: db.example.com\nport: 5432\n',
   tls: 'host: example.com\nport: 443\nmin_days_left: 14\n',
-  dns: 'record_type: A\n# resolver: 1.1.1.1:53\n',
+  dns: 'query_name: example.com\nrecord_type: A\n# resolver: 1.1.1.1:53\n',
   icmp: 'host: example.com\n',
   postgres: 'host: db.example.com\nport: 5432\nuser: monitor\npassword: { secret: pg-monitor }\n',
   mysql: 'host: db.example.com\nport: 3306\nuser: monitor\npassword: { secret: mysql-monitor }\n',
