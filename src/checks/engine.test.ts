@@ -129,6 +129,23 @@ describe('CheckEngine scheduling', () => {
     await e.stop();
   });
 
+  it('stop() aborts probes in flight', async () => {
+    let sawAbort = false;
+    const kind = new FakeKind('fake', (_s, ctx) => {
+      ctx.signal.addEventListener('abort', () => (sawAbort = true));
+      return new Promise(() => {}); // ignores the signal, never settles
+    });
+    const { engine: e } = engine([kind]);
+    await e.start();
+    e.setChecks(T, [sched({ name: 'long', timeout: 60_000 })]);
+    const run = e.runNow(T, 'long');
+    await eventually(() => kind.active === 1, 'the probe to start');
+    await e.stop();
+    assert.ok(sawAbort);
+    await assert.rejects(run, /the engine stopped/);
+    assert.equal(e.runs(T, 'long').length, 0);
+  });
+
   it('runNow of an unknown check is CheckNotFoundError', async () => {
     const { engine: e } = engine([new FakeKind()]);
     await e.start();

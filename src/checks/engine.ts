@@ -110,6 +110,7 @@ export class CheckEngine {
   private readonly pendingSet = new Map<TenantId, ScheduledCheck[]>();
   private restored = new Map<string, CheckStateRow>();
   private readonly stopping = new AbortController();
+  private readonly inflight = new Set<AbortController>();
   private timer: NodeJS.Timeout | undefined;
   private timerDue = Infinity;
   private started = false;
@@ -316,8 +317,8 @@ export class CheckEngine {
     if (this.stopping.signal.aborted) return undefined;
     const ac = new AbortController();
     e.abort = ac;
-    const onStop = (): void => ac.abort();
-    this.stopping.signal.addEventListener('abort', onStop, { once: true });
+    // One set rather than a listener per probe on the engine's signal (1,000 in flight).
+    this.inflight.add(ac);
     try {
       const release = e.kind.passive ? () => {} : await this.sem.acquire(ac.signal);
       if (!release) return undefined;
@@ -334,7 +335,7 @@ export class CheckEngine {
       this.record(e, run);
       return run;
     } finally {
-      this.stopping.signal.removeEventListener('abort', onStop);
+      this.inflight.delete(ac);
       if (e.abort === ac) e.abort = undefined;
     }
   }
@@ -513,6 +514,7 @@ export class CheckEngine {
   /** Stops scheduling, aborts probes in flight, and writes pending samples and state. */
   async stop(): Promise<void> {
     this.stopping.abort();
+    for (const ac of this.inflight) ac.abort();
     clearTimeout(this.timer);
     this.timer = undefined;
     this.queue.clear();
