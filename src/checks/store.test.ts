@@ -78,6 +78,8 @@ describe('SqliteCheckStore', () => {
     );
     assert.equal(updated.version, 2);
     assert.equal(s.puts.length, 1);
+    // The sealed secret the new version no longer references is deleted.
+    assert.deepEqual(s.deletes.splice(0), ['t1/check.db.password']);
 
     await store.delete('t1', 'db', 'user:bob');
     assert.deepEqual(await store.list('t1'), []);

@@ -158,7 +158,7 @@ export class SqliteCheckStore {
     this.checkVersion(name, cur, opts.expectVersion);
     for (const p of plain) await this.secrets.put(tenant, p.secret, p.value, actor);
     const text = JSON.stringify(body);
-    return this.state.sql.write((tx) => {
+    const { stored, orphans } = await this.state.sql.write((tx) => {
       const now = one(tx, tenant, name);
       this.checkVersion(name, now, opts.expectVersion);
       const next = (now?.version ?? 0) + 1;
@@ -177,14 +177,33 @@ export class SqliteCheckStore {
         before: now ? { name, version: now.version } : null,
         after: { name, kind: definition.kind, version: next, secrets: plain.map((p) => p.path) },
       });
-      return this.toStored({
-        name,
-        body: text,
-        version: next,
-        updated_by: actor,
-        updated_at: tx.now,
-      });
+      const kept = new Set(this.ownSecrets(name, text));
+      return {
+        stored: this.toStored({
+          name,
+          body: text,
+          version: next,
+          updated_by: actor,
+          updated_at: tx.now,
+        }),
+        // Secrets the old version sealed that the new one no longer references.
+        orphans: now ? this.ownSecrets(name, now.body).filter((n) => !kept.has(n)) : [],
+      };
     });
+    if (this.secrets.delete) for (const o of orphans) await this.secrets.delete(tenant, o, actor);
+    return stored;
+  }
+
+  /** The secrets this store sealed for check `name` that `body` references. */
+  private ownSecrets(name: string, text: string): string[] {
+    const body = JSON.parse(text) as Obj;
+    const names: string[] = [];
+    eachSecret(body, this.kinds.get(String(body.kind))?.secretFields ?? [], (parent, key) => {
+      const v = parent[key];
+      if (isObj(v) && typeof v.secret === 'string' && v.secret.startsWith(`check.${name}.`))
+        names.push(v.secret);
+    });
+    return names;
   }
 
   private checkVersion(name: string, cur: Row | undefined, expect: number | undefined): void {
@@ -215,14 +234,7 @@ export class SqliteCheckStore {
         before: { name, version: cur.version },
         after: null,
       });
-      const body = JSON.parse(cur.body) as Obj;
-      const names: string[] = [];
-      eachSecret(body, this.kinds.get(String(body.kind))?.secretFields ?? [], (parent, key) => {
-        const v = parent[key];
-        if (isObj(v) && typeof v.secret === 'string' && v.secret.startsWith(`check.${name}.`))
-          names.push(v.secret);
-      });
-      return names;
+      return this.ownSecrets(name, cur.body);
     });
     if (this.secrets.delete) for (const s of secrets) await this.secrets.delete(tenant, s, actor);
   }
