@@ -22,6 +22,7 @@ import {
 } from '../postgres/probe-kit.js';
 import {
   checkRows,
+  messageOf,
   queryDurationMetric,
   sqlSchema,
   sqlTlsOptions,
@@ -122,8 +123,4 @@ export const mysqlKind: CheckKind<MysqlSpec> = {
 /** The connection's current stream (a TLSSocket after the TLS upgrade). */
 function streamOf(conn: mysql.Connection): Socket {
   return (conn as unknown as { connection: { stream: Socket } }).connection.stream;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

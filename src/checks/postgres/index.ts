@@ -22,6 +22,7 @@ import {
 } from './probe-kit.js';
 import {
   checkRows,
+  messageOf,
   queryDurationMetric,
   sqlSchema,
   sqlTlsOptions,
@@ -115,8 +116,4 @@ function preConnected(sock: Socket): void {
 /** The client's current stream (a TLSSocket after the SSL upgrade). */
 function streamOf(client: pg.Client): Socket {
   return (client as unknown as { connection: { stream: Socket } }).connection.stream;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

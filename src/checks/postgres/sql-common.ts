@@ -76,3 +76,8 @@ export function queryDurationMetric(seconds: number): ProbeMetric {
     'Time taken by the check query, in seconds (Argus extension)',
   );
 }
+
+/** A driver error's own message (drivers put the server's words there; no cause chain). */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
