@@ -14,12 +14,12 @@ import { guardedConnect } from '../../net/index.js';
 import type { CheckKind, ProbeMetric } from '../types.js';
 import {
   ProbeFailure,
-  certExpiryMetric,
   destroyOnAbort,
   gauge,
   hostPort,
   runProbe,
   tlsFields,
+  tlsMetrics,
   tlsOptions,
   zHost,
   zPort,
@@ -72,20 +72,7 @@ export const grpcKind: CheckKind<GrpcSpec> = {
       try {
         if (tls) {
           const t = sock as TLSSocket;
-          const expiry = certExpiryMetric(t);
-          if (expiry) metrics.push(expiry);
-          const version = t.getProtocol();
-          if (version)
-            metrics.push(
-              gauge(
-                'probe_tls_version_info',
-                1,
-                'Returns the TLS version used or NaN when unknown',
-                {
-                  version: version.replace('TLSv', 'TLS '),
-                },
-              ),
-            );
+          metrics.push(...tlsMetrics(t));
           if (t.alpnProtocol !== 'h2')
             throw new ProbeFailure(
               `cannot call gRPC health: server did not negotiate HTTP/2 (ALPN ${JSON.stringify(t.alpnProtocol || 'none')}, want "h2")`,

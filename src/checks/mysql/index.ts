@@ -15,10 +15,10 @@ import type { CheckKind, ProbeMetric } from '../types.js';
 import {
   ProbeFailure,
   abortPromise,
-  certExpiryMetric,
   destroyOnAbort,
   hostPort,
   runProbe,
+  tlsMetrics,
 } from '../postgres/probe-kit.js';
 import {
   checkRows,
@@ -82,8 +82,7 @@ export const mysqlKind: CheckKind<MysqlSpec> = {
         conn.on('error', () => undefined); // failures surface through query()
         const stream = streamOf(conn);
         if (stream instanceof TLSSocket) {
-          const m = certExpiryMetric(stream);
-          if (m) metrics.push(m);
+          metrics.push(...tlsMetrics(stream));
           const wrongName =
             spec.tls === 'verify-full' && isIP(spec.host) !== 0
               ? checkServerIdentity(spec.host, stream.getPeerCertificate())

@@ -15,10 +15,10 @@ import type { CheckKind, ProbeMetric } from '../types.js';
 import {
   ProbeFailure,
   abortPromise,
-  certExpiryMetric,
   destroyOnAbort,
   hostPort,
   runProbe,
+  tlsMetrics,
 } from './probe-kit.js';
 import {
   checkRows,
@@ -73,10 +73,7 @@ export const postgresKind: CheckKind<PostgresSpec> = {
         } catch (err) {
           throw new ProbeFailure(`cannot connect to postgres at ${where}: ${messageOf(err)}`);
         }
-        if (ssl) {
-          const m = certExpiryMetric(streamOf(client) as TLSSocket);
-          if (m) metrics.push(m);
-        }
+        if (ssl) metrics.push(...tlsMetrics(streamOf(client) as TLSSocket));
         const t0 = ctx.now();
         let rows: unknown[][];
         try {

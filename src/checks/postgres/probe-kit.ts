@@ -4,9 +4,10 @@
  * certificate-expiry gauge, and scrubbing of credentials from error text.
  */
 import type { Socket } from 'node:net';
-import type { ConnectionOptions, PeerCertificate, TLSSocket } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { z } from 'zod';
 import { errorChain } from '../../util/index.js';
+import { certMetrics, peerCertificates } from '../tls/tls-certs.js';
 import type { ProbeContext, ProbeMetric, ProbeResult } from '../types.js';
 
 export const zHost = z.string().min(1).max(253);
@@ -98,24 +99,11 @@ export function abortPromise(signal: AbortSignal): Promise<never> {
 }
 
 /**
- * `probe_ssl_earliest_cert_expiry` (blackbox: the earliest `NotAfter` of the peer's chain, in
- * Unix seconds), or undefined when the socket shows no certificate.
+ * The TLS gauges of a handshake as the tls kind reports them (probe_tls_version_info,
+ * probe_ssl_earliest_cert_expiry, probe_ssl_last_chain_expiry_timestamp_seconds).
  */
-export function certExpiryMetric(sock: TLSSocket): ProbeMetric | undefined {
-  let cert: PeerCertificate | undefined = sock.getPeerCertificate(true);
-  let earliest = Infinity;
-  const seen = new Set<string>();
-  while (cert && cert.valid_to && !seen.has(cert.fingerprint256)) {
-    seen.add(cert.fingerprint256);
-    earliest = Math.min(earliest, Date.parse(cert.valid_to) / 1000);
-    cert = (cert as { issuerCertificate?: PeerCertificate }).issuerCertificate;
-  }
-  if (!Number.isFinite(earliest)) return undefined;
-  return {
-    name: 'probe_ssl_earliest_cert_expiry',
-    value: earliest,
-    help: 'Returns last SSL chain expiry in unixtime',
-  };
+export function tlsMetrics(sock: TLSSocket): ProbeMetric[] {
+  return certMetrics(peerCertificates(sock), sock.getProtocol());
 }
 
 export function gauge(

@@ -14,12 +14,12 @@ import type { CheckKind, ProbeMetric } from '../types.js';
 import { secretRefSchema } from '../types.js';
 import {
   ProbeFailure,
-  certExpiryMetric,
   destroyOnAbort,
   gauge,
   hostPort,
   runProbe,
   tlsFields,
+  tlsMetrics,
   tlsOptions,
   zHost,
   zPort,
@@ -93,8 +93,7 @@ export const redisKind: CheckKind<RedisSpec> = {
       const stop = destroyOnAbort(sock, ctx.signal);
       const metrics: ProbeMetric[] = [];
       try {
-        const expiry = spec.tls ? certExpiryMetric(sock as TLSSocket) : undefined;
-        if (expiry) metrics.push(expiry);
+        if (spec.tls) metrics.push(...tlsMetrics(sock as TLSSocket));
         const client = new RespClient(sock, ctx.maxBodyBytes);
         const call = async (args: string[], what: string): Promise<RespValue> => {
           const reply = await client.command(args);
