@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { OutboundGuard, guardedConnect } from '../../net/index.js';
 import {
@@ -16,6 +18,7 @@ import { RespClient, RespErrorReply, encodeCommand, parseReply } from './resp.js
 const trusted = new OutboundGuard({ trusted: true });
 const PASSWORD = 'pw-Redis-7f3a';
 const bin = firstExisting(['/usr/bin/redis-server']);
+const testdata = join(process.cwd(), 'src/net/testdata');
 const spec = (over: Record<string, unknown>): RedisSpec => redisKind.schema.parse(over);
 
 describe(
@@ -23,14 +26,16 @@ describe(
   { skip: bin ? false : 'redis-server missing: install the Debian package redis-server' },
   () => {
     let srv: TestServer;
+    let tlsPort: number;
     before(async () => {
       const port = await freePort();
+      tlsPort = await freePort();
       const dir = tempDir('redis');
       const proc = spawnAs(undefined, bin!, [
         '--port',
         String(port),
         '--bind',
-        '127.0.0.1',
+        '127.0.0.1 127.0.0.2',
         '--save',
         '',
         '--appendonly',
@@ -39,6 +44,9 @@ describe(
         dir,
         '--requirepass',
         PASSWORD,
+        ...['--tls-port', String(tlsPort), '--tls-auth-clients', 'no'],
+        ...['--tls-cert-file', join(testdata, 'tls-cert.pem')],
+        ...['--tls-key-file', join(testdata, 'tls-key.pem')],
       ]);
       srv = new TestServer(proc, dir, port);
       await srv.ready();
@@ -81,6 +89,22 @@ describe(
       assert.equal(r.success, false);
       assert.match(r.error!, /^cannot authenticate \(AUTH\): server replied -WRONGPASS /);
       assert.doesNotMatch(r.error!, /not-the-password/);
+    });
+
+    it('speaks TLS, verifying the certificate against tls_ca', async () => {
+      const ca = readFileSync(join(testdata, 'tls-cert.pem'), 'utf8');
+      const s = spec({ ...base(), host: '127.0.0.2', port: tlsPort, tls: true, tls_ca: ca });
+      const r = await redisKind.probe(s, ctx());
+      assert.equal(r.error, undefined);
+      const expiry = r.metrics.find((m) => m.name === 'probe_ssl_earliest_cert_expiry');
+      assert.equal(expiry?.value, Date.parse('Nov  3 03:30:26 2126 GMT') / 1000);
+      const noCa = await redisKind.probe({ ...s, tls_ca: undefined }, ctx());
+      assert.match(noCa.error!, /self.signed certificate/);
+      const skip = await redisKind.probe(
+        { ...s, tls_ca: undefined, tls_insecure_skip_verify: true },
+        ctx(),
+      );
+      assert.equal(skip.error, undefined);
     });
 
     it('SELECTs the db before the command', async () => {
