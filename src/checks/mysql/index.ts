@@ -15,6 +15,7 @@ import type { CheckKind, ProbeMetric } from '../types.js';
 import {
   ProbeFailure,
   abortPromise,
+  capReads,
   destroyOnAbort,
   hostPort,
   runProbe,
@@ -26,6 +27,7 @@ import {
   queryDurationMetric,
   sqlSchema,
   sqlTlsOptions,
+  tooLargeText,
   type SqlSpec,
 } from '../postgres/sql-common.js';
 
@@ -94,6 +96,7 @@ export const mysqlKind: CheckKind<MysqlSpec> = {
         } else if (tls) {
           throw new ProbeFailure(`cannot connect to mysql at ${where}: server does not offer TLS`);
         }
+        const tooLarge = capReads(streamOf(conn), ctx.maxBodyBytes);
         const t0 = ctx.now();
         let rows: unknown[][];
         try {
@@ -105,6 +108,7 @@ export const mysqlKind: CheckKind<MysqlSpec> = {
           ]);
           rows = Array.isArray(res) ? (res as unknown[][]) : [];
         } catch (err) {
+          if (tooLarge()) throw new ProbeFailure(tooLargeText(ctx.maxBodyBytes), { metrics });
           throw new ProbeFailure(`cannot run query: ${messageOf(err)}`, { metrics });
         }
         metrics.push(queryDurationMetric((ctx.now() - t0) / 1000));

@@ -107,6 +107,14 @@ describe(
       assert.equal(other.error, 'first value is "7", want "8"');
     });
 
+    it('cuts off a result larger than the body limit', async () => {
+      const r = await mysqlKind.probe(
+        spec({ ...base(), query: "SELECT REPEAT('x', 100000)" }),
+        testContext(trusted, { secrets: { my: PASSWORD }, maxBodyBytes: 10_000 }),
+      );
+      assert.equal(r.error, 'cannot run query: result is larger than 10000 bytes (the body limit)');
+    });
+
     it('fails on query errors and on writes (the session is read-only)', async () => {
       const missing = await mysqlKind.probe(
         spec({ ...base(), query: 'SELECT * FROM nowhere' }),

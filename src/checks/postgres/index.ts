@@ -15,6 +15,7 @@ import type { CheckKind, ProbeMetric } from '../types.js';
 import {
   ProbeFailure,
   abortPromise,
+  capReads,
   destroyOnAbort,
   hostPort,
   runProbe,
@@ -26,6 +27,7 @@ import {
   queryDurationMetric,
   sqlSchema,
   sqlTlsOptions,
+  tooLargeText,
   type SqlSpec,
 } from './sql-common.js';
 
@@ -74,6 +76,7 @@ export const postgresKind: CheckKind<PostgresSpec> = {
           throw new ProbeFailure(`cannot connect to postgres at ${where}: ${messageOf(err)}`);
         }
         if (ssl) metrics.push(...tlsMetrics(streamOf(client) as TLSSocket));
+        const tooLarge = capReads(streamOf(client), ctx.maxBodyBytes);
         const t0 = ctx.now();
         let rows: unknown[][];
         try {
@@ -83,6 +86,7 @@ export const postgresKind: CheckKind<PostgresSpec> = {
           ]);
           rows = res.rows;
         } catch (err) {
+          if (tooLarge()) throw new ProbeFailure(tooLargeText(ctx.maxBodyBytes), { metrics });
           throw new ProbeFailure(`cannot run query: ${messageOf(err)}`, { metrics });
         }
         metrics.push(queryDurationMetric((ctx.now() - t0) / 1000));

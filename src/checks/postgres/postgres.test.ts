@@ -113,6 +113,14 @@ describe(
       );
     });
 
+    it('cuts off a result larger than the body limit', async () => {
+      const r = await postgresKind.probe(
+        spec({ ...base(), query: "SELECT repeat('x', 100000)" }),
+        testContext(trusted, { secrets: { pg: PASSWORD }, maxBodyBytes: 10_000 }),
+      );
+      assert.equal(r.error, 'cannot run query: result is larger than 10000 bytes (the body limit)');
+    });
+
     it('fails on query errors and on writes (the session is read-only)', async () => {
       const missing = await postgresKind.probe(
         spec({ ...base(), query: 'SELECT * FROM nowhere' }),

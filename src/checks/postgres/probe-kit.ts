@@ -89,6 +89,24 @@ export function destroyOnAbort(sock: Socket, signal: AbortSignal): () => void {
   return () => signal.removeEventListener('abort', onAbort);
 }
 
+/**
+ * Counts the bytes arriving on `sock` (a driver's stream) and destroys it once more than `max`
+ * arrived, so a query cannot make a driver buffer an unbounded result. Returns whether that
+ * happened.
+ */
+export function capReads(sock: Socket, max: number): () => boolean {
+  let n = 0;
+  let over = false;
+  sock.on('data', (d: Buffer) => {
+    n += d.length;
+    if (n > max && !over) {
+      over = true;
+      sock.destroy(new Error(`more than ${max} bytes`));
+    }
+  });
+  return () => over;
+}
+
 /** Rejects with the signal's reason once it fires (for racing a driver call). */
 export function abortPromise(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {

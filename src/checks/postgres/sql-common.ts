@@ -81,3 +81,8 @@ export function queryDurationMetric(seconds: number): ProbeMetric {
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** The error of a result cut off at the body limit. */
+export function tooLargeText(max: number): string {
+  return `cannot run query: result is larger than ${max} bytes (the body limit)`;
+}
