@@ -86,8 +86,14 @@ describe('grpc kind against a grpc-js health server', () => {
     )?.value;
 
   it('is up when SERVING, with blackbox metrics and metadata sent', async () => {
-    const s = spec({ host: '127.0.0.1', port, service: 'api', metadata: { 'x-team': 'db' } });
-    const r = await grpcKind.probe(s, testContext(trusted));
+    const s = spec({
+      host: '127.0.0.1',
+      port,
+      service: 'api',
+      metadata: { 'x-team': 'db' },
+      bearer_token: { secret: 'tok' },
+    });
+    const r = await grpcKind.probe(s, testContext(trusted, { secrets: { tok: 't0ken-abc' } }));
     assert.equal(r.error, undefined);
     assert.equal(r.success, true);
     assert.equal(metric(r, 'probe_grpc_healthcheck_response', 'SERVING'), 1);
@@ -96,6 +102,7 @@ describe('grpc kind against a grpc-js health server', () => {
     assert.equal(metric(r, 'probe_grpc_ssl'), 0);
     assert.ok(metric(r, 'probe_grpc_duration_seconds')! >= 0);
     assert.deepEqual(lastMetadata?.get('x-team'), ['db']);
+    assert.deepEqual(lastMetadata?.get('authorization'), ['Bearer t0ken-abc']);
     assert.equal(grpcKind.target(s), `127.0.0.1:${port}`);
     const whole = await grpcKind.probe(spec({ host: '127.0.0.1', port }), testContext(trusted));
     assert.equal(whole.error, undefined);
@@ -195,7 +202,12 @@ describe('grpc kind without a health server', () => {
       false,
     );
     assert.equal(grpcKind.schema.safeParse({ host: 'h', metadata: { Auth: 'x' } }).success, false);
+    assert.equal(
+      grpcKind.schema.safeParse({ host: 'h', metadata: { authorization: 'Bearer x' } }).success,
+      false,
+    );
     assert.equal(spec({ host: 'h' }).port, 443);
+    assert.deepEqual(grpcKind.secretFields, ['bearer_token']);
   });
 });
 

@@ -11,7 +11,7 @@ import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import { z } from 'zod';
 import { guardedConnect } from '../../net/index.js';
-import type { CheckKind, ProbeMetric } from '../types.js';
+import { secretRefSchema, type CheckKind, type ProbeMetric } from '../types.js';
 import {
   ProbeFailure,
   destroyOnAbort,
@@ -27,8 +27,11 @@ import {
 import { callHealthCheck } from './call.js';
 import { GRPC_CODES, SERVING_STATUS } from './health-proto.js';
 
-/** Header names gRPC or HTTP/2 own; metadata may not set them. */
-const RESERVED = /^(:|grpc-|content-type$|te$|user-agent$|host$|connection$)/;
+/**
+ * Header names gRPC or HTTP/2 own, and `authorization` (a credential belongs in
+ * `bearer_token`, a write-only secret, not in plain metadata).
+ */
+const RESERVED = /^(:|grpc-|content-type$|te$|user-agent$|host$|connection$|authorization$)/;
 
 const schema = z
   .object({
@@ -37,6 +40,8 @@ const schema = z
     /** The service name to ask about; "" asks about the server as a whole. */
     service: z.string().max(1000).default(''),
     ...tlsFields,
+    /** Sent as `authorization: Bearer <token>`. */
+    bearer_token: secretRefSchema.optional(),
     /** Extra request metadata (lower-case header names). */
     metadata: z
       .record(
@@ -55,9 +60,18 @@ export const grpcKind: CheckKind<GrpcSpec> = {
   name: 'grpc',
   description: 'gRPC health (grpc.health.v1.Health/Check): up when the service is SERVING',
   schema,
+  secretFields: ['bearer_token'],
   target: (s) => hostPort(s.host, s.port),
   probe(spec, ctx) {
-    return runProbe(ctx, [], async () => {
+    const secrets: string[] = [];
+    return runProbe(ctx, secrets, async () => {
+      const token =
+        spec.bearer_token === undefined ? undefined : await ctx.secret(spec.bearer_token);
+      if (token !== undefined) secrets.push(token);
+      const metadata =
+        token === undefined
+          ? spec.metadata
+          : { ...spec.metadata, authorization: `Bearer ${token}` };
       const tls = tlsOptions(spec);
       const sock = await guardedConnect(ctx.guard, spec.host, spec.port, {
         tenant: ctx.tenant,
@@ -84,7 +98,7 @@ export const grpcKind: CheckKind<GrpcSpec> = {
           createConnection: () => sock,
         });
         const t0 = ctx.now();
-        const res = await callHealthCheck(session, spec.service, spec.metadata, ctx);
+        const res = await callHealthCheck(session, spec.service, metadata, ctx);
         metrics.push(
           gauge(
             'probe_grpc_duration_seconds',
