@@ -4,8 +4,9 @@
  * over HTTP/2 (node:http2 on a socket the outbound guard opened; TLS with ALPN h2 when `tls`),
  * with optional metadata and a `bearer_token` (a secret). Succeeds only when the answer is
  * SERVING. Metrics as blackbox_exporter's grpc prober:
- * probe_grpc_healthcheck_response{serving_status}, probe_grpc_status_code, probe_grpc_duration_seconds{phase="check"}, probe_grpc_ssl, and with
- * TLS probe_ssl_earliest_cert_expiry and probe_tls_version_info.
+ * probe_grpc_healthcheck_response{serving_status}, probe_grpc_status_code,
+ * probe_grpc_duration_seconds{phase="check"}, probe_grpc_ssl, and with TLS
+ * probe_ssl_earliest_cert_expiry and probe_tls_version_info.
  */
 import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
