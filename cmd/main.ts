@@ -3,6 +3,7 @@ import { backupCommand } from './backup.js';
 import { auditCommand } from './audit.js';
 import { checkCommand } from './check.js';
 import { testCommand } from './test-rules.js';
+import { probeCommand } from './probe.js';
 import { queryCommand } from './query.js';
 import { serverCommand } from './server.js';
 import { tenantCommand } from './tenant.js';
@@ -14,6 +15,7 @@ import {
   CHECK_USAGE,
   HELP_USAGE,
   MAIN_USAGE,
+  PROBE_USAGE,
   QUERY_USAGE,
   SERVER_USAGE,
   TENANT_USAGE,
@@ -29,6 +31,7 @@ const USAGES: Record<string, string> = {
   server: SERVER_USAGE,
   check: CHECK_USAGE,
   test: TEST_USAGE,
+  probe: PROBE_USAGE,
   backup: BACKUP_USAGE,
   user: USER_USAGE,
   token: TOKEN_USAGE,
@@ -58,6 +61,8 @@ async function dispatch(argv: string[]): Promise<number> {
       return checkCommand(rest);
     case 'test':
       return testCommand(rest);
+    case 'probe':
+      return probeCommand(rest);
     case 'backup':
       return backupCommand(rest);
     case 'user':

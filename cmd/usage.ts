@@ -17,6 +17,7 @@ Commands:
   check config FILE   validate a config file without starting anything (dry run)
   check rules FILE... validate Prometheus rule files (as promtool check rules)
   test rules FILE...  run rule unit tests (promtool's test format)
+  probe FILE          run a health-check definition once and print the result
   backup --data-dir D OUT
                       write a consistent copy of the TSDB to the directory OUT
   user add|passwd|list|role|delete
@@ -189,6 +190,25 @@ Flags:
   --url URL     server base URL (env ARGUS_URL; default http://127.0.0.1:9470)
   --json        print the API's data object as JSON instead of a table
   -h, --help    show this help
+`;
+
+export const PROBE_USAGE = `Usage: argus probe [--name NAME] [--json] [--guard] FILE
+
+Runs a check definition once and prints the result: success or the error naming what was
+wrong, the probe's duration, its facts (status code, addresses, days to certificate expiry…)
+and the blackbox_exporter-compatible metrics it would store. For trying a definition before
+putting it in argus.yml or the UI.
+
+FILE holds one check (a mapping with name, kind, the kind's fields), a list of checks, or a
+config with checks: (argus.yml); with several, --name picks one (default: run them all).
+Exits 0 when every probe succeeded, 1 when one failed, 2 when a definition is invalid.
+
+Flags:
+      --name NAME  run only this check
+      --json       print the results as JSON (one object per check)
+      --guard      refuse private, loopback and metadata addresses as for checks created
+                   through the API (default: trusted, as checks written in argus.yml)
+  -h, --help       show this help
 `;
 
 export const TEST_USAGE = `Usage: argus test rules FILE...

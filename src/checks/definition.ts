@@ -144,7 +144,12 @@ export function parseCheckDefinition(
       problems.push({ path: ['jitter'], message: 'must be shorter than the interval' });
   }
   if (problems.length > 0 || !c.success || !kind) throw new CheckDefinitionError(problems);
-  const d = c.data;
+  const d = { ...c.data };
+  // A kind's own defaults for what the definition left out.
+  if (common.failure_threshold === undefined && kind.defaults?.failure_threshold !== undefined)
+    d.failure_threshold = kind.defaults.failure_threshold;
+  if (common.interval === undefined && kind.defaults?.interval !== undefined)
+    d.interval = kind.defaults.interval;
   return { ...d, timeout: d.timeout ?? Math.min(DEFAULT_TIMEOUT_MS, d.interval), spec };
 }
 

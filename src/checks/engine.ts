@@ -101,7 +101,8 @@ export class CheckEngine {
   private readonly sem: Semaphore;
   private readonly writer: MetricsWriter;
   private readonly stateWriter: StateWriter;
-  private readonly configGuard: OutboundGuard;
+  private apiGuard: OutboundGuard;
+  private configGuard: OutboundGuard;
   private readonly now: () => number;
   private readonly stateListeners = new Set<(c: CheckStateChange) => void>();
   private readonly runListeners = new Set<
@@ -133,6 +134,7 @@ export class CheckEngine {
       flushMs: o.metricsFlushMs,
     });
     this.stateWriter = new StateWriter(o.state, o.logger, o.stateFlushMs);
+    this.apiGuard = o.guard;
     this.configGuard = o.guard.forConfigTargets();
   }
 
@@ -211,7 +213,7 @@ export class CheckEngine {
       source: c.source,
       kind,
       target,
-      guard: c.source === 'api' ? this.o.guard : this.configGuard,
+      guard: c.source === 'api' ? this.apiGuard : this.configGuard,
       fingerprint,
       offset: checkOffset(tenant, def.name, def.interval),
       series: new SeriesSet(tenant, base),
@@ -343,8 +345,8 @@ export class CheckEngine {
   private ctx(e: Entry) {
     return {
       tenant: e.tenant,
-      guard: e.guard,
-      maxBodyBytes: e.guard.maxBodyBytes,
+      guard: this.guardOf(e),
+      maxBodyBytes: this.guardOf(e).maxBodyBytes,
       secret: (ref: Parameters<typeof resolveSecret>[0]) =>
         resolveSecret(ref, e.tenant, this.o.secrets, e.source === 'config'),
       now: this.now,
@@ -408,6 +410,16 @@ export class CheckEngine {
 
   private entry(tenant: TenantId, name: string): Entry | undefined {
     return this.entries.get(this.key(tenant, name));
+  }
+
+  /** The guard of a config reload: each check uses it from its next probe. */
+  setGuard(guard: OutboundGuard): void {
+    this.apiGuard = guard;
+    this.configGuard = guard.forConfigTargets();
+  }
+
+  private guardOf(e: Entry): OutboundGuard {
+    return e.source === 'api' ? this.apiGuard : this.configGuard;
   }
 
   statuses(tenant: TenantId): CheckStatus[] {

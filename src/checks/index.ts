@@ -19,6 +19,7 @@ export {
   DEFAULT_TIMEOUT_MS,
   MIN_INTERVAL_MS,
 } from './definition.js';
+export { CHECK_KINDS } from './registry.js';
 export { applyProbe, type FlapState, type FlapThresholds } from './flap.js';
 export {
   CheckEngine,

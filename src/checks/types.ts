@@ -115,6 +115,12 @@ export interface CheckKind<S = unknown> {
   /** Probes once. Never throws (a failure is `success: false` with `error`). */
   probe(spec: S, ctx: ProbeContext): Promise<ProbeResult>;
   /**
+   * Defaults of common fields that suit this kind better than the general ones (e.g. a
+   * heartbeat's `/fail` ping marks it down at once: `failure_threshold: 1`). The definition's
+   * own values win.
+   */
+  readonly defaults?: { readonly failure_threshold?: number; readonly interval?: number };
+  /**
    * true for kinds that do not reach out (heartbeat, promql): the engine does not count them
    * against the outbound concurrency cap.
    */

@@ -38,8 +38,8 @@ export interface HealthEngineOptions {
   readonly now?: () => number;
   /** Re-send interval of firing alerts; default 60 s. */
   readonly resendMs?: number;
-  /** Base of generatorURL links (`<externalUrl>/health/checks/<name>`). */
-  readonly externalUrl?: string;
+  /** Base of generatorURL links (`<externalUrl>/health/checks/<name>`); read per evaluation. */
+  readonly externalUrl?: string | (() => string);
   /** How often every tenant is re-evaluated (windows, re-sends); default min(resendMs, 10 s). */
   readonly tickMs?: number;
 }
@@ -265,7 +265,10 @@ export class HealthEngine {
       evals,
       services: new Map([...ts.services].map(([n, s]) => [n, s.definition])),
       checks: ts.checks,
-      externalUrl: this.opts.externalUrl,
+      externalUrl:
+        typeof this.opts.externalUrl === 'function'
+          ? this.opts.externalUrl()
+          : this.opts.externalUrl,
     });
     const batch = ts.tracker.next(desired, now);
     if (batch.alerts.length === 0) return;

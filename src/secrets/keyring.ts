@@ -32,6 +32,8 @@ export class Keyring {
   readonly #auditKey: Buffer;
   /** Signs one-click acknowledgement links in alert notifications. */
   readonly ackLinkKey: Buffer;
+  /** Signs heartbeat-check ping URLs (stable across restarts, unguessable). */
+  readonly heartbeatKey: Buffer;
 
   constructor(
     master: Buffer,
@@ -44,6 +46,7 @@ export class Keyring {
     this.#box = new SecretBox(derive(master, 'argus secrets aes-256-gcm v1'));
     this.#auditKey = derive(master, 'argus audit checkpoint hmac-sha256 v1');
     this.ackLinkKey = derive(master, 'argus alert ack links hmac-sha256 v1');
+    this.heartbeatKey = derive(master, 'argus heartbeat urls hmac-sha256 v1');
   }
 
   /** Seals and opens stored secrets. */

@@ -11,6 +11,7 @@ import { outboundConfigSchema } from '../net/index.js';
 import { scrapeConfigsSchema, scrapeGlobalShape } from '../scrape/index.js';
 import { limitsConfigSchema } from '../tenancy/index.js';
 import { tsdbConfigSchema } from '../tsdb/index.js';
+import { healthConfigSchema, parseConfigHealth, zEntries } from './health-config.js';
 
 /** `HOST:PORT`, `:PORT` (all interfaces) or `[IPv6]:PORT`. */
 export interface ListenAddress {
@@ -191,6 +192,15 @@ export const argusConfigSchema = z
     limits: limitsConfigSchema.prefault({}),
     /** Dashboards provisioned from files (read-only in the UI). */
     dashboards: dashboardsConfigSchema.prefault({}),
+    /**
+     * Health checks provisioned from the config (read-only in the UI): each `name`, `kind`,
+     * `interval`… and the kind's own fields (docs/user/checks.md). `tenant:` defaults to default.
+     */
+    checks: zEntries,
+    /** Services: groups of checks with dependencies (`name`, `checks`, `depends_on`, `public`…). */
+    services: zEntries,
+    /** Check engine and status page settings. */
+    health: healthConfigSchema.prefault({}),
     audit: z
       .object({
         /** Entries older than this are pruned (a signed checkpoint keeps the rest verifiable); 0 = keep forever. */
@@ -199,7 +209,13 @@ export const argusConfigSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((cfg, ctx) => {
+    // Kind fields differ per check: validated here, with paths into argus.yml.
+    for (const issue of parseConfigHealth(cfg).issues) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+  });
 
 export type ArgusConfig = z.output<typeof argusConfigSchema>;
 

@@ -21,6 +21,10 @@ export interface Security {
   guard: OutboundGuard;
   /** The HMAC key of one-click ack links in notifications (derived from the master key). */
   ackKey: Buffer;
+  /** The HMAC key of heartbeat-check ping URLs. */
+  heartbeatKey: Buffer;
+  /** Write-only secrets (check credentials). */
+  secrets: SecretService;
   /** Applies a reloaded config (limits, sessions, outbound allow-lists). */
   apply(cfg: ArgusConfig): void;
   close(): Promise<void>;
@@ -36,11 +40,16 @@ async function ensureConfigTenants(
   cfg: ArgusConfig,
   logger: Logger,
 ): Promise<void> {
-  const named = new Set(cfg.auth.open.ingest.map((e) => String(e.tenant)));
+  const named = new Set([
+    ...cfg.auth.open.ingest.map((e) => String(e.tenant)),
+    ...[...cfg.checks, ...cfg.services].map((e) =>
+      typeof e.tenant === 'string' ? e.tenant : 'default',
+    ),
+  ]);
   for (const t of named) {
     if ((await state.tenants.get(t)) !== undefined) continue;
     await state.tenants.create(t, 'system');
-    logger.info({ tenant: t }, 'created a tenant named in the config (auth.open.ingest)');
+    logger.info({ tenant: t }, 'created a tenant named in the config (auth.open.ingest, checks, services)');
   }
 }
 
@@ -107,6 +116,8 @@ export async function openSecurity(opts: {
       access,
       limits,
       ackKey: keyring.ackLinkKey,
+      heartbeatKey: keyring.heartbeatKey,
+      secrets: access.secrets,
       get guard() {
         return guard;
       },

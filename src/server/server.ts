@@ -21,6 +21,8 @@ import { provisionFromConfig } from './dashboards.js';
 import { loadRuleSet, Rules, type LoadedRuleSet } from './rules.js';
 import { SqliteRuleGroups } from '../rules/index.js';
 import { Alerting } from './alerting.js';
+import { Health } from './health.js';
+import { healthMetrics } from './health-metrics.js';
 import { loadAlerting, type LoadedAlerting } from './alerting-config.js';
 import type { Store, StoreOptions } from './wiring.js';
 import { externalUrl, loadArgusConfig, type Settings } from './settings.js';
@@ -99,6 +101,7 @@ const RESTART_ONLY: [string, (c: ArgusConfig) => unknown][] = [
   ['storage.tsdb.wal', (c) => c.storage.tsdb.wal],
   ['server.trusted_proxies', (c) => c.server.trusted_proxies],
   ['server.tls (on/off; cert and key files are re-read)', (c) => c.server.tls !== undefined],
+  ['health.concurrency', (c) => c.health.concurrency],
 ];
 
 function restartOnlyChanges(old: ArgusConfig, cfg: ArgusConfig): string[] {
@@ -129,6 +132,8 @@ export class ArgusServer {
   private readonly self: SelfCollector;
   private readonly dashboards: DashboardStore;
   private readonly rules: Rules;
+  /** Health checks and services (started once the store is ready). */
+  readonly health: Health;
   /** For /api/v1/status/runtimeinfo: the last (re)load's outcome and the running config's age. */
   private configStatus = { ok: true, loadedAt: new Date() };
 
@@ -172,8 +177,25 @@ export class ArgusServer {
       sink: alerting.sink,
       externalURL: () => this.externalURL(),
     });
+    this.health = new Health(
+      {
+        state: security.state,
+        store,
+        engine,
+        queryOptions: () => queryOptionsOf(this.config.query),
+        guard: security.guard,
+        secrets: security.secrets,
+        heartbeatKey: security.heartbeatKey,
+        alerts: (tenant, alerts) => alerting.put(tenant, alerts),
+        externalURL: () => this.externalURL(),
+        logger: opts.logger.child({ component: 'health' }),
+      },
+      opts.config.health.concurrency,
+    );
+    healthMetrics(registry, () => this.health.checkEngine.metrics());
     this.deps = {
       rules: this.rules,
+      health: this.health,
       ruleGroups: {
         store: ruleGroups,
         changed: (tenant) => this.rules.changed(tenant),
@@ -343,6 +365,9 @@ export class ArgusServer {
         void this.self.apply(this.config, new URL(this.url).host);
         void this.collection.apply(this.config);
         this.rules.start();
+        this.health.start(this.config).catch((err: unknown) =>
+          this.opts.logger.error({ err: errorChain(err) }, 'cannot start health checks'),
+        );
       },
       (err: unknown) => {
         this.opts.logger.error({ err: errorChain(err) }, 'cannot open store; shutting down');
@@ -422,6 +447,8 @@ export class ArgusServer {
     this.config = cfg;
     await this.rules.apply(cfg, ruleSet);
     this.alerting.apply(alertingCfg);
+    this.health.setGuard(this.security.guard);
+    if (this.store.isReady) await this.health.apply(cfg);
     this.configStatus = { ok: true, loadedAt: new Date() };
     this.reloadGauge.success(true);
     logger.info({ config_file: settings.source.file ?? null }, 'config reloaded');
@@ -473,6 +500,7 @@ export class ArgusServer {
       await this.collection.stop();
       await this.self.stop();
       await this.rules.stop();
+      await this.health.stop();
       await this.alerting.stop();
       await this.store.close();
       await this.security.close();

@@ -38,6 +38,8 @@ export const heartbeatKind: CheckKind<HeartbeatSpec> = {
   description: 'Down when a job stops pinging its URL within period + grace (push check).',
   schema: heartbeatSchema,
   passive: true,
+  // A `/fail` ping or a missed period is down at once: the job already decided it failed.
+  defaults: { failure_threshold: 1 },
   target: (s) => `heartbeat every ${formatDuration(s.period)}`,
   probe(s, ctx) {
     const now = ctx.now();
