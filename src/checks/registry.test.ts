@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { z } from 'zod';
 import { commonCheckSchema, parseCheckDefinition } from './definition.js';
@@ -52,5 +54,18 @@ describe('kind defaults', () => {
     );
     const web = { name: 'web', kind: 'http', url: 'https://example.com/' };
     assert.equal(parseCheckDefinition(web, CHECK_KINDS).failure_threshold, 2);
+  });
+});
+
+describe('docs/user/checks.md', () => {
+  it('documents every kind and every field of each kind', () => {
+    const doc = readFileSync(path.join(process.cwd(), 'docs/user/checks.md'), 'utf8');
+    for (const k of CHECK_KINDS.values()) {
+      const at = doc.indexOf(`### ${k.name}\n`);
+      assert.ok(at >= 0, `no section for ${k.name}`);
+      const section = doc.slice(at, doc.indexOf('\n### ', at + 1));
+      for (const f of Object.keys((k.schema as unknown as z.ZodObject).shape))
+        assert.ok(section.includes(`| \`${f}\``), `${k.name}.${f} is not documented`);
+    }
   });
 });
