@@ -96,6 +96,11 @@ export async function checkCommand(args: string[]): Promise<number> {
         : `${alerting.source}, ${plural(alerting.channels.size, 'receiver')}`;
     process.stdout.write(`  ${'alertmanager'.padEnd(29)}${am}\n`);
   }
+  const health =
+    cfg.checks.length + cfg.services.length === 0
+      ? '(none)'
+      : `${plural(cfg.checks.length, 'check')}, ${plural(cfg.services.length, 'service')}`;
+  process.stdout.write(`  ${'checks, services'.padEnd(29)}${health}\n`);
   return 0;
 }
 

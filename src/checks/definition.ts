@@ -157,5 +157,13 @@ function issueText(i: z.core.$ZodIssue): CheckProblem[] {
   const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
   if (i.code === 'unrecognized_keys')
     return i.keys.map((k) => ({ path: [...path, k], message: 'unknown field' }));
+  // zod says "expected string, received undefined" for a missing field.
+  if (i.code === 'invalid_type' && /received undefined$/.test(i.message))
+    return [
+      {
+        path,
+        message: `required (${i.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`,
+      },
+    ];
   return [{ path, message: i.message }];
 }

@@ -110,10 +110,20 @@ export function parseConfigHealth(
   });
   for (const [tenant, defs] of services) {
     const names = new Set((checks.get(tenant) ?? []).map((c) => c.name));
+    const indexOf = (name: string): number =>
+      raw.services.findIndex(
+        (e) =>
+          e.name === name &&
+          (typeof e.tenant === 'string' ? e.tenant : DEFAULT_TENANT) === String(tenant),
+      );
     for (const problem of validateServices(defs, names)) {
+      // `services.<name>.<field>: …` points at that entry; the rest (cycles) at the list.
+      const m = /^services\.([^.]+)\.(\w+): (.*)$/s.exec(problem);
+      const at = m ? indexOf(m[1]) : -1;
+      const text = m && at >= 0 ? m[3] : problem.replace(/^services: /, '');
       issues.push({
-        path: ['services'],
-        message: tenant === DEFAULT_TENANT ? problem : `tenant ${tenant}: ${problem}`,
+        path: m && at >= 0 ? ['services', at, m[2]] : ['services'],
+        message: tenant === DEFAULT_TENANT ? text : `tenant ${tenant}: ${text}`,
       });
     }
   }

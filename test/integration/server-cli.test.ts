@@ -124,6 +124,7 @@ describe('argus check config', () => {
         '  outbound.allow               (none)',
         '  rule_files                   (none) + built-in self-monitoring',
         '  alertmanager                 (none: alerts are listed, not sent)',
+        '  checks, services             (none)',
         '',
       ].join('\n'),
     );
