@@ -87,9 +87,9 @@ describe('SqliteCheckStore', () => {
 
     const audit = await state.audit.list({ tenant: 't1' });
     assert.deepEqual(audit.map((a) => [a.action, a.actor, a.target]).reverse(), [
-      ['check.create', 'user:alice', 'check:db'],
-      ['check.update', 'user:bob', 'check:db'],
-      ['check.delete', 'user:bob', 'check:db'],
+      ['health.check.create', 'user:alice', 'check:db'],
+      ['health.check.update', 'user:bob', 'check:db'],
+      ['health.check.delete', 'user:bob', 'check:db'],
     ]);
     assert.ok(!JSON.stringify(audit).includes('hunter2'));
   });

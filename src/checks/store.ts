@@ -172,7 +172,7 @@ export class SqliteCheckStore {
       tx.audit({
         actor,
         tenant,
-        action: now ? 'check.update' : 'check.create',
+        action: now ? 'health.check.update' : 'health.check.create',
         target: `check:${name}`,
         before: now ? { name, version: now.version } : null,
         after: { name, kind: definition.kind, version: next, secrets: plain.map((p) => p.path) },
@@ -229,7 +229,7 @@ export class SqliteCheckStore {
       tx.audit({
         actor,
         tenant,
-        action: 'check.delete',
+        action: 'health.check.delete',
         target: `check:${name}`,
         before: { name, version: cur.version },
         after: null,
