@@ -26,6 +26,7 @@ if [ -f "bench/$name.ts" ]; then
   bash tools/scripts/ensure-debian.sh prometheus
   # The alerts benchmark's peer is Prometheus + Alertmanager 0.25 (its service is not started).
   if [ "$name" = alerts ]; then bash tools/scripts/ensure-debian.sh prometheus-alertmanager; fi
+  if [ "$name" = checks ]; then bash tools/scripts/ensure-debian.sh prometheus-blackbox-exporter; fi
 else
   mapfile -t found < <(find src -name "$name.bench.ts" -not -path '*/testdata/*' 2>/dev/null | sort)
   if [ "${#found[@]}" -eq 0 ]; then
