@@ -5,7 +5,6 @@
  */
 import {
   CHECK_KINDS,
-  CHECKS_JOB,
   CheckDefinitionError,
   CheckEngine,
   CheckNotFoundError,
@@ -45,14 +44,7 @@ import {
   type SloView,
   type UptimeView,
 } from '../api/index.js';
-import {
-  DEFAULT_TENANT,
-  Matcher,
-  isStaleNaN,
-  tenantId,
-  type Alert,
-  type TenantId,
-} from '../model/index.js';
+import { DEFAULT_TENANT, tenantId, type Alert, type TenantId } from '../model/index.js';
 import type { OutboundGuard } from '../net/index.js';
 import type { QueryEngine, QueryOptions } from '../promql/index.js';
 import type { SecretService } from '../secrets/index.js';
@@ -61,6 +53,7 @@ import type { Appendable, MetadataStore, Queryable } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import type { ArgusConfig } from './config.js';
 import { parseConfigHealth, type ConfigHealth } from './health-config.js';
+import { instantQuery, probeResults } from './health-probes.js';
 import {
   definitionOf,
   maintenanceView,
@@ -156,14 +149,7 @@ export class Health implements HealthApiSource {
       kinds: CHECK_KINDS,
       guard: deps.guard,
       secrets: { get: (tenant, name) => secrets.reveal(tenantId(tenant), name) },
-      query: async (tenant, expr, at) => {
-        const r = await deps.engine.instant(deps.store, tenant, expr, at, deps.queryOptions());
-        const v = r.value;
-        if (v.resultType === 'vector')
-          return v.series.map((s) => ({ labels: s.labels.toObject(), value: s.v }));
-        if (v.resultType === 'scalar') return [{ labels: {}, value: v.v }];
-        throw new Error(`expected a vector or scalar, got ${v.resultType}`);
-      },
+      query: instantQuery(deps),
       heartbeatKey: deps.heartbeatKey,
       concurrency,
       logger: deps.logger,
@@ -422,20 +408,7 @@ export class Health implements HealthApiSource {
             `cannot read file ${JSON.stringify(ref.file)}: files are for argus.yml checks`,
           );
         },
-        query: async (expr, time) => {
-          const res = await this.deps.engine.instant(
-            this.deps.store,
-            t,
-            expr,
-            time,
-            this.deps.queryOptions(),
-          );
-          const v = res.value;
-          if (v.resultType === 'vector')
-            return v.series.map((x) => ({ labels: x.labels.toObject(), value: x.v }));
-          if (v.resultType === 'scalar') return [{ labels: {}, value: v.v }];
-          throw new Error(`expected a vector or scalar, got ${v.resultType}`);
-        },
+        query: (expr, time) => instantQuery(this.deps)(t, expr, time),
       }),
     );
     return runView({ at, result: r.result });
@@ -444,40 +417,7 @@ export class Health implements HealthApiSource {
   results(tenant: string, name: string, from: number, to: number): Promise<ResultPointView[]> {
     const t = tenantId(tenant);
     this.mustCheck(t, name);
-    const byTime = new Map<number, ResultPointView>();
-    const q = this.deps.store.querier(t, from, to);
-    try {
-      for (const metric of ['probe_success', 'probe_duration_seconds'] as const) {
-        const series = q.select(
-          [
-            new Matcher('=', '__name__', metric),
-            new Matcher('=', 'job', CHECKS_JOB),
-            new Matcher('=', 'check', name),
-          ],
-          { start: from, end: to },
-        );
-        for (const s of series) {
-          const it = s.iterator();
-          while (it.next()) {
-            if (it.t < from || it.t > to || isStaleNaN(it.v)) continue;
-            const p = byTime.get(it.t) ?? { at: it.t, success: false, duration_seconds: 0 };
-            if (metric === 'probe_success') p.success = it.v === 1;
-            else p.duration_seconds = it.v;
-            byTime.set(it.t, p);
-          }
-        }
-      }
-    } finally {
-      q.close();
-    }
-    const errors = new Map<number, string>();
-    for (const r of this.checkEngine.runs(t, name))
-      if (r.result.error !== undefined) errors.set(r.at, r.result.error);
-    const points = [...byTime.values()].sort((a, b) => a.at - b.at);
-    for (const p of points) {
-      const e = errors.get(p.at);
-      if (e !== undefined && !p.success) p.error = e;
-    }
+    const points = probeResults(this.deps.store, t, name, from, to, this.checkEngine.runs(t, name));
     return Promise.resolve(points);
   }
 
