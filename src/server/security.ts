@@ -49,7 +49,10 @@ async function ensureConfigTenants(
   for (const t of named) {
     if ((await state.tenants.get(t)) !== undefined) continue;
     await state.tenants.create(t, 'system');
-    logger.info({ tenant: t }, 'created a tenant named in the config (auth.open.ingest, checks, services)');
+    logger.info(
+      { tenant: t },
+      'created a tenant named in the config (auth.open.ingest, checks, services)',
+    );
   }
 }
 

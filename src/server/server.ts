@@ -365,9 +365,11 @@ export class ArgusServer {
         void this.self.apply(this.config, new URL(this.url).host);
         void this.collection.apply(this.config);
         this.rules.start();
-        this.health.start(this.config).catch((err: unknown) =>
-          this.opts.logger.error({ err: errorChain(err) }, 'cannot start health checks'),
-        );
+        this.health
+          .start(this.config)
+          .catch((err: unknown) =>
+            this.opts.logger.error({ err: errorChain(err) }, 'cannot start health checks'),
+          );
       },
       (err: unknown) => {
         this.opts.logger.error({ err: errorChain(err) }, 'cannot open store; shutting down');
