@@ -73,5 +73,8 @@ export function entryRow(e: Entry): CheckStateRow {
     last_at: e.lastAt ?? null,
     last_error: e.lastError ?? null,
     last_ping: e.heartbeat.lastPing ?? null,
+    last_start: e.heartbeat.lastStart ?? null,
+    last_fail: e.heartbeat.lastFail ?? null,
+    last_fail_message: e.heartbeat.lastFailMessage ?? null,
   };
 }

@@ -428,6 +428,34 @@ describe('CheckEngine heartbeats', () => {
     await s2.close();
   });
 
+  it('keeps a /fail (and its message) across a restart', async () => {
+    const { heartbeatKind } = await import('./heartbeat/index.js');
+    const { state, dir } = openState();
+    const def = sched({
+      name: 'job',
+      kind: 'heartbeat',
+      spec: { period: 3_600_000, grace: 60_000 },
+    });
+    const { engine: e1 } = engine([heartbeatKind], { state });
+    await e1.start();
+    e1.setChecks(T, [def]);
+    e1.ping(e1.heartbeatToken(T, 'job'), 'success');
+    await sleep(2);
+    e1.ping(e1.heartbeatToken(T, 'job'), 'fail', 'backup: disk full');
+    await eventually(() => e1.status(T, 'job')?.state === 'down', 'down after /fail');
+    await e1.stop();
+    await state.close();
+    const s2 = openState(dir).state;
+    const { engine: e2 } = engine([heartbeatKind], { state: s2 });
+    await e2.start();
+    e2.setChecks(T, [def]);
+    const run = await e2.runNow(T, 'job');
+    assert.equal(run.result.success, false);
+    assert.match(run.result.error ?? '', /backup: disk full/);
+    await e2.stop();
+    await s2.close();
+  });
+
   it('records pings by token and re-evaluates at once', async () => {
     const { heartbeatKind } = await import('./heartbeat/index.js');
     const { engine: e, state, dir } = { ...engine([heartbeatKind]), dir: '' };

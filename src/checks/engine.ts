@@ -29,8 +29,15 @@ export class CheckNotFoundError extends ArgusError {}
  */
 function restoredHeartbeat(row: CheckStateRow | undefined, now: number): Entry['heartbeat'] {
   if (!row) return { since: now };
-  if (row.last_ping !== null) return { since: row.since, lastPing: row.last_ping };
-  return { since: row.state === 'down' ? 0 : row.since };
+  // A /start or /fail survives the restart too (a failed job stays failed).
+  const more = {
+    ...(row.last_start !== null ? { lastStart: row.last_start } : {}),
+    ...(row.last_fail !== null
+      ? { lastFail: row.last_fail, lastFailMessage: row.last_fail_message ?? '' }
+      : {}),
+  };
+  if (row.last_ping !== null) return { since: row.since, lastPing: row.last_ping, ...more };
+  return { since: row.state === 'down' ? 0 : row.since, ...more };
 }
 
 /**
@@ -40,7 +47,8 @@ function restoredHeartbeat(row: CheckStateRow | undefined, now: number): Entry['
 function persistedView(e: Entry): string {
   const f = Math.min(e.failures, e.def.failure_threshold);
   const s = Math.min(e.successes, e.def.success_threshold);
-  return `${e.state}|${f}|${s}|${e.lastError ?? ''}|${e.heartbeat.lastPing ?? ''}`;
+  const hb = e.heartbeat;
+  return `${e.state}|${f}|${s}|${e.lastError ?? ''}|${hb.lastPing ?? ''}|${hb.lastStart ?? ''}|${hb.lastFail ?? ''}`;
 }
 
 export interface CheckEngineOptions {

@@ -18,6 +18,9 @@ export interface CheckStateRow {
   last_at: number | null;
   last_error: string | null;
   last_ping: number | null;
+  last_start: number | null;
+  last_fail: number | null;
+  last_fail_message: string | null;
 }
 
 export interface HealthEventInput {
@@ -107,12 +110,15 @@ export class StateWriter {
         for (const r of rows)
           tx.run(
             `INSERT INTO check_state
-               (tenant, name, state, since, failures, successes, last_at, last_error, last_ping)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+               (tenant, name, state, since, failures, successes, last_at, last_error, last_ping,
+                last_start, last_fail, last_fail_message)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (tenant, name) DO UPDATE SET state = excluded.state,
                since = excluded.since, failures = excluded.failures,
                successes = excluded.successes, last_at = excluded.last_at,
-               last_error = excluded.last_error, last_ping = excluded.last_ping`,
+               last_error = excluded.last_error, last_ping = excluded.last_ping,
+               last_start = excluded.last_start, last_fail = excluded.last_fail,
+               last_fail_message = excluded.last_fail_message`,
             [
               r.tenant,
               r.name,
@@ -123,6 +129,9 @@ export class StateWriter {
               r.last_at,
               r.last_error,
               r.last_ping,
+              r.last_start,
+              r.last_fail,
+              r.last_fail_message,
             ],
           );
         for (const r of removed)

@@ -334,7 +334,10 @@ CREATE TABLE check_state (
   successes    INTEGER NOT NULL,      -- consecutive successful probes
   last_at      INTEGER,               -- ms: last probe
   last_error   TEXT,
-  last_ping    INTEGER,               -- ms: heartbeat checks
+  last_ping    INTEGER,               -- ms: heartbeat checks: the last success ping,
+  last_start   INTEGER,               -- an unfinished /start ping,
+  last_fail    INTEGER,               -- the last /fail ping
+  last_fail_message TEXT,             -- and what it said (truncated)
   PRIMARY KEY (tenant, name)
 ) STRICT, WITHOUT ROWID;
 -- State changes of checks (subject_kind 'check') and services ('service'): uptime, SLOs and
