@@ -130,6 +130,19 @@ describe('SqliteCheckStore', () => {
         e instanceof CheckDefinitionError &&
         e.problems.join() === 'password: files are for argus.yml checks',
     );
+    const { httpKind } = await import('./http/index.js');
+    const withHttp = new SqliteCheckStore(state, new Map([['http', httpKind]]), s);
+    await assert.rejects(
+      withHttp.put(
+        't4',
+        { name: 'h', kind: 'http', url: 'https://x.test/', tls: { ca_file: '/etc/shadow' } },
+        'user:a',
+      ),
+      (e: unknown) =>
+        e instanceof CheckDefinitionError &&
+        e.problems.join() ===
+          'tls.ca_file: files are for argus.yml checks (give the content instead)',
+    );
     await assert.rejects(
       store.put('t4', { name: 'bad', kind: 'fake', interval: '1ms' }, 'user:a'),
       CheckDefinitionError,

@@ -61,6 +61,20 @@ function eachSecret(
   }
 }
 
+/** Calls `fn` with the path of every key in `v`, depth first. */
+function walkKeys(
+  v: unknown,
+  path: (string | number)[],
+  fn: (path: (string | number)[]) => void,
+): void {
+  if (Array.isArray(v)) v.forEach((x, i) => walkKeys(x, [...path, i], fn));
+  else if (isObj(v))
+    for (const [k, x] of Object.entries(v)) {
+      fn([...path, k]);
+      walkKeys(x, [...path, k], fn);
+    }
+}
+
 /**
  * A copy of a check body for API answers: secret fields holding a value become "<secret>";
  * `{secret: name}` and `{file: path}` references stay (they are not secret themselves).
@@ -151,6 +165,11 @@ export class SqliteCheckStore {
         parent[key] = { secret };
       } else if (isObj(v) && 'file' in v)
         files.push({ path: path.split('.'), message: 'files are for argus.yml checks' });
+    });
+    // `ca_file`, `key_file`…: an API user must not make the server read its own files.
+    walkKeys(body, [], (path) => {
+      if (String(path[path.length - 1]).endsWith('_file'))
+        files.push({ path, message: 'files are for argus.yml checks (give the content instead)' });
     });
     if (files.length > 0) throw new CheckDefinitionError(files);
     // Refuse early what the transaction would refuse, before sealing secrets.
