@@ -18,8 +18,16 @@ export interface DesiredInput {
   readonly evals: readonly ServiceEval[];
   readonly services: ReadonlyMap<string, ServiceDefinition>;
   readonly checks: ReadonlyMap<string, CheckAlertInfo>;
+  /** Evaluation time (ms): dependents' alerts wait for their dependencies' checks to confirm. */
+  readonly now?: number;
   readonly externalUrl?: string;
 }
+
+/**
+ * Longest a dependent's alert waits for the checks of its dependencies to confirm they are
+ * healthy (see `awaitingDependencies`): a stuck dependency check cannot hold alerts forever.
+ */
+export const SETTLE_CAP_MS = 10 * 60_000;
 
 /** The link to a check's page, or '' without an external URL. */
 export function checkURL(externalUrl: string | undefined, check: string): string {
@@ -49,6 +57,7 @@ export function desiredAlerts(inp: DesiredInput): Map<string, AlertBase> {
       if (l) l.push(e.name);
       else impacts.set(r, [e.name]);
     }
+  const statusBy = new Map(inp.statuses.map((st) => [st.name, st]));
   const out = new Map<string, AlertBase>();
   for (const st of inp.statuses) {
     if (st.state !== 'down') continue;
@@ -57,6 +66,7 @@ export function desiredAlerts(inp: DesiredInput): Map<string, AlertBase> {
     for (const s of svcs) {
       const e = evalBy.get(s);
       if (!e || e.maintenance || e.impactedBy.length > 0) continue;
+      if (inp.now !== undefined && awaitingDependencies(inp, statusBy, s, st, inp.now)) continue;
       targets.push(s);
     }
     for (const s of targets) {
@@ -65,6 +75,40 @@ export function desiredAlerts(inp: DesiredInput): Map<string, AlertBase> {
     }
   }
   return out;
+}
+
+/**
+ * Whether `st` (down, in `service`) should wait before alerting because a dependency may be the
+ * root cause and its checks have not said so yet: one of them has not run since `st` went down,
+ * or is failing but still under its failure threshold. A dependent's check often notices an
+ * outage a probe earlier than the database's own check; without this wait, fifty alerts would go
+ * out before the one for the database. Capped at SETTLE_CAP_MS.
+ */
+function awaitingDependencies(
+  inp: DesiredInput,
+  statusBy: ReadonlyMap<string, CheckStatus>,
+  service: string,
+  st: CheckStatus,
+  now: number,
+): boolean {
+  if (now - st.since >= SETTLE_CAP_MS) return false;
+  const seen = new Set<string>();
+  const stack = [...(inp.services.get(service)?.depends_on ?? [])];
+  while (stack.length > 0) {
+    const dep = stack.pop() as string;
+    if (seen.has(dep)) continue;
+    seen.add(dep);
+    const def = inp.services.get(dep);
+    if (!def) continue;
+    stack.push(...def.depends_on);
+    for (const c of def.checks) {
+      const ds = statusBy.get(c);
+      // Down already (then the service is impacted), disabled, or never scheduled: no wait.
+      if (!ds || ds.state === 'down' || ds.nextRunAt === undefined) continue;
+      if ((ds.lastRun?.at ?? 0) < st.since || ds.consecutiveFailures > 0) return true;
+    }
+  }
+  return false;
 }
 
 function alertFor(

@@ -44,6 +44,11 @@ class FakeChecks implements CheckStateSource {
     });
     for (const fn of this.fns) fn({ tenant, check: name, from, to: state, at: this.now(), error });
   }
+  /** Changes run-time fields (last run, next run, failure count) without a state change. */
+  patch(name: string, fields: Partial<CheckStatus>): void {
+    const cur = this.map.get(`${T}/${name}`);
+    if (cur) this.map.set(`${T}/${name}`, { ...cur, ...fields });
+  }
   remove(name: string): void {
     this.map.delete(`${T}/${name}`);
   }
@@ -100,6 +105,64 @@ describe('HealthEngine (fake checks, real state.db)', () => {
     await engine.stop();
     await state.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a dependent noticing first waits for the dependency check to confirm or take the blame', async () => {
+    engine.setServices(T, [
+      svc({ name: 'db', checks: ['db-tcp'] }),
+      svc({ name: 'web', checks: ['web-http'], depends_on: ['db'] }),
+    ]);
+    checks.set('db-tcp', 'up');
+    checks.set('web-http', 'up');
+    const ran = (at: number) => ({
+      at,
+      result: { success: true, durationSeconds: 0, metrics: [] },
+    });
+    checks.patch('db-tcp', { lastRun: ran(now), nextRunAt: now + 30_000 });
+    assert.deepEqual(await evaluate(), []);
+    // web's check fails before db's next probe: no alert yet (db may be the cause).
+    now += 5_000;
+    checks.set('web-http', 'down', 'status 502');
+    assert.deepEqual(await evaluate(), []);
+    // db's probe fails once (under its threshold of 2): still waiting.
+    now += 25_000;
+    checks.patch('db-tcp', { lastRun: ran(now), consecutiveFailures: 1, nextRunAt: now + 30_000 });
+    assert.deepEqual(await evaluate(), []);
+    // db is down: web is impacted; the one alert is db's.
+    now += 30_000;
+    checks.set('db-tcp', 'down', 'connection refused');
+    assert.deepEqual(
+      firing(await evaluate(), now).map((a) => a.labels.get('check')),
+      ['db-tcp'],
+    );
+    // Another outage where db's check runs fine after web went down: web alerts then.
+    now += 60_000;
+    checks.set('db-tcp', 'up');
+    checks.set('web-http', 'up');
+    checks.patch('db-tcp', { lastRun: ran(now), nextRunAt: now + 30_000 });
+    await evaluate();
+    now += 1_000;
+    checks.set('web-http', 'down', 'status 500');
+    assert.deepEqual(firing(await evaluate(), now), []);
+    now += 30_000;
+    checks.patch('db-tcp', { lastRun: ran(now), nextRunAt: now + 30_000 });
+    assert.deepEqual(
+      firing(await evaluate(), now).map((a) => a.labels.get('check')),
+      ['web-http'],
+    );
+    // A dependency check that never confirms holds a dependent's alert 10 minutes at most.
+    now += 60_000;
+    checks.set('web-http', 'up');
+    await evaluate();
+    now += 1_000;
+    checks.set('web-http', 'down', 'status 500');
+    checks.patch('db-tcp', { nextRunAt: now + 3_600_000 });
+    assert.deepEqual(firing(await evaluate(), now), []);
+    now += 10 * 60_000;
+    assert.deepEqual(
+      firing(await evaluate(), now).map((a) => a.labels.get('check')),
+      ['web-http'],
+    );
   });
 
   it('a root-cause outage (db down, 50 dependents failing) yields exactly ONE firing alert', async () => {

@@ -265,6 +265,7 @@ export class HealthEngine {
       evals,
       services: new Map([...ts.services].map(([n, s]) => [n, s.definition])),
       checks: ts.checks,
+      now,
       externalUrl:
         typeof this.opts.externalUrl === 'function'
           ? this.opts.externalUrl()
