@@ -331,6 +331,32 @@ describe('CheckEngine state', () => {
 });
 
 describe('CheckEngine metrics', () => {
+  it('keeps recent runs without their metrics, and the last run with them', async () => {
+    let n = 0;
+    const kind = new FakeKind('fake', () => {
+      n++;
+      const r =
+        n === 2 ? failed('status 503') : ok([{ name: 'probe_http_status_code', value: 200 }]);
+      return Promise.resolve({ ...r, detail: { status: n } });
+    });
+    const { engine: e } = engine([kind], { historySize: 2 });
+    await e.start();
+    e.setChecks(T, [sched({ name: 'web' })]);
+    for (let i = 0; i < 3; i++) await e.runNow(T, 'web');
+    const runs = e.runs(T, 'web');
+    assert.deepEqual(
+      runs.map((r) => [r.result.success, r.result.error, r.result.metrics.length, r.result.detail]),
+      [
+        [false, 'status 503', 0, { status: 2 }],
+        [true, undefined, 0, { status: 3 }],
+      ],
+    );
+    assert.deepEqual(e.status(T, 'web')?.lastRun?.result.metrics, [
+      { name: 'probe_http_status_code', value: 200 },
+    ]);
+    await e.stop();
+  });
+
   it('writes probe_* with the check labels, batched, and staleness markers', async () => {
     let extra = true;
     const kind = new FakeKind('fake', () =>
