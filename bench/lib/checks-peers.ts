@@ -9,7 +9,6 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { argus, PROMETHEUS_BIN } from './peers.js';
 import { freePort, spawnLogged, stopGracefully, waitReady, type Spawned } from './proc.js';
-import { scrapingArgus } from './scrape-peers.js';
 
 export const BLACKBOX_BIN = process.env.BLACKBOX_BIN ?? '/usr/bin/prometheus-blackbox-exporter';
 
@@ -162,7 +161,26 @@ export const argusPeer: CheckPeer = {
     await writeFile(path.join(dir, 'argus.yml'), argusChecksYaml(s));
     const port = await freePort();
     const t0 = performance.now();
-    const proc = scrapingArgus.start(dir, port, s.cpuProfileDir);
+    const prof =
+      s.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${s.cpuProfileDir}`];
+    // Extra V8/Node flags for Argus only (e.g. --trace-gc; NODE_OPTIONS refuses some).
+    const flags = (process.env.ARGUS_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
+    const proc = spawnLogged(
+      process.execPath,
+      [
+        ...flags,
+        ...prof,
+        path.resolve('bin/argus'),
+        'server',
+        '--config',
+        path.join(dir, 'argus.yml'),
+        '--data-dir',
+        path.join(dir, 'data'),
+        '--listen',
+        `127.0.0.1:${port}`,
+      ],
+      path.join(dir, 'server.log'),
+    );
     const stop = (): Promise<void> => stopGracefully(proc, 60_000);
     try {
       await waitReady(`http://127.0.0.1:${port}/-/ready`, proc, t0, 60_000);
