@@ -20,12 +20,14 @@ export interface DesiredInput {
   readonly checks: ReadonlyMap<string, CheckAlertInfo>;
   /** Evaluation time (ms): dependents' alerts wait for their dependencies' checks to confirm. */
   readonly now?: number;
+  /** Keys of alerts already firing (the tracker's): settling never holds those back. */
+  readonly firing?: ReadonlySet<string>;
   readonly externalUrl?: string;
 }
 
 /**
  * Longest a dependent's alert waits for the checks of its dependencies to confirm they are
- * healthy (see `awaitingDependencies`): a stuck dependency check cannot hold alerts forever.
+ * healthy (see `explainedByDependency`): a stuck dependency check cannot hold alerts forever.
  */
 export const SETTLE_CAP_MS = 10 * 60_000;
 
@@ -66,32 +68,42 @@ export function desiredAlerts(inp: DesiredInput): Map<string, AlertBase> {
     for (const s of svcs) {
       const e = evalBy.get(s);
       if (!e || e.maintenance || e.impactedBy.length > 0) continue;
-      if (inp.now !== undefined && awaitingDependencies(inp, statusBy, s, st, inp.now)) continue;
       targets.push(s);
     }
     for (const s of targets) {
       const a = alertFor(inp, st, s, s === undefined ? [] : (impacts.get(s) ?? []));
-      out.set(a.labels.toString(), a);
+      const key = a.labels.toString();
+      if (s !== undefined && inp.now !== undefined) {
+        // Settling holds only what has not fired yet: never resolve an alert to re-fire it.
+        const why = explainedByDependency(inp, statusBy, s, st, inp.now);
+        if (why === 'down' || (why === 'settling' && !inp.firing?.has(key))) continue;
+      }
+      out.set(key, a);
     }
   }
   return out;
 }
 
 /**
- * Whether `st` (down, in `service`) should wait before alerting because a dependency may be the
- * root cause and its checks have not said so yet: one of them has not run since `st` went down,
- * or is failing but still under its failure threshold. A dependent's check often notices an
- * outage a probe earlier than the database's own check; without this wait, fifty alerts would go
- * out before the one for the database. Capped at SETTLE_CAP_MS.
+ * Whether `st` (down, in `service`) should not alert (yet) because a dependency may explain it.
+ * A dependent's check often notices an outage a probe before the database's own check does, and
+ * is still failing a probe after the database came back; alerting then would send fifty alerts
+ * around the one for the database. So a dependent's alert is held back while, among the checks
+ * of the services it depends on (transitively), one
+ * - is down (a degraded dependency counts too: its alert is the one that fires), or
+ * - has not run since `st` went down, or is failing but still under its failure threshold, or
+ * - recovered after `st` went down, and `st` has not been probed since.
+ * Holding for the last two reasons ends after SETTLE_CAP_MS.
  */
-function awaitingDependencies(
+function explainedByDependency(
   inp: DesiredInput,
   statusBy: ReadonlyMap<string, CheckStatus>,
   service: string,
   st: CheckStatus,
   now: number,
-): boolean {
-  if (now - st.since >= SETTLE_CAP_MS) return false;
+): 'down' | 'settling' | undefined {
+  const settling = now - st.since < SETTLE_CAP_MS;
+  let why: 'settling' | undefined;
   const seen = new Set<string>();
   const stack = [...(inp.services.get(service)?.depends_on ?? [])];
   while (stack.length > 0) {
@@ -103,12 +115,17 @@ function awaitingDependencies(
     stack.push(...def.depends_on);
     for (const c of def.checks) {
       const ds = statusBy.get(c);
-      // Down already (then the service is impacted), disabled, or never scheduled: no wait.
-      if (!ds || ds.state === 'down' || ds.nextRunAt === undefined) continue;
-      if ((ds.lastRun?.at ?? 0) < st.since || ds.consecutiveFailures > 0) return true;
+      if (!ds) continue;
+      if (ds.state === 'down') return 'down';
+      // Disabled or never scheduled: nothing will confirm anything.
+      if (!settling || ds.nextRunAt === undefined) continue;
+      if ((ds.lastRun?.at ?? 0) < st.since || ds.consecutiveFailures > 0) why = 'settling';
+      if (ds.since > st.since && (st.lastRun?.at ?? 0) <= ds.since) why = 'settling';
     }
   }
-  return false;
+  // Recovering (a success, still under success_threshold): wait for the verdict.
+  if (settling && st.consecutiveSuccesses > 0) why = 'settling';
+  return why;
 }
 
 function alertFor(

@@ -165,6 +165,53 @@ describe('HealthEngine (fake checks, real state.db)', () => {
     );
   });
 
+  it('no recovery storm: dependents still failing when the root recovers wait for a probe', async () => {
+    engine.setServices(T, [
+      svc({ name: 'db', checks: ['db-a', 'db-b'] }),
+      svc({ name: 'web', checks: ['web-http'], depends_on: ['db'] }),
+    ]);
+    const ran = (at: number) => ({
+      at,
+      result: { success: true, durationSeconds: 0, metrics: [] },
+    });
+    for (const c of ['db-a', 'db-b', 'web-http']) {
+      checks.set(c, 'up');
+      checks.patch(c, { lastRun: ran(now), nextRunAt: now + 30_000 });
+    }
+    await evaluate();
+    // db-a down (db degraded) and web failing: only db-a alerts.
+    now += 1_000;
+    checks.set('db-a', 'down', 'refused');
+    checks.set('web-http', 'down', 'status 500');
+    checks.patch('web-http', { lastRun: ran(now) });
+    assert.deepEqual(
+      firing(await evaluate(), now).map((a) => a.labels.get('check')),
+      ['db-a'],
+    );
+    // db-a recovers; web has not probed since: no alert for web (and db-a resolves).
+    now += 30_000;
+    checks.set('db-a', 'up');
+    checks.patch('db-a', { lastRun: ran(now), nextRunAt: now + 30_000 });
+    checks.patch('db-b', { lastRun: ran(now), nextRunAt: now + 30_000 });
+    const after = await evaluate();
+    assert.deepEqual(firing(after, now), []);
+    assert.deepEqual(
+      resolved(after, now).map((a) => a.labels.get('check')),
+      ['db-a'],
+    );
+    // web recovering (a success under success_threshold 2): still nothing.
+    now += 5_000;
+    checks.patch('web-http', { lastRun: ran(now), consecutiveSuccesses: 1 });
+    assert.deepEqual(firing(await evaluate(), now), []);
+    // web fails again after db is back: its own problem now, it alerts.
+    now += 5_000;
+    checks.patch('web-http', { lastRun: ran(now), consecutiveSuccesses: 0 });
+    assert.deepEqual(
+      firing(await evaluate(), now).map((a) => a.labels.get('check')),
+      ['web-http'],
+    );
+  });
+
   it('a root-cause outage (db down, 50 dependents failing) yields exactly ONE firing alert', async () => {
     const names = Array.from({ length: 50 }, (_, i) => `svc-${String(i).padStart(2, '0')}`);
     engine.setServices(T, [

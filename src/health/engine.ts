@@ -266,6 +266,7 @@ export class HealthEngine {
       services: new Map([...ts.services].map(([n, s]) => [n, s.definition])),
       checks: ts.checks,
       now,
+      firing: new Set(ts.tracker.firing()),
       externalUrl:
         typeof this.opts.externalUrl === 'function'
           ? this.opts.externalUrl()

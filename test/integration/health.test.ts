@@ -194,6 +194,7 @@ ${services}
     assert.equal(alert.annotations.impacted.split(', ').length, N);
 
     // The database comes back, one service stays broken: now IT is the root cause and alerts.
+    const beforeRecovery = hook.got.length;
     await db.open();
     app.failing = new Set(['/svc/3']);
     await eventually('svc-3 alerting on its own', 30_000, async () =>
@@ -205,6 +206,14 @@ ${services}
     );
     const now = await json<{ root_causes: string[] }>(await adminFetch(`${api}/health`));
     assert.deepEqual(now.root_causes, ['svc-3']);
+    // No recovery storm: the services that recovered with the database never alerted.
+    await new Promise((r) => setTimeout(r, 2000));
+    const later = hook.got
+      .slice(beforeRecovery)
+      .flatMap((n) => n.alerts.filter((a) => a.status === 'firing'))
+      .map((a) => a.labels.check)
+      .filter((c) => c !== 'nightly');
+    assert.deepEqual([...new Set(later)], ['svc-3-http']);
     app.failing.clear();
   });
 
