@@ -69,7 +69,16 @@ export class SqliteMaintenanceStore {
   }
 
   /** Adds a window. @throws HealthInvalidError */
-  async add(tenant: string, w: NewMaintenanceWindow, actor: string): Promise<MaintenanceWindow> {
+  /**
+   * Adds a window. One that starts in the past starts now instead (the transaction's time):
+   * a window must not rewrite recorded downtime, uptime and SLOs.
+   */
+  async add(
+    tenant: string,
+    input: NewMaintenanceWindow,
+    actor: string,
+  ): Promise<MaintenanceWindow> {
+    const w = input;
     const problems: string[] = [];
     if (!Number.isFinite(w.startsAt) || !Number.isFinite(w.endsAt))
       problems.push('startsAt, endsAt: expected times');
@@ -83,16 +92,22 @@ export class SqliteMaintenanceStore {
     if (comment.length > 1000) problems.push('comment: at most 1000 characters');
     if (problems.length > 0) throw new HealthInvalidError(problems, 'maintenance window');
     return this.state.sql.write((tx) => {
+      if (w.endsAt <= tx.now)
+        throw new HealthInvalidError(
+          [`endsAt: ${new Date(w.endsAt).toISOString()} is in the past`],
+          'maintenance window',
+        );
+      const startsAt = Math.max(w.startsAt, tx.now);
       tx.run(
         `INSERT INTO maintenance_windows (tenant, service, starts_at, ends_at, comment, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        [tenant, w.service, w.startsAt, w.endsAt, comment, actor, tx.now],
+        [tenant, w.service, startsAt, w.endsAt, comment, actor, tx.now],
       );
       const { id } = tx.get<{ id: number }>(`SELECT last_insert_rowid() AS id`)!;
       const out = toWindow({
         id,
         service: w.service,
-        starts_at: w.startsAt,
+        starts_at: startsAt,
         ends_at: w.endsAt,
         comment,
         created_by: actor,

@@ -13,9 +13,11 @@ import { validateServices } from './validate.js';
 describe('health stores (real SQLite file)', () => {
   let dir: string;
   let state: StateStore;
+  let clock = 1_000;
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'argus-health-'));
-    state = openSqliteState({ file: path.join(dir, 'state.db'), now: () => 1_000 });
+    clock = 1_000;
+    state = openSqliteState({ file: path.join(dir, 'state.db'), now: () => clock });
   });
   afterEach(async () => {
     await state.close();
@@ -124,6 +126,7 @@ describe('health stores (real SQLite file)', () => {
 
   describe('SqliteMaintenanceStore', () => {
     it('adds, filters, deletes — audited; refuses bad windows', async () => {
+      clock = 0;
       const m = new SqliteMaintenanceStore(state);
       const a = await m.add(
         'default',
@@ -160,6 +163,15 @@ describe('health stores (real SQLite file)', () => {
         'health.maintenance.create',
         'health.maintenance.delete',
       ]);
+      // A window never starts in the past (it would rewrite recorded downtime).
+      clock = 500;
+      const late = await m.add('default', { service: 'db', startsAt: 100, endsAt: 900 }, 'user:a');
+      assert.equal(late.startsAt, 500);
+      await assert.rejects(
+        m.add('default', { service: 'db', startsAt: 100, endsAt: 300 }, 'user:a'),
+        /invalid maintenance window: endsAt: 1970-01-01T00:00:00.300Z is in the past/,
+      );
+      clock = 0;
       await assert.rejects(
         m.add('default', { service: 'db', startsAt: 200, endsAt: 100 }, 'user:a'),
         /invalid maintenance window: endsAt: 1970-01-01T00:00:00.100Z is not after startsAt/,
