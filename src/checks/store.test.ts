@@ -143,6 +143,26 @@ describe('SqliteCheckStore', () => {
         e.problems.join() ===
           'tls.ca_file: files are for argus.yml checks (give the content instead)',
     );
+    // Header values may carry any credential: each is sealed, the body keeps references.
+    const h = await withHttp.put(
+      't4',
+      {
+        name: 'hdr',
+        kind: 'http',
+        url: 'https://x.test/',
+        headers: { Authorization: 'Bearer tok', 'X-Api-Key': { secret: 'mine' } },
+      },
+      'user:a',
+    );
+    assert.deepEqual(h.body.headers, {
+      Authorization: { secret: 'check.hdr.headers.Authorization' },
+      'X-Api-Key': { secret: 'mine' },
+    });
+    assert.ok(
+      s.puts.includes('t4/check.hdr.headers.Authorization=Bearer tok by user:a'),
+      s.puts.join(),
+    );
+    s.puts.length = 0;
     await assert.rejects(
       store.put('t4', { name: 'bad', kind: 'fake', interval: '1ms' }, 'user:a'),
       CheckDefinitionError,

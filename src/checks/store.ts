@@ -57,7 +57,12 @@ function eachSecret(
     let cur: unknown = body;
     for (const p of parts.slice(0, -1)) cur = isObj(cur) ? cur[p] : undefined;
     const last = parts[parts.length - 1];
-    if (isObj(cur) && cur[last] !== undefined) fn(cur, last, path);
+    if (!isObj(cur)) continue;
+    // `headers.*`: every value of the map (a header may carry any credential).
+    const keys = last === '*' ? Object.keys(cur) : [last];
+    const base = parts.slice(0, -1).join('.');
+    for (const k of keys)
+      if (cur[k] !== undefined) fn(cur, k, last === '*' ? `${base}.${k}` : path);
   }
 }
 
@@ -88,7 +93,8 @@ export function redactCheckBody(body: Obj, kind: AnyCheckKind | undefined): Obj 
 }
 
 /** The secret name a check's plain credential is sealed under. */
-export const checkSecretName = (check: string, field: string): string => `check.${check}.${field}`;
+export const checkSecretName = (check: string, field: string): string =>
+  `check.${check}.${field.replace(/[^A-Za-z0-9_.-]/g, '_')}`.slice(0, 128);
 
 const one = (r: SqlReader, tenant: string, name: string) =>
   r.get<Row>(`SELECT * FROM check_definitions WHERE tenant = ? AND name = ?`, [tenant, name]);

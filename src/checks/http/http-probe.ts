@@ -77,7 +77,9 @@ export async function probeHttp(spec: HttpSpec, ctx: ProbeContext): Promise<Prob
 }
 
 async function requestHeaders(spec: HttpSpec, ctx: ProbeContext): Promise<OutgoingHttpHeaders> {
-  const headers: OutgoingHttpHeaders = { 'user-agent': 'Argus-Health-Check/1', ...spec.headers };
+  const headers: OutgoingHttpHeaders = { 'user-agent': 'Argus-Health-Check/1' };
+  for (const [name, value] of Object.entries(spec.headers))
+    headers[name.toLowerCase()] = await secret(ctx, value, `headers.${name}`);
   if (spec.basic_auth) {
     const password = await secret(ctx, spec.basic_auth.password, 'basic_auth.password');
     const token = Buffer.from(`${spec.basic_auth.username}:${password}`).toString('base64');

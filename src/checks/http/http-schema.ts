@@ -110,7 +110,10 @@ export const httpSpecSchema = z
       .default('GET')
       .describe('HTTP method.'),
     /** Extra request headers. */
-    headers: z.record(z.string(), z.string()).default({}).describe('Extra request headers.'),
+    headers: z
+      .record(z.string(), secretRefSchema)
+      .default({})
+      .describe('Extra request headers; values are secrets (stored sealed through the API).'),
     /** Request body (e.g. for POST). */
     body: z.string().optional().describe('Request body.'),
     /** Accepted final status codes: codes, classes (`2xx`) or ranges (`200-299`); default 2xx. */

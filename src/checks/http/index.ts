@@ -19,7 +19,7 @@ export const httpKind: CheckKind<HttpSpec> = {
   name: 'http',
   description: 'HTTP(S) request with status, body, regex, JSON and latency conditions',
   schema: httpSpecSchema,
-  secretFields: ['basic_auth.password', 'bearer_token', 'tls.key'],
+  secretFields: ['basic_auth.password', 'bearer_token', 'tls.key', 'headers.*'],
   target: (spec) => spec.url,
   probe: probeHttp,
 };
