@@ -45,7 +45,7 @@ import {
   type UptimeView,
 } from '../api/index.js';
 import { DEFAULT_TENANT, tenantId, type Alert, type TenantId } from '../model/index.js';
-import type { OutboundGuard } from '../net/index.js';
+import { OutboundBlockedError, type OutboundGuard } from '../net/index.js';
 import type { QueryEngine, QueryOptions } from '../promql/index.js';
 import type { SecretService } from '../secrets/index.js';
 import type { StateStore } from '../state/index.js';
@@ -359,6 +359,8 @@ export class Health implements HealthApiSource {
     version?: number,
   ): Promise<CheckView> {
     const t = tenantId(tenant);
+    const refused = refusedDestinations(this.guard, t, definition);
+    if (refused.length > 0) throw new HealthInvalidError(refused);
     await mapped(() =>
       this.checkStore.put(t, { ...definition, name }, actor, {
         expectVersion: version,
@@ -638,4 +640,42 @@ export class Health implements HealthApiSource {
       (name) => defs.get(name)?.entry.definition,
     );
   }
+}
+
+/**
+ * Destinations of an API check the guard refuses before any lookup (IP literals, `localhost`,
+ * metadata names): refused on save with the guard's words, not left to fail every probe. Names
+ * that resolve to refused addresses are still caught at connect time.
+ */
+function refusedDestinations(
+  guard: OutboundGuard,
+  tenant: TenantId,
+  definition: Record<string, unknown>,
+): string[] {
+  const out: string[] = [];
+  const hostOf = (field: string, v: unknown): void => {
+    if (typeof v !== 'string' || v === '') return;
+    let host = v;
+    if (field === 'url') {
+      try {
+        host = new URL(v).hostname.replace(/^\[|\]$/g, '');
+      } catch {
+        return; // the kind's own validation reports it
+      }
+    } else if (field === 'resolver') {
+      // host, host:port, [v6]:port or a bare v6 literal
+      const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(v);
+      if (bracket) host = bracket[1];
+      else if ((v.match(/:/g) ?? []).length === 1) host = v.slice(0, v.indexOf(':'));
+    }
+    try {
+      const r = guard.check(host, tenant);
+      if (!r.allowed)
+        out.push(`${field}: ${new OutboundBlockedError(host, r.address, r.reason).message}`);
+    } catch {
+      // not a host name: the kind's validation says so
+    }
+  };
+  for (const f of ['url', 'host', 'resolver']) hostOf(f, definition[f]);
+  return out;
 }

@@ -264,12 +264,20 @@ ${services}
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ definition: { kind: 'http', url: `${app.url}/svc/0` } }),
     });
-    assert.equal(put.status, 200, await put.clone().text());
-    const run = await json<{ success: boolean; error: string }>(
-      await adminFetch(`${api}/checks/sneaky/run`, { method: 'POST' }),
+    assert.equal(put.status, 400);
+    assert.match(
+      ((await put.json()) as { error: string }).error,
+      /url: cannot connect to "127\.0\.0\.1": .*loopback.*allow it with outbound\.allow/,
     );
-    assert.equal(run.success, false);
-    assert.match(run.error, /127\.0\.0\.1.*(loopback|not allowed|refused)/i);
+    // A name is only resolved when probing: the guard refuses the address it resolves to.
+    const named = await adminFetch(`${api}/checks/sneaky`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        definition: { kind: 'tcp', host: 'localhost.', port: 9 },
+      }),
+    });
+    assert.equal(named.status, 400, await named.clone().text());
     const tried = await json<{ success: boolean; error: string }>(
       await adminFetch(`${api}/checks/try`, {
         method: 'POST',
@@ -281,8 +289,6 @@ ${services}
     );
     assert.equal(tried.success, false);
     assert.match(tried.error, /169\.254\.169\.254.*metadata/i);
-    const del = await adminFetch(`${api}/checks/sneaky`, { method: 'DELETE' });
-    assert.equal(del.status, 200);
     // A provisioned check is read-only.
     const ro = await adminFetch(`${api}/checks/db`, { method: 'DELETE' });
     assert.equal(ro.status, 409);
