@@ -52,6 +52,14 @@ export async function probeCommand(args: string[]): Promise<number> {
   const out: unknown[] = [];
   for (const [i, input] of checks.entries()) {
     const { tenant: _tenant, ...def } = isMapping(input) ? input : { input };
+    if (isMapping(input) && input.kind === 'promql') {
+      const label = typeof input.name === 'string' ? input.name : `#${i + 1}`;
+      process.stderr.write(
+        `${file}: check ${label}: promql checks query a running server's data; try it there (the UI's Test button, or POST /api/argus/v1/checks/try)\n`,
+      );
+      code = 2;
+      continue;
+    }
     try {
       const r = await probeOnce(isMapping(input) ? def : input, CHECK_KINDS, { guard });
       if (!r.result.success) code = Math.max(code, 1);
@@ -87,13 +95,18 @@ function render(name: string, kind: string, target: string, r: ProbeResult): str
     ...(r.error !== undefined ? [`  error: ${r.error}`] : []),
     ...Object.entries(r.detail ?? {}).map(([k, v]) => `  ${k}: ${String(v)}`),
     `  probe_success ${r.success ? 1 : 0}`,
-    `  probe_duration_seconds ${r.durationSeconds}`,
+    `  probe_duration_seconds ${num(r.durationSeconds)}`,
     ...r.metrics.map((m) => {
       const labels = Object.entries(m.labels ?? {})
         .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
         .join(',');
-      return `  ${m.name}${labels ? `{${labels}}` : ''} ${m.value}`;
+      return `  ${m.name}${labels ? `{${labels}}` : ''} ${num(m.value)}`;
     }),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** Nine significant digits: no floating-point noise (0.0016440730000000486). */
+function num(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(9)));
 }

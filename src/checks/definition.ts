@@ -140,7 +140,7 @@ export function parseCheckDefinition(
       });
     if (d.timeout !== undefined && d.timeout <= 0)
       problems.push({ path: ['timeout'], message: 'must be positive' });
-    if (d.jitter >= d.interval)
+    if (d.interval >= MIN_INTERVAL_MS && d.jitter >= d.interval)
       problems.push({ path: ['jitter'], message: 'must be shorter than the interval' });
   }
   if (problems.length > 0 || !c.success || !kind) throw new CheckDefinitionError(problems);

@@ -118,10 +118,11 @@ describe('evaluateServices and overall', () => {
     assert.deepEqual(e[1].impactedBy, ['db']);
     assert.deepEqual(overall(e), { status: 'up', rootCauses: [] });
   });
-  it('all in maintenance; none; unknown ranks above up', () => {
+  it('all in maintenance; none; up ranks above unknown', () => {
     assert.equal(overall(run({}, ['db', 'web'])).status, 'maintenance');
     assert.deepEqual(overall([]), { status: 'unknown', rootCauses: [] });
-    assert.equal(overall(run({ 'web-http': 'up' })).status, 'unknown');
+    assert.equal(overall(run({ 'web-http': 'up' })).status, 'up');
+    assert.equal(overall(run({})).status, 'unknown');
   });
   it('a service without checks is unknown', () => {
     const e = evaluateServices(

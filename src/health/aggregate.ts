@@ -113,16 +113,18 @@ export function evaluateServices(
     });
 }
 
+// A service whose state is not known yet (no checks, or none probed) does not make the whole
+// tenant "unknown" while the others are known to be up.
 const RANK: Record<ServiceStatus, number> = {
   maintenance: 0,
-  up: 1,
-  unknown: 2,
+  unknown: 1,
+  up: 2,
   degraded: 3,
   down: 4,
 };
 
 /**
- * The tenant's overall status: the worst service status (down > degraded > unknown > up),
+ * The tenant's overall status: the worst service status (down > degraded > up > unknown),
  * maintenance ignored; `maintenance` when every service is in maintenance, `unknown` with none.
  * Root causes: services down (not in maintenance) with no down dependency of their own.
  */

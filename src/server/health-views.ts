@@ -109,10 +109,13 @@ export async function publicStatus(
   const windows = (await engine.listMaintenance(tenant, { endsAfter: now })).filter(
     (w) => names.has(w.service) && w.startsAt <= now + 7 * 86_400_000,
   );
-  const rank = { down: 3, degraded: 2, unknown: 1, up: 0, maintenance: 0 } as const;
+  const rank = { down: 3, degraded: 2, up: 1, unknown: 0, maintenance: 0 } as const;
   const worst = pub
     .filter((s) => s.status !== 'maintenance')
-    .reduce<PublicStatusView['status']>((a, s) => (rank[s.status] > rank[a] ? s.status : a), 'up');
+    .reduce<PublicStatusView['status']>(
+      (a, s) => (rank[s.status] > rank[a] ? s.status : a),
+      'unknown',
+    );
   return {
     title,
     status: pub.every((s) => s.status === 'maintenance') ? 'maintenance' : worst,

@@ -374,6 +374,12 @@ describe('argus probe', () => {
       assert.equal(invalid.code, 2);
       assert.match(invalid.stderr, /check web: kind: unknown check kind "htp" \(known: dns, grpc/);
 
+      const pq = path.join(dir, 'promql.yaml');
+      await writeFile(pq, 'name: errors\nkind: promql\nexpr: up == 0\n');
+      const offline = await runArgus(['probe', pq]);
+      assert.equal(offline.code, 2);
+      assert.match(offline.stderr, /promql checks query a running server's data/);
+
       // --guard applies the API's rules: loopback is refused.
       app.failing.clear();
       const guarded = await runArgus(['probe', '--guard', good]);

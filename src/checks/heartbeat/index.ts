@@ -39,7 +39,8 @@ export const heartbeatKind: CheckKind<HeartbeatSpec> = {
   schema: heartbeatSchema,
   passive: true,
   // A `/fail` ping or a missed period is down at once: the job already decided it failed.
-  defaults: { failure_threshold: 1 },
+  // …and lateness is noticed within 10 s (a passive check costs nothing to run).
+  defaults: { failure_threshold: 1, interval: 10_000 },
   target: (s) => `heartbeat every ${formatDuration(s.period)}`,
   probe(s, ctx) {
     const now = ctx.now();
