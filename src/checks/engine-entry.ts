@@ -3,6 +3,7 @@ import type { TenantId } from '../model/index.js';
 import type { OutboundGuard } from '../net/index.js';
 import type { CheckDefinition } from './definition.js';
 import type { SeriesSet } from './metrics-writer.js';
+import type { ProbeAbort } from './probe.js';
 import type { CheckRun, CheckSource, CheckState, CheckStatus } from './status.js';
 import type { CheckStateRow } from './state-writer.js';
 import type { AnyCheckKind, HeartbeatView } from './types.js';
@@ -30,7 +31,7 @@ export interface Entry {
   running?: Promise<CheckRun | undefined>;
   /** A heartbeat ping arrived while a run was in flight: run again when it ends. */
   pinged?: boolean;
-  abort?: AbortController;
+  abort?: ProbeAbort;
   state: CheckState;
   since: number;
   failures: number;

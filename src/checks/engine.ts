@@ -13,7 +13,7 @@ import { entryRow, entryStatus, type Entry } from './engine-entry.js';
 import { applyProbe } from './flap.js';
 import { heartbeatToken } from './heartbeat-token.js';
 import { checkLabels, MetricsWriter, SeriesSet } from './metrics-writer.js';
-import { resolveSecret, runProbe } from './probe.js';
+import { ProbeAbort, resolveSecret, runProbe } from './probe.js';
 import { checkOffset, DueQueue, nextGridTime } from './schedule.js';
 import { Semaphore } from './semaphore.js';
 import type { CheckRun, CheckStateChange, CheckStatus, ScheduledCheck } from './status.js';
@@ -138,7 +138,7 @@ export class CheckEngine {
   private readonly pendingSet = new Map<TenantId, ScheduledCheck[]>();
   private restored = new Map<string, CheckStateRow>();
   private readonly stopping = new AbortController();
-  private readonly inflight = new Set<AbortController>();
+  private readonly inflight = new Set<ProbeAbort>();
   private timer: NodeJS.Timeout | undefined;
   private timerDue = Infinity;
   private started = false;
@@ -344,21 +344,26 @@ export class CheckEngine {
 
   private async probe(e: Entry): Promise<CheckRun | undefined> {
     if (this.stopping.signal.aborted) return undefined;
-    const ac = new AbortController();
+    // No AbortSignal listener per probe (see ProbeAbort); one set, not one per probe on the
+    // engine's signal (1,000 in flight).
+    const ac = new ProbeAbort();
     e.abort = ac;
-    // One set rather than a listener per probe on the engine's signal (1,000 in flight).
     this.inflight.add(ac);
     try {
-      const release = e.kind.passive ? () => {} : await this.sem.acquire(ac.signal);
+      const release = e.kind.passive
+        ? () => {}
+        : this.sem.active < this.sem.limit
+          ? await this.sem.acquire()
+          : await this.sem.acquire(ac.signal);
       if (!release) return undefined;
       let result;
       const at = this.now();
       try {
-        result = await runProbe(e.kind, e.def.spec, this.ctx(e), e.def.timeout, ac.signal);
+        result = await runProbe(e.kind, e.def.spec, this.ctx(e), e.def.timeout, ac);
       } finally {
         release();
       }
-      if (e.removed || ac.signal.aborted) return undefined;
+      if (e.removed || ac.aborted) return undefined;
       if (result.error?.startsWith('timeout:')) this.counts.timeouts++;
       const run: CheckRun = { at, result };
       this.record(e, run);

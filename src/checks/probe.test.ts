@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { DEFAULT_TENANT } from '../model/index.js';
 import { OutboundGuard } from '../net/index.js';
 import { CheckDefinitionError } from './definition.js';
-import { probeOnce, resolveSecret, runProbe } from './probe.js';
+import { ProbeAbort, probeOnce, resolveSecret, runProbe } from './probe.js';
 import { FakeKind, ok } from './testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-probe-'));
@@ -64,6 +64,47 @@ describe('runProbe', () => {
     );
     ac.abort();
     const r = await p;
+    assert.equal(r.error, 'aborted: the check engine is stopping');
+  });
+});
+
+describe('runProbe with a ProbeAbort', () => {
+  const ctx = {
+    tenant: DEFAULT_TENANT,
+    guard: new OutboundGuard(),
+    maxBodyBytes: 1,
+    secret: () => Promise.resolve(''),
+    now: Date.now,
+    query: () => Promise.resolve([]),
+    heartbeat: { since: 0 },
+  };
+
+  it('ends at once on abort(), fires the kind signal, and unhooks itself after', async () => {
+    let kindSignal: AbortSignal | undefined;
+    const kind = new FakeKind('fake', (_s, c) => {
+      kindSignal = c.signal;
+      return new Promise(() => {}); // never settles
+    });
+    const pa = new ProbeAbort();
+    const p = runProbe(kind, { target: 'x' }, ctx, 60_000, pa);
+    assert.equal(typeof pa.onAbort, 'function');
+    pa.abort();
+    const r = await p;
+    assert.equal(r.error, 'aborted: the check engine is stopping');
+    assert.equal(kindSignal?.aborted, true);
+    assert.equal(pa.onAbort, undefined);
+  });
+
+  it('an already aborted one ends the probe at once; its lazy signal is aborted too', async () => {
+    const pa = new ProbeAbort();
+    pa.abort();
+    assert.equal(pa.signal.aborted, true, 'created after the abort: aborted at once');
+    const pb = new ProbeAbort();
+    const sig = pb.signal;
+    pb.abort();
+    assert.equal(sig.aborted, true);
+    const kind = new FakeKind('fake', () => new Promise(() => {}));
+    const r = await runProbe(kind, { target: 'x' }, ctx, 60_000, pa);
     assert.equal(r.error, 'aborted: the check engine is stopping');
   });
 });
