@@ -383,6 +383,14 @@ export class Health implements HealthApiSource {
       throw new HealthConflictError(
         `cannot delete check ${JSON.stringify(name)}: it is defined in argus.yml (edit the file and reload)`,
       );
+    const users = [...this.tenantState(t).services.values()]
+      .filter((s) => s.entry.definition.checks.includes(name))
+      .map((s) => s.entry.definition.name)
+      .sort();
+    if (users.length > 0)
+      throw new HealthConflictError(
+        `cannot delete check ${JSON.stringify(name)}: service${users.length > 1 ? 's' : ''} ${users.join(', ')} use${users.length > 1 ? '' : 's'} it; remove it from ${users.length > 1 ? 'them' : 'it'} first`,
+      );
     await mapped(() => this.checkStore.delete(t, name, actor));
     await this.changed(t);
   }
@@ -511,11 +519,49 @@ export class Health implements HealthApiSource {
     return Promise.resolve(h && this.serviceView(t, h));
   }
 
+  /**
+   * Problems a change to the tenant's API services would ADD: one left behind by a reload or an
+   * older version never blocks saving an unrelated service.
+   */
   private serviceValidator(tenant: TenantId) {
     const configDefs = this.config.services.get(tenant) ?? [];
     const checkNames = new Set(this.tenantState(tenant).checks.keys());
+    const stored = [...this.tenantState(tenant).services.values()]
+      .filter((s) => s.entry.source === 'api')
+      .map((s) => s.entry.definition);
+    const before = new Set(validateServices([...configDefs, ...stored], checkNames));
     return (all: readonly ServiceDefinition[]): string[] =>
-      validateServices([...configDefs, ...all], checkNames);
+      validateServices([...configDefs, ...all], checkNames).filter((p) => !before.has(p));
+  }
+
+  /**
+   * What applying `cfg` would break among the services and checks created through the API
+   * (a removed config service or check they use): a reload with problems is refused.
+   */
+  async conflicts(cfg: ArgusConfig): Promise<string[]> {
+    const next = parseConfigHealth(cfg).config ?? EMPTY;
+    const out: string[] = [];
+    const tenants = new Set<TenantId>([...this.applied.keys(), ...next.services.keys()]);
+    for (const t of tenants) {
+      const api = (await this.serviceStore.list(t)).map((s) => s.definition);
+      if (api.length === 0) continue;
+      const configDefs = (next.services.get(t) ?? []).filter(
+        (d) => !api.some((a) => a.name === d.name),
+      );
+      const checkNames = new Set([
+        ...(next.checks.get(t) ?? []).map((c) => c.name),
+        ...(await this.checkStore.list(t)).map((c) => c.name),
+      ]);
+      const now = new Set(
+        validateServices(
+          [...(this.config.services.get(t) ?? []), ...api],
+          new Set(this.tenantState(t).checks.keys()),
+        ),
+      );
+      for (const p of validateServices([...configDefs, ...api], checkNames))
+        if (!now.has(p)) out.push(t === DEFAULT_TENANT ? p : `tenant ${t}: ${p}`);
+    }
+    return out;
   }
 
   async saveService(

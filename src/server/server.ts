@@ -434,6 +434,15 @@ export class ArgusServer {
       logger.error({ err: msg }, 'cannot reload config; keeping the running one');
       return msg;
     }
+    // Config checks and services that API-created services still use cannot go away.
+    const broken = await this.health.conflicts(cfg);
+    if (broken.length > 0) {
+      const msg = `cannot apply checks/services: services created through the API would break: ${broken.join('; ')}`;
+      this.reloadGauge.success(false);
+      this.configStatus = { ...this.configStatus, ok: false };
+      logger.error({ err: msg }, 'cannot reload config; keeping the running one');
+      return msg;
+    }
     const old = this.config;
     for (const key of restartOnlyChanges(old, cfg)) {
       logger.warn({ key }, `${key} changes take effect after a restart`);

@@ -390,3 +390,58 @@ describe('argus probe', () => {
     }
   });
 });
+
+describe('services created through the API and the config they use', () => {
+  it('a reload may not remove what they use; a check they use may not be deleted', async () => {
+    const app = await new App().start();
+    const dir = await tempDir();
+    const cfg = path.join(dir, 'argus.yml');
+    const base = `collect: { host: { enabled: false }, self: { enabled: false } }
+rules: { builtin: false }
+checks:
+  - { name: web, kind: http, url: "${app.url}/", interval: 1s }
+`;
+    await writeFile(cfg, `${base}services:\n  - { name: api, checks: [web] }\n`);
+    const argus = await startArgus({ args: ['--config', cfg] });
+    try {
+      const api = `${argus.url}/api/argus/v1`;
+      const put = (what: string, body: unknown) =>
+        adminFetch(`${api}/${what}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      assert.equal(
+        (await put('services/front', { definition: { depends_on: ['api'] } })).status,
+        200,
+      );
+      await writeFile(cfg, base);
+      const reload = await adminFetch(`${argus.url}/-/reload`, { method: 'POST' });
+      assert.equal(reload.status, 400);
+      assert.match(
+        await reload.text(),
+        /services created through the API would break: services\.front\.depends_on: unknown service "api"/,
+      );
+      // The running config still has `api`: saving another service works.
+      assert.equal((await put('services/other', { definition: {} })).status, 200);
+
+      assert.equal(
+        (await put('checks/extra', { definition: { kind: 'heartbeat', period: '1h' } })).status,
+        200,
+      );
+      assert.equal(
+        (await put('services/uses-extra', { definition: { checks: ['extra'] } })).status,
+        200,
+      );
+      const del = await adminFetch(`${api}/checks/extra`, { method: 'DELETE' });
+      assert.equal(del.status, 409);
+      assert.match(
+        ((await del.json()) as { error: string }).error,
+        /cannot delete check "extra": service uses-extra uses it; remove it from it first/,
+      );
+    } finally {
+      await argus.stop();
+      app.server.close();
+    }
+  });
+});
