@@ -163,9 +163,6 @@ describe('check definitions in the editor', () => {
     assert.deepEqual(r.definition, {
       url: 'https://x/',
       kind: 'http',
-      interval: '1m',
-      failure_threshold: 2,
-      success_threshold: 1,
       severity: 'critical',
       labels: { team: 'web', env: 'prod' },
     });

@@ -22,7 +22,7 @@ export type CommonField = (typeof COMMON_FIELDS)[number];
 
 /** A starting point per kind (the server validates; these only show the shape). */
 export const KIND_EXAMPLES: Record<string, string> = {
-  http: 'url: https://example.com/\nvalid_status: 2xx\n# contains: Welcome\n# max_latency: 2s\n',
+  http: 'url: https://example.com/\nvalid_status: [2xx]\n# body_contains: [Welcome]\n# max_latency: 2s\n',
   tcp: 'host: db.example.com\nport: 5432\n',
   tls: 'host: example.com\nport: 443\nmin_days_left: 14\n',
   dns: 'query_name: example.com\nrecord_type: A\n# resolver: 1.1.1.1:53\n',
@@ -57,10 +57,12 @@ export const EMPTY_COMMON: CommonForm = {
   name: '',
   kind: 'http',
   description: '',
-  interval: '1m',
+  // Left empty: the server applies its defaults, which differ per kind (a heartbeat is checked
+  // every 10 s and is down after one failure).
+  interval: '',
   timeout: '',
-  failure_threshold: '2',
-  success_threshold: '1',
+  failure_threshold: '',
+  success_threshold: '',
   severity: 'critical',
   labels: '',
 };

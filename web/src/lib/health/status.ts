@@ -103,6 +103,9 @@ export function successRatio(results: readonly { success: boolean }[]): number |
   return results.filter((r) => r.success).length / results.length;
 }
 
+/** The server's detail keys as people say them. */
+const DETAIL_WORDS: Record<string, string> = { impactedBy: 'impacted by', checks: 'checks' };
+
 /**
  * A history event's detail in words: `error: …`, lists of `{name, state}` as "site up, db down",
  * other values as JSON. Empty values are left out.
@@ -121,9 +124,9 @@ export function eventDetailText(d: Record<string, unknown>): string {
         }
         return typeof x === 'string' ? x : JSON.stringify(x);
       });
-      parts.push(`${k}: ${items.join(', ')}`);
+      parts.push(`${DETAIL_WORDS[k] ?? k}: ${items.join(', ')}`);
     } else if (k === 'duration' && typeof v === 'number') parts.push(`took ${formatSeconds(v)}`);
-    else parts.push(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    else parts.push(`${DETAIL_WORDS[k] ?? k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   }
   return parts.join(' · ');
 }

@@ -168,7 +168,7 @@ export function CheckEditor(p: CheckEditorProps) {
           <input
             type="text"
             value={form.interval}
-            placeholder="1m"
+            placeholder={form.kind === 'heartbeat' ? '10s' : '1m'}
             onInput={(e) => set('interval', e.currentTarget.value)}
           />
           <FieldProblems list={problems.interval} />
@@ -191,6 +191,7 @@ export function CheckEditor(p: CheckEditorProps) {
             type="text"
             inputMode="numeric"
             value={form.failure_threshold}
+            placeholder={form.kind === 'heartbeat' ? '1' : '2'}
             onInput={(e) => set('failure_threshold', e.currentTarget.value)}
           />
           <FieldProblems list={problems.failure_threshold} />
@@ -201,6 +202,7 @@ export function CheckEditor(p: CheckEditorProps) {
             type="text"
             inputMode="numeric"
             value={form.success_threshold}
+            placeholder="1"
             onInput={(e) => set('success_threshold', e.currentTarget.value)}
           />
           <FieldProblems list={problems.success_threshold} />
