@@ -72,6 +72,7 @@ export function entryRow(e: Entry): CheckStateRow {
     failures: e.failures,
     successes: e.successes,
     last_at: e.lastAt ?? null,
+    last_error_at: e.lastErrorAt ?? null,
     last_error: e.lastError ?? null,
     last_ping: e.heartbeat.lastPing ?? null,
     last_start: e.heartbeat.lastStart ?? null,

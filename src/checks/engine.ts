@@ -255,7 +255,7 @@ export class CheckEngine {
       lastRun: old?.lastRun,
       lastAt: old?.lastAt ?? row?.last_at ?? undefined,
       lastError: old?.lastError ?? row?.last_error ?? undefined,
-      lastErrorAt: old?.lastErrorAt ?? (row?.last_error ? (row.last_at ?? undefined) : undefined),
+      lastErrorAt: old?.lastErrorAt ?? row?.last_error_at ?? undefined,
       history: old ? [...old.history] : [],
       persisted: '',
       heartbeat: old ? { ...old.heartbeat } : restoredHeartbeat(row, now),

@@ -17,6 +17,7 @@ export interface CheckStateRow {
   successes: number;
   last_at: number | null;
   last_error: string | null;
+  last_error_at: number | null;
   last_ping: number | null;
   last_start: number | null;
   last_fail: number | null;
@@ -110,13 +111,15 @@ export class StateWriter {
         for (const r of rows)
           tx.run(
             `INSERT INTO check_state
-               (tenant, name, state, since, failures, successes, last_at, last_error, last_ping,
+               (tenant, name, state, since, failures, successes, last_at, last_error, last_error_at,
+                last_ping,
                 last_start, last_fail, last_fail_message)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (tenant, name) DO UPDATE SET state = excluded.state,
                since = excluded.since, failures = excluded.failures,
                successes = excluded.successes, last_at = excluded.last_at,
-               last_error = excluded.last_error, last_ping = excluded.last_ping,
+               last_error = excluded.last_error, last_error_at = excluded.last_error_at,
+               last_ping = excluded.last_ping,
                last_start = excluded.last_start, last_fail = excluded.last_fail,
                last_fail_message = excluded.last_fail_message`,
             [
@@ -128,6 +131,7 @@ export class StateWriter {
               r.successes,
               r.last_at,
               r.last_error,
+              r.last_error_at,
               r.last_ping,
               r.last_start,
               r.last_fail,

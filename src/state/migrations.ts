@@ -334,6 +334,7 @@ CREATE TABLE check_state (
   successes    INTEGER NOT NULL,      -- consecutive successful probes
   last_at      INTEGER,               -- ms: last probe
   last_error   TEXT,
+  last_error_at INTEGER,              -- ms: when last_error happened
   last_ping    INTEGER,               -- ms: heartbeat checks: the last success ping,
   last_start   INTEGER,               -- an unfinished /start ping,
   last_fail    INTEGER,               -- the last /fail ping
