@@ -104,7 +104,16 @@ export function ChecksSection() {
                     {c.last_run ? formatSeconds(c.last_run.duration_seconds) : '—'}
                   </td>
                   <td data-label="Last error" class="hs-wrap" title={c.last_error ?? ''}>
-                    {c.last_error ? truncate(c.last_error) : '—'}
+                    {c.last_error ? (
+                      c.last_run?.success ? (
+                        // An old error of a check that passes now: say so, not alarm.
+                        <span class="muted">earlier: {truncate(c.last_error)}</span>
+                      ) : (
+                        truncate(c.last_error)
+                      )
+                    ) : (
+                      '—'
+                    )}
                   </td>
                   <td data-label="Services">
                     {c.services.map((s, i) => (
