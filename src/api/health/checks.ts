@@ -120,7 +120,7 @@ export function registerCheckRoutes(
     summary: 'Delete an API-managed check (audited)',
     params: nameParam,
     response: z.object({}),
-    statuses: { 404: 'No such check', 409: 'Provisioned from argus.yml' },
+    statuses: { 404: 'No such check', 409: 'Provisioned from argus.yml, or a service uses it' },
     handler: jsonRoute(
       logger,
       mapped(async (req) => {
