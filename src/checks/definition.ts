@@ -4,7 +4,7 @@
  * blackbox_exporter modules are written. One parser serves argus.yml, the API and `argus probe`.
  */
 import { z } from 'zod';
-import { formatDuration, zDuration } from '../config/index.js';
+import { closestKey, formatDuration, zDuration } from '../config/index.js';
 import { ArgusError } from '../util/index.js';
 import type { AnyCheckKind } from './types.js';
 
@@ -111,7 +111,7 @@ export function parseCheckDefinition(
   for (const [k, v] of Object.entries(input)) (COMMON_KEYS.has(k) ? common : rest)[k] = v;
   const problems: CheckProblem[] = [];
   const c = commonCheckSchema.safeParse(common);
-  if (!c.success) problems.push(...c.error.issues.flatMap(issueText));
+  if (!c.success) problems.push(...c.error.issues.flatMap((x) => issueText(x)));
   const kindName = typeof common.kind === 'string' ? common.kind : undefined;
   const kind = kindName === undefined ? undefined : kinds.get(kindName);
   if (kindName !== undefined && !kind) {
@@ -123,8 +123,11 @@ export function parseCheckDefinition(
   let spec: unknown;
   if (kind) {
     const s = kind.schema.safeParse(rest);
+    // Fields of the kind and the common ones: a typo of either gets a suggestion.
+    const shape = (kind.schema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+    const known = [...Object.keys(shape), ...COMMON_KEYS];
     if (s.success) spec = s.data;
-    else problems.push(...s.error.issues.flatMap(issueText));
+    else problems.push(...s.error.issues.flatMap((x) => issueText(x, known)));
   }
   if (c.success) {
     const d = c.data;
@@ -153,10 +156,14 @@ export function parseCheckDefinition(
   return { ...d, timeout: d.timeout ?? Math.min(DEFAULT_TIMEOUT_MS, d.interval), spec };
 }
 
-function issueText(i: z.core.$ZodIssue): CheckProblem[] {
+function issueText(i: z.core.$ZodIssue, known?: readonly string[]): CheckProblem[] {
   const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
   if (i.code === 'unrecognized_keys')
-    return i.keys.map((k) => ({ path: [...path, k], message: 'unknown field' }));
+    return i.keys.map((k) => {
+      const near = path.length === 0 && known ? closestKey(k, known) : undefined;
+      const hint = near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`;
+      return { path: [...path, k], message: `unknown field${hint}` };
+    });
   // zod says "expected string, received undefined" for a missing field.
   if (i.code === 'invalid_type' && /received undefined$/.test(i.message))
     return [

@@ -9,3 +9,4 @@ export { parseDuration, formatDuration, parseBytes, zDuration, zBytes } from './
 export { ConfigError, formatProblem, type ConfigProblem } from './errors.js';
 export { parseConfigText, loadConfigFile } from './loader.js';
 export { describeValue } from './issues.js';
+export { closestKey } from './schema-shape.js';
