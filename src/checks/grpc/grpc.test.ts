@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { OutboundGuard } from '../../net/index.js';
-import { testContext } from '../postgres/servers-testing.js';
+import { testContext } from '../servers-testing.js';
 import { grpcKind, type GrpcSpec } from './index.js';
 import { decodeHealthResponse, encodeHealthRequest } from './health-proto.js';
 

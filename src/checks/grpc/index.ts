@@ -24,7 +24,7 @@ import {
   tlsOptions,
   zHost,
   zPort,
-} from '../postgres/probe-kit.js';
+} from '../probe-kit.js';
 import { callHealthCheck } from './call.js';
 import { GRPC_CODES, SERVING_STATUS } from './health-proto.js';
 

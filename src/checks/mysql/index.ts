@@ -10,7 +10,6 @@
 import { isIP, type Socket } from 'node:net';
 import { TLSSocket, checkServerIdentity } from 'node:tls';
 import mysql from 'mysql2/promise';
-import { guardedConnect } from '../../net/index.js';
 import type { CheckKind, ProbeMetric } from '../types.js';
 import {
   ProbeFailure,
@@ -20,16 +19,17 @@ import {
   hostPort,
   runProbe,
   tlsMetrics,
-} from '../postgres/probe-kit.js';
+} from '../probe-kit.js';
 import {
   checkRows,
   messageOf,
   queryDurationMetric,
+  sqlConnect,
   sqlSchema,
   sqlTlsOptions,
   tooLargeText,
   type SqlSpec,
-} from '../postgres/sql-common.js';
+} from '../sql-common.js';
 
 const schema = sqlSchema(3306);
 export type MysqlSpec = SqlSpec;
@@ -43,12 +43,7 @@ export const mysqlKind: CheckKind<MysqlSpec> = {
   probe(spec, ctx) {
     const secrets: string[] = [];
     return runProbe(ctx, secrets, async () => {
-      const password = spec.password === undefined ? undefined : await ctx.secret(spec.password);
-      if (password !== undefined) secrets.push(password);
-      const sock = await guardedConnect(ctx.guard, spec.host, spec.port, {
-        tenant: ctx.tenant,
-        timeoutMs: ctx.timeoutMs,
-      });
+      const { password, sock } = await sqlConnect(spec, ctx, secrets);
       const stop = destroyOnAbort(sock, ctx.signal);
       const where = hostPort(spec.host, spec.port);
       const metrics: ProbeMetric[] = [];

@@ -11,7 +11,7 @@ import {
   spawnAs,
   tempDir,
   testContext,
-} from '../postgres/servers-testing.js';
+} from '../servers-testing.js';
 import { mysqlKind, type MysqlSpec } from './index.js';
 
 const trusted = new OutboundGuard({ trusted: true });

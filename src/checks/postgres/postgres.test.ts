@@ -13,7 +13,7 @@ import {
   spawnAs,
   tempDir,
   testContext,
-} from './servers-testing.js';
+} from '../servers-testing.js';
 
 const trusted = new OutboundGuard({ trusted: true });
 const PASSWORD = 'pg-Secret-91c2';

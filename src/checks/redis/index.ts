@@ -23,7 +23,7 @@ import {
   tlsOptions,
   zHost,
   zPort,
-} from '../postgres/probe-kit.js';
+} from '../probe-kit.js';
 import { RespClient, RespErrorReply, type RespValue } from './resp.js';
 
 /** Commands a check may send: read-only ones (a health check must never change data). */

@@ -11,7 +11,7 @@ import {
   spawnAs,
   tempDir,
   testContext,
-} from '../postgres/servers-testing.js';
+} from '../servers-testing.js';
 import { redisKind, type RedisSpec } from './index.js';
 import { RespClient, RespErrorReply, encodeCommand, parseReply } from './resp.js';
 

@@ -3,11 +3,13 @@
  * one query (default `SELECT 1`) in a read-only session, and optionally want a minimum row
  * count or a first value.
  */
+import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { z } from 'zod';
-import { secretRefSchema } from '../types.js';
+import { guardedConnect } from '../net/index.js';
+import { secretRefSchema, type ProbeContext } from './types.js';
 import { gauge, zHost, zPort } from './probe-kit.js';
-import type { ProbeMetric } from '../types.js';
+import type { ProbeMetric } from './types.js';
 
 export const sqlSchema = (defaultPort: number) =>
   z
@@ -85,4 +87,22 @@ export function messageOf(err: unknown): string {
 /** The error of a result cut off at the body limit. */
 export function tooLargeText(max: number): string {
   return `cannot run query: result is larger than ${max} bytes (the body limit)`;
+}
+
+/**
+ * The first step of a SQL probe: the password (added to `secrets`, so no error text shows it)
+ * and a TCP socket to the server opened through the guard, handed to the driver after.
+ */
+export async function sqlConnect(
+  spec: SqlSpec,
+  ctx: ProbeContext,
+  secrets: string[],
+): Promise<{ password: string | undefined; sock: Socket }> {
+  const password = spec.password === undefined ? undefined : await ctx.secret(spec.password);
+  if (password !== undefined) secrets.push(password);
+  const sock = await guardedConnect(ctx.guard, spec.host, spec.port, {
+    tenant: ctx.tenant,
+    timeoutMs: ctx.timeoutMs,
+  });
+  return { password, sock };
 }

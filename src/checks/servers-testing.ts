@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_TENANT } from '../../model/index.js';
-import type { OutboundGuard } from '../../net/index.js';
-import type { ProbeContext, SecretRef } from '../types.js';
+import { DEFAULT_TENANT } from '../model/index.js';
+import type { OutboundGuard } from '../net/index.js';
+import type { ProbeContext, SecretRef } from './types.js';
 
 /** A context for one probe: secrets from `secrets` by name (or the literal value). */
 export function testContext(

@@ -6,9 +6,9 @@
 import type { Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { z } from 'zod';
-import { errorChain } from '../../util/index.js';
-import { certMetrics, peerCertificates } from '../tls/tls-certs.js';
-import type { ProbeContext, ProbeMetric, ProbeResult } from '../types.js';
+import { errorChain } from '../util/index.js';
+import { certMetrics, peerCertificates } from './tls/tls-certs.js';
+import type { ProbeContext, ProbeMetric, ProbeResult } from './types.js';
 
 export const zHost = z.string().min(1).max(253);
 export const zPort = (def: number) => z.number().int().min(1).max(65535).default(def);
