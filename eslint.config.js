@@ -34,7 +34,10 @@ export const layers = {
   template: base,
   rules: ['promql', 'storage', 'state', 'template', ...base],
   alerting: ['net', 'tenancy', 'state', 'storage', 'template', ...base],
-  logs: ['net', 'tenancy', 'state', 'storage', ...base],
+  // The log store (#9) reuses the TSDB's WAL framing (tsdb exports Wal).
+  logs: ['net', 'tenancy', 'state', 'storage', 'tsdb', ...base],
+  // LogQL (#9): sees the log seams in storage, never the log store.
+  logql: ['storage', 'template', ...base],
   traces: ['net', 'tenancy', 'state', 'storage', ...base],
   incidents: ['alerting', 'tenancy', ...base],
   api: '*',

@@ -4,6 +4,8 @@
  * Queryable/Querier/SampleIterator (read path), MetadataStore, and the typed errors they use.
  * Interfaces and small helpers live here; the durable implementation is `tsdb`. `MemStore` keeps
  * samples in memory only: for rule unit tests (`argus test rules`) and tests.
+ * The log seams (LogAppendable, LogQueryable, LogTailable; ADR 0005) sit beside them, with
+ * `MemLogStore` as their in-memory reference.
  */
 export type { Appendable, Appender, AppendResult, SeriesRef } from './appender.js';
 export type { Queryable, Querier, Series, SampleIterator, SelectHints } from './querier.js';
@@ -26,3 +28,20 @@ export {
 export { ArraySampleIterator } from './array-iterator.js';
 export { mergeQueriers, mergeSeriesSets, MergeIterator } from './merge.js';
 export { MemStore } from './memstore.js';
+export type {
+  LogTime,
+  LogEntry,
+  LogAppendable,
+  LogAppender,
+  LogAppendResult,
+  LogRejection,
+  LineFilter,
+  LogSelectParams,
+  LogStream,
+  LogReadStats,
+  LogQuerier,
+  LogQueryable,
+  LogTailable,
+} from './logs.js';
+export { compileLineFilters } from './log-filter.js';
+export { MemLogStore } from './log-memstore.js';

@@ -8,3 +8,14 @@ export { tsdbConfigSchema, defaultTsdbConfig, type TsdbConfig } from './config.j
 export { Tsdb, type TsdbOptions } from './tsdb.js';
 export type { TsdbStats, TenantStats, HeadStats } from './stats.js';
 export type { RejectReason } from './head.js';
+// The log store (#9) shares the WAL (segments, checksums, group commit): ADR 0005.
+export {
+  Wal,
+  WalWriteError,
+  WalCorruptionError,
+  type WalOptions,
+  type WalStats,
+  type FsyncMode,
+  type ReplayStats,
+  type CorruptionReport,
+} from './wal/index.js';
