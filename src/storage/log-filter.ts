@@ -40,7 +40,7 @@ function compileOne(f: LineFilter): (line: string) => boolean {
     }
     default:
       throw new QueryError(
-        `cannot apply line filter: unknown operator ${JSON.stringify((f as LineFilter).op)}`,
+        `cannot apply line filter: unknown operator ${JSON.stringify(f.op)}`,
       );
   }
 }

@@ -70,7 +70,7 @@ export class MemLogStore implements LogAppendable, LogQueryable, LogTailable {
           rejected: [],
         };
         let streams = this.tenants.get(tenant);
-        if (!streams) this.tenants.set(tenant, (streams = new Map()));
+        if (!streams) this.tenants.set(tenant, (streams = new Map<string, MemStream>()));
         for (const { labels, entries } of pending) {
           const key = labels.toString();
           let s = streams.get(key);
