@@ -8,6 +8,7 @@
  * module and `server` import fastify.
  */
 import type { FastifyInstance } from 'fastify';
+import type { LogsApiSource } from './logs/source.js';
 import type { Registry } from 'prom-client';
 import type { IngesterOptions, RemoteWriteConfig } from '../ingest/remote-write/index.js';
 import {
@@ -97,6 +98,8 @@ export interface ApiDeps {
   alerting?: AlertingApiSource;
   /** Checks, services and the public status page (absent: no such routes). */
   health?: HealthApiSource;
+  /** The log store and LogQL: Loki push/query API and the other log inputs (absent: no log routes). */
+  logs?: LogsApiSource;
 }
 
 const NO_RULES: RulesSource = { managerFor: () => undefined };
