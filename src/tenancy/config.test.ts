@@ -26,7 +26,37 @@ describe('limits config', () => {
       max_concurrent_queries: 20,
       max_query_samples: 50_000_000,
       max_query_series: 0,
+      log_ingestion_rate: 32 * 2 ** 20,
+      log_ingestion_burst: 64 * 2 ** 20,
+      max_log_streams: 10_000,
+      max_log_labels: 15,
+      max_log_line_size: 256 * 2 ** 10,
+      log_retention: 0,
     });
+  });
+
+  it('parses log limits with units; a tenant rate without a burst gets twice its rate', () => {
+    const cfg = parse(
+      [
+        'defaults:',
+        '  log_ingestion_rate: 8MiB',
+        '  log_ingestion_burst: 10MiB',
+        '  max_log_line_size: 64KiB',
+        'tenants:',
+        '  acme:',
+        '    log_ingestion_rate: 1MiB',
+        '    log_retention: 3d',
+        '',
+      ].join('\n'),
+    );
+    const d = resolveLimits(cfg.defaults);
+    assert.equal(d.log_ingestion_rate, 8 * 2 ** 20);
+    assert.equal(d.log_ingestion_burst, 10 * 2 ** 20);
+    assert.equal(d.max_log_line_size, 64 * 2 ** 10);
+    const acme = resolveLimits(cfg.defaults, cfg.tenants.acme);
+    assert.equal(acme.log_ingestion_rate, 2 ** 20);
+    assert.equal(acme.log_ingestion_burst, 2 * 2 ** 20);
+    assert.equal(acme.log_retention, 3 * 86_400_000);
   });
 
   it('parses defaults and per-tenant overrides (sizes with units, empty sections)', () => {

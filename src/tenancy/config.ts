@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zBytes } from '../config/index.js';
+import { zBytes, zDuration } from '../config/index.js';
 
 /** Built-in defaults of every per-tenant limit (documented in docs/user/limits.md). */
 export const LIMIT_DEFAULTS = {
@@ -12,6 +12,13 @@ export const LIMIT_DEFAULTS = {
   max_concurrent_queries: 20,
   max_query_samples: 50_000_000,
   max_query_series: 0,
+  /** Log line bytes per second, sustained (#9). */
+  log_ingestion_rate: 32 * 2 ** 20,
+  max_log_streams: 10_000,
+  max_log_labels: 15,
+  max_log_line_size: 256 * 2 ** 10,
+  /** 0 = the global `logs.retention.period`. */
+  log_retention: 0,
 } as const;
 
 const TENANT_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -39,6 +46,18 @@ export const tenantLimitsSchema = z
     max_query_samples: count.optional(),
     /** Series one query may select. 0 = unlimited. */
     max_query_series: count.optional(),
+    /** Log line bytes/s accepted per tenant (token bucket on line bytes); 0 = unlimited. */
+    log_ingestion_rate: zBytes.optional(),
+    /** Log bucket size in bytes. Default 2 × log_ingestion_rate. */
+    log_ingestion_burst: zBytes.optional(),
+    /** Log streams (distinct label sets) per tenant; 0 = unlimited. */
+    max_log_streams: count.optional(),
+    /** Labels per log stream. */
+    max_log_labels: count.optional(),
+    /** Longer log lines are stored truncated with a marker. */
+    max_log_line_size: zBytes.optional(),
+    /** How long this tenant's logs are kept (overrides logs.retention.period); 0 = the global one. */
+    log_retention: zDuration.optional(),
   })
   .strict();
 

@@ -13,6 +13,13 @@ export interface ResolvedLimits {
   readonly max_concurrent_queries: number;
   readonly max_query_samples: number;
   readonly max_query_series: number;
+  /** Logs (#9): line bytes/s and bucket size, streams, labels per stream, line size, retention ms. */
+  readonly log_ingestion_rate: number;
+  readonly log_ingestion_burst: number;
+  readonly max_log_streams: number;
+  readonly max_log_labels: number;
+  readonly max_log_line_size: number;
+  readonly log_retention: number;
 }
 
 const UNITS: Record<LimitName, string> = {
@@ -37,6 +44,7 @@ export function resolveLimits(
     over.ingestion_burst ??
     (over.ingestion_rate !== undefined ? undefined : defaults.ingestion_burst) ??
     Math.max(1, Math.ceil(2 * rate));
+  const logRate = pick('log_ingestion_rate');
   return Object.freeze({
     ingestion_rate: rate,
     ingestion_burst: burst,
@@ -45,6 +53,15 @@ export function resolveLimits(
     max_concurrent_queries: pick('max_concurrent_queries'),
     max_query_samples: pick('max_query_samples'),
     max_query_series: pick('max_query_series'),
+    log_ingestion_rate: logRate,
+    log_ingestion_burst:
+      over.log_ingestion_burst ??
+      (over.log_ingestion_rate !== undefined ? undefined : defaults.log_ingestion_burst) ??
+      Math.max(1, Math.ceil(2 * logRate)),
+    max_log_streams: pick('max_log_streams'),
+    max_log_labels: pick('max_log_labels'),
+    max_log_line_size: pick('max_log_line_size'),
+    log_retention: pick('log_retention'),
   });
 }
 
