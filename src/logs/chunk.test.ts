@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import {
+  ChunkCorruptionError,
+  chunkFormatOf,
+  decodeChunk,
+  encodeChunk,
+  requiredLiterals,
+  scanChunk,
+} from './chunk.js';
+import type { ChunkData, ChunkFormat } from './types.js';
+
+export function chunkOf(lines: string[], ts?: bigint[], fields?: ChunkData['fields']): ChunkData {
+  const base = 1_764_262_699_123_456_789n;
+  return {
+    ts: BigInt64Array.from(ts ?? lines.map((_, i) => base + BigInt(i) * 1_000_003n)),
+    lines,
+    fields: fields ?? lines.map(() => undefined),
+  };
+}
+
+const FORMATS: ChunkFormat[] = ['q4'];
+
+for (const format of FORMATS) {
+  describe(`chunk codec ${format}`, () => {
+    const roundTrip = (c: ChunkData): void => {
+      const data = encodeChunk(c, format);
+      assert.equal(chunkFormatOf(data), format);
+      assert.deepEqual(decodeChunk(data), c);
+    };
+
+    it('round-trips edge cases', () => {
+      roundTrip(chunkOf([]));
+      roundTrip(chunkOf(['']));
+      roundTrip(chunkOf(['', '', 'x', '']));
+      roundTrip(chunkOf(['a\nb', '\n', 'c', '\n\n', 'd\r\n']));
+      roundTrip(chunkOf(['ünï 😀', '{"a":1}'], [-5n, 9_223_372_036_854_775_807n]));
+      roundTrip(
+        chunkOf(['x', 'y', 'z'], [-9_223_372_036_854_775_808n, 9_223_372_036_854_775_807n, 0n]),
+      );
+      roundTrip(
+        chunkOf(
+          ['a', 'b', 'c'],
+          [5n, 5n, 5n],
+          [
+            [
+              ['trace_id', 'abc'],
+              ['level', ''],
+            ],
+            undefined,
+            [['k', 'ü\n']],
+          ],
+        ),
+      );
+    });
+
+    it('round-trips arbitrary chunks (property)', () => {
+      const line = fc.string({ unit: 'grapheme', maxLength: 40 });
+      const rec = fc.tuple(
+        line,
+        fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+        fc.option(
+          fc.array(fc.tuple(fc.string({ maxLength: 5 }), line), { minLength: 1, maxLength: 3 }),
+          { nil: undefined },
+        ),
+      );
+      fc.assert(
+        fc.property(fc.array(rec, { maxLength: 30 }), (recs) => {
+          roundTrip(
+            chunkOf(
+              recs.map((r) => r[0]),
+              recs.map((r) => r[1]),
+              recs.map((r) => r[2]),
+            ),
+          );
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('scans with a literal prefilter, returning exactly the passing records', () => {
+      const c = chunkOf(['level=info a', 'level=error b', 'x\nerror', 'error c'], undefined, [
+        undefined,
+        [['k', 'v']],
+        undefined,
+        undefined,
+      ]);
+      const data = encodeChunk(c, format);
+      const got = scanChunk(
+        data,
+        (l) => l.includes('error'),
+        requiredLiterals([{ op: '|=', value: 'error' }]),
+      );
+      assert.deepEqual(got.lines, ['level=error b', 'x\nerror', 'error c']);
+      assert.deepEqual(got.fields, [[['k', 'v']], undefined, undefined]);
+      assert.deepEqual([...got.ts], [c.ts[1], c.ts[2], c.ts[3]]);
+      assert.deepEqual(scanChunk(data, () => true, ['absent']).lines, []);
+      assert.deepEqual(scanChunk(data, () => true).lines, c.lines);
+      assert.deepEqual(scanChunk(data, (l) => l.startsWith('x'), ['x\ne']).lines, ['x\nerror']);
+    });
+
+    it('reports damaged data as ChunkCorruptionError, never a crash', () => {
+      const c = chunkOf(Array.from({ length: 50 }, (_, i) => `line ${i} trace=${i * 7919}`));
+      const data = encodeChunk(c, format);
+      for (let cut = 0; cut < data.length; cut += Math.max(1, data.length >> 5))
+        assert.throws(() => decodeChunk(data.subarray(0, cut)), ChunkCorruptionError, `cut ${cut}`);
+      for (let i = 2; i < data.length; i += 3) {
+        const bad = Uint8Array.from(data);
+        bad[i] ^= 0x5a;
+        try {
+          decodeChunk(bad);
+        } catch (err) {
+          assert.ok(err instanceof ChunkCorruptionError, `flip ${i}: ${String(err)}`);
+        }
+      }
+    });
+  });
+}
+
+describe('decodeChunk header', () => {
+  it('names an unknown format or version', () => {
+    assert.throws(
+      () => decodeChunk(new Uint8Array([])),
+      /want at least a format and a version byte/,
+    );
+    assert.throws(() => decodeChunk(new Uint8Array([9, 1])), /unknown format byte 9/);
+    assert.throws(() => decodeChunk(new Uint8Array([1, 7])), /format 1 version 7 \(want 1\)/);
+  });
+  it('refuses mismatched columns', () => {
+    assert.throws(
+      () => encodeChunk({ ts: new BigInt64Array(1), lines: [], fields: [] }, 'q4'),
+      /1 timestamps, 0 lines/,
+    );
+  });
+});

@@ -1,0 +1,123 @@
+import type { LineFilter } from '../storage/index.js';
+
+/**
+ * Tokens for the per-chunk bloom (ADR 0005 §5). A token is a maximal run of word code units,
+ * `[A-Za-z0-9_]` or any UTF-16 code unit ≥ 0x80 (so every non-ASCII character counts as a word
+ * character), at least `MIN_TOKEN` code units long. Every other character splits, notably
+ * `. : - = " /`, so ISO timestamps, paths and IPs do not become one-off tokens. Tokens are
+ * case-sensitive, like `|=`.
+ *
+ * Single-word literals (a trace id) are the common rare-token query, and a whole-token bloom
+ * cannot answer them exactly: the literal may be part of a longer token in a line. So the bloom
+ * also holds the 8-grams of every word run ≥ `GRAM` code units (exact for any substring of ≥ 8
+ * word characters), and `queryTokens` returns gram keys for word runs at the literal's edges.
+ */
+
+export const MIN_TOKEN = 4;
+/** Gram length of the substring section of the bloom. */
+export const GRAM = 8;
+/** Prefix of a gram key from `queryTokens` (not a word character, so never part of a token). */
+export const GRAM_KEY_PREFIX = '~';
+
+const WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  WORD[c] =
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ? 1 : 0;
+}
+
+/** Whether UTF-16 code unit `c` is a word character. */
+export function isWordUnit(c: number): boolean {
+  return c >= 0x80 || WORD[c] === 1;
+}
+
+/**
+ * Calls `fn(start, end)` for each token of `line` (`line.slice(start, end)` is the token) without
+ * allocating a string per token; hash it with `hashRange`.
+ */
+export function forEachToken(line: string, fn: (start: number, end: number) => void): void {
+  forEachRun(line, MIN_TOKEN, fn);
+}
+
+/** Calls `fn(start, end)` for each maximal word run of at least `min` code units. */
+export function forEachRun(
+  line: string,
+  min: number,
+  fn: (start: number, end: number) => void,
+): void {
+  const n = line.length;
+  let start = -1;
+  for (let i = 0; i < n; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 0x80 || WORD[c] === 1) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      if (i - start >= min) fn(start, i);
+      start = -1;
+    }
+  }
+  if (start >= 0 && n - start >= min) fn(start, n);
+}
+
+/** Murmur3's 32-bit finaliser: spreads FNV's weak low bits. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** 32-bit hash of `s[start, end)`'s code units (FNV-1a + fmix), never 0. */
+export function hashRange(s: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return fmix32(h) || 1;
+}
+
+/** Polynomial base of the rolling gram hash. */
+export const GRAM_BASE = 0x01000193;
+/** GRAM_BASE^(GRAM-1) mod 2^32, to drop the outgoing unit when rolling. */
+export const GRAM_BASE_TOP = (() => {
+  let p = 1;
+  for (let i = 1; i < GRAM; i++) p = Math.imul(p, GRAM_BASE);
+  return p;
+})();
+
+/** Rolling-hash value (before mixing) of `s[start, start + GRAM)`. */
+export function gramPoly(s: string, start: number): number {
+  let h = 0;
+  for (let i = start; i < start + GRAM; i++) h = (Math.imul(h, GRAM_BASE) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** Final gram hash from its polynomial value, never 0. */
+export function gramHash(poly: number): number {
+  return fmix32(poly ^ 0x5bd1e995) || 1;
+}
+
+/**
+ * Bloom keys that every line passing `filters` must contain (pass each to `bloomMayContain`; a
+ * chunk whose bloom lacks any of them holds no passing line). Only `|=` literals give keys:
+ * - a word run strictly inside the literal (a non-word character on both sides, within the
+ *   literal) of ≥ `MIN_TOKEN` units is a whole token of every matching line: the token itself;
+ * - a word run at the literal's edge (or a literal that is one word) may be part of a longer
+ *   token in the line, so it gives its 8-grams (`GRAM_KEY_PREFIX` + 8 units) when ≥ `GRAM` long;
+ * - shorter edge runs, `!=`, `|~` and `!~` give nothing (no skipping, still exact).
+ */
+export function queryTokens(filters: readonly LineFilter[]): string[] {
+  const keys = new Set<string>();
+  for (const f of filters) {
+    if (f.op !== '|=' || f.value === '') continue;
+    const v = f.value;
+    forEachRun(v, MIN_TOKEN, (s, e) => {
+      if (s > 0 && e < v.length) keys.add(v.slice(s, e));
+      else if (e - s >= GRAM)
+        for (let i = s; i + GRAM <= e; i++) keys.add(GRAM_KEY_PREFIX + v.slice(i, i + GRAM));
+    });
+  }
+  return [...keys];
+}
