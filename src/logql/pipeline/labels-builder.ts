@@ -1,0 +1,124 @@
+import { Labels } from '../../model/index.js';
+
+export const ERROR_LABEL = '__error__';
+export const ERROR_DETAILS_LABEL = '__error_details__';
+
+/**
+ * The labels of one record while a pipeline runs: the stream's labels (shared, never copied)
+ * plus an overlay of structured metadata and labels the stages set or delete. One builder is
+ * reused for every line of a pipeline (records are processed one at a time), so a line that
+ * changes nothing allocates nothing.
+ */
+export class LabelsBuilder {
+  private base: Labels = Labels.EMPTY;
+  private readonly over = new Map<string, string>();
+  private readonly del = new Set<string>();
+  /** True once the overlay differs from the stream labels. */
+  changed = false;
+
+  reset(base: Labels, fields: readonly (readonly [string, string])[] | undefined): void {
+    this.base = base;
+    if (this.changed) {
+      this.over.clear();
+      this.del.clear();
+      this.changed = false;
+    }
+    if (fields) for (const [k, v] of fields) this.set(k, v);
+  }
+
+  /** Loki's BaseHas: the name is a stream label (extracted names then get `_extracted`). */
+  baseHas(name: string): boolean {
+    return this.base.has(name);
+  }
+
+  get(name: string): string | undefined {
+    const v = this.over.get(name);
+    if (v !== undefined) return v;
+    if (this.changed && this.del.has(name)) return undefined;
+    return this.base.has(name) ? this.base.get(name) : undefined;
+  }
+
+  set(name: string, value: string): void {
+    this.over.set(name, value);
+    if (this.del.size > 0) this.del.delete(name);
+    this.changed = true;
+  }
+
+  delete(name: string): void {
+    this.over.delete(name);
+    if (this.base.has(name)) this.del.add(name);
+    this.changed = true;
+  }
+
+  hasErr(): boolean {
+    return this.changed && this.over.has(ERROR_LABEL);
+  }
+
+  setErr(err: string, details: string): void {
+    // The first error wins, as in Loki (a later stage does not hide the cause).
+    if (this.hasErr()) return;
+    this.set(ERROR_LABEL, err);
+    if (details !== '') this.set(ERROR_DETAILS_LABEL, details);
+  }
+
+  /** Every current label (empty values included), stream labels first. */
+  forEach(fn: (name: string, value: string) => void): void {
+    const flat = this.base.flat;
+    for (let i = 0; i < flat.length; i += 2) {
+      const n = flat[i];
+      if (this.changed && (this.del.has(n) || this.over.has(n))) continue;
+      fn(n, flat[i + 1]);
+    }
+    if (this.changed) for (const [n, v] of this.over) fn(n, v);
+  }
+
+  names(): string[] {
+    const out: string[] = [];
+    this.forEach((n) => out.push(n));
+    return out;
+  }
+
+  /** The record's labels; the stream's own `Labels` when nothing changed (no allocation). */
+  toLabels(): Labels {
+    if (!this.changed) return this.base;
+    const pairs: [string, string][] = [];
+    this.forEach((n, v) => pairs.push([n, v]));
+    return Labels.fromPairs(pairs);
+  }
+
+  /** A plain map for templates (`{{.status}}`). */
+  toObject(): Record<string, string> {
+    const o: Record<string, string> = {};
+    this.forEach((n, v) => (o[n] = v));
+    return o;
+  }
+}
+
+/** Loki's sanitizeLabelKey: non-word characters become `_`; a leading digit gets `_` (prefix). */
+export function sanitizeLabelKey(key: string, isPrefix: boolean): string {
+  key = key.trim();
+  if (key === '') return key;
+  let out = '';
+  let clean = true;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    const ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+    if (!ok) clean = false;
+  }
+  if (clean) out = key;
+  else
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      const ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+      out += ok ? key[i] : '_';
+    }
+  const first = out.charCodeAt(0);
+  if (isPrefix && first >= 48 && first <= 57) out = '_' + out;
+  return out;
+}
+
+/** Sets an extracted label: a name that is a stream label gets `_extracted` (Loki). */
+export function setExtracted(lbs: LabelsBuilder, name: string, value: string): void {
+  if (name === '') return;
+  lbs.set(lbs.baseHas(name) ? name + '_extracted' : name, value);
+}
