@@ -1,0 +1,122 @@
+import type { LogEntry } from '../../storage/index.js';
+import { ProtoReader, WIRE_LEN, WIRE_VARINT } from '../../util/index.js';
+import {
+  LogBatchBuilder,
+  LogInputError,
+  sanitizeLabelName,
+  uniqueFields,
+  type LogBatch,
+} from '../logs-common/index.js';
+import { parseStreamSelector } from './selector.js';
+
+/** A protobuf cursor whose strings replace invalid UTF-8 (logs never fail on it). */
+class LokiReader extends ProtoReader {
+  private readonly b: Buffer;
+  constructor(buf: Uint8Array) {
+    super(buf);
+    this.b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  fail(reason: string, at = this.pos, cause?: unknown): never {
+    throw new LogInputError(400, `cannot decode Loki push request: ${reason} (byte ${at})`, {
+      cause,
+    });
+  }
+  /** A length-delimited string, invalid UTF-8 replaced by U+FFFD. */
+  text(end: number): string {
+    const e = this.lenEnd(end);
+    const s = this.b.toString('utf8', this.pos, e);
+    this.pos = e;
+    return s;
+  }
+}
+
+/**
+ * Decodes a binary (already snappy-decompressed) Loki `PushRequest` by walking its bytes:
+ * streams' label selector strings parsed, entries' Timestamp as ns, structured metadata as
+ * fields. Unknown fields are skipped; wrong wire types and truncations are 400s.
+ */
+export function decodeLokiProto(buf: Uint8Array): LogBatch {
+  const r = new LokiReader(buf);
+  const b = new LogBatchBuilder();
+  const end = buf.length;
+  let si = 0;
+  while (r.pos < end) {
+    const [f, w] = r.tag(end);
+    if (f !== 1) {
+      r.skip(w, end);
+      continue;
+    }
+    r.expect('PushRequest.streams', w, WIRE_LEN);
+    const se = r.lenEnd(end);
+    stream(r, se, b, si++);
+    r.pos = se;
+  }
+  return b.build();
+}
+
+function stream(r: LokiReader, end: number, b: LogBatchBuilder, si: number): void {
+  let labels: string | undefined;
+  const entries: LogEntry[] = [];
+  while (r.pos < end) {
+    const [f, w] = r.tag(end);
+    if (f === 1) {
+      r.expect('Stream.labels', w, WIRE_LEN);
+      labels = r.text(end);
+    } else if (f === 2) {
+      r.expect('Stream.entries', w, WIRE_LEN);
+      const ee = r.lenEnd(end);
+      entries.push(entry(r, ee));
+      r.pos = ee;
+    } else r.skip(w, end);
+  }
+  const what = `stream ${si}`;
+  if (labels === undefined)
+    throw new LogInputError(400, `cannot read Loki push request: ${what} has no labels`);
+  const s = b.stream(parseStreamSelector(labels, what), `${what} ${labels}`);
+  for (const e of entries) b.add(s, e);
+}
+
+function entry(r: LokiReader, end: number): LogEntry {
+  let ts = 0n;
+  let line = '';
+  let fields: [string, string][] | undefined;
+  while (r.pos < end) {
+    const [f, w] = r.tag(end);
+    if (f === 1) {
+      r.expect('Entry.timestamp', w, WIRE_LEN);
+      const te = r.lenEnd(end);
+      let secs = 0n;
+      let nanos = 0;
+      while (r.pos < te) {
+        const [g, w2] = r.tag(te);
+        if (g === 1) {
+          r.expect('Timestamp.seconds', w2, WIRE_VARINT);
+          secs = r.int64Big(te);
+        } else if (g === 2) {
+          r.expect('Timestamp.nanos', w2, WIRE_VARINT);
+          nanos = Number(BigInt.asIntN(32, r.int64Big(te)));
+        } else r.skip(w2, te);
+      }
+      ts = secs * 1_000_000_000n + BigInt(nanos);
+    } else if (f === 2) {
+      r.expect('Entry.line', w, WIRE_LEN);
+      line = r.text(end);
+    } else if (f === 3) {
+      r.expect('Entry.structured_metadata', w, WIRE_LEN);
+      const pe = r.lenEnd(end);
+      let name = '';
+      let value = '';
+      while (r.pos < pe) {
+        const [g, w2] = r.tag(pe);
+        if (g === 1 || g === 2) {
+          r.expect(g === 1 ? 'LabelPair.name' : 'LabelPair.value', w2, WIRE_LEN);
+          if (g === 1) name = r.text(pe);
+          else value = r.text(pe);
+        } else r.skip(w2, pe);
+      }
+      if (value !== '') (fields ??= []).push([sanitizeLabelName(name), value]);
+    } else r.skip(w, end);
+  }
+  const uf = fields && uniqueFields(fields);
+  return uf ? { ts, line, fields: uf } : { ts, line };
+}
