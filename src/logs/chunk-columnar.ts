@@ -1,10 +1,252 @@
-import { ArgusError } from '../util/index.js';
+import { readBlock, readColumn, writeBlock, writeColumn } from './chunk-columnar-cols.js';
+import {
+  ByteReader,
+  ByteWriter,
+  FORMAT_COLUMNAR,
+  readFields,
+  readLines,
+  readTs,
+  writeFields,
+  writeLines,
+  writeTs,
+  linesText,
+} from './chunk-q4.js';
 import type { ChunkData } from './types.js';
 
-export function encodeColumnar(_c: ChunkData): Uint8Array {
-  throw new ArgusError('cannot encode log chunk: columnar format not implemented yet');
+/**
+ * The columnar chunk format (compaction, ADR 0005 §4; docs/format/logs-chunk.md). Each line gets
+ * a shape: a flat compact JSON object (`{"k":v,...}`, keys in order, which values are strings)
+ * whose values go to one column per key; a line of ≤ `MAX_FIELDS` space-separated fields whose
+ * fields go to one column per position; or raw. Shapes are syntactic, never parsed values, so
+ * every line is rebuilt byte for byte; lines holding "\n" stay raw.
+ */
+
+const VERSION = 1;
+const MAX_FIELDS = 32;
+const MAX_SHAPES = 4096;
+const KIND_RAW = 0;
+const KIND_JSON = 1;
+const KIND_FIELDS = 2;
+
+interface Shape {
+  kind: number;
+  /** JSON: keys in order; fields: empty. */
+  keys: string[];
+  /** JSON: 1 where the value is a string. Fields: the field count in `count`. */
+  strings: Uint8Array;
+  count: number;
+  /** Column of each value. */
+  cols: number[];
 }
 
-export function decodeColumnar(_data: Uint8Array): ChunkData {
-  throw new ArgusError('cannot decode log chunk: columnar format not implemented yet');
+/** Scans a flat compact JSON object into keys, values and string flags; false if not one. */
+function scanJson(line: string, keys: string[], vals: string[], strs: number[]): boolean {
+  const n = line.length;
+  if (n < 2 || line.charCodeAt(0) !== 123 || line.charCodeAt(n - 1) !== 125) return false;
+  if (n === 2) return true;
+  let i = 1;
+  for (;;) {
+    if (line.charCodeAt(i) !== 34) return false;
+    const ke = endOfString(line, i + 1, n - 1);
+    if (ke < 0 || line.charCodeAt(ke + 1) !== 58) return false;
+    keys.push(line.slice(i + 1, ke));
+    i = ke + 2;
+    let ve: number;
+    if (line.charCodeAt(i) === 34) {
+      ve = endOfString(line, i + 1, n - 1);
+      if (ve < 0) return false;
+      vals.push(line.slice(i + 1, ve));
+      strs.push(1);
+      ve++;
+    } else {
+      ve = i;
+      while (ve < n - 1 && isBare(line.charCodeAt(ve))) ve++;
+      if (ve === i) return false;
+      vals.push(line.slice(i, ve));
+      strs.push(0);
+    }
+    if (ve === n - 1) return true;
+    if (line.charCodeAt(ve) !== 44) return false;
+    i = ve + 1;
+  }
+}
+
+/** Index of the closing quote of a string starting at `i`, or -1 before `end`. */
+function endOfString(s: string, i: number, end: number): number {
+  for (; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 34) return i;
+    if (c === 92) i++;
+  }
+  return -1;
+}
+
+/** Characters of numbers, true, false and null. */
+function isBare(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 45 || c === 43 || c === 46 || c === 69
+  );
+}
+
+export function encodeColumnar(c: ChunkData): Uint8Array {
+  const n = c.lines.length;
+  const shapes: Shape[] = [];
+  const shapeIds = new Map<string, number>();
+  const colIds = new Map<string, number>();
+  const colNames: string[] = [];
+  const colVals: string[][] = [];
+  const raw: string[] = [];
+  const lineShape = new ByteWriter(n + 16);
+  const col = (name: string): number => {
+    let id = colIds.get(name);
+    if (id === undefined) {
+      colIds.set(name, (id = colNames.length));
+      colNames.push(name);
+      colVals.push([]);
+    }
+    return id;
+  };
+  const keys: string[] = [];
+  const vals: string[] = [];
+  const strs: number[] = [];
+  for (const line of c.lines) {
+    keys.length = vals.length = strs.length = 0;
+    let key: string;
+    let kind = KIND_RAW;
+    if (line.includes('\n')) key = '';
+    else if (scanJson(line, keys, vals, strs)) {
+      kind = KIND_JSON;
+      key = `j${strs.join('')}\u0000${keys.join('\u0000')}`;
+    } else {
+      keys.length = vals.length = strs.length = 0; // scanJson may have stopped half-way
+      const parts = line.split(' ');
+      if (parts.length <= MAX_FIELDS) {
+        kind = KIND_FIELDS;
+        vals.push(...parts);
+      }
+      key = `f${parts.length}`;
+    }
+    if (kind === KIND_RAW) key = '';
+    let id = shapeIds.get(key);
+    if (id === undefined && kind !== KIND_RAW && shapes.length >= MAX_SHAPES) {
+      kind = KIND_RAW;
+      key = '';
+      id = shapeIds.get(key);
+    }
+    if (id === undefined) {
+      shapeIds.set(key, (id = shapes.length));
+      shapes.push({
+        kind,
+        keys: kind === KIND_JSON ? [...keys] : [],
+        strings: Uint8Array.from(kind === KIND_JSON ? strs : []),
+        count: kind === KIND_RAW ? 0 : vals.length,
+        cols: vals.map((_, j) => col(kind === KIND_JSON ? `j:${keys[j]}` : `f:${j}`)),
+      });
+    }
+    lineShape.uvarint(id);
+    const s = shapes[id];
+    if (s.kind === KIND_RAW) raw.push(line);
+    else for (let j = 0; j < vals.length; j++) colVals[s.cols[j]].push(vals[j]);
+  }
+
+  const meta = new ByteWriter(1024 + n * 4);
+  meta.uvarint(shapes.length);
+  for (const s of shapes) {
+    meta.byte(s.kind);
+    meta.uvarint(s.count);
+    if (s.kind === KIND_JSON)
+      for (let j = 0; j < s.count; j++) {
+        meta.string(s.keys[j]);
+        meta.byte(s.strings[j]);
+      }
+    for (const ci of s.cols) meta.uvarint(ci);
+  }
+  meta.uvarint(lineShape.len);
+  meta.bytes(lineShape.result());
+  meta.uvarint(raw.length);
+  writeLines(meta, raw);
+  writeFields(meta, c.fields);
+
+  const w = new ByteWriter(64 + n * 8);
+  w.byte(FORMAT_COLUMNAR);
+  w.byte(VERSION);
+  w.uvarint(n);
+  const tsw = new ByteWriter(n * 3 + 16);
+  writeTs(tsw, c.ts);
+  w.uvarint(tsw.len);
+  w.bytes(tsw.result());
+  writeBlock(w, meta.result());
+  w.uvarint(colNames.length);
+  for (let i = 0; i < colNames.length; i++) writeColumn(w, colNames[i], colVals[i]);
+  return w.result();
+}
+
+export function decodeColumnar(data: Uint8Array): ChunkData {
+  const r = new ByteReader(data, 'columnar', 2);
+  const n = r.uvarint();
+  const tsLen = r.uvarint();
+  const tsr = new ByteReader(r.bytes(tsLen), 'columnar timestamps');
+  const ts = readTs(tsr, n);
+  if (tsr.pos !== tsLen) tsr.fail(`${tsLen - tsr.pos} bytes left after ${n} timestamps`);
+  const meta = readBlock(r, 'meta');
+  const nShapes = meta.uvarint();
+  if (nShapes > meta.end) meta.fail(`${nShapes} shapes in ${meta.end} bytes`);
+  const shapes: Shape[] = [];
+  for (let i = 0; i < nShapes; i++) {
+    const kind = meta.byte();
+    const count = meta.uvarint();
+    if (kind > KIND_FIELDS || count > meta.end - meta.pos)
+      meta.fail(`shape ${i}: kind ${kind} with ${count} values`);
+    const keys: string[] = [];
+    const strings = new Uint8Array(kind === KIND_JSON ? count : 0);
+    if (kind === KIND_JSON)
+      for (let j = 0; j < count; j++) {
+        keys.push(meta.string());
+        strings[j] = meta.byte();
+      }
+    const cols: number[] = [];
+    for (let j = 0; j < count; j++) cols.push(meta.uvarint());
+    shapes.push({ kind, keys, strings, count, cols });
+  }
+  const ids = new ByteReader(meta.bytes(meta.uvarint()), 'columnar line shapes');
+  const rawCount = meta.uvarint();
+  const raw = readLines(meta, linesText(meta), rawCount);
+  const fields = readFields(meta, n);
+  if (meta.pos !== meta.end) meta.fail(`${meta.end - meta.pos} bytes left after the fields`);
+
+  const nCols = r.uvarint();
+  if (nCols > r.end - r.pos) r.fail(`${nCols} columns in ${r.end - r.pos} bytes`);
+  const cols: string[][] = [];
+  for (let i = 0; i < nCols; i++) cols.push(readColumn(r).values);
+  if (r.pos !== r.end) r.fail(`${r.end - r.pos} bytes left after ${nCols} columns`);
+
+  const cursor = new Array<number>(nCols).fill(0);
+  const next = (ci: number): string => {
+    const v = cols[ci]?.[cursor[ci]++];
+    if (v === undefined) r.fail(`column ${ci} has too few values`);
+    return v;
+  };
+  const lines = new Array<string>(n);
+  let rawAt = 0;
+  for (let i = 0; i < n; i++) {
+    const s = shapes[ids.uvarint()];
+    if (s === undefined) ids.fail(`line ${i} has an unknown shape`);
+    if (s.kind === KIND_RAW) {
+      if (rawAt >= raw.length) ids.fail(`more raw lines than the ${raw.length} stored`);
+      lines[i] = raw[rawAt++];
+    } else if (s.kind === KIND_FIELDS) {
+      let line = next(s.cols[0]);
+      for (let j = 1; j < s.count; j++) line += ' ' + next(s.cols[j]);
+      lines[i] = line;
+    } else {
+      let line = '{';
+      for (let j = 0; j < s.count; j++) {
+        const v = next(s.cols[j]);
+        line += `${j ? ',' : ''}"${s.keys[j]}":${s.strings[j] ? `"${v}"` : v}`;
+      }
+      lines[i] = line + '}';
+    }
+  }
+  if (ids.pos !== ids.end) ids.fail(`${ids.end - ids.pos} bytes left after ${n} shapes`);
+  return { ts, lines, fields };
 }
