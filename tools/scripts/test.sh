@@ -11,7 +11,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 # Real peers the compatibility tests run against (skipped with a message when absent).
-bash tools/scripts/ensure-debian.sh prometheus prometheus-node-exporter prometheus-alertmanager chromium iputils-ping postgresql redis-server mariadb-server
+bash tools/scripts/ensure-debian.sh prometheus prometheus-node-exporter prometheus-alertmanager chromium iputils-ping postgresql redis-server mariadb-server rsyslog bsdutils
 
 step "typecheck + build"
 # No `rm -rf dist`: a server started with `npm start` runs from dist/ meanwhile (tsc builds
