@@ -81,52 +81,67 @@ export function quote(s: string): string {
   return out + '"';
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = {
-  y: 365 * 24 * 3600_000,
-  w: 7 * 24 * 3600_000,
-  d: 24 * 3600_000,
-  h: 3600_000,
-  m: 60_000,
-  s: 1000,
-  ms: 1,
+/** Go/Prometheus duration units in nanoseconds (Loki adds d, w, y to Go's set). */
+const DURATION_NS: Readonly<Record<string, number>> = {
+  y: 365 * 24 * 3600e9,
+  w: 7 * 24 * 3600e9,
+  d: 24 * 3600e9,
+  h: 3600e9,
+  m: 60e9,
+  s: 1e9,
+  ms: 1e6,
+  us: 1e3,
+  µs: 1e3,
+  ns: 1,
 };
-const UNIT_ORDER = ['y', 'w', 'd', 'h', 'm', 's', 'ms'];
+const UNIT_ORDER = ['y', 'w', 'd', 'h', 'm', 's', 'ms', 'us', 'ns'];
 
-/** `1h30m`, `500ms`, `2d` → milliseconds (units in decreasing order, each at most once). */
-export function parseDurationMs(text: string): number {
-  const re = /(\d+)(ms|y|w|d|h|m|s)/y;
-  let ms = 0;
-  let last = -1;
+/** `1h30m`, `1.5h`, `500ms`, `2d` → nanoseconds (a float for huge values). */
+export function parseDurationNs(text: string): number {
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|y|w|d|h|m|s)/y;
+  let ns = 0;
   let i = 0;
   while (i < text.length) {
     re.lastIndex = i;
     const m = re.exec(text);
-    const order = m ? UNIT_ORDER.indexOf(m[2]) : -1;
-    if (!m || order <= last) throw new LiteralError(`invalid duration ${JSON.stringify(text)}`);
-    last = order;
-    ms += Number(m[1]) * DURATION_UNITS[m[2]];
+    if (!m) throw new LiteralError(`invalid duration ${JSON.stringify(text)}`);
+    ns += Number(m[1]) * DURATION_NS[m[2]];
     i = re.lastIndex;
   }
-  if (i === 0 || !Number.isSafeInteger(ms)) {
+  if (i === 0 || !Number.isFinite(ns))
     throw new LiteralError(`invalid duration ${JSON.stringify(text)}`);
+  return ns;
+}
+
+/** A range or offset: whole milliseconds. */
+export function parseDurationMs(text: string): number {
+  const ms = Math.round(parseDurationNs(text)) / 1e6;
+  if (!Number.isInteger(ms) || !Number.isSafeInteger(ms)) {
+    throw new LiteralError(
+      `invalid duration ${JSON.stringify(text)}: want a whole number of milliseconds`,
+    );
   }
   return ms;
 }
 
-/** Milliseconds → the shortest canonical duration (`90m` → `1h30m`, `0` → `0s`). */
-export function formatDurationMs(ms: number): string {
-  if (ms === 0) return '0s';
+/** Nanoseconds → the canonical duration text (`5400e9` → `1h30m`, `0` → `0s`). */
+export function formatDurationNs(ns: number): string {
+  if (ns === 0) return '0s';
   let out = '';
-  let rest = ms;
+  let rest = ns;
   for (const u of UNIT_ORDER) {
-    const size = DURATION_UNITS[u];
-    const n = Math.floor(rest / size);
+    const size = DURATION_NS[u];
+    const n = u === 'ns' ? Math.round(rest) : Math.floor(rest / size);
     if (n > 0) {
       out += `${n}${u}`;
       rest -= n * size;
     }
   }
-  return out;
+  return out || '0s';
+}
+
+export function formatDurationMs(ms: number): string {
+  return formatDurationNs(ms * 1e6);
 }
 
 const BYTE_UNITS: Readonly<Record<string, number>> = {
@@ -155,24 +170,27 @@ export function parseBytes(text: string): number {
 
 /** Bytes → a literal that parseBytes gives back exactly (`1024` → `1KiB`, `1500` → `1500B`). */
 export function formatBytes(bytes: number): string {
-  for (const [u, size] of [
-    ['EiB', 2 ** 60],
-    ['PiB', 2 ** 50],
-    ['TiB', 2 ** 40],
-    ['GiB', 2 ** 30],
-    ['MiB', 2 ** 20],
-    ['KiB', 2 ** 10],
-    ['EB', 1e18],
-    ['PB', 1e15],
-    ['TB', 1e12],
-    ['GB', 1e9],
-    ['MB', 1e6],
-    ['KB', 1e3],
-  ] as const) {
+  for (const [u, size] of BYTE_FORMATS) {
     if (bytes >= size && Number.isInteger(bytes / size)) return `${bytes / size}${u}`;
   }
   return `${bytes}B`;
 }
+
+/** Largest first, so 2000000000 prints as 2GB and 1024 as 1KiB. */
+const BYTE_FORMATS = [
+  ['EiB', 2 ** 60],
+  ['EB', 1e18],
+  ['PiB', 2 ** 50],
+  ['PB', 1e15],
+  ['TiB', 2 ** 40],
+  ['TB', 1e12],
+  ['GiB', 2 ** 30],
+  ['GB', 1e9],
+  ['MiB', 2 ** 20],
+  ['MB', 1e6],
+  ['KiB', 2 ** 10],
+  ['KB', 1e3],
+] as const;
 
 /** A Number token (decimal, exponent or 0x hex). */
 export function parseNumber(text: string): number {

@@ -14,7 +14,7 @@ import type {
   Stage,
 } from './ast.js';
 import { ipProblem, patternProblem, regexProblem, regexpParserProblem } from './parse-check.js';
-import { parseBytes, parseDurationMs, parseNumber } from './parse-literals.js';
+import { parseBytes, parseDurationNs, parseNumber } from './parse-literals.js';
 import { child, kids, leaves, type Node, type Src } from './parse-tree.js';
 
 export const EMPTY_SELECTOR_REASON =
@@ -244,7 +244,7 @@ function labelFilterAtom(src: Src, n: Node): LabelFilterExpr {
       const name = src.str(id);
       const cmp = COMPARE_OPS[op.name];
       if (v.name === 'Duration') {
-        return { kind: 'duration', name, op: cmp, seconds: src.literal(v, parseDurationMs) / 1000 };
+        return { kind: 'duration', name, op: cmp, seconds: src.literal(v, parseDurationNs) / 1e9 };
       }
       return { kind: 'bytes', name, op: cmp, bytes: src.literal(v, parseBytes) };
     }

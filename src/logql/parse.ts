@@ -68,7 +68,7 @@ const TOKEN_RE =
 const RANGE_FNS =
   /\b(count_over_time|rate|rate_counter|bytes_over_time|bytes_rate|absent_over_time|sum_over_time|avg_over_time|min_over_time|max_over_time|stddev_over_time|stdvar_over_time|quantile_over_time|first_over_time|last_over_time)\s*\($/;
 const VECTOR_FNS =
-  /\b(sum|avg|min|max|count|stddev|stdvar|topk|bottomk|sort|sort_desc|label_replace)\b[^(]*\($/;
+  /\b(sum|avg|min|max|count|stddev|stdvar|topk|bottomk|sort|sort_desc|label_replace)\s*(?:(?:by|without)\s*\([^()]*\)\s*)?\($/;
 
 /** [offset, reason] for a syntax error found by lezer at `from`. */
 function syntaxReason(text: string, from: number): [number, string] {
@@ -79,6 +79,9 @@ function syntaxReason(text: string, from: number): [number, string] {
   const tok = TOKEN_RE.exec(text)![0];
   if (/^["'`]/.test(tok) && (tok.length < 2 || tok[tok.length - 1] !== tok[0])) {
     return [i, 'syntax error: unterminated quoted string'];
+  }
+  if (tok[0] === "'") {
+    return [i, 'syntax error: single-quoted strings are not supported, use "…" or `…`'];
   }
   if (tok === '}' && /\{\s*$/.test(text.slice(0, i))) {
     return [i, `syntax error: empty selector {}: ${EMPTY_SELECTOR_REASON}`];
