@@ -1,9 +1,9 @@
 import {
   GRAM,
-  GRAM_BASE,
-  GRAM_BASE_TOP,
   GRAM_KEY_PREFIX,
+  GRAM_WINDOW,
   fmix32,
+  forEachMinimizer,
   forEachRun,
   forEachToken,
   gramHash,
@@ -13,8 +13,8 @@ import {
 
 /**
  * The per-chunk token bloom (ADR 0005 §5; bytes in docs/format/logs-chunk.md): a whole-token
- * section (10 bits and 7 hashes per distinct token, ≈1% false positives) and an 8-gram section
- * (`GRAM_BITS` bits and 1 hash per distinct gram) for single-word literals. Sized from the
+ * section (10 bits and 7 hashes per distinct token, ≈1% false positives) and an 8-gram minimizer
+ * section (`GRAM_BITS` bits and 1 hash per distinct gram) for single-word literals. Sized from the
  * distinct hashes, counted in an open-addressing Uint32 set, so no string is made per token.
  */
 
@@ -76,19 +76,10 @@ function hasBits(bits: Uint8Array, off: number, m: number, k: number, h: number)
 export function buildBloom(lines: readonly string[]): Uint8Array {
   const tokens = new HashSet();
   const grams = new HashSet();
+  const addGram = (h: number): void => grams.add(h);
   for (const line of lines) {
     forEachToken(line, (s, e) => tokens.add(hashRange(line, s, e)));
-    forEachRun(line, GRAM, (s, e) => {
-      let poly = gramPoly(line, s);
-      grams.add(gramHash(poly));
-      for (let i = s + GRAM; i < e; i++) {
-        poly =
-          (Math.imul(poly - Math.imul(line.charCodeAt(i - GRAM), GRAM_BASE_TOP), GRAM_BASE) +
-            line.charCodeAt(i)) |
-          0;
-        grams.add(gramHash(poly));
-      }
-    });
+    forEachRun(line, GRAM + GRAM_WINDOW - 1, (s, e) => forEachMinimizer(line, s, e, addGram));
   }
   const m1 = tokens.size * TOKEN_BITS;
   const m2 = grams.size * GRAM_BITS;

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { forEachToken, GRAM_KEY_PREFIX, hashRange, isWordUnit, queryTokens } from './tokenize.js';
+import {
+  forEachMinimizer,
+  forEachToken,
+  GRAM_KEY_PREFIX,
+  hashRange,
+  isWordUnit,
+  queryTokens,
+} from './tokenize.js';
 
 const tokens = (line: string): string[] => {
   const out: string[] = [];
@@ -37,14 +44,34 @@ describe('hashRange', () => {
   });
 });
 
+const mins = (run: string): string[] => {
+  const out = new Set<string>();
+  forEachMinimizer(run, 0, run.length, (_, p) => out.add(GRAM_KEY_PREFIX + run.slice(p, p + 8)));
+  return [...out];
+};
+
+describe('forEachMinimizer', () => {
+  it('reports one gram per window, shared windows once', () => {
+    assert.deepEqual(mins('abcdefghijklmn'), []);
+    assert.equal(mins('abcdefghijklmno').length, 1);
+    const long = mins('4bf92f3577b34da6a3ce929d0e0e4736');
+    assert.ok(long.length >= 2 && long.length <= 25, String(long.length));
+  });
+});
+
 describe('queryTokens', () => {
   const g = (s: string) => GRAM_KEY_PREFIX + s;
   const cases: [string, string, string[]][] = [
     ['inner tokens only', 'a level=error msg', ['level', 'error']],
     ['short inner token dropped', ' ab=error ', ['error']],
     ['edge runs < 8 give nothing', 'level=error', []],
-    ['one word: its 8-grams', '4bf92f3577', [g('4bf92f35'), g('bf92f357'), g('f92f3577')]],
-    ['edge run grams + inner token', 'trace_id=4bf92f35 status', [g('trace_id'), '4bf92f35']],
+    ['one word < 15 units: nothing', '4bf92f3577b34d', []],
+    ['one word: its minimizers', 'aaaaaaaaaaaaaaaa', [g('aaaaaaaa')]],
+    [
+      'edge run minimizers + inner token',
+      'x=1 4bf92f35 trace_id_of_request',
+      ['4bf92f35', ...mins('trace_id_of_request')],
+    ],
     ['empty literal', '', []],
   ];
   for (const [name, lit, want] of cases)

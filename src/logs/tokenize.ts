@@ -9,8 +9,11 @@ import type { LineFilter } from '../storage/index.js';
  *
  * Single-word literals (a trace id) are the common rare-token query, and a whole-token bloom
  * cannot answer them exactly: the literal may be part of a longer token in a line. So the bloom
- * also holds the 8-grams of every word run ≥ `GRAM` code units (exact for any substring of ≥ 8
- * word characters), and `queryTokens` returns gram keys for word runs at the literal's edges.
+ * also holds 8-gram minimizers of every word run: of each `GRAM_WINDOW` consecutive 8-grams,
+ * the one with the smallest hash. A literal's word run of ≥ `GRAM + GRAM_WINDOW - 1` units
+ * contains whole windows, and the line's run containing it has the same windows with the same
+ * minimizers, so checking them is exact; it indexes about 2/(W+1) of all grams (measured: the
+ * gram section with every 8-gram was 2.5× the token section).
  */
 
 export const MIN_TOKEN = 4;
@@ -18,6 +21,8 @@ export const MIN_TOKEN = 4;
 export const GRAM = 8;
 /** Prefix of a gram key from `queryTokens` (not a word character, so never part of a token). */
 export const GRAM_KEY_PREFIX = '~';
+/** Grams per minimizer window. */
+export const GRAM_WINDOW = 8;
 
 const WORD = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
@@ -99,13 +104,51 @@ export function gramHash(poly: number): number {
   return fmix32(poly ^ 0x5bd1e995) || 1;
 }
 
+const ringHash = new Float64Array(GRAM_WINDOW);
+const ringPos = new Int32Array(GRAM_WINDOW);
+
+/**
+ * Calls `fn(hash, pos)` with the minimizer of every window of `GRAM_WINDOW` consecutive 8-grams
+ * of the word run `s[start, end)` (`pos`: where its gram starts). Consecutive windows sharing
+ * their minimizer report it once.
+ */
+export function forEachMinimizer(
+  s: string,
+  start: number,
+  end: number,
+  fn: (hash: number, pos: number) => void,
+): void {
+  const m = end - start - GRAM + 1;
+  if (m < GRAM_WINDOW) return;
+  let poly = gramPoly(s, start);
+  let last = -1;
+  for (let j = 0; j < m; j++) {
+    if (j > 0) {
+      const out = s.charCodeAt(start + j - 1);
+      const inc = s.charCodeAt(start + j + GRAM - 1);
+      poly = (Math.imul(poly - Math.imul(out, GRAM_BASE_TOP), GRAM_BASE) + inc) | 0;
+    }
+    const slot = j % GRAM_WINDOW;
+    ringHash[slot] = gramHash(poly);
+    ringPos[slot] = start + j;
+    if (j < GRAM_WINDOW - 1) continue;
+    let best = 0;
+    for (let k = 1; k < GRAM_WINDOW; k++) if (ringHash[k] < ringHash[best]) best = k;
+    if (ringPos[best] !== last) {
+      last = ringPos[best];
+      fn(ringHash[best], last);
+    }
+  }
+}
+
 /**
  * Bloom keys that every line passing `filters` must contain (pass each to `bloomMayContain`; a
  * chunk whose bloom lacks any of them holds no passing line). Only `|=` literals give keys:
  * - a word run strictly inside the literal (a non-word character on both sides, within the
  *   literal) of ≥ `MIN_TOKEN` units is a whole token of every matching line: the token itself;
  * - a word run at the literal's edge (or a literal that is one word) may be part of a longer
- *   token in the line, so it gives its 8-grams (`GRAM_KEY_PREFIX` + 8 units) when ≥ `GRAM` long;
+ *   token in the line, so it gives its 8-gram minimizers (`GRAM_KEY_PREFIX` + 8 units) when
+ *   ≥ `GRAM + GRAM_WINDOW - 1` (15) units long;
  * - shorter edge runs, `!=`, `|~` and `!~` give nothing (no skipping, still exact).
  */
 export function queryTokens(filters: readonly LineFilter[]): string[] {
@@ -115,8 +158,7 @@ export function queryTokens(filters: readonly LineFilter[]): string[] {
     const v = f.value;
     forEachRun(v, MIN_TOKEN, (s, e) => {
       if (s > 0 && e < v.length) keys.add(v.slice(s, e));
-      else if (e - s >= GRAM)
-        for (let i = s; i + GRAM <= e; i++) keys.add(GRAM_KEY_PREFIX + v.slice(i, i + GRAM));
+      else forEachMinimizer(v, s, e, (_, p) => keys.add(GRAM_KEY_PREFIX + v.slice(p, p + GRAM)));
     });
   }
   return [...keys];
