@@ -6,3 +6,8 @@
  */
 export type * from './ast.js';
 export type * from './types.js';
+export { parseLogql } from './parse.js';
+export { printLogql } from './print.js';
+export { LogqlParseError, LogqlEvalError } from './errors.js';
+export { LogqlEngine, INSTANT_LOG_QUERY_MESSAGE, type LogqlEngineOptions } from './engine.js';
+export { compilePipeline, type Pipeline, type PipelineOutput } from './pipeline/pipeline.js';
