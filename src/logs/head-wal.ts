@@ -1,0 +1,254 @@
+/**
+ * The log WAL's records (docs/format/logs-wal.md). The segment files, checksums and group commit
+ * are the TSDB's `Wal`; these are the payloads: a stream's identity, a stream's entries, and the
+ * seal of a stream's entries into chunks (written before the chunks are handed to the store).
+ */
+import { Labels, tenantId, type TenantId } from '../model/index.js';
+import type { LogEntry } from '../storage/index.js';
+import { ArgusError } from '../util/index.js';
+
+export const LogRecordType = { Stream: 0x20, Entries: 0x21, Seal: 0x22 } as const;
+
+/** A WAL record the log store cannot read (damage that passed the checksum, or a newer format). */
+export class LogWalCorruptionError extends ArgusError {}
+
+export interface StreamRecord {
+  id: number;
+  tenant: TenantId;
+  labels: Labels;
+  /** Sequence numbers below this are taken (so a restart never reuses one). */
+  nextSeq: number;
+}
+
+export interface EntriesRecord {
+  id: number;
+  /** Sequence number (per stream, arrival order) of the first entry. */
+  firstSeq: number;
+  entries: LogEntry[];
+}
+
+/** One chunk of a seal: how the chunk store will know it (stream, range, count). */
+export interface PieceDesc {
+  mint: bigint;
+  maxt: bigint;
+  entries: number;
+}
+
+export interface SealRecord {
+  id: number;
+  /** Every entry of the stream with a sequence number below this is in `pieces`. */
+  seqEnd: number;
+  pieces: PieceDesc[];
+}
+
+/** Appending writer over a growable Buffer. */
+class Out {
+  buf: Buffer;
+  pos = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+  uvarint(v: number): void {
+    this.ensure(8);
+    while (v >= 0x80) {
+      this.buf[this.pos++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[this.pos++] = v;
+  }
+  i64(v: bigint): void {
+    this.ensure(8);
+    this.buf.writeBigInt64LE(v, this.pos);
+    this.pos += 8;
+  }
+  /** Length-prefixed UTF-8; returns its byte length. */
+  str(s: string): number {
+    // A UTF-16 unit is at most 3 UTF-8 bytes: reserve the worst case, write once.
+    const max = s.length * 3;
+    this.ensure(max + 8);
+    if (s.length < 43) {
+      // The length fits one varint byte when the string is short: write in place.
+      const at = this.pos++;
+      const n = this.buf.write(s, this.pos, 'utf8');
+      if (n < 0x80) {
+        this.buf[at] = n;
+        this.pos += n;
+        return n;
+      }
+      this.pos = at;
+    }
+    const n = Buffer.byteLength(s, 'utf8');
+    this.uvarint(n);
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+    return n;
+  }
+  done(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+}
+
+/** Cursor over a record, bound-checked. */
+class In {
+  pos = 1;
+  readonly buf: Buffer;
+  constructor(rec: Uint8Array) {
+    this.buf = Buffer.from(rec.buffer, rec.byteOffset, rec.length);
+  }
+  fail(what: string): never {
+    throw new LogWalCorruptionError(
+      `cannot read log WAL record: ${what} at offset ${this.pos} of ${this.buf.length}`,
+    );
+  }
+  uvarint(): number {
+    let v = 0;
+    let mul = 1;
+    for (let i = 0; i < 8; i++) {
+      if (this.pos >= this.buf.length) this.fail('truncated varint');
+      const b = this.buf[this.pos++];
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) return v;
+      mul *= 0x80;
+    }
+    return this.fail('varint too long');
+  }
+  i64(): bigint {
+    if (this.pos + 8 > this.buf.length) this.fail('truncated int64');
+    const v = this.buf.readBigInt64LE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+  str(): string {
+    const n = this.uvarint();
+    if (this.pos + n > this.buf.length) this.fail(`truncated string of ${n} bytes`);
+    const s = this.buf.toString('utf8', this.pos, this.pos + n);
+    this.pos += n;
+    return s;
+  }
+  end(): void {
+    if (this.pos !== this.buf.length) this.fail('trailing bytes');
+  }
+}
+
+export function encodeStream(r: StreamRecord): Uint8Array {
+  const o = new Out(64);
+  o.buf[o.pos++] = LogRecordType.Stream;
+  o.uvarint(r.id);
+  o.uvarint(r.nextSeq);
+  o.str(r.tenant);
+  o.uvarint(r.labels.size);
+  for (let i = 0; i < r.labels.size; i++) {
+    o.str(r.labels.name(i));
+    o.str(r.labels.value(i));
+  }
+  return o.done();
+}
+
+/**
+ * Encodes `entries[from, to)` of one stream. Returns the record and the UTF-8 bytes of its lines.
+ */
+export function encodeEntries(
+  id: number,
+  firstSeq: number,
+  entries: readonly LogEntry[],
+  from = 0,
+  to = entries.length,
+): { rec: Uint8Array; lineBytes: number } {
+  const o = new Out(64 + (to - from) * 48);
+  o.buf[o.pos++] = LogRecordType.Entries;
+  o.uvarint(id);
+  o.uvarint(firstSeq);
+  o.uvarint(to - from);
+  let lineBytes = 0;
+  for (let i = from; i < to; i++) {
+    const e = entries[i];
+    o.i64(e.ts);
+    lineBytes += o.str(e.line);
+    const f = e.fields;
+    if (f === undefined) {
+      o.uvarint(0);
+      continue;
+    }
+    o.uvarint(f.length);
+    for (const [k, v] of f) {
+      o.str(k);
+      o.str(v);
+    }
+  }
+  return { rec: o.done(), lineBytes };
+}
+
+export function encodeSeal(r: SealRecord): Uint8Array {
+  const o = new Out(16 + r.pieces.length * 24);
+  o.buf[o.pos++] = LogRecordType.Seal;
+  o.uvarint(r.id);
+  o.uvarint(r.seqEnd);
+  o.uvarint(r.pieces.length);
+  for (const p of r.pieces) {
+    o.i64(p.mint);
+    o.i64(p.maxt);
+    o.uvarint(p.entries);
+  }
+  return o.done();
+}
+
+export type LogRecord =
+  | ({ type: typeof LogRecordType.Stream } & StreamRecord)
+  | ({ type: typeof LogRecordType.Entries } & EntriesRecord)
+  | ({ type: typeof LogRecordType.Seal } & SealRecord);
+
+/** Decodes one record; strings are copied out of `rec` (no view is kept). */
+export function decodeLogRecord(rec: Uint8Array): LogRecord {
+  const r = new In(rec);
+  if (rec.length === 0) r.fail('empty record');
+  const type = rec[0];
+  switch (type) {
+    case LogRecordType.Stream: {
+      const id = r.uvarint();
+      const nextSeq = r.uvarint();
+      const tenant = tenantId(r.str());
+      const n = r.uvarint();
+      const pairs: [string, string][] = [];
+      for (let i = 0; i < n; i++) pairs.push([r.str(), r.str()]);
+      r.end();
+      return { type, id, nextSeq, tenant, labels: Labels.fromPairs(pairs) };
+    }
+    case LogRecordType.Entries: {
+      const id = r.uvarint();
+      const firstSeq = r.uvarint();
+      const n = r.uvarint();
+      const entries: LogEntry[] = new Array<LogEntry>(n);
+      for (let i = 0; i < n; i++) {
+        const ts = r.i64();
+        const line = r.str();
+        const nf = r.uvarint();
+        if (nf === 0) {
+          entries[i] = { ts, line };
+          continue;
+        }
+        const fields: [string, string][] = [];
+        for (let j = 0; j < nf; j++) fields.push([r.str(), r.str()]);
+        entries[i] = { ts, line, fields };
+      }
+      r.end();
+      return { type, id, firstSeq, entries };
+    }
+    case LogRecordType.Seal: {
+      const id = r.uvarint();
+      const seqEnd = r.uvarint();
+      const n = r.uvarint();
+      const pieces: PieceDesc[] = [];
+      for (let i = 0; i < n; i++)
+        pieces.push({ mint: r.i64(), maxt: r.i64(), entries: r.uvarint() });
+      r.end();
+      return { type, id, seqEnd, pieces };
+    }
+    default:
+      return r.fail(`unknown record type 0x${type.toString(16)}`);
+  }
+}

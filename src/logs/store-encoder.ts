@@ -1,0 +1,18 @@
+import { buildBloom } from './bloom.js';
+import { encodeChunk } from './chunk.js';
+import type { ChunkData, ChunkFormat } from './types.js';
+
+/**
+ * Encodes sealed chunks (codec + token bloom). The store takes any implementation: the worker
+ * pool (off the event loop) in the server, this inline one where no pool is given.
+ */
+export interface ChunkEncoder {
+  encode(c: ChunkData, format: ChunkFormat): Promise<{ data: Uint8Array; bloom: Uint8Array }>;
+  close?(): Promise<void>;
+}
+
+/** Encodes on the calling thread (tests, tools, and a fallback without worker threads). */
+export const inlineChunkEncoder: ChunkEncoder = {
+  encode: (c, format) =>
+    Promise.resolve({ data: encodeChunk(c, format), bloom: buildBloom(c.lines) }),
+};
