@@ -100,17 +100,22 @@ function stage(src: Src, n: Node, out: Stage[]): void {
     case 'LineFormatExpr':
       out.push({ kind: 'line_format', template: src.string(child(body, 'String')!) });
       return;
-    case 'LabelFormatExpr':
-      out.push({
-        kind: 'label_format',
-        items: collect(body, 'LabelFormatMatcher').map((m) => {
-          const [dst, , v] = kids(m);
-          return v.name === 'String'
-            ? { dst: src.str(dst), template: src.string(v) }
-            : { dst: src.str(dst), src: src.str(v) };
-        }),
+    case 'LabelFormatExpr': {
+      const seen = new Set<string>();
+      const items = collect(body, 'LabelFormatMatcher').map((m) => {
+        const [dst, , v] = kids(m);
+        const name = src.str(dst);
+        // Loki refuses two formats for one label: which would win is not obvious.
+        if (seen.has(name))
+          src.fail(dst, `label_format: label ${JSON.stringify(name)} is formatted twice`);
+        seen.add(name);
+        return v.name === 'String'
+          ? { dst: name, template: src.string(v) }
+          : { dst: name, src: src.str(v) };
       });
+      out.push({ kind: 'label_format', items });
       return;
+    }
     case 'DecolorizeExpr':
       out.push({ kind: 'decolorize' });
       return;
