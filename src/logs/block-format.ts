@@ -22,6 +22,8 @@ export const CHUNKS_HEADER_BYTES = 8;
 
 const FORMAT_CODES: Record<ChunkFormat, number> = { q4: 0, columnar: 1 };
 const CODE_FORMATS: readonly ChunkFormat[] = ['q4', 'columnar'];
+/** High bit of the format byte: see `IndexChunk.settled`. */
+const SETTLED_FLAG = 0x80;
 
 /** One chunk's entry in a block index. `offset` is absolute in the chunks file. */
 export interface IndexChunk {
@@ -33,6 +35,8 @@ export interface IndexChunk {
   offset: number;
   size: number;
   format: ChunkFormat;
+  /** A q4 chunk compaction tried to re-encode and kept (columnar was not smaller). */
+  settled: boolean;
   /** CRC32 of the chunk's bytes, checked on every read. */
   crc: number;
   bloom: Uint8Array;
@@ -209,7 +213,7 @@ export function encodeIndex(ix: BlockIndex): Buffer {
     w.uvarint(c.rawBytes);
     w.uvarint(c.offset);
     w.uvarint(c.size);
-    w.u8(FORMAT_CODES[c.format]);
+    w.u8(FORMAT_CODES[c.format] | (c.settled ? SETTLED_FLAG : 0));
     w.u32(c.crc);
     w.bytes(c.bloom);
   }
@@ -244,13 +248,26 @@ export function decodeIndex(buf: Buffer, what: string): BlockIndex {
     const crc = r.u32();
     // Copy: the index buffer is dropped after open, blooms live on in memory.
     const bloom = new Uint8Array(r.bytes());
-    const format = CODE_FORMATS[code];
+    const format = CODE_FORMATS[code & ~SETTLED_FLAG];
+    const settled = (code & SETTLED_FLAG) !== 0;
     if (format === undefined || stream >= streams.length || mint > maxt) {
       throw new BlockCorruptError(
         `cannot decode ${what}: chunk ${i}: format ${code}, stream ${stream} of ${streams.length}, [${mint}, ${maxt}]`,
       );
     }
-    chunks[i] = { stream, mint, maxt, entries, rawBytes, offset, size, format, crc, bloom };
+    chunks[i] = {
+      stream,
+      mint,
+      maxt,
+      entries,
+      rawBytes,
+      offset,
+      size,
+      format,
+      settled,
+      crc,
+      bloom,
+    };
   }
   return { tenant, sources, streams, chunks };
 }

@@ -37,6 +37,8 @@ export interface BlockChunkInput {
   entries: number;
   rawBytes: number;
   format: ChunkFormat;
+  /** See `IndexChunk.settled`. */
+  settled?: boolean;
   data: Uint8Array;
   bloom: Uint8Array;
 }
@@ -109,6 +111,7 @@ export async function writeBlock(
       offset,
       size: c.data.length,
       format: c.format,
+      settled: c.settled === true,
       crc: crc32(c.data),
       bloom: c.bloom,
     };

@@ -35,6 +35,8 @@ export interface ChunkEntry extends ChunkMeta {
   offset: number;
   crc: number;
   bloom: Uint8Array;
+  /** q4 kept by compaction because columnar was not smaller: not retried. */
+  settled: boolean;
   dropped: boolean;
 }
 
@@ -58,6 +60,7 @@ export interface ChunkInit {
   offset: number;
   crc: number;
   bloom: Uint8Array;
+  settled: boolean;
 }
 
 function byMint(a: ChunkEntry, b: ChunkEntry): number {
@@ -111,6 +114,7 @@ export class TenantIndex {
       offset: init.offset,
       crc: init.crc,
       bloom: init.bloom,
+      settled: init.settled,
       dropped: false,
     };
     const list = stream.chunks;

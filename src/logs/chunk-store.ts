@@ -209,6 +209,7 @@ export class FileChunkStore implements ChunkStore {
         offset: ic.offset,
         crc: ic.crc,
         bloom: ic.bloom,
+        settled: ic.settled,
       });
       if (b.tombstones.has(i)) ti.unlinkChunk(c);
       b.chunks[i] = c;
@@ -278,7 +279,8 @@ export class FileChunkStore implements ChunkStore {
     for (let i = 0; i < moved.length; i++) {
       this.forwards.set(moved[i].ref, { to: b.chunks[i].ref, at });
     }
-    for (const s of sources) this.retire(s);
+    // Index first for all (synchronously), then wait for the files that can go now.
+    await Promise.all(sources.map((s) => this.retire(s)));
     return w;
   }
 
@@ -383,7 +385,7 @@ export class FileChunkStore implements ChunkStore {
       );
     } finally {
       b.readers--;
-      if (b.retired && b.readers === 0) this.reap(b);
+      if (b.retired && b.readers === 0) void this.reap(b);
       else this.trimHandles();
     }
   }
@@ -418,19 +420,20 @@ export class FileChunkStore implements ChunkStore {
   }
 
   /** Takes a block out of the index; its files go once no read holds it. */
-  private retire(b: BlockState): void {
-    if (b.retired) return;
+  private retire(b: BlockState): Promise<void> {
+    if (b.retired) return Promise.resolve();
     b.retired = true;
     const ti = this.tenant(b.tenant);
     ti.blocks.delete(b.id);
     for (const c of b.chunks) ti.unlinkChunk(c);
-    if (b.readers === 0) this.reap(b);
+    return b.readers === 0 ? this.reap(b) : Promise.resolve();
   }
 
-  private reap(b: BlockState): void {
+  /** Deletes a retired block's files (the last read out, or retire itself, calls this). */
+  private reap(b: BlockState): Promise<void> {
     for (const c of b.chunks) this.refs.delete(c.ref);
     this.closeHandle(b);
-    void this.track(
+    return this.track(
       removeBlock(b.dir).catch((err: Error) => {
         this.log.warn({ dir: b.dir, err: err.message }, 'log store: cannot delete a block');
       }),
@@ -465,7 +468,7 @@ export class FileChunkStore implements ChunkStore {
         [...byBlock].map(async ([b, list]) => {
           for (const c of list) b.tombstones.add(c.index);
           await writeTombstones(b.dir, b.tombstones);
-          if (b.tombstones.size === b.chunks.length) this.retire(b);
+          if (b.tombstones.size === b.chunks.length) await this.retire(b);
         }),
       );
       return { droppedChunks: drop.length, droppedBytes };

@@ -40,7 +40,7 @@ function liveBytes(b: BlockState): number {
 /** A block that compaction must rewrite even alone: q4 chunks or space held by tombstones. */
 function needsRewrite(b: BlockState): boolean {
   if (b.tombstones.size > 0) return true;
-  for (const c of b.chunks) if (!c.dropped && c.format === 'q4') return true;
+  for (const c of b.chunks) if (!c.dropped && c.format === 'q4' && !c.settled) return true;
   return false;
 }
 
@@ -101,9 +101,16 @@ export async function runCompaction(
           if (signal?.aborted) return { rewrittenChunks, savedBytes };
           if (c.dropped) continue;
           let data = await host.readEntry(c);
-          if (c.format === 'q4') {
-            data = encodeChunk(decodeChunk(data), 'columnar');
-            rewritten++;
+          let format = c.format;
+          let settled = c.settled;
+          if (format === 'q4' && !settled) {
+            const col = encodeChunk(decodeChunk(data), 'columnar');
+            // Small or odd chunks can come out larger as columns: keep the q4 bytes then.
+            if (col.length < data.length) {
+              data = col;
+              format = 'columnar';
+              rewritten++;
+            } else settled = true;
             // Re-encoding is CPU-heavy: let queries and ingest run between chunks.
             await yieldToLoop();
           }
@@ -113,7 +120,8 @@ export async function runCompaction(
             maxt: c.maxt,
             entries: c.entries,
             rawBytes: c.rawBytes,
-            format: c.format === 'q4' ? 'columnar' : c.format,
+            format,
+            settled,
             data,
             bloom: c.bloom,
           });
