@@ -23,7 +23,8 @@ export function encodeChunk(c: ChunkData, format: ChunkFormat): Uint8Array {
     throw new ArgusError(
       `cannot encode log chunk: ${c.ts.length} timestamps, ${c.lines.length} lines, ${c.fields.length} fields (want equal lengths)`,
     );
-  return format === 'columnar' ? encodeColumnar(c) : encodeQ4(c);
+  const b = format === 'columnar' ? encodeColumnar(c) : encodeQ4(c);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); // a plain view, not a Buffer
 }
 
 export function decodeChunk(data: Uint8Array): ChunkData {

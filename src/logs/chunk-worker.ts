@@ -1,0 +1,35 @@
+import { parentPort } from 'node:worker_threads';
+import { buildBloom } from './bloom.js';
+import { encodeChunk } from './chunk.js';
+import type { ChunkData, ChunkFormat } from './types.js';
+
+/**
+ * Worker entry of `ChunkEncoderPool`: encodes a chunk and builds its bloom off the main thread,
+ * and hands both back by transferring their buffers.
+ */
+
+export interface EncodeJob {
+  id: number;
+  chunk: ChunkData;
+  format: ChunkFormat;
+}
+
+export type EncodeReply =
+  { id: number; data: Uint8Array; bloom: Uint8Array } | { id: number; error: string };
+
+const port = parentPort;
+if (port) {
+  port.on('message', (job: EncodeJob) => {
+    try {
+      // Copy the encoding once out of the writer's larger buffer, so the transfer is exact.
+      const data = new Uint8Array(encodeChunk(job.chunk, job.format));
+      const bloom = buildBloom(job.chunk.lines);
+      port.postMessage({ id: job.id, data, bloom } satisfies EncodeReply, [
+        data.buffer,
+        bloom.buffer,
+      ]);
+    } catch (err) {
+      port.postMessage({ id: job.id, error: (err as Error).message } satisfies EncodeReply);
+    }
+  });
+}
