@@ -67,7 +67,7 @@ export class ChunkEncoderPool {
       try {
         return Promise.resolve({ data: encodeChunk(c, format), bloom: buildBloom(c.lines) });
       } catch (err) {
-        return Promise.reject(err as Error);
+        return Promise.reject(err);
       }
     }
     let slot = this.slots[0];
