@@ -49,6 +49,7 @@ import { registerAlertingRoutes, type AlertingApiSource } from './alerting/index
 import { registerHealthRoutes, type HealthApiSource } from './health/index.js';
 import type { LiveHub } from '../live/index.js';
 import { registerLiveRoute } from './live.js';
+import { registerLogPushRoutes } from './logs/push.js';
 import { registerUiRoutes, type UiBundle } from './ui.js';
 import { registerWriteRoute } from './write.js';
 
@@ -203,6 +204,15 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
       logger: deps.logger,
     });
   if (deps.health !== undefined) registerHealthRoutes(app, table, deps.health, deps.logger);
+  if (deps.logs)
+    registerLogPushRoutes(app, table, {
+      logs: deps.logs,
+      limits: deps.limits,
+      registry: deps.registry,
+      logger: deps.logger,
+      version: deps.server.version,
+      otlpEnabled: () => (deps.otlp ?? DEFAULT_OTLP).enabled,
+    });
   return table;
 }
 
@@ -224,6 +234,11 @@ export { httpServerOptions, MAX_PARAM_LENGTH } from './fallback.js';
 export { loadUiBundle, type UiBundle } from './ui.js';
 export { UI_PATHS, type UiPath } from './ui-paths.js';
 export { parseSeriesSelector, SelectorParseError } from './selector.js';
+export {
+  DEFAULT_LOGS_API_OPTIONS,
+  type LogsApiSource,
+  type LogsApiOptions,
+} from './logs/source.js';
 export { ApiError, type ApiResponse, type ErrorType } from './errors.js';
 export { RouteTable, type RouteSpec, type RouteAccess, type Need } from './route-table.js';
 export { SESSION_COOKIE, type OpenAccess, type CredentialResolver } from './guard.js';

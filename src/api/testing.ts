@@ -83,6 +83,8 @@ export async function testApi(
     ui?: ApiDeps['ui'];
     /** The live push hub (default: no /live route). */
     live?: ApiDeps['live'];
+    /** The log routes' dependencies (default: no log routes). */
+    logs?: ApiDeps['logs'];
   } = {},
 ): Promise<TestApi> {
   const app = fastify({
@@ -141,6 +143,7 @@ export async function testApi(
     storageInfo: opts.storageInfo,
     ui: opts.ui,
     live: opts.live,
+    logs: opts.logs,
   };
   if (opts.defaultAuth !== false) {
     app.addHook('onRequest', async (req) => {

@@ -12,3 +12,4 @@ export { normalizeLevel, levelOfSeverityNumber, type Level } from './severity.js
 export { parseTimestamp, nowNs } from './time.js';
 export { flattenFields, fieldValue, uniqueFields } from './fields.js';
 export { detectLevel } from './detect.js';
+export { docToEntry, listParam, type DocOptions } from './doc.js';

@@ -20,7 +20,8 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  * Decodes a JSON Loki push body (invalid UTF-8 already replaced by the caller's decoding):
  * `{"streams":[{"stream":{"job":"app"},"values":[["<ns>","line",{"k":"v"}?]]}]}`, and the legacy
  * form `{"streams":[{"labels":"{job=\"app\"}","entries":[{"ts":"<RFC3339>","line":"…"}]}]}`.
- * Timestamps: ns as a digit string (Loki's form), or any form `parseTimestamp` reads.
+ * Timestamps: ns as a digit string (Loki's form), else any other form `parseTimestamp` reads
+ * (RFC 3339, numbers).
  */
 export function decodeLokiJson(text: string): LogBatch {
   let body: unknown;
@@ -59,6 +60,8 @@ export function decodeLokiJson(text: string): LogBatch {
 }
 
 function timestamp(v: unknown, at: string): bigint {
+  // Loki's form: ns as a digit string, whatever its size (no unit guessing).
+  if (typeof v === 'string' && /^\d{1,19}$/.test(v)) return BigInt(v);
   const ts = parseTimestamp(v);
   if (ts === undefined)
     return fail(`${at}: timestamp ${JSON.stringify(v)} is not nanoseconds (want a digit string)`);
