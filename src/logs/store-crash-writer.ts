@@ -2,7 +2,7 @@
  * Child process for the crash test (store-crash.test.ts), not production code: opens a LogStore
  * on argv[2] with small chunks and WAL segments (so sealing and checkpoints run all the time)
  * and runs 4 concurrent writers forever, printing `w:k` after batch k of writer w committed.
- * The parent kills it with SIGKILL mid-stream. argv: dir t0Ms fsync(batch|none)
+ * It prints `sealed` once chunks reached the chunk store. The parent kills it with SIGKILL mid-stream. argv: dir t0Ms fsync(batch|none)
  */
 import { DEFAULT_TENANT, Labels } from '../model/index.js';
 import { defaultLogsStoreConfig } from './config.js';
@@ -25,6 +25,8 @@ const store = await LogStore.open({
   sealCheckIntervalMs: 0,
 });
 
+let sealedSaid = false;
+
 async function writer(w: number): Promise<void> {
   const labels = Array.from({ length: STREAMS }, (_, i) =>
     Labels.fromObject({ job: 'crash', w: String(w), i: String(i) }),
@@ -45,6 +47,10 @@ async function writer(w: number): Promise<void> {
     if (r.accepted !== STREAMS * PER_STREAM)
       throw new Error(`batch ${w}:${k}: ${JSON.stringify(r)}`);
     process.stdout.write(`${w}:${k}\n`);
+    if (!sealedSaid && store.stats().sealedChunks > 0) {
+      sealedSaid = true;
+      process.stdout.write('sealed\n');
+    }
   }
 }
 

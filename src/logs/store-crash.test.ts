@@ -12,7 +12,7 @@ const child = path.join(path.dirname(here), `store-crash-writer${ext}`);
 // Under tsx the child needs the TypeScript loader; compiled tests run plain JS.
 const nodeArgs = ext === '.ts' ? ['--import', 'tsx', child] : [child];
 
-/** Runs the writer until it has printed `killAfter` commits, then SIGKILLs it. */
+/** Runs the writer until it has printed `killAfter` commits and `sealed`, then SIGKILLs it. */
 function runAndKill(dir: string, t0: number, fsync: string, killAfter: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [...nodeArgs, dir, String(t0), fsync], {
@@ -21,6 +21,7 @@ function runAndKill(dir: string, t0: number, fsync: string, killAfter: number): 
     const acked: string[] = [];
     let buf = '';
     let err = '';
+    let sealed = false;
     const timer = setTimeout(() => {
       p.kill('SIGKILL');
       reject(new Error(`writer made no progress: ${err}`));
@@ -30,8 +31,11 @@ function runAndKill(dir: string, t0: number, fsync: string, killAfter: number): 
       buf += d.toString();
       const lines = buf.split('\n');
       buf = lines.pop()!;
-      acked.push(...lines);
-      if (acked.length >= killAfter && p.exitCode === null) p.kill('SIGKILL');
+      for (const l of lines) {
+        if (l === 'sealed') sealed = true;
+        else acked.push(l);
+      }
+      if (sealed && acked.length >= killAfter && p.exitCode === null) p.kill('SIGKILL');
     });
     p.on('exit', (_code, signal) => {
       clearTimeout(timer);

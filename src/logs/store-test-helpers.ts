@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Labels, Matcher, type TenantId } from '../model/index.js';
 import type { LogEntry, LogQuerier, LogSelectParams } from '../storage/index.js';
 import { defaultLogsStoreConfig, type LogsStoreConfig } from './config.js';
+import { inlineChunkEncoder } from './store-encoder.js';
 import { LogStore, type LogStoreOptions } from './store.js';
 
 export const T0 = 1_700_000_000_000n * 1_000_000n;
@@ -34,6 +35,7 @@ export function openStore(dir: string, over: Partial<LogStoreOptions> = {}): Pro
     config: testConfig(),
     now: () => NOW_MS,
     sealCheckIntervalMs: 0,
+    encoder: inlineChunkEncoder,
     ...over,
   });
 }

@@ -15,6 +15,7 @@ import {
 } from '../storage/index.js';
 import { Wal } from '../tsdb/index.js';
 import { errorChain, nopLogger, type Logger } from '../util/index.js';
+import { ChunkEncoderPool } from './chunk-pool.js';
 import { FileChunkStore } from './chunk-store.js';
 import { outOfOrderWindowMs, type LogsStoreConfig } from './config.js';
 import { decodeLogRecord } from './head-wal.js';
@@ -30,7 +31,7 @@ import {
 import { commitBatch, type PendingStream } from './store-commit.js';
 import { makeLogQuerier } from './store-query.js';
 import { Sealer } from './store-seal.js';
-import { inlineChunkEncoder, type ChunkEncoder } from './store-encoder.js';
+import type { ChunkEncoder } from './store-encoder.js';
 import { TailRegistry } from './tail.js';
 import type { ChunkStore, RetentionPolicy } from './types.js';
 
@@ -47,7 +48,7 @@ export interface LogStoreOptions {
   now?: () => number;
   /** Where sealed chunks go; default a FileChunkStore in `<dir>/chunks`, closed by close(). */
   chunkStore?: ChunkStore;
-  /** How chunks are encoded; default inline (the server passes the worker pool). */
+  /** How chunks are encoded; default a ChunkEncoderPool of its own (worker threads), closed by close(). */
   encoder?: ChunkEncoder;
   /** WAL segment size; default 64 MiB. */
   walSegmentSize?: number;
@@ -81,6 +82,7 @@ export class LogStore implements LogAppendable, LogQueryable, LogTailable {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly bg = new AbortController();
   private readonly sealer: Sealer;
+  private readonly ownEncoder: ChunkEncoderPool | null;
   private readonly limitsOf: (t: TenantId) => LogLimits;
   private readonly log: Logger;
   private readonly now: () => number;
@@ -100,11 +102,12 @@ export class LogStore implements LogAppendable, LogQueryable, LogTailable {
     const fallback = defaultLogLimits();
     this.limitsOf = opts.limits ?? (() => fallback);
     this.tails = new TailRegistry(this.log);
+    this.ownEncoder = opts.encoder === undefined ? new ChunkEncoderPool() : null;
     this.sealer = new Sealer({
       head: this.head,
       wal,
       chunkStore,
-      encoder: opts.encoder ?? inlineChunkEncoder,
+      encoder: opts.encoder ?? this.ownEncoder!,
       config: opts.config,
       log: this.log,
       now: this.now,
@@ -135,6 +138,7 @@ export class LogStore implements LogAppendable, LogQueryable, LogTailable {
     try {
       await store.replay();
     } catch (err) {
+      await store.ownEncoder?.close();
       await wal.close();
       if (owns) await chunkStore.close();
       throw err;
@@ -323,7 +327,7 @@ export class LogStore implements LogAppendable, LogQueryable, LogTailable {
       await this.sealer.stop();
       await Promise.allSettled([this.retentionRun, this.compactionRun]);
       await this.wal.close();
-      if (this.opts.encoder === undefined) await inlineChunkEncoder.close?.();
+      await this.ownEncoder?.close();
       if (this.ownsStore) await this.chunkStore.close();
     })();
     return this.closing;
