@@ -67,7 +67,7 @@ export class ChunkEncoderPool {
       try {
         return Promise.resolve({ data: encodeChunk(c, format), bloom: buildBloom(c.lines) });
       } catch (err) {
-        return Promise.reject(err);
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
     }
     let slot = this.slots[0];
