@@ -1,5 +1,5 @@
 import type { RangeAggOp } from '../ast.js';
-import type { Segments } from './range-window.js';
+import type { SegmentLayout } from './range-window.js';
 
 /**
  * Per-series, per-segment summaries for the range aggregations and their per-window results.
@@ -116,7 +116,7 @@ export class SegmentAcc {
    */
   window(
     op: RangeAggOp,
-    segs: Segments,
+    segs: SegmentLayout,
     i: number,
     prefix: Float64Array,
     rangeSec: number,

@@ -10,7 +10,7 @@ import {
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, LabelsBuilder } from '../pipeline/labels-builder.js';
 import type { ProcessedRecord, SelectProcessed } from '../types.js';
 import { accKind, prefixCounts, SegmentAcc } from './range-acc.js';
-import { Segments } from './range-window.js';
+import { segmentLayout, type SegmentLayout } from './range-window.js';
 import { groupLabels, newSeries, type StepGrid, type StepSeries } from './steps.js';
 
 export const SAMPLE_EXTRACTION_ERR = 'SampleExtractionErr';
@@ -44,7 +44,7 @@ export async function evalRangeAgg(
   }
   // An instant query's one window needs one segment: use the range as the step.
   const stepMs = grid.n === 1 ? expr.rangeMs : grid.stepMs;
-  const segs = new Segments(grid.n, stepMs, expr.rangeMs);
+  const segs = segmentLayout(grid.n, stepMs, expr.rangeMs);
   const e0 = grid.startMs - expr.offsetMs;
   const eLast = e0 + (grid.n - 1) * grid.stepMs;
   const originNs = BigInt(e0) * 1_000_000n;
@@ -214,7 +214,7 @@ export function pipelineError(labels: Labels): LogqlEvalError {
 function absentSeries(
   expr: RangeAggExpr,
   grid: StepGrid,
-  segs: Segments,
+  segs: SegmentLayout,
   byHash: Map<number, Entry[]>,
 ): StepSeries[] {
   const total = new Float64Array(segs.size);

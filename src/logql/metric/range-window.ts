@@ -9,7 +9,7 @@
  * window then merges its ≤ 2q+1 segments. When r = 0 the B segments are empty and are dropped
  * (one segment per step). Memory is O(steps + q) per series.
  */
-export class Segments {
+export class Segments implements SegmentLayout {
   /** Segments per step: 1 when the range is a multiple of the step, else 2. */
   readonly per: 1 | 2;
   readonly q: number;
@@ -57,4 +57,74 @@ export class Segments {
   hi(i: number): number {
     return this.per === 1 ? i + this.q - 1 : 2 * (i + this.q);
   }
+}
+
+/** The segment layout both windowings share. */
+export interface SegmentLayout {
+  readonly size: number;
+  indexOf(rel: number): number;
+  lo(i: number): number;
+  hi(i: number): number;
+}
+
+/**
+ * The layout for a range much longer than the query span (q ≫ steps, e.g. `[30d]` over a day):
+ * the segments between the 2n distinct window boundaries only, found by binary search, so
+ * memory stays O(steps) whatever the range.
+ */
+export class BoundarySegments implements SegmentLayout {
+  private readonly bounds: Float64Array;
+  private readonly los: Int32Array;
+  private readonly his: Int32Array;
+  readonly size: number;
+
+  constructor(n: number, stepMs: number, rangeMs: number) {
+    const all: number[] = [];
+    for (let i = 0; i < n; i++) all.push((i * stepMs - rangeMs) * 1e6, i * stepMs * 1e6);
+    const sorted = [...new Set(all)].sort((a, b) => a - b);
+    this.bounds = Float64Array.from(sorted);
+    this.size = Math.max(0, sorted.length - 1);
+    this.los = new Int32Array(n);
+    this.his = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      // Segment j is (bounds[j], bounds[j+1]]: window i runs from its left bound's segment to
+      // the one that ends on its step.
+      this.los[i] = this.position((i * stepMs - rangeMs) * 1e6);
+      this.his[i] = this.position(i * stepMs * 1e6) - 1;
+    }
+  }
+
+  /** Index of the first bound ≥ v. */
+  private position(v: number): number {
+    const b = this.bounds;
+    let lo = 0;
+    let hi = b.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (b[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  indexOf(rel: number): number {
+    const j = this.position(rel);
+    return j === 0 || j === this.bounds.length ? -1 : j - 1;
+  }
+
+  lo(i: number): number {
+    return this.los[i];
+  }
+
+  hi(i: number): number {
+    return this.his[i];
+  }
+}
+
+/** Step arithmetic while the range spans few steps; boundary search beyond. */
+export function segmentLayout(n: number, stepMs: number, rangeMs: number): SegmentLayout {
+  const q = Math.floor(rangeMs / stepMs);
+  return q > 2 * n + 64
+    ? new BoundarySegments(n, stepMs, rangeMs)
+    : new Segments(n, stepMs, rangeMs);
 }
