@@ -19,7 +19,7 @@ import type {
   VectorMatching,
 } from './ast.js';
 import { regexProblem } from './parse-check.js';
-import { parseDurationMs, parseNumber } from './parse-literals.js';
+import { LiteralError, parseDurationMs, parseNumber } from './parse-literals.js';
 import { collect, labelFilter, literal, logExpr } from './parse-log.js';
 import { child, kids, type Node, type Src } from './parse-tree.js';
 
@@ -188,7 +188,7 @@ export class MetricConverter {
       src.fail(parts.range, `range must be greater than 0, got ${src.str(parts.range)}`);
     const offsetMs = parts.offset
       ? src.literal(child(parts.offset, 'Duration')!, parseDurationMs)
-      : 0;
+      : this.lateOffset(parts.range, n);
     const out: RangeAggExpr = {
       kind: 'range_agg',
       op,
@@ -216,6 +216,26 @@ export class MetricConverter {
       out.grouping = this.grouping(g);
     }
     return out;
+  }
+
+  /** The offset written after `| unwrap x [5m]`, blanked for lezer (see LateOffset), or 0. */
+  private lateOffset(range: Node, agg: Node): number {
+    const src: Src = this.src;
+    const o = src.lateOffsets.find(
+      (x) =>
+        !x.used &&
+        x.at >= range.to &&
+        x.at < agg.to &&
+        src.text.slice(range.to, x.at).trim() === '',
+    );
+    if (!o) return 0;
+    o.used = true;
+    try {
+      return parseDurationMs(o.dur);
+    } catch (err) {
+      if (err instanceof LiteralError) src.fail(o.durAt, err.message, err);
+      throw err;
+    }
   }
 
   private unwrap(n: Node): Unwrap {

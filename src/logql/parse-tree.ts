@@ -9,7 +9,20 @@ import { LiteralError, unquote } from './parse-literals.js';
 export type Node = SyntaxNode;
 
 /** The query text plus error construction; one per parse. */
+/**
+ * `offset 1h` after `| unwrap x [5m]`: Loki's grammar takes it, lezer-logql's does not. The parser
+ * blanks it out for lezer and the range aggregation it follows picks it up (`used`).
+ */
+export interface LateOffset {
+  at: number;
+  durAt: number;
+  dur: string;
+  used: boolean;
+}
+
 export class Src {
+  readonly lateOffsets: LateOffset[] = [];
+
   constructor(readonly text: string) {}
 
   str(n: Node): string {

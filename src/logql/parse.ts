@@ -8,7 +8,7 @@ import { parser } from '@grafana/lezer-logql';
 import type { Expr } from './ast.js';
 import { EMPTY_SELECTOR_REASON } from './parse-log.js';
 import { MetricConverter } from './parse-metric.js';
-import { Src } from './parse-tree.js';
+import { Src, type LateOffset } from './parse-tree.js';
 
 /** Queries longer than this are refused before parsing (Loki's HTTP limits are far below). */
 export const MAX_QUERY_LENGTH = 128 * 1024;
@@ -23,13 +23,26 @@ export function parseLogql(input: string): Expr {
       `query too long: ${input.length} characters, max ${MAX_QUERY_LENGTH}`,
     );
   }
-  const tree = lezerParse(src);
-  const errAt = firstError(tree);
-  if (errAt !== undefined) src.fail(...syntaxReason(input, errAt));
+  let text = input;
+  let tree = lezerParse(src, text);
+  let errAt = firstError(tree);
+  for (let late = lateOffset(text, errAt); late; late = lateOffset(text, errAt)) {
+    src.lateOffsets.push(late);
+    text =
+      text.slice(0, late.at) +
+      ' '.repeat(late.durAt + late.dur.length - late.at) +
+      text.slice(late.durAt + late.dur.length);
+    tree = lezerParse(src, text);
+    errAt = firstError(tree);
+  }
+  if (errAt !== undefined) src.fail(...syntaxReason(text, errAt));
   const top = tree.topNode.firstChild;
   if (!top) return src.fail(0, 'syntax error: empty query');
   try {
-    return new MetricConverter(src).expr(top);
+    const expr = new MetricConverter(src).expr(top);
+    const stray = src.lateOffsets.find((o) => !o.used);
+    if (stray) src.fail(stray.at, 'syntax error: unexpected offset');
+    return expr;
   } catch (err) {
     // Nesting is bounded only by the input length; a stack overflow becomes a parse error.
     if (err instanceof RangeError) src.fail(0, 'query too deeply nested', err);
@@ -37,14 +50,27 @@ export function parseLogql(input: string): Expr {
   }
 }
 
-function lezerParse(src: Src): Tree {
+function lezerParse(src: Src, text: string): Tree {
   try {
-    return parser.parse(src.text);
+    return parser.parse(text);
   } catch (err) {
     // lezer itself failing is a library bug or a stack overflow; either way the query is refused.
     const msg = err instanceof Error ? err.message : String(err);
     return src.fail(0, `the parser failed on this query (${msg})`, err);
   }
+}
+
+/** An `offset <duration>` right after a `]` where lezer failed (see LateOffset), or undefined. */
+function lateOffset(text: string, errAt: number | undefined): LateOffset | undefined {
+  if (errAt === undefined) return undefined;
+  let i = errAt;
+  while (i < text.length && /\s/.test(text[i])) i++;
+  if (!/\]\s*$/.test(text.slice(Math.max(0, i - 64), i))) return undefined;
+  const m = /offset(\s+)([0-9.][0-9a-zµ.]*)/y;
+  m.lastIndex = i;
+  const hit = m.exec(text);
+  if (!hit) return undefined;
+  return { at: i, durAt: i + 6 + hit[1].length, dur: hit[2], used: false };
 }
 
 function firstError(tree: Tree): number | undefined {

@@ -133,17 +133,9 @@ function rangeAgg(e: RangeAggExpr): string {
     for (const f of u.postFilters) unwrap += ` | ${labelFilter(f)}`;
   }
   const log = printLog(e.log);
-  let inner: string;
-  if (unwrap && offset) {
-    // The grammar takes an offset after an unwrap only in this order: selector, range, offset,
-    // pipeline, unwrap.
-    const sel = printLog({ ...e.log, pipeline: [] });
-    inner = `${sel}${range}${offset}${log.slice(sel.length)}${unwrap}`;
-  } else {
-    // `{a="b"}[5m]` as Loki writes it; after a pipeline a space keeps the range apart.
-    const gap = e.log.pipeline.length === 0 && !unwrap ? '' : ' ';
-    inner = `${log}${unwrap}${gap}${range}${offset}`;
-  }
+  // `{a="b"}[5m]` as Loki writes it; after a pipeline a space keeps the range apart.
+  const gap = e.log.pipeline.length === 0 && !unwrap ? '' : ' ';
+  const inner = `${log}${unwrap}${gap}${range}${offset}`;
   const param = e.param !== undefined ? `${formatNumber(e.param)}, ` : '';
   const g = e.grouping ? ' ' + grouping(e.grouping) : '';
   return `${e.op}(${param}${inner})${g}`;
