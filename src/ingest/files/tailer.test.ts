@@ -7,6 +7,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   truncateSync,
   unlinkSync,
   writeFileSync,
@@ -137,14 +138,14 @@ describe('FileTailer', () => {
     const cp = await until('the rotated file to be closed and checkpointed', () => {
       const files = (
         JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as {
-          files: { path: string; offset: number }[];
+          files: { path: string; offset: number; ino: number }[];
         }
       ).files;
-      return files.length === 1 ? files : undefined;
+      return files.length === 1 && files[0].offset === 15 ? files : undefined;
     });
     assert.deepEqual(
-      cp.map((x) => [x.path, x.offset]),
-      [[f, 15]],
+      cp.map((x) => [x.path, x.ino]),
+      [[f, statSync(f).ino]],
     );
     assert.equal(t.stats().files, 1);
     assert.ok(t.stats().rotations >= 1);
