@@ -199,16 +199,31 @@ export class SegmentAcc {
 
   /** The window's values in time order (ties keep arrival order). */
   private windowPoints(lo: number, hi: number): number[] {
+    if (!this.pointsSorted) this.sortPoints();
     const out: number[] = [];
     for (let s = lo; s <= hi; s++) {
       const l = this.lists![s];
+      if (l !== undefined) for (let j = 1; j < l.length; j += 2) out.push(l[j]);
+    }
+    return out;
+  }
+
+  private pointsSorted = false;
+
+  /** Orders each segment's [t, v] pairs by time once, before the first window reads them. */
+  private sortPoints(): void {
+    for (const l of this.lists!) {
       if (l === undefined) continue;
       const idx: number[] = [];
       for (let j = 0; j < l.length; j += 2) idx.push(j);
       idx.sort((x, y) => l[x] - l[y] || x - y);
-      for (const j of idx) out.push(l[j + 1]);
+      const copy = l.slice();
+      idx.forEach((j, k) => {
+        l[2 * k] = copy[j];
+        l[2 * k + 1] = copy[j + 1];
+      });
     }
-    return out;
+    this.pointsSorted = true;
   }
 }
 
