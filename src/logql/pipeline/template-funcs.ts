@@ -1,4 +1,4 @@
-import { TemplateFuncError, prometheusFuncs, type FuncMap } from '../../template/index.js';
+import { GoTime, TemplateFuncError, prometheusFuncs, type FuncMap } from '../../template/index.js';
 import { parseGoDuration, parseHumanBytes } from './label-filter.js';
 
 /** What `__line__` / `__timestamp__` read: the record being formatted. */
@@ -22,6 +22,11 @@ const num = (v: unknown): number => {
 };
 
 const int = (v: unknown): number => Math.trunc(num(v));
+
+/** Go int results print as integers (a JS number would print as a float64: 1.7e+09). */
+const big = (n: number): bigint => BigInt(Math.trunc(n));
+
+const ms = (t: unknown): number => (t instanceof GoTime ? t.ms : num(t));
 
 function replaceN(s: string, old: string, neu: string, n: number): string {
   if (n < 0) return s.split(old).join(neu);
@@ -63,7 +68,9 @@ const NO_CTX = {
 export function logqlFuncs(cur: CurrentRecord): FuncMap {
   return {
     __line__: () => cur.line,
-    __timestamp__: () => new Date(Number(cur.ts / 1_000_000n)),
+    __timestamp__: () => new GoTime(Number(cur.ts / 1_000_000n)),
+    // sprig's date: `{{ __timestamp__ | date "2006-01-02" }}`.
+    date: (layout, t) => (t instanceof GoTime ? t : new GoTime(num(t) * 1000)).Format(str(layout)),
     ToLower: (s) => str(s).toLowerCase(),
     ToUpper: (s) => str(s).toUpperCase(),
     Replace: (s, o, n, c) => replaceN(str(s), str(o), str(n), int(c)),
@@ -118,19 +125,25 @@ export function logqlFuncs(cur: CurrentRecord): FuncMap {
     },
     b64enc: (s) => Buffer.from(str(s)).toString('base64'),
     b64dec: (s) => Buffer.from(str(s), 'base64').toString('utf8'),
-    int: (v) => int(v),
+    int: (v) => big(int(v)),
     float64: (v) => num(v),
-    add: (...a) => a.reduce<number>((x, y) => x + int(y), 0),
-    sub: (a, b) => int(a) - int(b),
-    mul: (...a) => a.reduce<number>((x, y) => x * int(y), 1),
-    div: (a, b) => Math.trunc(int(a) / int(b)),
-    mod: (a, b) => int(a) % int(b),
+    add: (...a) => big(a.reduce<number>((x, y) => x + int(y), 0)),
+    sub: (a, b) => big(int(a) - int(b)),
+    mul: (...a) => big(a.reduce<number>((x, y) => x * int(y), 1)),
+    div: (a, b) => {
+      if (int(b) === 0) throw new TemplateFuncError('integer divide by zero');
+      return big(Math.trunc(int(a) / int(b)));
+    },
+    mod: (a, b) => {
+      if (int(b) === 0) throw new TemplateFuncError('integer divide by zero');
+      return big(int(a) % int(b));
+    },
     addf: (...a) => a.reduce<number>((x, y) => x + num(y), 0),
     subf: (a, ...b) => b.reduce<number>((x, y) => x - num(y), num(a)),
     mulf: (...a) => a.reduce<number>((x, y) => x * num(y), 1),
     divf: (a, ...b) => b.reduce<number>((x, y) => x / num(y), num(a)),
-    max: (...a) => Math.max(...a.map(int)),
-    min: (...a) => Math.min(...a.map(int)),
+    max: (...a) => big(Math.max(...a.map(int))),
+    min: (...a) => big(Math.min(...a.map(int))),
     maxf: (...a) => Math.max(...a.map(num)),
     minf: (...a) => Math.min(...a.map(num)),
     ceil: (v) => Math.ceil(num(v)),
@@ -146,13 +159,13 @@ export function logqlFuncs(cur: CurrentRecord): FuncMap {
       return t.length >= k ? t.slice(t.length - k) : t.padStart(k);
     },
     count: (sub, s) =>
-      str(sub) === '' ? [...str(s)].length + 1 : str(s).split(str(sub)).length - 1,
+      big(str(sub) === '' ? [...str(s)].length + 1 : str(s).split(str(sub)).length - 1),
     bytes: (s) => parseHumanBytes(str(s)) ?? 0,
     duration: (s) => parseGoDuration(str(s)) ?? 0,
     duration_seconds: (s) => parseGoDuration(str(s)) ?? 0,
-    unixEpoch: (t) => Math.floor((t instanceof Date ? t.getTime() : num(t)) / 1000),
-    unixEpochMillis: (t) => (t instanceof Date ? t.getTime() : num(t)),
-    unixEpochNanos: (t) => (t instanceof Date ? t.getTime() : num(t)) * 1e6,
+    unixEpoch: (t) => big(Math.floor(ms(t) / 1000)),
+    unixEpochMillis: (t) => big(ms(t)),
+    unixEpochNanos: (t) => (t instanceof GoTime ? cur.ts : BigInt(Math.round(ms(t))) * 1_000_000n),
     fromJson: (s) => {
       try {
         return JSON.parse(str(s)) as unknown;
