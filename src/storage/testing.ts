@@ -4,3 +4,9 @@
  */
 export { MemStore } from './memstore.js';
 export { runStorageSuite, readSeries, type StorageUnderTest } from './suite.js';
+export {
+  logStoreSuite,
+  readLogs,
+  type LogStoreUnderTest,
+  type LogStoreForSuite,
+} from './log-suite.js';
