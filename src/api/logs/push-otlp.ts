@@ -76,9 +76,9 @@ export function registerOtlpLogsRoute(
       let batch: LogBatch | undefined;
       try {
         const body = plainBody(deps, req, WHAT);
-        batch = otlpLogsToBatch(
-          proto ? decodeLogsProto(body) : decodeLogsJson(body.toString('utf8')),
-        );
+        batch = proto
+          ? otlpLogsToBatch(decodeLogsProto(body))
+          : otlpLogsToBatch(decodeLogsJson(body.toString('utf8')), true);
         const res = await storeBatch(deps.logs, tenantOf(req), batch);
         metrics.stored('otlp', batch, res);
         const rejected = res.rejected.length;

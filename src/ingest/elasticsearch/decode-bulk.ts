@@ -46,7 +46,7 @@ function newId(): string {
  * client does not retry the whole request forever. `defaultIndex` is the URL's `<index>`.
  */
 export function decodeBulk(text: string, opts: DocOptions, defaultIndex = ''): BulkResult {
-  const b = new LogBatchBuilder();
+  const b = new LogBatchBuilder(true);
   const items: BulkItem[] = [];
   let now: bigint | undefined;
   const clock = () => (now ??= nowNs());

@@ -26,7 +26,7 @@ export interface JsonLinesResult {
  * each (see `docToEntry`). A bad line is skipped and reported, never fatal to the rest.
  */
 export function decodeJsonLines(text: string, opts: DocOptions): JsonLinesResult {
-  const b = new LogBatchBuilder();
+  const b = new LogBatchBuilder(true);
   const skipped: JsonLinesResult['skipped'] = [];
   let now: bigint | undefined;
   const clock = () => (now ??= nowNs());

@@ -47,7 +47,14 @@ export class LogBatchBuilder {
     return s;
   }
 
+  /**
+   * @param fromJson strings come from JSON.parse, which lets lone surrogates (`"\ud800"`)
+   * through: lines and field values are checked and repaired (U+FFFD) on `add`.
+   */
+  constructor(private readonly fromJson = false) {}
+
   add(s: LogStreamBatch, e: LogEntry): void {
+    if (this.fromJson) e = wellFormed(e);
     s.entries.push(e);
     this.batch.entries++;
     this.batch.bytes += Buffer.byteLength(e.line, 'utf8');
@@ -65,4 +72,22 @@ function streamKey(pairs: [string, string][]): string {
   let k = '';
   for (const [n, v] of sorted) k += `${n}\0${v}\0`;
   return k;
+}
+
+/** ES2024 string methods (Node 20 has them; the ES2023 lib does not declare them). */
+interface WellFormed {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+const ok = (v: string): boolean => (v as unknown as WellFormed).isWellFormed();
+const fix = (v: string): string => (v as unknown as WellFormed).toWellFormed();
+
+/** `e` with lone UTF-16 surrogates replaced by U+FFFD (the same object when there are none). */
+function wellFormed(e: LogEntry): LogEntry {
+  let bad = !ok(e.line);
+  if (!bad && e.fields) for (const f of e.fields) if (!ok(f[0]) || !ok(f[1])) bad = true;
+  if (!bad) return e;
+  const out: LogEntry = { ts: e.ts, line: fix(e.line) };
+  if (e.fields) out.fields = e.fields.map(([k, v]) => [fix(k), fix(v)] as const);
+  return out;
 }

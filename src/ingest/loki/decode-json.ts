@@ -34,7 +34,7 @@ export function decodeLokiJson(text: string): LogBatch {
   }
   if (!isObject(body) || !Array.isArray(body.streams))
     return fail('want an object {"streams": [...]}');
-  const b = new LogBatchBuilder();
+  const b = new LogBatchBuilder(true);
   body.streams.forEach((st: unknown, si: number) => {
     const at = `streams[${si}]`;
     if (!isObject(st)) return fail(`${at} is not an object`);

@@ -48,8 +48,8 @@ const STREAM_SET = new Set(OTLP_LOG_STREAM_ATTRIBUTES);
  * - timestamp: time_unix_nano, else observed_time_unix_nano, else the time of arrival;
  * - line: the body (non-strings rendered: numbers decimal, maps and arrays as JSON).
  */
-export function otlpLogsToBatch(req: OtlpLogsRequest): LogBatch {
-  const b = new LogBatchBuilder();
+export function otlpLogsToBatch(req: OtlpLogsRequest, fromJson = false): LogBatch {
+  const b = new LogBatchBuilder(fromJson);
   let now: bigint | undefined;
   for (const [ri, rl] of req.resourceLogs.entries()) {
     const labels: [string, string][] = [];
