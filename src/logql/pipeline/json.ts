@@ -26,6 +26,29 @@ export function parseJsonLine(line: string, lbs: LabelsBuilder): void {
   }
 }
 
+/**
+ * Label names by (prefix, key): the same few keys repeat on every line, and reusing one string
+ * per name keeps sanitising and Map hashing off the per-line path. Bounded: a line with
+ * ever-new keys just stops being cached.
+ */
+const NAMES = new Map<string, Map<string, string>>();
+let cachedNames = 0;
+const MAX_CACHED_NAMES = 10_000;
+
+function labelName(prefix: string, key: string): string {
+  let byKey = NAMES.get(prefix);
+  const hit = byKey?.get(key);
+  if (hit !== undefined) return hit;
+  const name =
+    prefix === '' ? sanitizeLabelKey(key, true) : prefix + '_' + sanitizeLabelKey(key, false);
+  if (cachedNames < MAX_CACHED_NAMES) {
+    if (!byKey) NAMES.set(prefix, (byKey = new Map()));
+    byKey.set(key, name);
+    cachedNames++;
+  }
+  return name;
+}
+
 const near = (s: string, i: number): string =>
   i >= s.length ? 'end of line' : JSON.stringify(s.slice(i, i + 10));
 
@@ -68,8 +91,7 @@ class Scanner {
         throw new JsonSyntax('want a key, got ' + near(this.s, this.i));
       const key = this.string();
       this.expect(58);
-      const name =
-        prefix === '' ? sanitizeLabelKey(key, true) : prefix + '_' + sanitizeLabelKey(key, false);
+      const name = labelName(prefix, key);
       this.value(name);
       this.ws();
       const c = this.s.charCodeAt(this.i++);
