@@ -42,7 +42,7 @@ function labelName(prefix: string, key: string): string {
   const name =
     prefix === '' ? sanitizeLabelKey(key, true) : prefix + '_' + sanitizeLabelKey(key, false);
   if (cachedNames < MAX_CACHED_NAMES) {
-    if (!byKey) NAMES.set(prefix, (byKey = new Map()));
+    if (!byKey) NAMES.set(prefix, (byKey = new Map<string, string>()));
     byKey.set(key, name);
     cachedNames++;
   }
