@@ -25,8 +25,9 @@ if (port) {
       const data = new Uint8Array(encodeChunk(job.chunk, job.format));
       const bloom = buildBloom(job.chunk.lines);
       port.postMessage({ id: job.id, data, bloom } satisfies EncodeReply, [
+        // Both are fresh, unpooled ArrayBuffers (never shared), so they can move.
         data.buffer,
-        bloom.buffer,
+        bloom.buffer as ArrayBuffer,
       ]);
     } catch (err) {
       port.postMessage({ id: job.id, error: (err as Error).message } satisfies EncodeReply);
