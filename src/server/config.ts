@@ -12,6 +12,7 @@ import { scrapeConfigsSchema, scrapeGlobalShape } from '../scrape/index.js';
 import { limitsConfigSchema } from '../tenancy/index.js';
 import { tsdbConfigSchema } from '../tsdb/index.js';
 import { healthConfigSchema, parseConfigHealth, zEntries } from './health-config.js';
+import { logsConfigSchema } from './logs-config.js';
 
 /** `HOST:PORT`, `:PORT` (all interfaces) or `[IPv6]:PORT`. */
 export interface ListenAddress {
@@ -201,6 +202,8 @@ export const argusConfigSchema = z
     services: zEntries,
     /** Check engine and status page settings. */
     health: healthConfigSchema.prefault({}),
+    /** Logs (#9): the log store, retention, the log API's limits, syslog and file inputs. */
+    logs: logsConfigSchema.prefault({}),
     audit: z
       .object({
         /** Entries older than this are pruned (a signed checkpoint keeps the rest verifiable); 0 = keep forever. */

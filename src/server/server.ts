@@ -22,6 +22,7 @@ import { loadRuleSet, Rules, type LoadedRuleSet } from './rules.js';
 import { SqliteRuleGroups } from '../rules/index.js';
 import { Alerting } from './alerting.js';
 import { Health } from './health.js';
+import { Logs } from './logs.js';
 import { healthMetrics } from './health-metrics.js';
 import { loadAlerting, type LoadedAlerting } from './alerting-config.js';
 import type { Store, StoreOptions } from './wiring.js';
@@ -102,6 +103,8 @@ const RESTART_ONLY: [string, (c: ArgusConfig) => unknown][] = [
   ['server.trusted_proxies', (c) => c.server.trusted_proxies],
   ['server.tls (on/off; cert and key files are re-read)', (c) => c.server.tls !== undefined],
   ['health.concurrency', (c) => c.health.concurrency],
+  ['logs.enabled', (c) => c.logs.enabled],
+  ['logs.store', (c) => c.logs.store],
 ];
 
 function restartOnlyChanges(old: ArgusConfig, cfg: ArgusConfig): string[] {
@@ -134,6 +137,8 @@ export class ArgusServer {
   private readonly rules: Rules;
   /** Health checks and services (started once the store is ready). */
   readonly health: Health;
+  /** The log store, LogQL and the log inputs (absent when `logs.enabled` is false). */
+  readonly logs: Logs | undefined;
   /** For /api/v1/status/runtimeinfo: the last (re)load's outcome and the running config's age. */
   private configStatus = { ok: true, loadedAt: new Date() };
 
@@ -193,7 +198,19 @@ export class ArgusServer {
       opts.config.health.concurrency,
     );
     healthMetrics(registry, () => this.health.checkEngine.metrics());
+    this.logs = opts.config.logs.enabled
+      ? new Logs(
+          {
+            dataDir: opts.settings.dataDir,
+            logger: opts.logger.child({ component: 'logs' }),
+            registry,
+            limits: security.limits,
+          },
+          opts.config,
+        )
+      : undefined;
     this.deps = {
+      logs: this.logs?.source,
       rules: this.rules,
       health: this.health,
       ruleGroups: {
@@ -354,6 +371,10 @@ export class ArgusServer {
   }
 
   private openStore(): void {
+    this.logs?.open().catch((err: unknown) => {
+      this.opts.logger.error({ err: errorChain(err) }, 'cannot open the log store; shutting down');
+      void this.shutdown('log store failed to open', 1);
+    });
     const started = Date.now();
     this.opts.logger.info({}, 'opening store');
     this.store.open().then(
@@ -460,6 +481,7 @@ export class ArgusServer {
     this.alerting.apply(alertingCfg);
     this.health.setGuard(this.security.guard);
     if (this.store.isReady) await this.health.apply(cfg);
+    await this.logs?.apply(cfg);
     this.configStatus = { ok: true, loadedAt: new Date() };
     this.reloadGauge.success(true);
     logger.info({ config_file: settings.source.file ?? null }, 'config reloaded');
@@ -512,6 +534,7 @@ export class ArgusServer {
       await this.self.stop();
       await this.rules.stop();
       await this.health.stop();
+      await this.logs?.stop();
       await this.alerting.stop();
       await this.store.close();
       await this.security.close();
