@@ -224,11 +224,13 @@ export class Head {
     return g;
   }
 
-  /** Forgets a durable group; forgets the stream too once it holds nothing. */
+  /**
+   * Forgets a durable group. The stream stays (empty) until it has been idle for the idle
+   * period (the sealer forgets it then), so its out-of-order window and identity survive a seal.
+   */
   release(s: HeadStream, g: SealGroup): void {
     const i = s.sealing.indexOf(g);
     if (i >= 0) s.sealing.splice(i, 1);
-    this.forgetIfEmpty(s);
   }
 
   forgetIfEmpty(s: HeadStream): void {

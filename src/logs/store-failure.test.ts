@@ -68,7 +68,7 @@ describe('LogStore when the chunk store fails', () => {
         assert.deepEqual(await lines(store), want);
         await store.flush();
         assert.deepEqual(await lines(store), want);
-        assert.equal(store.stats().headStreams, 0);
+        assert.equal(store.stats().headEntries, 0);
         assert.equal(inner.stats().entries, 4);
         await store.close();
         store = await openStore(dir, { chunkStore: inner });

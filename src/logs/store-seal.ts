@@ -117,6 +117,8 @@ export class Sealer {
         this.d.head.cut(s, c.chunk_target_size);
       }
       for (const g of s.sealing) if (!g.busy) out.push({ s, g });
+      if (s.open === null && now - s.lastAppendMs >= c.chunk_idle_period)
+        this.d.head.forgetIfEmpty(s);
     }
     return out;
   }

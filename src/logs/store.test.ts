@@ -45,7 +45,7 @@ describe('LogStore', () => {
       assert.deepEqual(got.get(app1.toString())![1].fields, [['level', 'info']]);
       // Sealed into the chunk store: same answers, and later entries join from the head.
       await store.flush();
-      assert.equal(store.stats().headStreams, 0);
+      assert.equal(store.stats().headEntries, 0);
       assert.equal(store.stats().chunkStore.chunks, 2);
       await appendOne(store, DEFAULT_TENANT, app1, [{ ts: T0 + 4n * MS, line: 'four' }]);
       got = await dump(store.logQuerier(DEFAULT_TENANT), [eq('env', 'prod')], {
@@ -308,16 +308,27 @@ describe('LogStore', () => {
       await appendOne(store, DEFAULT_TENANT, app1, big);
       await store.checkpointWal(); // waits for the sealing the commit started
       assert.equal(store.stats().chunkStore.chunks, 3);
-      assert.equal(store.stats().headStreams, 0);
+      assert.equal(store.stats().headEntries, 0);
       // Idle: nothing sealed until the stream was idle long enough.
       await appendOne(store, DEFAULT_TENANT, app2, [{ ts: T0, line: 'idle' }]);
       now += 5_000;
       await store['sealer'].kick();
-      assert.equal(store.stats().headStreams, 1);
+      assert.equal(store.stats().headEntries, 1);
+      assert.equal(store.stats().headStreams, 2);
       now += 6_000;
       await store['sealer'].kick();
+      // Sealed, and both streams (empty, idle) forgotten.
       assert.equal(store.stats().headStreams, 0);
       assert.equal(store.stats().chunkStore.chunks, 4);
+      // Age: a stream written every 5 s is sealed once its chunk is a minute old.
+      for (let i = 1; i <= 13; i++) {
+        await appendOne(store, DEFAULT_TENANT, app2, [
+          { ts: T0 + BigInt(i) * MS, line: `age ${i}` },
+        ]);
+        await store['sealer'].kick();
+        assert.equal(store.stats().chunkStore.chunks, i < 13 ? 4 : 5, `after ${i} appends`);
+        now += 5_000;
+      }
       // Retention: everything is older than an hour two hours later.
       now += 2 * 3_600_000;
       await store.runRetention();
