@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { promisify } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -480,6 +484,56 @@ describe('log push routes over HTTP', () => {
   });
 });
 
+const CURL = ['/usr/bin/curl', '/bin/curl'].find((p) => existsSync(p));
+
+describe('log push with a real client', () => {
+  it(
+    'curl posts gzip JSON lines and a Loki push like a shipper does',
+    { skip: CURL === undefined && 'no curl' },
+    async () => {
+      const h = await harness();
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'argus-logpush-'));
+      after(async () => {
+        await h.api.close();
+        rmSync(dir, { recursive: true, force: true });
+      });
+      const file = path.join(dir, 'body.gz');
+      writeFileSync(file, gzipSync('{"_msg":"from curl","app":"c"}\n'));
+      const run = promisify(execFile);
+      const curl = (args: string[]) =>
+        run(CURL!, [
+          '-sS',
+          '-o',
+          '/dev/null',
+          '-w',
+          '%{http_code}',
+          '-H',
+          `Authorization: ${h.api.adminAuth}`,
+          ...args,
+        ]);
+      const jl = await curl([
+        '-H',
+        'Content-Encoding: gzip',
+        '--data-binary',
+        `@${file}`,
+        `${h.base}/insert/jsonline?_stream_fields=app`,
+      ]);
+      assert.equal(jl.stdout, '204');
+      const loki = await curl([
+        '-H',
+        'Content-Type: application/json',
+        '--data-raw',
+        lokiBody([['1700000000000000000', 'curl loki']], { job: 'curl' }),
+        `${h.base}/loki/api/v1/push`,
+      ]);
+      assert.equal(loki.stdout, '204');
+      const got = await dump(h.store);
+      assert.equal(got['{app="c"}'][0].line, 'from curl');
+      assert.deepEqual(got['{job="curl"}'], [{ ts: 1700000000000000000n, line: 'curl loki' }]);
+    },
+  );
+});
+
 describe('log push access', () => {
   it('refuses requests without credentials; auth.open.ingest opens them into its tenant', async () => {
     const closed = await harness({ defaultAuth: false });
@@ -493,6 +547,7 @@ describe('log push access', () => {
       const r = await closed.post(url, '{}');
       assert.equal(r.status, 401, url);
     }
+    assert.equal((await fetch(`${closed.base}/insert/elasticsearch/`)).status, 401);
     const open = authConfigSchema.parse({
       open: { ingest: [{ cidrs: ['127.0.0.0/8'], tenant: 'acme' }] },
     }).open;
