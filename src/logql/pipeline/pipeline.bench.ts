@@ -40,9 +40,10 @@ const cases: [string, Stage[]][] = [
   ],
   ['| json | http_status>=500 (every line parsed)', [json, status500]],
   [
-    '| logfmt-free: |~ "xf.il" | level="error"',
+    '|~ "xf.il" | json | level="error"',
     [
       { kind: 'line_filter', op: '|~', values: ['xf.il'] },
+      json,
       {
         kind: 'label_filter',
         expr: { kind: 'string', matcher: new Matcher('=', 'level', 'error') },
