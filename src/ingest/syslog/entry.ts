@@ -8,6 +8,20 @@ export function sanitizeName(s: string): string {
   return out;
 }
 
+// Senders repeat the same few SD names: remember their sanitised form (bounded).
+const sdNames = new Map<string, string>();
+
+function sdFieldName(id: string, name: string): string {
+  const raw = `sd_${id}_${name}`;
+  let v = sdNames.get(raw);
+  if (v === undefined) {
+    if (sdNames.size >= 10_000) sdNames.clear();
+    v = sanitizeName(raw);
+    sdNames.set(raw, v);
+  }
+  return v;
+}
+
 /**
  * The record of one parsed message: the line is MSG; facility, severity, the normalised
  * `level`, procid, msgid and each STRUCTURED-DATA param (`sd_<id>_<param>`, sanitised; the
@@ -25,7 +39,7 @@ export function toEntry(m: SyslogMessage, receivedNs: bigint): LogEntry {
   if (m.sd.length > 0) {
     const seen = new Set<string>(['facility', 'severity', 'level', 'procid', 'msgid']);
     for (const [id, name, value] of m.sd) {
-      const key = sanitizeName(`sd_${id}_${name}`);
+      const key = sdFieldName(id, name);
       if (seen.has(key) || value === '') continue;
       seen.add(key);
       fields.push([key, value]);

@@ -79,7 +79,20 @@ const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 
 /** Parses one syslog message (framing already removed, trailing newlines stripped). */
 export function parseSyslog(text: string, now: Date = new Date()): SyslogMessage {
-  const m: SyslogMessage = { format: 'unknown', facility: 1, severity: 5, sd: [], msg: text };
+  // Every property set up front: one object shape for all messages (hot path).
+  const m: SyslogMessage = {
+    format: 'unknown',
+    facility: 1,
+    severity: 5,
+    ts: undefined,
+    hostname: undefined,
+    appName: undefined,
+    procId: undefined,
+    msgId: undefined,
+    sd: [],
+    msg: text,
+    error: undefined,
+  };
   // <PRI>: 1-3 digits, 0..191.
   let i = 0;
   if (text.charCodeAt(0) !== 60 /* < */) {
@@ -123,21 +136,30 @@ function token(text: string, i: number): [string, number] {
 
 function parse5424(text: string, start: number, m: SyslogMessage): void {
   m.format = 'rfc5424';
+  // Five SP-separated header fields, sliced without intermediate arrays (hot path).
   let i = start;
-  const fields: string[] = [];
-  for (let k = 0; k < 5; k++) {
-    if (i > text.length) {
-      m.error = 'truncated header';
-      m.msg = '';
-      return;
-    }
-    const [tok, j] = token(text, i);
-    fields.push(tok);
-    i = j + 1;
+  let j = text.indexOf(' ', i);
+  const ts = j < 0 ? undefined : text.slice(i, j);
+  const h1 = j + 1;
+  const h2 = j < 0 ? -1 : text.indexOf(' ', h1);
+  const p1 = h2 + 1;
+  const p2 = h2 < 0 ? -1 : text.indexOf(' ', p1);
+  const q1 = p2 + 1;
+  const q2 = p2 < 0 ? -1 : text.indexOf(' ', q1);
+  const r1 = q2 + 1;
+  j = q2 < 0 ? -1 : text.indexOf(' ', r1);
+  if (ts === undefined || j < 0) {
+    m.error = 'truncated header';
+    m.msg = '';
+    return;
   }
-  const [ts, host, app, proc, msgId] = fields;
+  const host = text.slice(h1, h2);
+  const app = text.slice(p1, p2);
+  const proc = text.slice(q1, q2);
+  const msgId = text.slice(r1, j);
+  i = j + 1;
   if (ts !== NIL) {
-    const t = parseRfc3339(ts);
+    const t = parseRfc3339Cached(ts);
     if (t === undefined) m.error = `invalid timestamp ${JSON.stringify(ts)}`;
     else m.ts = t;
   }
@@ -146,10 +168,6 @@ function parse5424(text: string, start: number, m: SyslogMessage): void {
   if (proc !== NIL && proc !== '') m.procId = proc;
   if (msgId !== NIL && msgId !== '') m.msgId = msgId;
   // STRUCTURED-DATA: NILVALUE or one or more [SD-ID *(SP PARAM="VALUE")].
-  if (i > text.length) {
-    m.msg = '';
-    return;
-  }
   if (text.charCodeAt(i) === 45 /* - */) {
     i++;
   } else if (text.charCodeAt(i) === 91 /* [ */) {
@@ -171,12 +189,17 @@ function parse5424(text: string, start: number, m: SyslogMessage): void {
   m.msg = msg;
 }
 
+/** SP, `]`, `=` and `"` end an SD-NAME. */
+function isSdDelim(c: number): boolean {
+  return c === 32 || c === 93 || c === 61 || c === 34;
+}
+
 /** Parses SD-ELEMENTs from `i` (at `[`); returns the index after the last `]`, -1 if invalid. */
 function parseSd(text: string, i: number, m: SyslogMessage): number {
   while (text.charCodeAt(i) === 91) {
     i++;
     let j = i;
-    while (j < text.length && !' ]="'.includes(text[j])) j++;
+    while (j < text.length && !isSdDelim(text.charCodeAt(j))) j++;
     const id = text.slice(i, j);
     if (id === '') return -1;
     i = j;
@@ -189,7 +212,7 @@ function parseSd(text: string, i: number, m: SyslogMessage): number {
       if (c !== 32) return -1;
       i++;
       j = i;
-      while (j < text.length && !' ]="'.includes(text[j])) j++;
+      while (j < text.length && !isSdDelim(text.charCodeAt(j))) j++;
       const name = text.slice(i, j);
       if (name === '' || text.charCodeAt(j) !== 61 || text.charCodeAt(j + 1) !== 34) return -1;
       i = j + 2;
@@ -263,6 +286,33 @@ export function parseRfc3339(s: string): bigint | undefined {
   const ms = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMin * 60_000;
   if (!Number.isFinite(ms) || Number.isNaN(fracNs)) return undefined;
   return BigInt(ms) * 1_000_000n + BigInt(fracNs);
+}
+
+// Messages of one second share their whole-second part: cache its conversion (hot path).
+let lastSecKey = '';
+let lastSecNs = 0n;
+
+/** `parseRfc3339` with the date-time-to-seconds step cached across calls. */
+export function parseRfc3339Cached(s: string): bigint | undefined {
+  const dot = s.charCodeAt(19) === 46; /* . */
+  let k = 20;
+  if (dot) while (k < s.length && isDigit(s.charCodeAt(k))) k++;
+  else k = 19;
+  const fracLen = dot ? k - 20 : 0;
+  const key = s.slice(0, 19) + s.slice(k);
+  if (key === lastSecKey && fracLen <= 9) {
+    let f = 0;
+    for (let x = 20; x < k; x++) f = f * 10 + s.charCodeAt(x) - 48;
+    if (dot && fracLen === 0) return undefined;
+    return lastSecNs + BigInt(f * 10 ** (9 - fracLen));
+  }
+  const ns = parseRfc3339(key);
+  if (ns === undefined) return undefined;
+  const full = dot ? parseRfc3339(s) : ns;
+  if (full === undefined) return undefined;
+  lastSecKey = key;
+  lastSecNs = ns;
+  return full;
 }
 
 /**
