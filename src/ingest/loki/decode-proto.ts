@@ -58,7 +58,9 @@ function stream(r: LokiReader, end: number, b: LogBatchBuilder, si: number): voi
   let labels: string | undefined;
   const entries: LogEntry[] = [];
   while (r.pos < end) {
-    const [f, w] = r.tag(end);
+    const t = r.varint(end);
+    const f = t >>> 3;
+    const w = t & 7;
     if (f === 1) {
       r.expect('Stream.labels', w, WIRE_LEN);
       labels = r.text(end);
@@ -80,24 +82,32 @@ function entry(r: LokiReader, end: number): LogEntry {
   let ts = 0n;
   let line = '';
   let fields: [string, string][] | undefined;
+  // Hot path (one call per line): tags read as plain varints, no tuple allocations, and the
+  // Timestamp's seconds as a number (exact far beyond any real date) — BigInt only once.
   while (r.pos < end) {
-    const [f, w] = r.tag(end);
+    const t = r.varint(end);
+    const f = t >>> 3;
+    const w = t & 7;
     if (f === 1) {
       r.expect('Entry.timestamp', w, WIRE_LEN);
       const te = r.lenEnd(end);
-      let secs = 0n;
+      let secs = 0;
       let nanos = 0;
       while (r.pos < te) {
-        const [g, w2] = r.tag(te);
+        const t2 = r.varint(te);
+        const g = t2 >>> 3;
+        const w2 = t2 & 7;
         if (g === 1) {
           r.expect('Timestamp.seconds', w2, WIRE_VARINT);
-          secs = r.int64Big(te);
+          secs = r.varint(te);
+          // Negative seconds (before 1970) are 10-byte two's complement varints.
+          if (secs >= 2 ** 63) secs -= 2 ** 64;
         } else if (g === 2) {
           r.expect('Timestamp.nanos', w2, WIRE_VARINT);
-          nanos = Number(BigInt.asIntN(32, r.int64Big(te)));
+          nanos = (r.varint(te) % 2 ** 32) | 0;
         } else r.skip(w2, te);
       }
-      ts = secs * 1_000_000_000n + BigInt(nanos);
+      ts = BigInt(secs) * 1_000_000_000n + BigInt(nanos);
     } else if (f === 2) {
       r.expect('Entry.line', w, WIRE_LEN);
       line = r.text(end);
