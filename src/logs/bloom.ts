@@ -3,12 +3,12 @@ import {
   GRAM_KEY_PREFIX,
   GRAM_WINDOW,
   fmix32,
+  MIN_TOKEN,
   forEachMinimizer,
-  forEachRun,
-  forEachToken,
   gramHash,
   gramPoly,
   hashRange,
+  isWordUnit,
 } from './tokenize.js';
 
 /**
@@ -77,9 +77,28 @@ export function buildBloom(lines: readonly string[]): Uint8Array {
   const tokens = new HashSet();
   const grams = new HashSet();
   const addGram = (h: number): void => grams.add(h);
+  // One pass per line, hashing each run as it is read (FNV-1a as hashRange does); no closure
+  // or string per line or token.
   for (const line of lines) {
-    forEachToken(line, (s, e) => tokens.add(hashRange(line, s, e)));
-    forEachRun(line, GRAM + GRAM_WINDOW - 1, (s, e) => forEachMinimizer(line, s, e, addGram));
+    const n = line.length;
+    let start = -1;
+    let h = 0;
+    for (let i = 0; i <= n; i++) {
+      const c = i < n ? line.charCodeAt(i) : 32;
+      if (c >= 0x80 || isWordUnit(c)) {
+        if (start < 0) {
+          start = i;
+          h = 0x811c9dc5;
+        }
+        h = Math.imul(h ^ c, 0x01000193);
+        continue;
+      }
+      if (start < 0) continue;
+      const len = i - start;
+      if (len >= MIN_TOKEN) tokens.add(fmix32(h) || 1);
+      if (len >= GRAM + GRAM_WINDOW - 1) forEachMinimizer(line, start, i, addGram);
+      start = -1;
+    }
   }
   const m1 = tokens.size * TOKEN_BITS;
   const m2 = grams.size * GRAM_BITS;
