@@ -246,8 +246,8 @@ export function decodeIndex(buf: Buffer, what: string): BlockIndex {
     const size = r.uvarint();
     const code = r.u8();
     const crc = r.u32();
-    // Copy: the index buffer is dropped after open, blooms live on in memory.
-    const bloom = new Uint8Array(r.bytes());
+    // A view, not a copy: blooms are most of the index, so keeping its buffer costs little.
+    const bloom = r.bytes();
     const format = CODE_FORMATS[code & ~SETTLED_FLAG];
     const settled = (code & SETTLED_FLAG) !== 0;
     if (format === undefined || stream >= streams.length || mint > maxt) {

@@ -152,12 +152,20 @@ export interface LoadedBlock {
 /**
  * Reads a block's index and tombstones and checks that its chunks file holds every chunk the
  * index names (size only: chunk bytes are checked by CRC when read). Throws BlockCorruptError.
+ * Undefined when there is no index: the remains of a deletion (`removeBlock`).
  */
-export async function loadBlock(dir: string): Promise<LoadedBlock> {
+export async function loadBlock(dir: string): Promise<LoadedBlock | undefined> {
   let indexBuf: Buffer;
   let size: number;
   try {
     indexBuf = await readFile(`${dir}/${INDEX_FILE}`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new BlockCorruptError(`cannot open log block ${dir}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  try {
     size = (await stat(`${dir}/${CHUNKS_FILE}`)).size;
   } catch (err) {
     throw new BlockCorruptError(`cannot open log block ${dir}: ${(err as Error).message}`, {

@@ -6,7 +6,6 @@ import { bloomMayContain } from './bloom.js';
 import { decodeChunk } from './chunk.js';
 import {
   BlockCorruptError,
-  INDEX_FILE,
   loadBlock,
   newBlockId,
   removeBlock,
@@ -14,6 +13,7 @@ import {
   writeBlock,
   writeTombstones,
   type BlockChunkInput,
+  type LoadedBlock,
   type WrittenBlock,
 } from './block.js';
 import { TenantIndex, type BlockState, type ChunkEntry } from './chunk-store-index.js';
@@ -108,7 +108,7 @@ export class FileChunkStore implements ChunkStore {
   private async openTenant(tenant: TenantId): Promise<void> {
     const tdir = `${this.tenantsDir}/${tenant}`;
     const names = (await readdir(tdir)).sort();
-    const loaded: { id: string; dir: string; block: Awaited<ReturnType<typeof loadBlock>> }[] = [];
+    const loaded: { id: string; dir: string; block: LoadedBlock }[] = [];
     const loadOne = async (id: string): Promise<void> => {
       const dir = `${tdir}/${id}`;
       if (id.endsWith('.tmp')) {
@@ -116,13 +116,13 @@ export class FileChunkStore implements ChunkStore {
         await rm(dir, { recursive: true, force: true });
         return;
       }
-      if (!(await exists(`${dir}/${INDEX_FILE}`))) {
-        this.log.info({ dir }, 'log store: removing a partly deleted block');
-        await rm(dir, { recursive: true, force: true });
-        return;
-      }
       try {
         const block = await loadBlock(dir);
+        if (!block) {
+          this.log.info({ dir }, 'log store: removing a partly deleted block');
+          await rm(dir, { recursive: true, force: true });
+          return;
+        }
         if (block.index.tenant !== tenant) {
           throw new BlockCorruptError(
             `cannot open log block ${dir}: tenant ${JSON.stringify(block.index.tenant)}, want ${JSON.stringify(tenant)}`,
