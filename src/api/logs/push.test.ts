@@ -138,6 +138,27 @@ describe('log push routes over HTTP', () => {
   });
   after(() => h.api.close());
 
+  it('documents the log push routes in the OpenAPI document', async () => {
+    const res = await fetch(`${h.base}/api/argus/v1/openapi.json`, {
+      headers: { authorization: h.api.adminAuth },
+    });
+    const doc = (await res.json()) as {
+      paths: Record<string, Record<string, { 'x-argus-access': unknown }>>;
+    };
+    for (const [p, m] of [
+      ['/loki/api/v1/push', 'post'],
+      ['/v1/logs', 'post'],
+      ['/insert/elasticsearch/{index}/_bulk', 'put'],
+      ['/insert/elasticsearch/', 'get'],
+      ['/insert/jsonline', 'post'],
+    ])
+      assert.deepEqual(
+        doc.paths[p]?.[m]?.['x-argus-access'],
+        { need: 'ingest', openable: 'ingest' },
+        `${m} ${p}`,
+      );
+  });
+
   it('Loki JSON: 204 once stored, gzip allowed, counters by input and outcome', async () => {
     const r = await h.post(
       '/loki/api/v1/push',
