@@ -11,18 +11,21 @@ export const ERROR_DETAILS_LABEL = '__error_details__';
  */
 export class LabelsBuilder {
   private base: Labels = Labels.EMPTY;
-  private readonly over = new Map<string, string>();
-  private readonly del = new Set<string>();
+  // The overlay as parallel arrays: a record has a handful of extra labels, and a linear scan
+  // over (mostly identical, cached) name strings beats re-growing a Map on every line.
+  private keys: string[] = [];
+  private vals: string[] = [];
+  /** A deleted stream label keeps its slot, marked here. */
+  private dead: boolean[] = [];
+  /** Overlay slots in use. */
+  private n = 0;
   /** True once the overlay differs from the stream labels. */
   changed = false;
 
   reset(base: Labels, fields: readonly (readonly [string, string])[] | undefined): void {
     this.base = base;
-    if (this.changed) {
-      this.over.clear();
-      this.del.clear();
-      this.changed = false;
-    }
+    this.n = 0;
+    this.changed = false;
     if (fields) for (const [k, v] of fields) this.set(k, v);
   }
 
@@ -31,27 +34,50 @@ export class LabelsBuilder {
     return this.base.has(name);
   }
 
+  private find(name: string): number {
+    const keys = this.keys;
+    for (let i = 0; i < this.n; i++) if (keys[i] === name) return i;
+    return -1;
+  }
+
   get(name: string): string | undefined {
-    const v = this.over.get(name);
-    if (v !== undefined) return v;
-    if (this.changed && this.del.has(name)) return undefined;
+    if (this.n > 0) {
+      const i = this.find(name);
+      if (i >= 0) {
+        return this.dead[i] ? undefined : this.vals[i];
+      }
+    }
     return this.base.has(name) ? this.base.get(name) : undefined;
   }
 
   set(name: string, value: string): void {
-    this.over.set(name, value);
-    if (this.del.size > 0) this.del.delete(name);
+    const i = this.find(name);
+    if (i >= 0) {
+      this.vals[i] = value;
+      this.dead[i] = false;
+    } else {
+      this.keys[this.n] = name;
+      this.vals[this.n] = value;
+      this.dead[this.n++] = false;
+    }
     this.changed = true;
   }
 
   delete(name: string): void {
-    this.over.delete(name);
-    if (this.base.has(name)) this.del.add(name);
+    let i = this.find(name);
+    if (i < 0) {
+      if (!this.base.has(name)) return;
+      this.set(name, '');
+      i = this.n - 1;
+    }
+    this.dead[i] = true;
     this.changed = true;
   }
 
   hasErr(): boolean {
-    return this.changed && this.over.has(ERROR_LABEL);
+    if (this.n === 0) return false;
+    const i = this.find(ERROR_LABEL);
+    return i >= 0 && !this.dead[i];
   }
 
   setErr(err: string, details: string): void {
@@ -66,10 +92,12 @@ export class LabelsBuilder {
     const flat = this.base.flat;
     for (let i = 0; i < flat.length; i += 2) {
       const n = flat[i];
-      if (this.changed && (this.del.has(n) || this.over.has(n))) continue;
+      if (this.n > 0 && this.find(n) >= 0) continue;
       fn(n, flat[i + 1]);
     }
-    if (this.changed) for (const [n, v] of this.over) fn(n, v);
+    for (let i = 0; i < this.n; i++) {
+      if (!this.dead[i]) fn(this.keys[i], this.vals[i]);
+    }
   }
 
   names(): string[] {
