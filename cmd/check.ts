@@ -7,6 +7,7 @@ import {
   argusConfigSchema,
   loadAlerting,
   loadRuleSet,
+  LOG_RULE_PARSE_OPTIONS,
   readTls,
   TlsConfigError,
   type ArgusConfig,
@@ -19,13 +20,15 @@ import { CHECK_USAGE, UsageError } from './usage.js';
 
 /** `argus check config FILE`: 0 valid, 1 invalid (problems on stderr), 2 usage. */
 export async function checkCommand(args: string[]): Promise<number> {
-  const parsed = parseFlags(args, {}, CHECK_USAGE);
+  const parsed = parseFlags(args, { logql: { type: 'boolean' } }, CHECK_USAGE);
   if (!parsed) {
     process.stdout.write(CHECK_USAGE);
     return 0;
   }
   const [what, file, ...extra] = parsed.positionals;
-  if (what === 'rules') return checkRules(parsed.positionals.slice(1));
+  const logql = parsed.values.logql === true;
+  if (what === 'rules') return checkRules(parsed.positionals.slice(1), logql);
+  if (logql) throw new UsageError('--logql applies to check rules only', CHECK_USAGE);
   if (what !== 'config') {
     throw new UsageError(
       what === undefined ? 'missing what to check' : `unknown check "${what}"`,
@@ -81,13 +84,18 @@ export async function checkCommand(args: string[]): Promise<number> {
   for (const w of alerting?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(`${file}: OK\n${configSummary(cfg)}`);
   if (rules) {
-    const own = rules.groups.filter((g) => rules.files.includes(g.file)).length;
-    const files =
-      rules.files.length === 0
+    const own = rules.groups.filter((g) => rules.files.includes(g.file));
+    const summary = (lang: 'promql' | 'logql'): string => {
+      const groups = own.filter((g) => (g.lang ?? 'promql') === lang);
+      const files = new Set(groups.map((g) => g.file)).size;
+      return groups.length === 0
         ? '(none)'
-        : `${plural(rules.files.length, 'file')}, ${plural(own, 'group')}`;
+        : `${plural(files, 'file')}, ${plural(groups.length, 'group')}`;
+    };
     const builtin = cfg.rules.builtin ? ' + built-in self-monitoring' : '';
-    process.stdout.write(`  ${'rule_files'.padEnd(29)}${files}${builtin}\n`);
+    process.stdout.write(`  ${'rule_files'.padEnd(29)}${summary('promql')}${builtin}\n`);
+    if (cfg.log_rule_files.length > 0)
+      process.stdout.write(`  ${'log_rule_files'.padEnd(29)}${summary('logql')}\n`);
   }
   if (alerting) {
     const am =
@@ -156,10 +164,13 @@ export function configSummary(cfg: ArgusConfig): string {
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}\n`).join('');
 }
 
-/** `argus check rules FILE…` (promtool check rules): 0 all valid, 1 any invalid. */
-function checkRules(files: string[]): number {
+/**
+ * `argus check rules [--logql] FILE…` (promtool check rules; with --logql, Loki ruler files as
+ * `log_rule_files` reads them): 0 all valid, 1 any invalid.
+ */
+function checkRules(files: string[], logql: boolean): number {
   if (files.length === 0) throw new UsageError('missing rule FILE', CHECK_USAGE);
-  const r = checkRuleFiles(files);
+  const r = checkRuleFiles(files, logql ? LOG_RULE_PARSE_OPTIONS : {});
   (r.ok ? process.stdout : process.stderr).write(r.report);
   return r.ok ? 0 : 1;
 }

@@ -49,7 +49,7 @@ Signals: SIGHUP reloads the config (as does POST /-/reload); SIGTERM/SIGINT shut
 `;
 
 export const CHECK_USAGE = `Usage: argus check config FILE
-       argus check rules FILE...
+       argus check rules [--logql] FILE...
 
 check config validates an Argus config file: YAML syntax, every key known, every value
 well-formed. Prints every problem as FILE:LINE:COLUMN: KEY.PATH: message and exits 1 if there
@@ -59,9 +59,11 @@ values with defaults filled in; flags and ARGUS_* variables may still override t
 check rules validates Prometheus rule files as promtool check rules does: YAML, groups, rule
 names, PromQL expressions, label and annotation templates. Prints "SUCCESS: N rules found" per
 good file (and duplicate rules as a warning), every problem with its line:column, and exits 1
-if any file is invalid.
+if any file is invalid. With --logql the files are log rule files (log_rule_files: the same
+format, each expr a LogQL metric query, as Loki's ruler reads them).
 
 Flags:
+      --logql  the files are LogQL rule files
   -h, --help   show this help
 `;
 

@@ -11,6 +11,7 @@ export type {
   RuleSpec,
   RecordingRuleSpec,
   AlertingRuleSpec,
+  RuleLang,
   Pos,
 } from './file/spec.js';
 export { parseRuleFile, type ParseRulesOptions, type ParsedRuleFile } from './file/parse.js';

@@ -138,6 +138,12 @@ export const argusConfigSchema = z
      */
     rule_files: z.array(z.string().min(1)).default([]),
     /**
+     * Log rule files (globs, relative to this file's folder): the same format with LogQL metric
+     * queries as `expr` (what Loki's ruler reads), evaluated over the log store by the same
+     * evaluator; alerts take the same notification path.
+     */
+    log_rule_files: z.array(z.string().min(1)).default([]),
+    /**
      * Where alerts go: a path to an Alertmanager config file (relative to this file's folder), or
      * the same structure inline. Absent: alerts are kept and listed, not sent.
      */

@@ -27,4 +27,5 @@ export { runServer } from './run.js';
 export { readTls, TlsConfigError } from './tls.js';
 export type { Store, StoreOptions } from './wiring.js';
 export { loadRuleSet, type LoadedRuleSet } from './rules.js';
+export { LOG_RULE_PARSE_OPTIONS, checkLogqlRuleExpr, logqlQueryFn } from './rules-logql.js';
 export { loadAlerting, AlertmanagerConfigError, type LoadedAlerting } from './alerting-config.js';

@@ -1,23 +1,28 @@
 import path from 'node:path';
 import type { Registry } from 'prom-client';
 import { DEFAULT_TENANT, type TenantId } from '../model/index.js';
+import type { LogqlQueryEngine } from '../logql/index.js';
 import type { QueryEngine, QueryOptions } from '../promql/index.js';
 import {
   builtinRuleGroups,
   engineQueryFn,
   loadRuleFiles,
+  RuleFileError,
   RuleManager,
   type AlertSink,
+  type LoadedRules,
   type RuleGroupSpec,
   type SqliteRuleGroups,
 } from '../rules/index.js';
 import type { Appendable, Queryable } from '../storage/index.js';
 import { errorChain, type Logger } from '../util/index.js';
 import type { ArgusConfig } from './config.js';
+import { LOG_RULE_PARSE_OPTIONS, logqlQueryFn } from './rules-logql.js';
 import { rulesMetrics } from './rules-metrics.js';
 
 // WIRING: rule files → the rule manager of the default tenant (evaluating through the PromQL
-// engine over the store, writing recording rules and ALERTS back, alerts to the sink).
+// engine over the store, writing recording rules and ALERTS back, alerts to the sink). Log rule
+// files (LogQL, Loki ruler format) join the same manager, evaluated through the LogQL engine.
 
 export interface RulesDeps {
   store: Appendable & Queryable;
@@ -30,6 +35,8 @@ export interface RulesDeps {
   /** Where alerts go (the notification pipeline); none = evaluated and listed only. */
   sink?: AlertSink;
   externalURL(): string;
+  /** The LogQL engine for log rule files (undefined: logs disabled; those rules then fail). */
+  logEngine?: () => LogqlQueryEngine | undefined;
 }
 
 /** The rule set a config names, read and checked (a bad file fails a reload before anything changes). */
@@ -40,12 +47,30 @@ export interface LoadedRuleSet {
 }
 
 /**
- * Reads `cfg.rule_files` (globs relative to the config file's folder), then appends the
- * built-in groups (file `<builtin>`) unless `rules.builtin` is false. Throws RuleFileError.
+ * Reads `cfg.rule_files` and `cfg.log_rule_files` (globs relative to the config file's folder;
+ * LogQL groups marked `lang: 'logql'`), then appends the built-in groups (file `<builtin>`)
+ * unless `rules.builtin` is false. Throws RuleFileError with the problems of both lists.
  */
 export function loadRuleSet(cfg: ArgusConfig, configFile: string | undefined): LoadedRuleSet {
   const baseDir = configFile ? path.dirname(configFile) : process.cwd();
-  const set = loadRuleFiles(cfg.rule_files, baseDir);
+  const errors: string[] = [];
+  const load = (run: () => LoadedRules): LoadedRules => {
+    try {
+      return run();
+    } catch (err) {
+      if (!(err instanceof RuleFileError)) throw err;
+      errors.push(...err.errors);
+      return { groups: [], files: [], warnings: [] };
+    }
+  };
+  const prom = load(() => loadRuleFiles(cfg.rule_files, baseDir));
+  const logs = load(() => loadRuleFiles(cfg.log_rule_files, baseDir, LOG_RULE_PARSE_OPTIONS));
+  if (errors.length > 0) throw new RuleFileError(errors);
+  const set: LoadedRuleSet = {
+    groups: [...prom.groups, ...logs.groups],
+    files: [...prom.files, ...logs.files],
+    warnings: [...prom.warnings, ...logs.warnings],
+  };
   if (!cfg.rules.builtin) return set;
   const builtin = builtinRuleGroups({ selfMetrics: cfg.collect.self.enabled });
   return { ...set, groups: [...set.groups, ...builtin] };
@@ -132,6 +157,7 @@ export class Rules {
     return {
       tenant,
       query: engineQueryFn(deps.engine, deps.store, deps.queryOptions()),
+      logQuery: logqlQueryFn(() => deps.logEngine?.()),
       appendable: deps.store,
       queryable: deps.store,
       sink: deps.sink,

@@ -181,6 +181,7 @@ export class ArgusServer {
       registry,
       sink: alerting.sink,
       externalURL: () => this.externalURL(),
+      logEngine: () => this.logs?.engine,
     });
     this.health = new Health(
       {

@@ -8,6 +8,7 @@ import { METRIC_NAME, staleNaN, type Alert, type TenantId } from '../../model/in
 import type { VectorSample } from '../../promql/index.js';
 import { RuleEvalError } from '../errors.js';
 import { withTemplateDefs } from '../file/parse.js';
+import type { RuleLang } from '../file/spec.js';
 import { BaseRule, labelsKey, withLabels, type EvalContext } from './rule.js';
 import {
   RESOLVED_RETENTION_MS,
@@ -55,8 +56,9 @@ export class AlertingRule extends BaseRule {
     private readonly tenant: TenantId,
     private readonly queryFn: QueryFn,
     private readonly opts: ResolvedOptions,
+    lang: RuleLang = 'promql',
   ) {
-    super(name, exprText, labels);
+    super(name, exprText, labels, lang);
   }
 
   /** The rule's state in the API: the most severe of its alerts. */

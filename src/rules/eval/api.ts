@@ -64,6 +64,8 @@ export function rulesApiData(m: RuleManager, f: RulesFilter = {}): { groups: unk
         evaluationTime: r.evaluationTimeMs / 1000,
         lastEvaluation: iso(r.lastEvaluation),
       };
+      // An additive field (Prometheus clients ignore unknown ones): tells LogQL rules apart.
+      const lang = r.lang === 'logql' ? { lang: 'logql' } : {};
       if (r instanceof AlertingRule) {
         if (f.type === 'record') continue;
         const alerts = [...r.active.values()].filter((a) => a.state !== 'inactive');
@@ -81,10 +83,11 @@ export function rulesApiData(m: RuleManager, f: RulesFilter = {}): { groups: unk
           evaluationTime: common.evaluationTime,
           lastEvaluation: common.lastEvaluation,
           type: 'alerting',
+          ...lang,
         });
       } else {
         if (f.type === 'alert') continue;
-        rules.push({ ...common, type: 'recording' });
+        rules.push({ ...common, type: 'recording', ...lang });
       }
     }
     if (rules.length === 0 && (f.type !== undefined || (f.ruleName?.length ?? 0) > 0)) continue;

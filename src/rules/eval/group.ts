@@ -11,9 +11,16 @@ import { AlertingRule } from './alerting.js';
 import { restoreForState } from './group-restore.js';
 import { RecordingRule } from './recording.js';
 import { labelsKey, type BaseRule } from './rule.js';
-import type { ResolvedOptions } from './types.js';
+import type { QueryFn, ResolvedOptions } from './types.js';
+import { RuleEvalError } from '../errors.js';
 
 export type Rule = RecordingRule | AlertingRule;
+
+/** The query of LogQL groups in a manager without `logQuery` (logs disabled): every eval fails. */
+const noLogQuery: QueryFn = () =>
+  Promise.reject(
+    new RuleEvalError('cannot evaluate a LogQL rule: the log store is not enabled (logs.enabled)'),
+  );
 
 /** Counters of one group (the lead's metrics read them). */
 export interface GroupCounters {
@@ -45,10 +52,12 @@ export class Group {
   ) {
     this.intervalMs = spec.intervalMs > 0 ? spec.intervalMs : opts.evaluationIntervalMs;
     this.queryOffsetMs = spec.queryOffsetMs ?? opts.queryOffsetMs;
+    const lang = spec.lang ?? 'promql';
+    const query = lang === 'logql' ? (opts.logQuery ?? noLogQuery) : opts.query;
     this.rules = spec.rules.map((r) => {
       const labels = { ...spec.labels, ...r.labels };
       return r.kind === 'recording'
-        ? new RecordingRule(r.name, r.expr, labels, opts.tenant, opts.query)
+        ? new RecordingRule(r.name, r.expr, labels, opts.tenant, query, lang)
         : new AlertingRule(
             r.name,
             r.expr,
@@ -57,8 +66,9 @@ export class Group {
             r.forMs,
             r.keepFiringForMs,
             opts.tenant,
-            opts.query,
+            query,
             opts,
+            lang,
           );
     });
     this.previous = this.rules.map(() => new Map<string, Labels>());

@@ -2,6 +2,7 @@ import { METRIC_NAME } from '../../model/index.js';
 import type { TenantId } from '../../model/index.js';
 import type { VectorSample } from '../../promql/index.js';
 import { RuleEvalError } from '../errors.js';
+import type { RuleLang } from '../file/spec.js';
 import { BaseRule, labelsKey, withLabels, type EvalContext } from './rule.js';
 import type { QueryFn } from './types.js';
 
@@ -15,8 +16,9 @@ export class RecordingRule extends BaseRule {
     labels: Readonly<Record<string, string>>,
     private readonly tenant: TenantId,
     private readonly queryFn: QueryFn,
+    lang: RuleLang = 'promql',
   ) {
-    super(name, exprText, labels);
+    super(name, exprText, labels, lang);
   }
 
   async eval(ctx: EvalContext): Promise<VectorSample[]> {

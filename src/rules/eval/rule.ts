@@ -2,6 +2,7 @@
 import { Labels, METRIC_NAME } from '../../model/index.js';
 import { formatExpr, type Expr, type VectorSample } from '../../promql/index.js';
 import { parseRuleExpr } from '../expr.js';
+import type { RuleLang } from '../file/spec.js';
 import type { RuleHealth } from './types.js';
 
 /** Where one evaluation runs. */
@@ -36,8 +37,9 @@ function errorText(err: unknown): string {
 }
 
 export abstract class BaseRule {
-  readonly expr: Expr;
-  /** The expression as Prometheus prints it (API `query`). */
+  /** Parsed PromQL; a LogQL rule keeps its text (the LogQL QueryFn parses it). */
+  readonly expr: Expr | string;
+  /** The expression as Prometheus prints it (API `query`); a LogQL rule's text as written. */
   readonly query: string;
   health: RuleHealth = 'unknown';
   lastError: string | null = null;
@@ -50,9 +52,16 @@ export abstract class BaseRule {
     exprText: string,
     /** Group labels merged under the rule's own. */
     readonly labels: Readonly<Record<string, string>>,
+    readonly lang: RuleLang = 'promql',
   ) {
-    this.expr = parseRuleExpr(exprText);
-    this.query = formatExpr(this.expr);
+    if (lang === 'logql') {
+      this.expr = exprText;
+      this.query = exprText.trim();
+    } else {
+      const e = parseRuleExpr(exprText);
+      this.expr = e;
+      this.query = formatExpr(e);
+    }
   }
 
   abstract readonly kind: 'recording' | 'alerting';
@@ -60,7 +69,7 @@ export abstract class BaseRule {
   /** Rule identity across reloads (name, query and labels, as the brief and Prometheus's CopyState). */
   identity(): string {
     const l = Object.entries(this.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return JSON.stringify([this.kind, this.name, this.query, l]);
+    return JSON.stringify([this.kind, this.lang, this.name, this.query, l]);
   }
 
   /** Evaluates and returns the samples to write at ctx.queryTs. Throws on failure. */

@@ -65,6 +65,11 @@ export type RuleHealth = 'ok' | 'err' | 'unknown';
 export interface RuleManagerOptions {
   tenant: TenantId;
   query: QueryFn;
+  /**
+   * Runs LogQL instant queries for groups with `lang: 'logql'` (log rule files), same contract
+   * as `query`. Absent: those rules fail every evaluation with a clear error.
+   */
+  logQuery?: QueryFn;
   appendable: Appendable;
   /** Reads ALERTS_FOR_STATE for restoring `for` state after a restart. */
   queryable?: Queryable;
@@ -90,8 +95,9 @@ export interface RuleManagerOptions {
 
 /** Resolved option values. */
 export interface ResolvedOptions extends Required<
-  Omit<RuleManagerOptions, 'queryable' | 'sink' | 'expand' | 'onError'>
+  Omit<RuleManagerOptions, 'queryable' | 'sink' | 'expand' | 'onError' | 'logQuery'>
 > {
+  logQuery?: QueryFn;
   queryable?: RuleManagerOptions['queryable'];
   sink?: AlertSink;
   expand?: TemplateExpandFn;

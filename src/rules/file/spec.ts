@@ -27,6 +27,9 @@ export interface AlertingRuleSpec extends RuleSpecBase {
 
 export type RuleSpec = RecordingRuleSpec | AlertingRuleSpec;
 
+/** The query language of a group's `expr`s: PromQL (rule_files) or LogQL (log_rule_files). */
+export type RuleLang = 'promql' | 'logql';
+
 export interface RuleGroupSpec {
   readonly name: string;
   /** The file it was read from (as given to the loader). */
@@ -41,4 +44,9 @@ export interface RuleGroupSpec {
   readonly labels: Readonly<Record<string, string>>;
   readonly rules: readonly RuleSpec[];
   readonly pos: Pos;
+  /**
+   * `logql`: the group came from a log rule file (Loki ruler format) and is evaluated through
+   * the manager's `logQuery`. Absent = PromQL.
+   */
+  readonly lang?: RuleLang;
 }
