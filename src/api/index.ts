@@ -50,6 +50,7 @@ import { registerHealthRoutes, type HealthApiSource } from './health/index.js';
 import type { LiveHub } from '../live/index.js';
 import { registerLiveRoute } from './live.js';
 import { registerLogPushRoutes } from './logs/push.js';
+import { registerLogQueryRoutes } from './logs/query.js';
 import { registerUiRoutes, type UiBundle } from './ui.js';
 import { registerWriteRoute } from './write.js';
 
@@ -212,6 +213,15 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
       logger: deps.logger,
       version: deps.server.version,
       otlpEnabled: () => (deps.otlp ?? DEFAULT_OTLP).enabled,
+    });
+  if (deps.logs)
+    registerLogQueryRoutes(app, table, {
+      logs: deps.logs,
+      limits: deps.limits,
+      logger: deps.logger,
+      version: deps.server.version,
+      timeoutMs: () => query.options().timeoutMs,
+      cors: () => deps.cors(),
     });
   return table;
 }
