@@ -109,9 +109,41 @@ export class LabelsBuilder {
   /** The record's labels; the stream's own `Labels` when nothing changed (no allocation). */
   toLabels(): Labels {
     if (!this.changed) return this.base;
+    if (this.sameAsLast()) return this.last!;
     const pairs: [string, string][] = [];
     this.forEach((n, v) => pairs.push([n, v]));
-    return Labels.fromPairs(pairs);
+    this.last = Labels.fromPairs(pairs);
+    this.lastBase = this.base;
+    this.lastN = this.n;
+    for (let i = 0; i < this.n; i++) {
+      this.lastKeys[i] = this.keys[i];
+      this.lastVals[i] = this.vals[i];
+      this.lastDead[i] = this.dead[i];
+    }
+    return this.last;
+  }
+
+  // One-entry cache of toLabels: consecutive records of a stream often end with the same
+  // labels (same metadata, same extracted values), and one Labels object per distinct set
+  // also saves consumers (metric grouping) re-hashing.
+  private last: Labels | undefined;
+  private lastBase: Labels | undefined;
+  private lastN = 0;
+  private readonly lastKeys: string[] = [];
+  private readonly lastVals: string[] = [];
+  private readonly lastDead: boolean[] = [];
+
+  private sameAsLast(): boolean {
+    if (this.last === undefined || this.lastBase !== this.base || this.lastN !== this.n)
+      return false;
+    for (let i = 0; i < this.n; i++)
+      if (
+        this.keys[i] !== this.lastKeys[i] ||
+        this.vals[i] !== this.lastVals[i] ||
+        this.dead[i] !== this.lastDead[i]
+      )
+        return false;
+    return true;
   }
 
   /** A plain map for templates (`{{.status}}`). */

@@ -321,6 +321,18 @@ describe('formatting and label stages', () => {
       'red text',
     );
   });
+  it('records ending with the same labels share one Labels object', () => {
+    const p = compilePipeline([lf('|=', 'a')]);
+    const f: [string, string][] = [['trace_id', 'x']];
+    const one = p.process(1n, 'a1', STREAM, f);
+    const two = p.process(2n, 'a2', STREAM, [['trace_id', 'x']]);
+    const three = p.process(3n, 'a3', STREAM, [['trace_id', 'y']]);
+    assert.ok(one && two && three && !(one instanceof Promise) && !(two instanceof Promise));
+    assert.ok(!(three instanceof Promise));
+    assert.equal(one.labels, two.labels);
+    assert.notEqual(two.labels, three.labels);
+    assert.equal(three.labels.get('trace_id'), 'y');
+  });
   it('a filter-only pipeline is sync and returns the stream labels object', () => {
     const p = compilePipeline([lf('|=', 'a')]);
     assert.equal(p.changesLabels, false);
