@@ -6,7 +6,6 @@ import {
   detectLevel,
   docToEntry,
   fieldValue,
-  flattenFields,
   levelOfSeverityNumber,
   listParam,
   normalizeLevel,
@@ -77,18 +76,9 @@ describe('logs-common', () => {
     assert.equal(sanitizeLabelName('ok_name'), 'ok_name');
   });
 
-  it('flattens JSON into fields and resolves duplicates', () => {
-    const out: [string, string][] = [];
-    flattenFields(
-      { a: { b: 1, c: [1, 'x'] }, d: null, e: '', 'f.g': true, skip: 'me' },
-      out,
-      new Set(['skip']),
-    );
-    assert.deepEqual(out, [
-      ['a_b', '1'],
-      ['a_c', '[1,"x"]'],
-      ['f_g', 'true'],
-    ]);
+  it('renders field values and resolves duplicate names', () => {
+    assert.equal(fieldValue([1, 'x']), '[1,"x"]');
+    assert.equal(fieldValue(true), 'true');
     assert.equal(fieldValue(undefined), '');
     assert.deepEqual(
       uniqueFields([

@@ -1,31 +1,3 @@
-import { sanitizeLabelName } from './names.js';
-
-/**
- * Appends the leaves of a JSON value to `out` as fields: nested object keys joined with `_`
- * (`{"http":{"status":200}}` → `http_status=200`), names sanitised, strings as they are,
- * numbers/booleans in decimal, arrays as JSON, nulls skipped. `skip` names top-level keys
- * taken elsewhere (the message, the time, stream labels).
- */
-export function flattenFields(
-  obj: Record<string, unknown>,
-  out: [string, string][],
-  skip?: ReadonlySet<string>,
-  prefix = '',
-): void {
-  for (const k in obj) {
-    if (prefix === '' && skip?.has(k)) continue;
-    const v = obj[k];
-    if (v === null || v === undefined) continue;
-    const name = prefix === '' ? k : `${prefix}_${k}`;
-    if (typeof v === 'object' && !Array.isArray(v)) {
-      flattenFields(v as Record<string, unknown>, out, undefined, name);
-      continue;
-    }
-    const s = fieldValue(v);
-    if (s !== '') out.push([sanitizeLabelName(name), s]);
-  }
-}
-
 /** A JSON value as a field value: strings as they are, arrays/objects as JSON. */
 export function fieldValue(v: unknown): string {
   if (typeof v === 'string') return v;
