@@ -8,8 +8,7 @@ import { Matcher, type Labels, type TenantId } from '../model/index.js';
 import type { LogEntry } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import { LogRecordType, type LogRecord, type PieceDesc } from './head-wal.js';
-import type { Head } from './head.js';
-import { emptyChunk, insertEntries, type Piece } from './head.js';
+import { emptyChunk, insertEntries, type Head, type HeadStream, type Piece } from './head.js';
 import type { ChunkStore } from './types.js';
 
 interface Batch {
@@ -34,6 +33,8 @@ export interface ReplayResult {
   durablePieces: number;
   /** Pieces sealed before the crash but not in the chunk store: sealed again. */
   resealPieces: number;
+  /** Streams found under two ids, merged into one (the WAL must be checkpointed). */
+  merged: number;
 }
 
 export class HeadReplay {
@@ -96,9 +97,19 @@ export class HeadReplay {
       entries: this.entries,
       durablePieces: 0,
       resealPieces: 0,
+      merged: 0,
     };
     for (const r of this.streams.values()) {
-      const hs = head.create(r.tenant, r.labels, r.labels.toString(), r.id);
+      const key = r.labels.toString();
+      const existing = head.get(r.tenant, key);
+      if (existing) {
+        // The same stream under an older id (forgotten when idle, then back) still holds
+        // entries: this id's entries join it as new arrivals (the caller checkpoints at once,
+        // so no record of the old numbering is replayed again).
+        if (this.mergeInto(head, existing, r, store, target, nowMs, res)) res.merged++;
+        continue;
+      }
+      const hs = head.create(r.tenant, r.labels, key, r.id);
       hs.nextSeq = r.nextSeq;
       hs.lastAppendMs = nowMs;
       const groups = [...r.groups.entries()].sort((a, b) => a[0] - b[0]);
@@ -130,6 +141,39 @@ export class HeadReplay {
     }
     this.streams.clear();
     return res;
+  }
+
+  private mergeInto(
+    head: Head,
+    hs: HeadStream,
+    r: ReplayStream,
+    store: ChunkStore,
+    target: number,
+    nowMs: number,
+    res: ReplayResult,
+  ): boolean {
+    const entries: LogEntry[] = [];
+    for (const g of r.groups.values()) {
+      for (const p of rebuildPieces(g.entries, g.pieces, target)) {
+        if (isDurable(store, r.tenant, r.labels, p)) {
+          res.durablePieces++;
+          continue;
+        }
+        for (let i = 0; i < p.ts.length; i++) {
+          const f = p.fields[i];
+          entries.push(
+            f ? { ts: p.ts[i], line: p.lines[i], fields: f } : { ts: p.ts[i], line: p.lines[i] },
+          );
+        }
+      }
+    }
+    for (const b of r.pending) for (const e of b.entries) entries.push(e);
+    if (entries.length === 0) return false;
+    let bytes = 0;
+    for (const e of entries) bytes += Buffer.byteLength(e.line, 'utf8');
+    head.apply(hs, hs.nextSeq, entries, bytes, nowMs);
+    hs.nextSeq += entries.length;
+    return true;
   }
 }
 

@@ -156,6 +156,7 @@ export class LogStore implements LogAppendable, LogQueryable, LogTailable {
       { ...res, walRecords: ws.records, durationMs: Math.round(performance.now() - start) },
       'log store: WAL replayed into the head',
     );
+    if (res.merged > 0) await this.sealer.checkpointNow();
     if (res.resealPieces > 0) void this.sealer.kick();
   }
 
