@@ -10,7 +10,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { Matcher, tenantId } from '../model/index.js';
+import { InvalidTenantError, Matcher, tenantId, type TenantId } from '../model/index.js';
 import { decodeChunk } from './chunk.js';
 import {
   ChunkNotFoundError,
@@ -135,6 +135,7 @@ describe('FileChunkStore', () => {
       const c = sealed(A, { app: 'x' }, chunkData(1, ['a']));
       assert.throws(() => s.add([{ ...c, mint: c.maxt + 1n }]), InvalidChunkError);
       assert.throws(() => s.add([{ ...c, data: new Uint8Array(0) }]), InvalidChunkError);
+      assert.throws(() => s.add([{ ...c, tenant: '../escape' as TenantId }]), InvalidTenantError);
       await assert.rejects(s.read(12345), ChunkNotFoundError);
       await s.add([]);
       assert.deepEqual(await readdir(`${dir}/tenants`), []);

@@ -344,7 +344,8 @@ export class FileChunkStore implements ChunkStore {
   /** The chunk's encoded bytes (for `scanChunk`'s literal prefilter), CRC-checked. */
   async readBytes(ref: number): Promise<Uint8Array> {
     this.checkOpen('read a log chunk');
-    return this.readEntry(this.resolve(ref));
+    // Tracked so that close waits for it before closing file handles.
+    return this.track(this.readEntry(this.resolve(ref)));
   }
 
   async read(ref: number): Promise<ChunkData> {
@@ -527,6 +528,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 function validate(c: SealedChunk): void {
+  tenantId(c.tenant); // the tenant names a directory: never trust a cast
   if (
     c.mint > c.maxt ||
     c.data.length === 0 ||
