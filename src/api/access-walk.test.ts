@@ -12,6 +12,9 @@ import { openSqliteState } from '../state/index.js';
 import { nopLogger } from '../util/index.js';
 import { installAccessHook } from './guard.js';
 import { methodsOf, type Need } from './route-table.js';
+import { LogqlEngine } from '../logql/index.js';
+import { MemLogStore } from '../storage/index.js';
+import { DEFAULT_LOGS_API_OPTIONS } from './logs/source.js';
 import { testApi, type TestApi } from './testing.js';
 
 /** The only routes open without credentials. Adding one here is a security decision. */
@@ -51,7 +54,18 @@ describe('route-permission walk', () => {
   const auth = {} as Record<Who, string>;
 
   before(async () => {
-    t = await testApi({ defaultAuth: false });
+    // The log routes exist only with a log store: walk them too.
+    const logStore = new MemLogStore();
+    t = await testApi({
+      defaultAuth: false,
+      logs: {
+        appendable: logStore,
+        queryable: logStore,
+        tailable: logStore,
+        engine: new LogqlEngine({ queryable: logStore, tailable: logStore }),
+        options: () => DEFAULT_LOGS_API_OPTIONS,
+      },
+    });
     const admin = t.access.admin;
     const mk = async (who: Who, role: string, scope: string, systemAdmin = false) => {
       await admin.createUser(
