@@ -65,6 +65,12 @@ describe('buildBloom / bloomMayContain', () => {
     const bad = buildBloom(['abcd']);
     bad[1] = 99;
     assert.equal(bloomMayContain(bad, 'zzzz'), true);
-    assert.equal(bloomMayContain(buildBloom(['abcdefgh']).subarray(0, 13), 'zzzz'), true);
+    assert.equal(bloomMayContain(buildBloom(['abcdefgh']).subarray(0, 17), 'zzzz'), true);
+    const otherWindow = buildBloom(['abcdefghijklmnop']);
+    const gramKey = GRAM_KEY_PREFIX + 'zzzzzzzz';
+    assert.equal(bloomMayContain(otherWindow, gramKey), false);
+    otherWindow[5] = 9;
+    assert.equal(bloomMayContain(otherWindow, gramKey), true);
+    assert.equal(bloomMayContain(otherWindow, 'zzzz'), false);
   });
 });

@@ -24,7 +24,7 @@ export const TOKEN_BITS = 10;
 export const TOKEN_HASHES = 7;
 export const GRAM_BITS = 2;
 export const GRAM_HASHES = 1;
-const HEADER = 12;
+const HEADER = 16;
 
 /** A set of non-zero uint32 hashes (0 marks an empty slot). */
 class HashSet {
@@ -109,8 +109,10 @@ export function buildBloom(lines: readonly string[]): Uint8Array {
   out[1] = BLOOM_VERSION;
   out[2] = TOKEN_HASHES;
   out[3] = GRAM_HASHES;
-  dv.setUint32(4, m1, true);
-  dv.setUint32(8, m2, true);
+  out[4] = GRAM;
+  out[5] = GRAM_WINDOW;
+  dv.setUint32(8, m1, true);
+  dv.setUint32(12, m2, true);
   for (const h of tokens.keys) if (h !== 0) setBits(out, HEADER, m1, TOKEN_HASHES, h);
   for (const h of grams.keys) if (h !== 0) setBits(out, HEADER + b1, m2, GRAM_HASHES, h);
   return out;
@@ -126,11 +128,14 @@ export function bloomMayContain(bloom: Uint8Array, key: string): boolean {
   const dv = new DataView(bloom.buffer, bloom.byteOffset, bloom.byteLength);
   const k1 = bloom[2];
   const k2 = bloom[3];
-  const m1 = dv.getUint32(4, true);
-  const m2 = dv.getUint32(8, true);
+  const m1 = dv.getUint32(8, true);
+  const m2 = dv.getUint32(12, true);
   const b1 = Math.ceil(m1 / 8);
   if (bloom.length < HEADER + b1 + Math.ceil(m2 / 8)) return true;
-  if (key.length === GRAM + 1 && key.startsWith(GRAM_KEY_PREFIX))
+  if (key.length === GRAM + 1 && key.startsWith(GRAM_KEY_PREFIX)) {
+    // Minimizers picked with another gram length or window are not comparable with this key.
+    if (bloom[4] !== GRAM || bloom[5] !== GRAM_WINDOW) return true;
     return hasBits(bloom, HEADER + b1, m2, k2, gramHash(gramPoly(key, 1)));
+  }
   return hasBits(bloom, HEADER, m1, k1, hashRange(key, 0, key.length));
 }
