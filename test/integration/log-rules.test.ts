@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ADMIN_AUTH, adminFetch, runArgus, startArgus, tempDir } from './helpers.js';
+import { ADMIN_AUTH, REPO_ROOT, adminFetch, runArgus, startArgus, tempDir } from './helpers.js';
 
 // Log-based alerting (#9): a LogQL rule in `log_rule_files` fires from lines pushed through the
 // Loki push API and reaches an Alertmanager webhook through the same notification pipeline.
@@ -151,6 +151,14 @@ describe('log rules in the server', () => {
     const good = await runArgus(['check', 'rules', '--logql', rules]);
     assert.equal(good.code, 0, good.stderr);
     assert.equal(good.stdout, `Checking ${rules}\n  SUCCESS: 2 rules found\n\n`);
+    // The example log rule file and config are valid.
+    const example = path.join(REPO_ROOT, 'examples', 'log-alerts');
+    const ex = await runArgus(['check', 'rules', '--logql', path.join(example, 'log-rules.yml')]);
+    assert.equal(ex.code, 0, ex.stderr);
+    assert.match(ex.stdout, /SUCCESS: 4 rules found/);
+    const exCfg = await runArgus(['check', 'config', path.join(example, 'argus.yml')]);
+    assert.equal(exCfg.code, 0, exCfg.stderr);
+    assert.match(exCfg.stdout, /^ {2}log_rule_files {15}1 file, 2 groups$/m);
     // Read as PromQL, the LogQL file is invalid (|= is not PromQL).
     const asProm = await runArgus(['check', 'rules', rules]);
     assert.equal(asProm.code, 1);
