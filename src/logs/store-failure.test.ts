@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_TENANT } from '../model/index.js';
-import { StorageUnavailableError } from '../storage/index.js';
-import { FileChunkStore } from './chunk-store.js';
+import { QueryError, StorageUnavailableError } from '../storage/index.js';
+import { ChunkNotFoundError, FileChunkStore } from './chunk-store.js';
 import { MS, T0, appendOne, dump, eq, ls, openStore, tempDir } from './store-test-helpers.js';
 import type { ChunkStore, SealedChunk } from './types.js';
 
@@ -94,6 +94,33 @@ describe('LogStore when the chunk store fails', () => {
       await store.flush();
       assert.equal(inner.stats().chunks, 1);
       assert.deepEqual(await lines(store), ['x']);
+    } finally {
+      await store.close();
+      await inner.close();
+      await cleanup();
+    }
+  });
+
+  it('skips a chunk dropped between selection and read, names one that cannot be read', async () => {
+    const { dir, cleanup } = await tempDir();
+    const inner = await FileChunkStore.open({ dir: path.join(dir, 'chunks') });
+    const w = Object.create(inner) as FileChunkStore;
+    let fail: Error | null = null;
+    w.read = (ref: number) => (fail ? Promise.reject(fail) : inner.read(ref));
+    const store = await openStore(dir, { chunkStore: w });
+    try {
+      await appendOne(store, DEFAULT_TENANT, app1, [{ ts: T0, line: 'old' }]);
+      await store.flush();
+      await appendOne(store, DEFAULT_TENANT, app1, [{ ts: T0 + MS, line: 'new' }]);
+      fail = new ChunkNotFoundError('gone (test)');
+      assert.deepEqual(await lines(store), ['new']);
+      fail = new Error('EIO (test)');
+      await assert.rejects(
+        lines(store),
+        (e: unknown) =>
+          e instanceof QueryError &&
+          /cannot read a log chunk of stream \{app="a"\}: EIO \(test\)/.test(e.message),
+      );
     } finally {
       await store.close();
       await inner.close();

@@ -6,6 +6,7 @@
  */
 import type { Labels, Matcher, TenantId } from '../model/index.js';
 import {
+  QueryError,
   compileLineFilters,
   type LogEntry,
   type LogQuerier,
@@ -14,6 +15,8 @@ import {
   type LogStream,
   type LogTime,
 } from '../storage/index.js';
+import { errorChain } from '../util/index.js';
+import { ChunkNotFoundError } from './chunk-store.js';
 import { lowerBound, type Head, type HeadChunk } from './head.js';
 import { queryTokens } from './tokenize.js';
 import type { ChunkData, ChunkStore } from './types.js';
@@ -87,6 +90,25 @@ function bound(ts: ArrayLike<bigint>, t: bigint): number {
   return lo;
 }
 
+/** A chunk store chunk, or null when it is gone; other failures are QueryErrors naming it. */
+async function readChunk(
+  store: ChunkStore,
+  ref: number,
+  labels: Labels,
+): Promise<ChunkData | null> {
+  try {
+    return await store.read(ref);
+  } catch (err) {
+    if (err instanceof ChunkNotFoundError) return null;
+    throw new QueryError(
+      `cannot read a log chunk of stream ${labels.toString()}: ${errorChain(err)}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
 export function makeLogQuerier(head: Head, store: ChunkStore, tenant: TenantId): LogQuerier {
   const stats: LogReadStats = { streams: 0, chunks: 0, chunksSkipped: 0, entries: 0, bytes: 0 };
 
@@ -132,6 +154,7 @@ export function makeLogQuerier(head: Head, store: ChunkStore, tenant: TenantId):
   };
 
   async function* batches(
+    labels: Labels,
     sources: Source[],
     p: LogSelectParams,
     pass: (line: string) => boolean,
@@ -158,13 +181,16 @@ export function makeLogQuerier(head: Head, store: ChunkStore, tenant: TenantId):
       for (const s of cl) {
         if (s.head) parts.push(s.head);
         else {
-          const d: ChunkData = await store.read(s.ref!);
+          const d = await readChunk(store, s.ref!, labels);
           p.signal?.throwIfAborted();
+          // Dropped by retention since the selection was made: as if it had not been there.
+          if (d === null) continue;
           parts.push(d);
         }
         stats.chunks++;
         stats.bytes += s.rawBytes;
       }
+      if (parts.length === 0) continue;
       const out: LogEntry[] = [];
       const take = (
         ts: ArrayLike<bigint>,
@@ -231,7 +257,7 @@ export function makeLogQuerier(head: Head, store: ChunkStore, tenant: TenantId):
         for (const s of streams.values()) {
           p.signal?.throwIfAborted();
           stats.streams++;
-          const it = batches(s.sources, p, pass);
+          const it = batches(s.labels, s.sources, p, pass);
           const first = await it.next();
           if (first.done === true) continue;
           const firstBatch = first.value;

@@ -96,8 +96,24 @@ export class Sealer {
       this.force = false;
       if (items.length === 0 || this.stopped) return;
       if (!(await this.seal(items))) return;
-      if (this.d.wal.stats().bytes > this.d.walCheckpointBytes) await this.checkpoint();
+      if (this.checkpointDue()) await this.checkpoint();
     }
+  }
+
+  /**
+   * A checkpoint rewrites what the head holds, so it is due once the WAL is past the threshold
+   * and at least twice the head: the WAL stays within max(threshold, 2 × head) and each
+   * checkpoint follows at least a head's worth of new WAL.
+   */
+  private checkpointDue(): boolean {
+    const wal = this.d.wal.stats().bytes;
+    if (wal <= this.d.walCheckpointBytes) return false;
+    let head = 0;
+    for (const s of this.d.head.streams()) {
+      if (s.open !== null) head += s.open.rawBytes;
+      for (const g of s.sealing) for (const p of g.pieces) head += p.rawBytes;
+    }
+    return wal > 2 * head;
   }
 
   /** Cuts due open chunks and returns every group not yet durable nor in progress. */
