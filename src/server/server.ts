@@ -250,7 +250,8 @@ export class ArgusServer {
       },
       server: {
         version: opts.version,
-        ready: () => this.store.isReady,
+        // Ready once every store can take writes (the log store opens beside the TSDB).
+        ready: () => this.store.isReady && (this.logs?.isOpen ?? true),
         reload: () => this.reload(),
       },
       ui: loadUiBundle(opts.uiDir ?? defaultUiDir()),
