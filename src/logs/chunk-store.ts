@@ -211,10 +211,10 @@ export class FileChunkStore implements ChunkStore {
         bloom: ic.bloom,
         settled: ic.settled,
       });
-      if (b.tombstones.has(i)) ti.unlinkChunk(c);
       b.chunks[i] = c;
       this.refs.set(c.ref, c);
     }
+    if (b.tombstones.size > 0) ti.unlinkChunks([...b.tombstones].map((i) => b.chunks[i]));
     ti.blocks.set(id, b);
     return b;
   }
@@ -426,7 +426,7 @@ export class FileChunkStore implements ChunkStore {
     b.retired = true;
     const ti = this.tenant(b.tenant);
     ti.blocks.delete(b.id);
-    for (const c of b.chunks) ti.unlinkChunk(c);
+    ti.unlinkChunks(b.chunks);
     return b.readers === 0 ? this.reap(b) : Promise.resolve();
   }
 
@@ -457,10 +457,16 @@ export class FileChunkStore implements ChunkStore {
       const drop = planRetention(this.tenants.values(), policy, nowMs);
       let droppedBytes = 0;
       const byBlock = new Map<BlockState, ChunkEntry[]>();
+      // Gone from find at once; durable below.
+      const byTenant = new Map<TenantId, ChunkEntry[]>();
+      for (const c of drop) {
+        const list = byTenant.get(c.tenant);
+        if (list) list.push(c);
+        else byTenant.set(c.tenant, [c]);
+      }
+      for (const [t, list] of byTenant) this.tenant(t).unlinkChunks(list);
       for (const c of drop) {
         droppedBytes += c.sizeBytes;
-        // Gone from find at once; durable below.
-        this.tenant(c.tenant).unlinkChunk(c);
         const list = byBlock.get(c.block);
         if (list) list.push(c);
         else byBlock.set(c.block, [c]);
