@@ -274,7 +274,7 @@ describe('log rules in the rule manager (MemLogStore + LogqlEngine)', () => {
     );
     assert.equal(
       api[0].generatorURL,
-      `http://argus/explore?q=${encodeURIComponent('sum by (app) (count_over_time({app="api"} |= "error" [1m])) > 2')}`,
+      `http://argus/logs?q=${encodeURIComponent('sum by (app) (count_over_time({app="api"} |= "error" [1m])) > 2')}`,
     );
     // The recording rule's output and ALERTS are in the TSDB.
     const rec = readSeries(tsdb, [new Matcher('=', '__name__', 'app:errors:count1m')]);

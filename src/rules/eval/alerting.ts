@@ -203,7 +203,7 @@ export class AlertingRule extends BaseRule {
         annotations: { ...a.annotations },
         startsAt: a.firedAt,
         endsAt: a.resolvedAt !== 0 ? a.resolvedAt : a.validUntil,
-        generatorURL: generatorURL(this.opts.externalURL, this.query),
+        generatorURL: generatorURL(this.opts.externalURL, this.query, this.lang),
         evaluatedAt: ts,
       });
     }
@@ -226,8 +226,11 @@ export class AlertingRule extends BaseRule {
   }
 }
 
-/** A link to the rule's expression in Argus's Explore page (`<external URL>explore?q=…`). */
-export function generatorURL(externalURL: string, expr: string): string {
+/**
+ * A link to the rule's expression in the UI: the Explore page for PromQL
+ * (`<external URL>explore?q=…`), the Logs page for LogQL (`<external URL>logs?q=…`).
+ */
+export function generatorURL(externalURL: string, expr: string, lang: RuleLang = 'promql'): string {
   const base = externalURL === '' || externalURL.endsWith('/') ? externalURL : `${externalURL}/`;
-  return `${base}explore?q=${encodeURIComponent(expr)}`;
+  return `${base}${lang === 'logql' ? 'logs' : 'explore'}?q=${encodeURIComponent(expr)}`;
 }

@@ -229,3 +229,27 @@ describe('rule files: globs', () => {
     }
   });
 });
+
+describe('rule files: another expression language (log rule files)', () => {
+  const yaml = 'groups:\n- name: g\n  rules:\n  - alert: A\n    expr: \'{a="b"} |= "x"\'\n';
+
+  it('marks groups with lang and checks exprs with the injected checker, not PromQL', () => {
+    const seen: string[] = [];
+    const ok = parseRuleFile(yaml, 'f', {
+      lang: 'logql',
+      checkExpr: (e) => (seen.push(e), null),
+    });
+    assert.deepEqual(ok.errors, []);
+    assert.equal(ok.groups[0].lang, 'logql');
+    assert.deepEqual(seen, ['{a="b"} |= "x"']);
+    const bad = parseRuleFile(yaml, 'f', { lang: 'logql', checkExpr: () => 'nope' });
+    assert.deepEqual(bad.errors, ['f: 5:11: group "g", rule 1, "A": nope']);
+    // Without a checker a logql file's exprs are not parsed as PromQL.
+    assert.deepEqual(parseRuleFile(yaml, 'f', { lang: 'logql' }).errors, []);
+    // PromQL files are unmarked (and refuse the LogQL expression).
+    const prom = parseRuleFile(yaml, 'f');
+    assert.match(prom.errors[0], /^f: 5:11: group "g", rule 1, "A": could not parse expression/);
+    const plain = parseRuleFile('groups:\n- name: g\n  rules:\n  - record: r\n    expr: up\n', 'f');
+    assert.equal('lang' in plain.groups[0], false);
+  });
+});
