@@ -4,6 +4,7 @@ import {
   open,
   readdir,
   readFile,
+  rename,
   stat,
   truncate,
   unlink,
@@ -221,6 +222,26 @@ describe('FileChunkStore crash safety', () => {
       assert.equal(msgs.length, 2);
       assert.ok(msgs.some((m) => m.includes('checksum mismatch')));
       assert.ok(msgs.some((m) => m.includes('want at least 9')));
+      assert.equal((await quarantined(dir)).length, 2);
+      await s.close();
+    }));
+
+  it('quarantines a block with damaged tombstones or filed under another tenant', () =>
+    withStoreDir(async (dir) => {
+      const blocks = await seed(dir);
+      await writeFile(`${blocks[0]}/tombstones`, Buffer.from('ALBT-not-really'));
+      const bBlock = (await blockDirs(dir, B))[0];
+      await rename(`${dir}/tenants/${B}/${bBlock}`, `${dir}/tenants/${A}/${bBlock}`);
+      const logs: Recorded[] = [];
+      const s = await openStore(dir, logs);
+      assert.deepEqual(
+        s.find(A, ALL, 0n, 10_000n * MS, []).chunks.map((c) => c.labels.get('n')),
+        ['1', '2'],
+      );
+      const msgs = logs.filter((l) => l.level === 'warn').map((l) => JSON.stringify(l.obj));
+      assert.equal(msgs.length, 2);
+      assert.ok(msgs.some((m) => m.includes('tombstones') && m.includes('checksum mismatch')));
+      assert.ok(msgs.some((m) => m.includes('tenant \\"team-b\\", want \\"team-a\\"')));
       assert.equal((await quarantined(dir)).length, 2);
       await s.close();
     }));
