@@ -72,32 +72,73 @@ export function readBlock(r: ByteReader, what: string): ByteReader {
   );
 }
 
-export function readColumn(r: ByteReader): { name: string; values: string[] } {
+/**
+ * A decoded column as the UTF-8 text of its values: value `i` is `bytes[start[i], start[i+1])`
+ * minus the separator (`sep` bytes) that follows every value but the last. Lines are rebuilt by
+ * copying these bytes, so no string is made per value.
+ */
+export interface ColumnBytes {
+  name: string;
+  count: number;
+  bytes: Uint8Array;
+  /** count + 1 entries; the last is `bytes.length + sep`. */
+  start: Int32Array;
+  sep: number;
+}
+
+export function readColumn(r: ByteReader): ColumnBytes {
   const name = r.string();
   const type = r.byte();
   const count = r.uvarint();
   const b = readBlock(r, `column ${JSON.stringify(name)}`);
-  const values = new Array<string>(count);
+  const start = new Int32Array(count + 1);
+  const raw = Buffer.from(b.buf.buffer, b.buf.byteOffset, b.end);
   if (type === COL_HEX) {
     if (count === 0 || b.end % count !== 0) b.fail(`${b.end} hex bytes for ${count} values`);
-    const size = b.end / count;
-    const hex = Buffer.from(b.buf.buffer, b.buf.byteOffset, b.end).toString('hex');
-    for (let i = 0; i < count; i++) values[i] = hex.slice(i * size * 2, (i + 1) * size * 2);
-  } else if (type === COL_INT) {
+    const size = (b.end / count) * 2;
+    for (let i = 0; i <= count; i++) start[i] = i * size;
+    return { name, count, bytes: Buffer.from(raw.toString('hex'), 'latin1'), start, sep: 0 };
+  }
+  if (type === COL_INT) {
+    const out = Buffer.allocUnsafe(count * 17);
+    const digits = new Uint8Array(16);
     let prev = 0;
+    let o = 0;
     for (let i = 0; i < count; i++) {
+      start[i] = o;
       const z = b.uvarint();
       prev += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-      values[i] = String(prev);
+      if (!Number.isSafeInteger(prev) || Math.abs(prev) >= 1e16)
+        b.fail(`integer ${prev} out of range at value ${i}`);
+      let v = prev;
+      if (v < 0) {
+        out[o++] = 45;
+        v = -v;
+      }
+      let d = 0;
+      do {
+        digits[d++] = 48 + (v % 10);
+        v = Math.floor(v / 10);
+      } while (v > 0);
+      while (d > 0) out[o++] = digits[--d];
     }
+    start[count] = o;
     if (b.pos !== b.end) b.fail(`${b.end - b.pos} bytes left after ${count} integers`);
-  } else if (type === COL_TEXT) {
-    const text = Buffer.from(b.buf.buffer, b.buf.byteOffset, b.end).toString('utf8');
-    const parts = text.split('\n');
-    if (parts.length !== count) b.fail(`${parts.length} text values (want ${count})`);
-    return { name, values: parts };
-  } else {
-    r.fail(`column ${JSON.stringify(name)} has unknown type ${type}`);
+    return { name, count, bytes: out.subarray(0, o), start, sep: 0 };
   }
-  return { name, values };
+  if (type === COL_TEXT) {
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      start[i] = at;
+      if (i === count - 1) break;
+      at = raw.indexOf(10, at);
+      if (at < 0) b.fail(`${i + 1} text values (want ${count})`);
+      at++;
+    }
+    if (count > 0 && raw.indexOf(10, start[count - 1]) >= 0)
+      b.fail(`more text values than ${count}`);
+    start[count] = raw.length + 1;
+    return { name, count, bytes: raw, start, sep: 1 };
+  }
+  return r.fail(`column ${JSON.stringify(name)} has unknown type ${type}`);
 }

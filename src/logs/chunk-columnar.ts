@@ -1,4 +1,10 @@
-import { readBlock, readColumn, writeBlock, writeColumn } from './chunk-columnar-cols.js';
+import {
+  type ColumnBytes,
+  readBlock,
+  readColumn,
+  writeBlock,
+  writeColumn,
+} from './chunk-columnar-cols.js';
 import {
   ByteReader,
   ByteWriter,
@@ -216,37 +222,94 @@ export function decodeColumnar(data: Uint8Array): ChunkData {
 
   const nCols = r.uvarint();
   if (nCols > r.end - r.pos) r.fail(`${nCols} columns in ${r.end - r.pos} bytes`);
-  const cols: string[][] = [];
-  for (let i = 0; i < nCols; i++) cols.push(readColumn(r).values);
+  const cols: ColumnBytes[] = [];
+  for (let i = 0; i < nCols; i++) cols.push(readColumn(r));
   if (r.pos !== r.end) r.fail(`${r.end - r.pos} bytes left after ${nCols} columns`);
+  return { ts, lines: rebuild(n, shapes, ids, raw, cols, r), fields };
+}
 
-  const cursor = new Array<number>(nCols).fill(0);
-  const next = (ci: number): string => {
-    const v = cols[ci]?.[cursor[ci]++];
-    if (v === undefined) r.fail(`column ${ci} has too few values`);
-    return v;
-  };
-  const lines = new Array<string>(n);
-  let rawAt = 0;
+/**
+ * Writes every record's line as UTF-8 into one buffer ("\n" after each, raw records left
+ * empty), decodes it once and splits it: one string per line, none per value.
+ */
+function rebuild(
+  n: number,
+  shapes: Shape[],
+  ids: ByteReader,
+  raw: string[],
+  cols: ColumnBytes[],
+  r: ByteReader,
+): string[] {
+  const keyBytes = shapes.map((s) => s.keys.map((k) => Buffer.from(k, 'utf8')));
+  let size = n;
+  for (const c of cols) size += c.bytes.length;
+  for (const ks of keyBytes) for (const k of ks) size += k.length;
+  const shapeOf = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const s = shapes[ids.uvarint()];
+    const id = ids.uvarint();
+    const s = shapes[id];
     if (s === undefined) ids.fail(`line ${i} has an unknown shape`);
-    if (s.kind === KIND_RAW) {
-      if (rawAt >= raw.length) ids.fail(`more raw lines than the ${raw.length} stored`);
-      lines[i] = raw[rawAt++];
-    } else if (s.kind === KIND_FIELDS) {
-      let line = next(s.cols[0]);
-      for (let j = 1; j < s.count; j++) line += ' ' + next(s.cols[j]);
-      lines[i] = line;
-    } else {
-      let line = '{';
-      for (let j = 0; j < s.count; j++) {
-        const v = next(s.cols[j]);
-        line += `${j ? ',' : ''}"${s.keys[j]}":${s.strings[j] ? `"${v}"` : v}`;
-      }
-      lines[i] = line + '}';
-    }
+    shapeOf[i] = id;
+    size += s.kind === KIND_JSON ? 2 + 6 * s.count : s.count;
   }
   if (ids.pos !== ids.end) ids.fail(`${ids.end - ids.pos} bytes left after ${n} shapes`);
-  return { ts, lines, fields };
+  // Keys repeat per line, so the bound above counts them once; grow when a line needs more.
+  let out = Buffer.allocUnsafe(size);
+  const cursor = new Int32Array(cols.length);
+  let o = 0;
+  const room = (need: number): void => {
+    if (o + need <= out.length) return;
+    const next = Buffer.allocUnsafe(Math.max(out.length * 2, o + need));
+    out.copy(next, 0, 0, o);
+    out = next;
+  };
+  const put = (ci: number): void => {
+    const c = cols[ci];
+    if (c === undefined) return r.fail(`column ${ci} of ${cols.length} does not exist`);
+    const v = cursor[ci]++;
+    if (v >= c.count) r.fail(`column ${JSON.stringify(c.name)} has too few values`);
+    const a = c.start[v];
+    const e = c.start[v + 1] - c.sep;
+    room(e - a);
+    const src = c.bytes;
+    for (let k = a; k < e; k++) out[o++] = src[k];
+  };
+  let rawCount = 0;
+  for (let i = 0; i < n; i++) {
+    const s = shapes[shapeOf[i]];
+    room(s.count * 6 + 3);
+    if (s.kind === KIND_RAW) rawCount++;
+    else if (s.kind === KIND_FIELDS)
+      for (let j = 0; j < s.count; j++) {
+        if (j > 0) out[o++] = 32;
+        put(s.cols[j]);
+        room(s.count * 6 + 3);
+      }
+    else {
+      out[o++] = 123;
+      const ks = keyBytes[shapeOf[i]];
+      for (let j = 0; j < s.count; j++) {
+        room(ks[j].length + 8);
+        if (j > 0) out[o++] = 44;
+        out[o++] = 34;
+        out.set(ks[j], o);
+        o += ks[j].length;
+        out[o++] = 34;
+        out[o++] = 58;
+        if (s.strings[j]) out[o++] = 34;
+        put(s.cols[j]);
+        room(3);
+        if (s.strings[j]) out[o++] = 34;
+      }
+      out[o++] = 125;
+    }
+    out[o++] = 10;
+  }
+  if (rawCount !== raw.length) r.fail(`${rawCount} raw lines (want ${raw.length})`);
+  const lines = out.toString('utf8', 0, Math.max(0, o - 1)).split('\n');
+  if (n === 0) return [];
+  if (lines.length !== n) r.fail(`rebuilt ${lines.length} lines (want ${n})`);
+  for (let i = 0, k = 0; i < n && k < raw.length; i++)
+    if (shapes[shapeOf[i]].kind === KIND_RAW) lines[i] = raw[k++];
+  return lines;
 }
