@@ -10,6 +10,7 @@ export const UI_PATHS = [
   '/overview/:instance',
   '/targets',
   '/explore',
+  '/logs',
   '/dashboards',
   '/dashboards/:id',
   '/account',

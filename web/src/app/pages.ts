@@ -43,6 +43,12 @@ export const PAGES: PageDef[] = [
     component: lazyPage(() => import('../pages/explore/index.js')),
   },
   {
+    path: '/logs',
+    title: 'Logs',
+    nav: { label: 'Logs', icon: '≡' },
+    component: lazyPage(() => import('../pages/logs/index.js')),
+  },
+  {
     path: '/dashboards',
     title: 'Dashboards',
     nav: { label: 'Dashboards', icon: '▦' },

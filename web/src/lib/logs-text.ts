@@ -1,0 +1,102 @@
+/**
+ * Log line text helpers: the level of a line (from its labels, or detected in the text) and the
+ * query's `|=` literals split out of a line for highlighting (spans, never HTML).
+ * Pure (no DOM), tested in test/web/logs-text.test.ts.
+ */
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'unknown';
+
+export const LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug', 'unknown'];
+
+/** Labels that name a line's level (Loki's `detected_level` first, then common names). */
+const LEVEL_LABELS = ['detected_level', 'level', 'severity', 'lvl', 'loglevel', 'severity_text'];
+
+/** A level word → the level; undefined when it names none. */
+export function normalizeLevel(word: string): LogLevel | undefined {
+  const w = word.trim().toLowerCase();
+  if (/^(err|error|fatal|crit|critical|alert|emerg|emergency|panic|severe|e)$/.test(w))
+    return 'error';
+  if (/^(warn|warning|w)$/.test(w)) return 'warn';
+  if (/^(info|information|notice|informational|i)$/.test(w)) return 'info';
+  if (/^(debug|dbug|trace|verbose|d)$/.test(w)) return 'debug';
+  return undefined;
+}
+
+// `level=error`, `"level":"warn"`, `severity: info` (structured), then a bare upper-case word.
+const FIELD = /\b(?:level|lvl|severity|loglevel)["']?\s*[:=]\s*["']?([a-z]+)/i;
+const WORD = /\b(FATAL|CRITICAL|CRIT|PANIC|ERROR|ERR|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE)\b/;
+
+/** The level of a line: its labels' level when they have one, else detected in the text. */
+export function levelOf(labels: Record<string, string>, line: string): LogLevel {
+  for (const name of LEVEL_LABELS) {
+    const v = labels[name];
+    if (v !== undefined) {
+      const l = normalizeLevel(v);
+      if (l) return l;
+    }
+  }
+  // Only the head of a long line: the level is near the start, and regexes on 100 kB lines cost.
+  const head = line.slice(0, 500);
+  const f = FIELD.exec(head);
+  if (f) {
+    const l = normalizeLevel(f[1]!);
+    if (l) return l;
+  }
+  const w = WORD.exec(head);
+  return w ? (normalizeLevel(w[1]!) ?? 'unknown') : 'unknown';
+}
+
+/** A piece of a line: plain text or a match of one of the query's literals. */
+export interface Segment {
+  text: string;
+  match: boolean;
+}
+
+function unquote(lit: string): string {
+  if (lit.startsWith('`')) return lit.slice(1, -1);
+  try {
+    return JSON.parse(lit) as string;
+  } catch {
+    return lit.slice(1, -1);
+  }
+}
+
+const STRING = String.raw`("(?:[^"\\]|\\.)*"|\x60[^\x60]*\x60)`;
+const CONTAINS = new RegExp(
+  String.raw`\|=\s*` + STRING + String.raw`((?:\s+or\s+` + STRING + ')*)',
+  'g',
+);
+const OR_STRING = new RegExp(String.raw`or\s+` + STRING, 'g');
+
+/** The literals of the query's `|= "…"` filters (and their `or "…"` alternatives), non-empty. */
+export function filterLiterals(query: string): string[] {
+  const out: string[] = [];
+  for (const m of query.matchAll(CONTAINS)) {
+    out.push(unquote(m[1]!));
+    for (const o of (m[2] ?? '').matchAll(OR_STRING)) out.push(unquote(o[1]!));
+  }
+  return [...new Set(out.filter((s) => s !== ''))];
+}
+
+/** Splits a line into plain and matching segments (every occurrence of every literal). */
+export function highlightSegments(line: string, literals: readonly string[]): Segment[] {
+  if (literals.length === 0 || line === '') return [{ text: line, match: false }];
+  const out: Segment[] = [];
+  let plainFrom = 0;
+  let i = 0;
+  while (i < line.length) {
+    // The longest literal starting here, so `error` inside `errors` shows as one match.
+    let len = 0;
+    for (const lit of literals) if (lit.length > len && line.startsWith(lit, i)) len = lit.length;
+    if (len === 0) {
+      i++;
+      continue;
+    }
+    if (i > plainFrom) out.push({ text: line.slice(plainFrom, i), match: false });
+    out.push({ text: line.slice(i, i + len), match: true });
+    i += len;
+    plainFrom = i;
+  }
+  if (plainFrom < line.length) out.push({ text: line.slice(plainFrom), match: false });
+  return out;
+}
