@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { Matcher, tenantId, type TenantId } from '../model/index.js';
-import type { FileChunkStore } from './chunk-store.js';
+import { ChunkNotFoundError, type FileChunkStore } from './chunk-store.js';
 import {
   chunkData,
   lines,
@@ -219,6 +219,23 @@ describe('retention', () => {
         'tombstones',
       ]);
       assert.deepEqual(await readdir(`${dir}/tenants/${A}/${after[1]}`), ['chunks', 'index']);
+    }));
+
+  it('a read in flight finishes on a block retention deletes; later reads of it fail', () =>
+    withStoreDir(async (dir) => {
+      const s = await openStore(dir);
+      const names = await seed(s);
+      const old = s.find(A, ALL, 0n, BigInt(NOW - 30 * DAY) * MS, []).chunks;
+      assert.deepEqual(
+        old.map((c) => names.get(c.mint)),
+        ['a/api/dev/40d', 'a/api/prod/40d', 'a/web/prod/40d'],
+      );
+      const inflight = s.read(old[0].ref);
+      await s.applyRetention(policy({ periodMs: 30 * DAY }), NOW);
+      assert.equal((await inflight).lines.length, 10);
+      await assert.rejects(s.read(old[0].ref), ChunkNotFoundError);
+      await s.close();
+      assert.equal((await readdir(`${dir}/tenants/${A}`)).length, 3);
     }));
 
   it('periods: first match wins, tenant rules first, 0 = forever', () => {
