@@ -50,6 +50,7 @@ import { registerHealthRoutes, type HealthApiSource } from './health/index.js';
 import type { LiveHub } from '../live/index.js';
 import { registerLiveRoute } from './live.js';
 import { registerLogPushRoutes } from './logs/push.js';
+import { registerLogInfoRoute } from './logs/info.js';
 import { registerLogQueryRoutes } from './logs/query.js';
 import { registerUiRoutes, type UiBundle } from './ui.js';
 import { registerWriteRoute } from './write.js';
@@ -223,6 +224,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): RouteTable {
       timeoutMs: () => query.options().timeoutMs,
       cors: () => deps.cors(),
     });
+  if (deps.logs) registerLogInfoRoute(app, table, deps.logs, deps.logger);
   return table;
 }
 
@@ -248,6 +250,7 @@ export {
   DEFAULT_LOGS_API_OPTIONS,
   type LogsApiSource,
   type LogsApiOptions,
+  type LogsInfo,
 } from './logs/source.js';
 export { ApiError, type ApiResponse, type ErrorType } from './errors.js';
 export { RouteTable, type RouteSpec, type RouteAccess, type Need } from './route-table.js';

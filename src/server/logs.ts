@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { LogsApiSource } from '../api/index.js';
+import type { LogsApiSource, LogsInfo } from '../api/index.js';
 import { FileTailer } from '../ingest/files/index.js';
 import { SyslogServer } from '../ingest/syslog/index.js';
 import { LogqlEngine } from '../logql/index.js';
@@ -114,6 +114,7 @@ export class Logs {
       queryable,
       tailable,
       engine: this.engine,
+      info: (tenant) => this.info(tenant),
       options: () => ({
         maxBodyBytes: this.cfg.logs.api.max_body_size,
         maxEntriesLimit: this.cfg.logs.api.max_entries_limit,
@@ -121,6 +122,32 @@ export class Logs {
       }),
     };
     logsMetrics(deps.registry, () => this.store?.stats());
+  }
+
+  /** The tenant's effective retention (tenant rules first, as the store applies them) and the store's size. */
+  info(tenant: TenantId): LogsInfo {
+    const r = this.cfg.logs.retention;
+    const own = this.deps.limits.for(tenant).log_retention;
+    const rules = [
+      ...r.streams.filter((s) => s.tenant === tenant),
+      ...r.streams.filter((s) => s.tenant === undefined),
+    ];
+    const st = this.store?.stats();
+    return {
+      retention: {
+        periodMs: own > 0 ? own : r.period,
+        streams: rules.map((s) => ({ selector: s.selector.text, periodMs: s.period })),
+        maxBytes: r.max_size,
+      },
+      store: st
+        ? {
+            chunks: st.chunkStore.chunks,
+            storedBytes: st.chunkStore.bytes,
+            rawBytes: st.chunkStore.rawBytes,
+            headStreams: st.headStreams,
+          }
+        : null,
+    };
   }
 
   get isOpen(): boolean {

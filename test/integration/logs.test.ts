@@ -68,6 +68,7 @@ describe('logs in the server: push, query, syslog, files, restart', () => {
         'collect: { host: { enabled: false }, self: { enabled: false } }',
         'rules: { builtin: false }',
         'logs:',
+        '  retention: { streams: [{ selector: \'{env="dev"}\', period: 3d }] }',
         `  syslog: { enabled: true, tcp: "127.0.0.1:${syslogPort}", batch_wait: 100ms }`,
         '  files:',
         `    - { path: "${path.dirname(logFile)}/*.log", labels: { job: app } }`,
@@ -108,6 +109,19 @@ describe('logs in the server: push, query, syslog, files, restart', () => {
     const labels = await adminFetch(`${argus.url}/loki/api/v1/labels`);
     const names = ((await labels.json()) as { data: string[] }).data;
     for (const n of ['app', 'env']) assert.ok(names.includes(n), `labels: ${names.join(',')}`);
+  });
+
+  it('shows the tenant retention and the store size for the UI', async () => {
+    const res = await adminFetch(`${argus.url}/api/argus/v1/logs/info`);
+    assert.equal(res.status, 200);
+    const { data } = (await res.json()) as {
+      data: { retention: { periodMs: number; streams: unknown[] }; store: { headStreams: number } };
+    };
+    assert.equal(data.retention.periodMs, 30 * 86_400_000);
+    assert.deepEqual(data.retention.streams, [
+      { selector: '{env="dev"}', periodMs: 3 * 86_400_000 },
+    ]);
+    assert.ok(data.store.headStreams >= 1);
   });
 
   it('refuses log queries without credentials', async () => {

@@ -1,4 +1,5 @@
 import type { LogqlQueryEngine } from '../../logql/index.js';
+import type { TenantId } from '../../model/index.js';
 import type { LogAppendable, LogQueryable, LogTailable } from '../../storage/index.js';
 
 /** Per-request options of the log routes (reloadable: read on each request). */
@@ -27,4 +28,20 @@ export interface LogsApiSource {
   tailable: LogTailable;
   engine: LogqlQueryEngine;
   options(): LogsApiOptions;
+  /** Retention and store figures of one tenant, for the UI (`/api/argus/v1/logs/info`). */
+  info?(tenant: TenantId): LogsInfo;
+}
+
+/** What `/api/argus/v1/logs/info` shows: the tenant's effective retention and the store's size. */
+export interface LogsInfo {
+  retention: {
+    /** The tenant's default period, ms (0 = forever). */
+    periodMs: number;
+    /** Per-selector rules that apply to the tenant, in the order they are tried. */
+    streams: { selector: string; periodMs: number }[];
+    /** Total size cap over all tenants, bytes (0 = none). */
+    maxBytes: number;
+  };
+  /** The whole store (all tenants): chunks on disk, their bytes and raw line bytes. */
+  store: { chunks: number; storedBytes: number; rawBytes: number; headStreams: number } | null;
 }
