@@ -53,6 +53,10 @@ describe('columnar codec', () => {
     assert.ok(data.length < lines.join('\n').length / 3, `${data.length} bytes`);
   });
 
+  it('stores lines past the shape limit raw', () => {
+    roundTrip(Array.from({ length: 4200 }, (_, i) => `{"k${i}":${i}}`));
+  });
+
   it('round-trips arbitrary lines (property)', () => {
     const piece = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 12 }),

@@ -137,6 +137,7 @@ export function encodeColumnar(c: ChunkData): Uint8Array {
     if (id === undefined && kind !== KIND_RAW && shapes.length >= MAX_SHAPES) {
       kind = KIND_RAW;
       key = '';
+      vals.length = 0;
       id = shapeIds.get(key);
     }
     if (id === undefined) {

@@ -105,7 +105,15 @@ for (const format of FORMATS) {
     });
 
     it('reports damaged data as ChunkCorruptionError, never a crash', () => {
-      const c = chunkOf(Array.from({ length: 50 }, (_, i) => `line ${i} trace=${i * 7919}`));
+      const c = chunkOf(
+        Array.from({ length: 60 }, (_, i) =>
+          i % 3 === 0
+            ? `line ${i} trace=${i * 7919}`
+            : i % 3 === 1
+              ? `{"id":"${(i * 0x9e3779b1).toString(16).padStart(12, '0')}","n":${i * 37},"msg":"m ${i}"}`
+              : `raw\nline ${i}`,
+        ),
+      );
       const data = encodeChunk(c, format);
       for (let cut = 0; cut < data.length; cut += Math.max(1, data.length >> 5))
         assert.throws(() => decodeChunk(data.subarray(0, cut)), ChunkCorruptionError, `cut ${cut}`);
