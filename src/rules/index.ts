@@ -3,7 +3,8 @@
  * Prometheus rule files (rulefmt: parsing, validation, globbing) and, built on them, the rule
  * evaluator (recording and alerting rules per tenant) and promtool-style rule unit tests.
  * Queries, storage and alert delivery are injected seams; nothing here builds an engine or a
- * store.
+ * store. Log rule files (LogQL, Loki ruler format) use the same code: the caller injects their
+ * expression check (ParseRulesOptions.checkExpr) and query (RuleManagerOptions.logQuery).
  */
 export { RuleFileError, RuleEvalError, RuleTestFileError } from './errors.js';
 export type {
