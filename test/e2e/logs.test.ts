@@ -19,7 +19,7 @@ const HOSTILE = [
   'ANSI \u001b[31mred\u001b[0m end',
 ];
 
-type Entry = [string, string];
+type Entry = [string, string] | [string, string, Record<string, string>];
 const ns = (ms: number) => `${BigInt(ms) * 1_000_000n}`;
 
 async function push(url: string, stream: Record<string, string>, values: Entry[]): Promise<void> {
@@ -135,6 +135,85 @@ describe('logs page (headless chromium)', { skip }, () => {
     await page.getByRole('button', { name: 'Oldest first' }).click();
     await page.waitForURL(/dir=forward/);
     await until(async () => /order=2$/.test((await lineTexts(page))[0] ?? ''));
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('completes label names and values in the editor', async () => {
+    const { page, problems } = await suite.loggedInPage('/logs');
+    const editor = page.getByRole('textbox', { name: 'LogQL query' });
+    await editor.click();
+    await page.keyboard.type('{ap');
+    const options = page.locator('.cm-tooltip-autocomplete li');
+    await options.filter({ hasText: /^app$/ }).waitFor();
+    await page.keyboard.press('Enter');
+    // The name became app="" and the values opened.
+    await options.filter({ hasText: /^shop$/ }).waitFor();
+    assert.ok((await options.allTextContents()).includes('evil'));
+    await page.keyboard.type('sh');
+    await page.keyboard.press('Enter');
+    assert.equal(await editor.innerText(), '{app="shop"}');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await page.waitForURL(/query=/);
+    assert.equal(new URL(page.url()).searchParams.get('query'), '{app="shop"}');
+    await page.locator('.logs-line').first().waitFor();
+    assert.equal(await page.locator('.logs-line').count(), 15);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('loads older lines page by page', async () => {
+    const t0 = Date.now() - 300_000;
+    await push(
+      suite.argus.url,
+      { app: 'bulk' },
+      Array.from({ length: 150 }, (_, i): Entry => [ns(t0 + i * 100), `bulk line ${i}`]),
+    );
+    const { page, problems } = await suite.loggedInPage('/logs');
+    await openQuery(page, suite.argus.url, '{app="bulk"}');
+    await page.locator('.logs-line').nth(99).waitFor();
+    assert.equal(await page.locator('.logs-line').count(), 100);
+    assert.equal((await lineTexts(page))[0], 'bulk line 149');
+    await page.getByRole('button', { name: 'Load older lines' }).click();
+    await page.locator('.logs-line').nth(149).waitFor();
+    const texts = await lineTexts(page);
+    assert.equal(texts.length, 150);
+    assert.equal(texts[149], 'bulk line 0');
+    assert.equal(new Set(texts).size, 150);
+    // Fewer than a page came back: nothing older.
+    assert.equal(await page.getByRole('button', { name: 'Load older lines' }).count(), 0);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('colours the histogram by level field, and zooms by dragging across it', async () => {
+    const t0 = Date.now() - 120_000;
+    await push(suite.argus.url, { app: 'lv' }, [
+      [ns(t0), 'first', { level: 'error' }],
+      [ns(t0 + 1000), 'second', { level: 'error' }],
+      [ns(t0 + 2000), 'third', { level: 'info' }],
+    ]);
+    const { page, problems } = await suite.loggedInPage('/logs');
+    await openQuery(page, suite.argus.url, '{app="lv"}');
+    const legend = page.locator('.logs-histogram-legend');
+    await legend.waitFor();
+    const text = await legend.innerText();
+    assert.match(text, /error 2/);
+    assert.match(text, /info 1/);
+    // The lines' level comes from the field.
+    assert.equal(await page.locator('.logs-line.lvl-error').count(), 2);
+    const plot = page.locator('.logs-histogram-plot .u-over');
+    const box = await plot.boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.99, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForURL(/from=\d{4}-/);
+    const from = Date.parse(new URL(page.url()).searchParams.get('from') ?? '');
+    const to = Date.parse(new URL(page.url()).searchParams.get('to') ?? '');
+    assert.ok(to > from && to - from < 3_600_000, `${from}…${to}`);
+    await page.locator('.logs-line').nth(2).waitFor();
     assert.deepEqual(problems, []);
     await page.context().close();
   });

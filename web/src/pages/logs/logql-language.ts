@@ -2,7 +2,13 @@
  * LogQL for CodeMirror: Grafana's lezer grammar with highlight tags (the package ships the
  * parser only), and completion of label names and values inside a selector's braces.
  */
-import type { CompletionContext, CompletionResult } from '@codemirror/autocomplete';
+import {
+  startCompletion,
+  type Completion,
+  type CompletionContext,
+  type CompletionResult,
+} from '@codemirror/autocomplete';
+import type { EditorView } from '@codemirror/view';
 import { LanguageSupport, LRLanguage } from '@codemirror/language';
 import { parser } from '@grafana/lezer-logql';
 import { styleTags, tags as t } from '@lezer/highlight';
@@ -45,31 +51,45 @@ export interface LabelSource {
   values(name: string): Promise<string[]>;
 }
 
+/** A label name becomes `name=""` with the cursor between the quotes, and values open. */
+function applyName(view: EditorView, c: Completion, from: number, to: number): void {
+  const insert = `${c.label}=""`;
+  view.dispatch({
+    changes: { from, to, insert },
+    selection: { anchor: from + insert.length - 1 },
+  });
+  startCompletion(view);
+}
+
+/** A value goes inside the quotes (escaped), and the cursor after the closing quote. */
+function applyValue(view: EditorView, c: Completion, from: number, to: number): void {
+  const value = JSON.stringify(c.label).slice(1, -1);
+  const closed = view.state.doc.sliceString(to, to + 1) === '"';
+  const insert = closed ? value : `${value}"`;
+  view.dispatch({
+    changes: { from, to, insert },
+    selection: { anchor: from + value.length + 1 },
+  });
+}
+
 function completer(source: LabelSource) {
   return async (ctx: CompletionContext): Promise<CompletionResult | null> => {
-    const line = ctx.state.doc.lineAt(ctx.pos);
     const before = ctx.state.doc.sliceString(0, ctx.pos);
     const spot = completionSpot(before);
     if (!spot || (spot.prefix === '' && !ctx.explicit && !/[{,"]\s*$/.test(before))) return null;
-    void line;
     try {
       if (spot.kind === 'name') {
         const names = await source.names();
         return {
           from: spot.from,
-          options: names.map((n) => ({ label: n, type: 'property', apply: `${n}="` })),
+          options: names.map((n) => ({ label: n, type: 'property', apply: applyName })),
           validFor: /^[a-zA-Z0-9_]*$/,
         };
       }
       const values = await source.values(spot.label);
       return {
         from: spot.from,
-        options: values.map((v) => ({
-          label: v,
-          type: 'constant',
-          // The value inside the quotes, escaped as a LogQL string.
-          apply: JSON.stringify(v).slice(1, -1),
-        })),
+        options: values.map((v) => ({ label: v, type: 'constant', apply: applyValue })),
         validFor: /^[^"\\]*$/,
       };
     } catch {
