@@ -91,6 +91,7 @@ export function readColumn(r: ByteReader): ColumnBytes {
   const type = r.byte();
   const count = r.uvarint();
   const b = readBlock(r, `column ${JSON.stringify(name)}`);
+  if (count > b.end + 1) b.fail(`${count} values in ${b.end} bytes`);
   const start = new Int32Array(count + 1);
   const raw = Buffer.from(b.buf.buffer, b.buf.byteOffset, b.end);
   if (type === COL_HEX) {

@@ -192,6 +192,7 @@ export function decodeColumnar(data: Uint8Array): ChunkData {
   const r = new ByteReader(data, 'columnar', 2);
   const n = r.uvarint();
   const tsLen = r.uvarint();
+  if (n > tsLen) r.fail(`${n} records with ${tsLen} timestamp bytes (want at least 1 each)`);
   const tsr = new ByteReader(r.bytes(tsLen), 'columnar timestamps');
   const ts = readTs(tsr, n);
   if (tsr.pos !== tsLen) tsr.fail(`${tsLen - tsr.pos} bytes left after ${n} timestamps`);

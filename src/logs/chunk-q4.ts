@@ -269,6 +269,7 @@ function header(data: Uint8Array): {
   const r = new ByteReader(data, 'q4', 2);
   const n = r.uvarint();
   const tsLen = r.uvarint();
+  if (n > tsLen) r.fail(`${n} records with ${tsLen} timestamp bytes (want at least 1 each)`);
   const tsr = new ByteReader(r.bytes(tsLen), 'q4 timestamps');
   const ts = readTs(tsr, n);
   if (tsr.pos !== tsLen) tsr.fail(`${tsLen - tsr.pos} bytes left after ${n} timestamps`);

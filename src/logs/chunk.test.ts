@@ -130,6 +130,43 @@ for (const format of FORMATS) {
   });
 }
 
+describe('decodeChunk on damaged bytes (property)', () => {
+  const good = (['q4', 'columnar'] as const).map((f) =>
+    encodeChunk(
+      chunkOf([
+        '{"a":"0123456789abcdef","n":5}',
+        'x y z',
+        'multi\nline',
+        '',
+        '{"a":"fedcba9876543210","n":-7}',
+      ]),
+      f,
+    ),
+  );
+  it('throws only ChunkCorruptionError, whatever the bytes', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(1),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.nat(),
+        (which, edits, cut) => {
+          const bad = Uint8Array.from(good[which]);
+          for (const [at, v] of edits) bad[2 + (at % (bad.length - 2))] = v;
+          try {
+            decodeChunk(bad.subarray(0, bad.length - (cut % 4)));
+          } catch (err) {
+            assert.ok(err instanceof ChunkCorruptionError, String(err));
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('decodeChunk header', () => {
   it('names an unknown format or version', () => {
     assert.throws(
@@ -138,6 +175,13 @@ describe('decodeChunk header', () => {
     );
     assert.throws(() => decodeChunk(new Uint8Array([9, 1])), /unknown format byte 9/);
     assert.throws(() => decodeChunk(new Uint8Array([1, 7])), /format 1 version 7 \(want 1\)/);
+  });
+  it('refuses absurd counts without allocating them', () => {
+    for (const fmt of [1, 2])
+      assert.throws(
+        () => decodeChunk(new Uint8Array([fmt, 1, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 0])),
+        /records with 1 timestamp bytes/,
+      );
   });
   it('refuses mismatched columns', () => {
     assert.throws(
