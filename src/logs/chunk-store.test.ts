@@ -134,15 +134,20 @@ describe('FileChunkStore', () => {
     withStoreDir(async (dir) => {
       const s = await openStore(dir);
       const c = sealed(A, { app: 'x' }, chunkData(1, ['a']));
-      assert.throws(() => s.add([{ ...c, mint: c.maxt + 1n }]), InvalidChunkError);
-      assert.throws(() => s.add([{ ...c, data: new Uint8Array(0) }]), InvalidChunkError);
-      assert.throws(() => s.add([{ ...c, tenant: '../escape' as TenantId }]), InvalidTenantError);
+      await assert.rejects(s.add([{ ...c, mint: c.maxt + 1n }]), InvalidChunkError);
+      await assert.rejects(s.add([{ ...c, data: new Uint8Array(0) }]), InvalidChunkError);
+      await assert.rejects(s.add([{ ...c, tenant: '../escape' as TenantId }]), InvalidTenantError);
       await assert.rejects(s.read(12345), ChunkNotFoundError);
       await s.add([]);
       assert.deepEqual(await readdir(`${dir}/tenants`), []);
       await s.close();
       await s.close();
-      assert.throws(() => s.add([c]), ChunkStoreClosedError);
+      await assert.rejects(s.add([c]), ChunkStoreClosedError);
+      await assert.rejects(s.compact(), ChunkStoreClosedError);
+      await assert.rejects(
+        s.applyRetention({ periodMs: 1, streams: [], tenants: new Map(), maxBytes: 0 }, 0),
+        ChunkStoreClosedError,
+      );
       await assert.rejects(s.readBytes(1), ChunkStoreClosedError);
     }));
 

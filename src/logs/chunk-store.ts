@@ -234,7 +234,7 @@ export class FileChunkStore implements ChunkStore {
   }
 
   /** Writes one block per tenant; resolves once every block is durable and visible. */
-  add(chunks: readonly SealedChunk[]): Promise<void> {
+  async add(chunks: readonly SealedChunk[]): Promise<void> {
     this.checkOpen('add log chunks');
     const byTenant = new Map<TenantId, SealedChunk[]>();
     for (const c of chunks) {
@@ -243,10 +243,8 @@ export class FileChunkStore implements ChunkStore {
       if (list) list.push(c);
       else byTenant.set(c.tenant, [c]);
     }
-    return this.track(
-      Promise.all([...byTenant].map(([t, list]) => this.writeNewBlock(t, sortChunks(list)))).then(
-        () => undefined,
-      ),
+    await this.track(
+      Promise.all([...byTenant].map(([t, list]) => this.writeNewBlock(t, sortChunks(list)))),
     );
   }
 
@@ -448,7 +446,7 @@ export class FileChunkStore implements ChunkStore {
     return this.track(run);
   }
 
-  applyRetention(
+  async applyRetention(
     policy: RetentionPolicy,
     nowMs: number,
   ): Promise<{ droppedChunks: number; droppedBytes: number }> {
@@ -482,7 +480,7 @@ export class FileChunkStore implements ChunkStore {
     });
   }
 
-  compact(signal?: AbortSignal): Promise<{ rewrittenChunks: number; savedBytes: number }> {
+  async compact(signal?: AbortSignal): Promise<{ rewrittenChunks: number; savedBytes: number }> {
     this.checkOpen('compact log blocks');
     return this.exclusive(() => {
       const now = this.now();
