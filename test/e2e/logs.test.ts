@@ -228,6 +228,9 @@ describe('logs page (headless chromium)', { skip }, () => {
     const alert = page.locator('.logs-error');
     await alert.waitFor();
     assert.match(await alert.innerText(), /parse error/);
+    // A metric query is not a list of lines: the page says so.
+    await openQuery(page, suite.argus.url, 'count_over_time({app="shop"}[5m])');
+    await page.getByText('This is a metric query').waitFor();
     assert.deepEqual(problems, []);
     await page.context().close();
   });

@@ -46,6 +46,9 @@ function colorOf(level: LogLevel): string {
 }
 
 const HEIGHT = 120;
+const COUNT_INCRS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 1e6, 1e7,
+];
 
 export function Histogram({ data, window, tz, onSelect }: HistogramProps) {
   const box = useRef<HTMLDivElement>(null);
@@ -81,7 +84,8 @@ export function Histogram({ data, window, tz, onSelect }: HistogramProps) {
           x: { time: true, range: () => [window[0], window[1]] },
           y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
         },
-        axes: [axis(), { ...axis(), size: 40 }],
+        // Counts are whole: no 2.5-line ticks.
+        axes: [axis(), { ...axis(), size: 40, incrs: COUNT_INCRS }],
         series: [
           {},
           ...data.levels.map((l) => ({
