@@ -121,7 +121,7 @@ export class HeadReplay {
           else res.resealPieces++;
         }
         if (pieces.some((p) => !p.durable))
-          hs.sealing.push({ seqStart: g.seqStart, seqEnd, pieces, busy: false });
+          head.addGroup(hs, { seqStart: g.seqStart, seqEnd, pieces, busy: false });
         for (const p of pieces) if (!p.durable) noteMax(hs, p.maxt);
       }
       if (r.pending.length > 0) {

@@ -160,6 +160,8 @@ export class Head {
   readonly tenants = new Map<TenantId, Map<string, HeadStream>>();
   readonly byId = new Map<number, HeadStream>();
   nextId = 1;
+  /** Raw bytes of the seal groups not yet released (the sealing backlog). */
+  sealingBytes = 0;
 
   get(tenant: TenantId, key: string): HeadStream | undefined {
     return this.tenants.get(tenant)?.get(key);
@@ -220,7 +222,7 @@ export class Head {
       pieces: splitPieces(c, target),
       busy: false,
     };
-    s.sealing.push(g);
+    this.addGroup(s, g);
     return g;
   }
 
@@ -230,7 +232,14 @@ export class Head {
    */
   release(s: HeadStream, g: SealGroup): void {
     const i = s.sealing.indexOf(g);
-    if (i >= 0) s.sealing.splice(i, 1);
+    if (i < 0) return;
+    s.sealing.splice(i, 1);
+    for (const p of g.pieces) this.sealingBytes -= p.rawBytes;
+  }
+
+  addGroup(s: HeadStream, g: SealGroup): void {
+    s.sealing.push(g);
+    for (const p of g.pieces) this.sealingBytes += p.rawBytes;
   }
 
   forgetIfEmpty(s: HeadStream): void {

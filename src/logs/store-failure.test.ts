@@ -127,4 +127,32 @@ describe('LogStore when the chunk store fails', () => {
       await cleanup();
     }
   });
+
+  it('holds commits back while the sealing backlog is over its limit', async () => {
+    const { dir, cleanup } = await tempDir();
+    const inner = await FileChunkStore.open({ dir: path.join(dir, 'chunks') });
+    const cs = flaky(inner);
+    const store = await openStore(dir, { chunkStore: cs, maxSealBacklogBytes: 10 });
+    try {
+      await appendOne(store, DEFAULT_TENANT, app1, [{ ts: T0, line: 'x'.repeat(20) }]);
+      cs.mode = 'before';
+      await assert.rejects(store.flush(), StorageUnavailableError);
+      assert.equal(store.stats().sealingBytes, 20);
+      await assert.rejects(
+        appendOne(store, DEFAULT_TENANT, app1, [{ ts: T0 + MS, line: 'y' }]),
+        (e: unknown) =>
+          e instanceof StorageUnavailableError &&
+          /20 bytes wait to be sealed \(limit 10\) and sealing fails: disk full/.test(e.message),
+      );
+      cs.mode = 'ok';
+      await appendOne(store, DEFAULT_TENANT, app1, [{ ts: T0 + MS, line: 'y' }]);
+      assert.equal(store.stats().sealingBytes, 0);
+      assert.equal(inner.stats().chunks, 1);
+      assert.deepEqual(await lines(store), ['x'.repeat(20), 'y']);
+    } finally {
+      await store.close();
+      await inner.close();
+      await cleanup();
+    }
+  });
 });

@@ -85,6 +85,23 @@ export class Sealer {
     }
   }
 
+  /**
+   * Backpressure: resolves once the sealing backlog is at most `limit` bytes, sealing meanwhile.
+   * Rejects (retryable) when a sealing pass fails while waiting: the chunk store is failing.
+   */
+  async waitForBacklog(limit: number): Promise<void> {
+    while (this.d.head.sealingBytes > limit && !this.stopped) {
+      const errors = this.errors;
+      await this.kick();
+      if (this.errors !== errors) {
+        throw new StorageUnavailableError(
+          `cannot commit logs: ${this.d.head.sealingBytes} bytes wait to be sealed (limit ${limit}) and sealing fails: ${errorChain(this.lastError)}`,
+          { cause: this.lastError },
+        );
+      }
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     while (this.run !== null) await this.run;

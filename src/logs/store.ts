@@ -54,6 +54,11 @@ export interface LogStoreOptions {
   walSegmentSize?: number;
   /** The WAL is checkpointed once it holds more than this; default 128 MiB. */
   walCheckpointBytes?: number;
+  /**
+   * Commits wait while more than this many raw bytes are cut and not yet in the chunk store
+   * (sealing slower than ingestion); default 64 MiB.
+   */
+  maxSealBacklogBytes?: number;
   /** How often open chunks are checked for age and idleness; default min(10 s, idle/2); 0 = never. */
   sealCheckIntervalMs?: number;
 }
@@ -65,6 +70,8 @@ export interface LogStoreStats {
   headBytes: number;
   /** Chunks cut from the head and not yet durable in the chunk store. */
   sealingChunks: number;
+  /** Raw bytes of those chunks (commits wait above maxSealBacklogBytes). */
+  sealingBytes: number;
   sealedChunks: number;
   sealErrors: number;
   walBytes: number;
@@ -86,6 +93,7 @@ export class LogStore implements LogAppendable, LogQueryable, LogTailable {
   private readonly limitsOf: (t: TenantId) => LogLimits;
   private readonly log: Logger;
   private readonly now: () => number;
+  private readonly maxBacklog: number;
   private retentionRun: Promise<void> | null = null;
   private compactionRun: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
@@ -99,6 +107,7 @@ export class LogStore implements LogAppendable, LogQueryable, LogTailable {
   ) {
     this.log = opts.logger ?? nopLogger;
     this.now = opts.now ?? Date.now;
+    this.maxBacklog = opts.maxSealBacklogBytes ?? 64 * 2 ** 20;
     const fallback = defaultLogLimits();
     this.limitsOf = opts.limits ?? (() => fallback);
     this.tails = new TailRegistry(this.log);
@@ -206,6 +215,11 @@ export class LogStore implements LogAppendable, LogQueryable, LogTailable {
         done = true;
         if (this.closing !== null)
           throw new StorageUnavailableError('cannot commit logs: the log store is closed');
+        if (this.head.sealingBytes > this.maxBacklog) {
+          await this.sealer.waitForBacklog(this.maxBacklog);
+          if (this.closing !== null)
+            throw new StorageUnavailableError('cannot commit logs: the log store is closed');
+        }
         let bucket = this.buckets.get(tenant);
         if (!bucket) this.buckets.set(tenant, (bucket = new RateBucket()));
         const res = await commitBatch(
@@ -309,6 +323,7 @@ export class LogStore implements LogAppendable, LogQueryable, LogTailable {
       headEntries,
       headBytes,
       sealingChunks,
+      sealingBytes: this.head.sealingBytes,
       sealedChunks: this.sealer.sealedChunks,
       sealErrors: this.sealer.errors,
       walBytes: w.bytes,
