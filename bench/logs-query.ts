@@ -3,14 +3,18 @@
  * grep command a user would run on the raw file, timed as medians of 3 after one warm-up run
  * each (warm page cache on both sides), with the results cross-checked.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { BASE_MS, HOUR_MS, REGEX, type Corpus } from './logs-gen.js';
 
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 const monoMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
 
 export interface Timed<T> {
   medianS: number;
   runsS: number[];
+  /** Median CPU seconds per run: the server's process tree, or grep's (children of this process). */
+  cpuMedianS: number;
   result: T;
 }
 
@@ -27,27 +31,39 @@ export interface Comparison {
   windows: [number, number][];
 }
 
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 async function timed<T>(
   runs: number,
   f: () => Promise<T>,
+  cpu: () => Promise<number>,
   windows?: [number, number][],
 ): Promise<Timed<T>> {
   let result = await f(); // warm-up: page cache, JIT, server caches on both sides alike
   const runsS: number[] = [];
+  const cpuS: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c0 = await cpu();
     const m0 = monoMs();
     const t0 = performance.now();
     const r = await f();
     runsS.push((performance.now() - t0) / 1000);
     windows?.push([m0, monoMs()]);
+    cpuS.push((await cpu()) - c0);
     if (JSON.stringify(r) !== JSON.stringify(result))
       throw new Error(
         `cannot time query: run ${i + 1} returned ${String(r)}, want ${String(result)}`,
       );
     result = r;
   }
-  const sorted = [...runsS].sort((a, b) => a - b);
-  return { medianS: sorted[Math.floor(sorted.length / 2)], runsS, result };
+  return { medianS: median(runsS), runsS, cpuMedianS: median(cpuS), result };
+}
+
+/** CPU seconds of this process's waited-for children (cutime + cstime, /proc/self/stat). */
+async function childCpuSeconds(): Promise<number> {
+  const s = await readFile('/proc/self/stat', 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) / CLK_TCK;
 }
 
 /** Runs `sh -c script` with the C locale (grep's fastest) and returns its stdout. */
@@ -76,6 +92,8 @@ const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 export interface ArgusApi {
   base: string;
   headers: Record<string, string>;
+  /** The server's cumulative CPU seconds. */
+  cpu: () => Promise<number>;
 }
 
 interface LokiAnswer {
@@ -130,8 +148,8 @@ export async function compareAll(api: ArgusApi, c: Corpus, runs: number): Promis
     want: string,
   ): Promise<void> => {
     const windows: [number, number][] = [];
-    const a = await timed(runs, argus, windows);
-    const g = await timed(runs, grep);
+    const a = await timed(runs, argus, api.cpu, windows);
+    const g = await timed(runs, grep, childCpuSeconds);
     out.push({
       name,
       logql,

@@ -136,7 +136,8 @@ async function run(o: Options): Promise<{ code: number; results: Record<string, 
     await waitReady(`${base}/-/ready`, proc, t0, 60_000);
     log(`argus: ready on ${base} (pid ${proc.pid}, dir ${dir}); load ${loadText()}`);
 
-    const cpu0 = await cpuSeconds(proc.pid);
+    const pid = proc.pid;
+    const cpu0 = await cpuSeconds(pid);
     const m0 = monoMs();
     const sent = await sendAll(
       `${base}/loki/api/v1/push`,
@@ -191,7 +192,11 @@ async function run(o: Options): Promise<{ code: number; results: Record<string, 
       compacted: settled.compacted,
     };
 
-    const comparisons: Comparison[] = await compareAll({ base, headers: admin }, corpus, o.runs);
+    const comparisons: Comparison[] = await compareAll(
+      { base, headers: admin, cpu: () => cpuSeconds(pid) },
+      corpus,
+      o.runs,
+    );
     const peakRss = await peakRssBytes(proc.pid);
     const loadEnd = os.loadavg();
     await stopGracefully(proc, 120_000);
@@ -214,7 +219,9 @@ async function run(o: Options): Promise<{ code: number; results: Record<string, 
     console.log(`load average at the end: ${loadEnd.map((l) => l.toFixed(2)).join(' ')}`);
     if (profile) {
       for (const [phase, hot] of Object.entries(profile.phases)) {
-        console.log(`\nprofile ${phase} (${hot.busyMs.toFixed(0)} ms busy, main thread):`);
+        console.log(
+          `\nprofile ${phase} (${hot.busyMs.toFixed(0)} ms busy${phase.startsWith('worker:') ? ', worker thread, all phases' : ', main thread'}):`,
+        );
         for (const h of hot.top.slice(0, 10))
           console.log(
             `  ${h.percent.toFixed(1).padStart(5)}%  ${h.selfMs.toFixed(0).padStart(7)} ms  ${h.name}`,
