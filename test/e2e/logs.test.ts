@@ -218,6 +218,31 @@ describe('logs page (headless chromium)', { skip }, () => {
     await page.context().close();
   });
 
+  it('facets parsed JSON fields and filters on them after the parser', async () => {
+    const t0 = Date.now() - 90_000;
+    await push(
+      suite.argus.url,
+      { app: 'js' },
+      [200, 500, 200, 500, 404].map((status, i): Entry => [
+        ns(t0 + i * 1000),
+        JSON.stringify({ status, path: `/p${i}`, msg: 'request' }),
+      ]),
+    );
+    const { page, problems } = await suite.loggedInPage('/logs');
+    await openQuery(page, suite.argus.url, '{app="js"} | json');
+    await page.locator('.logs-line').nth(4).waitFor();
+    const facet = page.getByRole('region', { name: 'Field status' });
+    await facet.waitFor();
+    assert.deepEqual(await facet.locator('.logs-facet-count').allTextContents(), ['2', '2', '1']);
+    await page.getByRole('button', { name: /^Filter on status=500/ }).click();
+    await page.waitForURL(/status/);
+    assert.equal(new URL(page.url()).searchParams.get('query'), '{app="js"} | json | status="500"');
+    await until(async () => (await page.locator('.logs-line').count()) === 2);
+    assert.ok((await lineTexts(page)).every((t) => t.includes('"status":500')));
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
   it('shows a syntax error from the server inline', async () => {
     const { page, problems } = await suite.loggedInPage('/logs');
     const editor = page.getByRole('textbox', { name: 'LogQL query' });
