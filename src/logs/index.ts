@@ -14,6 +14,7 @@ export {
 } from './config.js';
 export { defaultLogLimits, TRUNCATION_MARKER, type LogLimits } from './limits.js';
 export { inlineChunkEncoder, type ChunkEncoder } from './store-encoder.js';
+export { LogWalCorruptionError } from './head-wal.js';
 export { ChunkEncoderPool } from './chunk-pool.js';
 export { FileChunkStore, type FileChunkStoreOptions } from './chunk-store.js';
 export type { ChunkStore, RetentionPolicy, ChunkMeta, SealedChunk, ChunkData } from './types.js';
