@@ -62,6 +62,9 @@ async function until(ok: () => Promise<boolean>, timeoutMs = 10_000): Promise<vo
   }
 }
 
+/** CodeMirror ignores Enter on a completion list changed in the last 75 ms (interactionDelay). */
+const settle = (page: Page) => page.waitForTimeout(200);
+
 const lineTexts = (page: Page) => page.locator('.logs-lines .logs-text').allTextContents();
 
 async function openQuery(page: Page, base: string, query: string, extra = ''): Promise<void> {
@@ -146,11 +149,14 @@ describe('logs page (headless chromium)', { skip }, () => {
     await page.keyboard.type('{ap');
     const options = page.locator('.cm-tooltip-autocomplete li');
     await options.filter({ hasText: /^app$/ }).waitFor();
+    await settle(page);
     await page.keyboard.press('Enter');
     // The name became app="" and the values opened.
     await options.filter({ hasText: /^shop$/ }).waitFor();
     assert.ok((await options.allTextContents()).includes('evil'));
     await page.keyboard.type('sh');
+    await options.filter({ hasText: /^shop$/ }).waitFor();
+    await settle(page);
     await page.keyboard.press('Enter');
     assert.equal(await editor.innerText(), '{app="shop"}');
     await page.keyboard.press('ControlOrMeta+Enter');

@@ -89,6 +89,11 @@ export function useLiveTail(
     };
   }, [query, enabled]);
 
+  // Lines of the range query that answer after the tail opened join the live list.
+  useEffect(() => {
+    if (enabled && initial.length > 0) push([...initial]);
+  }, [initial]);
+
   const setPaused = (p: boolean) => {
     pausedRef.current = p;
     setPausedState(p);
