@@ -5,7 +5,15 @@
  * for a seed and size. Writes `raw.log` (the grep side) and, per line, its stream index
  * (`streams.u8`) and timestamp offset from `baseNs` in ns (`ts.f64`, the push side).
  */
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { mulberry32 } from './lib/rand.js';
 
@@ -130,6 +138,7 @@ export function generateCorpus(dir: string, seed: number, targetBytes: number): 
     });
   }
 
+  mkdirSync(dir, { recursive: true });
   const rawFile = path.join(dir, 'raw.log');
   const out = openSync(rawFile, 'w');
   // Per-line side data, grown as needed (≈ 210 bytes per line).
