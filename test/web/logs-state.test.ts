@@ -29,6 +29,11 @@ describe('logs-state: URL', () => {
     assert.equal(d.wrap, true);
     assert.equal(logsStateToSearch(d), 'from=now-1h&to=now');
   });
+
+  it('takes q= (the link of a LogQL alert) as the query, query= winning', () => {
+    assert.equal(logsStateFromSearch('q=%7Ba%3D%22b%22%7D').query, '{a="b"}');
+    assert.equal(logsStateFromSearch('q=x&query=%7Bc%3D%22d%22%7D').query, '{c="d"}');
+  });
 });
 
 describe('logs-lines', () => {

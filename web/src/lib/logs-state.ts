@@ -19,7 +19,8 @@ export interface LogsState {
 export function logsStateFromSearch(search: string, nowMs = Date.now()): LogsState {
   const q = new URLSearchParams(search);
   return {
-    query: q.get('query') ?? '',
+    // `q` is what alert links from LogQL rules carry (`logs?q=…`, as `explore?q=…` for PromQL).
+    query: q.get('query') ?? q.get('q') ?? '',
     range: rangeFromParams(q, nowMs),
     direction: q.get('dir') === 'forward' ? 'forward' : 'backward',
     live: q.get('live') === '1',
