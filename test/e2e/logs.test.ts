@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { adminFetch } from '../integration/helpers.js';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { adminFetch, startArgus, tempDir } from '../integration/helpers.js';
 import { browserSkip, browserSuite, horizontalOverflow, screenshot } from './browser.js';
 
 const skip = browserSkip();
@@ -71,8 +73,26 @@ async function openQuery(page: Page, base: string, query: string, extra = ''): P
   await page.goto(`${base}/logs?query=${encodeURIComponent(query)}${extra}`);
 }
 
+/** A server whose log retention has a default period and a stream rule (shown on the page). */
+async function startWithRetention() {
+  const cfg = path.join(await tempDir('argus-logs-cfg-'), 'argus.yml');
+  await writeFile(
+    cfg,
+    [
+      'collect: { host: { enabled: false }, self: { enabled: false } }',
+      'rules: { builtin: false }',
+      'logs:',
+      '  retention:',
+      '    period: 30d',
+      '    streams: [{ selector: \'{env="dev"}\', period: 3d }]',
+      '',
+    ].join('\n'),
+  );
+  return startArgus({ args: ['--config', cfg] });
+}
+
 describe('logs page (headless chromium)', { skip }, () => {
-  const suite = browserSuite();
+  const suite = browserSuite(startWithRetention);
 
   it('says how to send logs when there are none, then shows, highlights, filters and expands lines', async () => {
     const { page, problems } = await suite.loggedInPage('/logs');
@@ -92,9 +112,11 @@ describe('logs page (headless chromium)', { skip }, () => {
     // Levels come from the text (logfmt level=).
     assert.equal(await page.locator('.logs-line.lvl-error').count(), 3);
     assert.equal(await page.locator('.logs-line.lvl-warn').count(), 1);
-    // The histogram counts the same 4 lines.
+    // The histogram counts the same 4 lines, by the level found in their text (no level label).
     await page.locator('.logs-histogram-legend').waitFor();
-    assert.match(await page.locator('.logs-histogram-legend').innerText(), /4/);
+    const legend = await page.locator('.logs-histogram-legend').innerText();
+    assert.match(legend, /error 3/);
+    assert.match(legend, /warn 1/);
     await screenshot(page, 'logs-desktop');
 
     // Facet env=prod narrows the query (inside the selector: env is a stream label).
@@ -300,6 +322,50 @@ describe('logs page (headless chromium)', { skip }, () => {
       'level=warn live line two',
       'level=info live line one',
     ]);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('colours the histogram by a level word in plain text lines', async () => {
+    const t0 = Date.now() - 90_000;
+    await push(suite.argus.url, { app: 'plain' }, [
+      [ns(t0), 'ERROR disk full'],
+      [ns(t0 + 1000), '2026-01-01 WARN slow disk'],
+      [ns(t0 + 2000), 'nothing to see'],
+    ]);
+    const { page, problems } = await suite.loggedInPage('/logs');
+    await openQuery(page, suite.argus.url, '{app="plain"}');
+    const legend = page.locator('.logs-histogram-legend');
+    await legend.waitFor();
+    const text = await legend.innerText();
+    assert.match(text, /error 1/);
+    assert.match(text, /warn 1/);
+    assert.match(text, /unknown 1/);
+    assert.equal(await page.locator('.logs-line.lvl-error').count(), 1);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('shows the retention and warns when the range starts before its horizon', async () => {
+    const { page, problems } = await suite.loggedInPage('/logs');
+    await openQuery(page, suite.argus.url, '{app="shop"}', '&from=now-1h&to=now');
+    const line = page.locator('.logs-retention');
+    await line.waitFor();
+    const text = await line.innerText();
+    assert.match(text, /Kept 30 days/);
+    assert.match(text, /\{env="dev"\} 3 days/);
+    assert.match(text, /store |nothing on disk yet/);
+    assert.equal(await page.locator('.logs-horizon').count(), 0);
+    // 7 days back: past the dev rule only.
+    await openQuery(page, suite.argus.url, '{app="shop"}', '&from=now-7d&to=now');
+    const horizon = page.locator('.logs-horizon');
+    await horizon.waitFor();
+    assert.match(await horizon.innerText(), /streams matching \{env="dev"\} keep 3 days/);
+    assert.doesNotMatch(await horizon.innerText(), /older than 30 days/);
+    // 60 days back: past the default period too.
+    await openQuery(page, suite.argus.url, '{app="shop"}', '&from=now-60d&to=now');
+    await until(async () => /older than 30 days are deleted/.test(await horizon.innerText()));
+    await screenshot(page, 'logs-retention');
     assert.deepEqual(problems, []);
     await page.context().close();
   });

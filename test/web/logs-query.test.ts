@@ -38,7 +38,11 @@ describe('logs-query', () => {
   it('makes the histogram query', () => {
     assert.equal(
       histogramQuery(' {a="b"} |= "x" ', 30),
-      'sum by (level) (count_over_time({a="b"} |= "x" [30s]))',
+      'sum by (detected_level, level, severity, lvl, loglevel, severity_text, argus_text_level, ' +
+        'argus_text_level_word) (count_over_time({a="b"} |= "x" ' +
+        '| regexp `(?i)\\b(?:level|lvl|severity|loglevel)["\']?\\s*[:=]\\s*["\']?(?P<argus_text_level>[a-z]+)` ' +
+        '| regexp `\\b(?P<argus_text_level_word>FATAL|CRITICAL|CRIT|PANIC|ERROR|ERR|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE)\\b` ' +
+        '[30s]))',
     );
   });
   it('says what to complete at the cursor', () => {

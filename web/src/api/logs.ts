@@ -6,8 +6,10 @@
 import { ApiError, call, get } from './client.js';
 import type { LokiStream } from '../lib/logs-lines.js';
 import type { Direction } from '../lib/logs-state.js';
+import type { LogsInfo } from '../lib/logs-retention.js';
 
 export type { LokiStream } from '../lib/logs-lines.js';
+export type { LogsInfo } from '../lib/logs-retention.js';
 
 export interface LokiMatrixSeries {
   metric: Record<string, string>;
@@ -83,3 +85,7 @@ export interface TailMessage {
   streams?: LokiStream[];
   dropped_entries?: { labels: Record<string, string>; timestamp: string }[] | null;
 }
+
+/** The tenant's log retention and the store's size (`/api/argus/v1/logs/info`). */
+export const logsInfo = (signal?: AbortSignal) =>
+  get<LogsInfo>('/api/argus/v1/logs/info', undefined, signal);

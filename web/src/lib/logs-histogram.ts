@@ -1,9 +1,17 @@
 /**
- * The histogram's data from the `sum by (level) (count_over_time(…))` matrix: one row of counts
- * per level (label values normalized, e.g. `ERROR` and `err` are both error), in a fixed order,
- * over the buckets' start times. Pure (no DOM), tested in test/web/logs-histogram.test.ts.
+ * The histogram's data from the histogramQuery matrix (logs-query.ts): one row of counts per
+ * level (a level label first, else the level found in the text; spellings normalized, e.g.
+ * `ERROR` and `err` are both error), in a fixed order, over the buckets' start times.
+ * Pure (no DOM), tested in test/web/logs-histogram.test.ts.
  */
-import { LEVELS, normalizeLevel, type LogLevel } from './logs-text.js';
+import {
+  LEVELS,
+  TEXT_LEVEL_FIELD,
+  TEXT_LEVEL_WORD,
+  levelOfLabels,
+  textLevel,
+  type LogLevel,
+} from './logs-text.js';
 
 export interface MatrixSeries {
   metric: Record<string, string>;
@@ -21,7 +29,9 @@ export function histogramRows(series: readonly MatrixSeries[], step: number): Hi
   const xs = new Set<number>();
   const byLevel = new Map<LogLevel, Map<number, number>>();
   for (const s of series) {
-    const level = normalizeLevel(s.metric.level ?? '') ?? 'unknown';
+    // As the line list's levelOf: a level label or field first, else the text's field, word.
+    const m0 = s.metric;
+    const level = levelOfLabels(m0) ?? textLevel(m0[TEXT_LEVEL_FIELD], m0[TEXT_LEVEL_WORD]);
     let m = byLevel.get(level);
     if (!m) byLevel.set(level, (m = new Map()));
     for (const [t, v] of s.values) {

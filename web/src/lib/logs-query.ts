@@ -3,6 +3,12 @@
  * a label filter added to a query (facet clicks), the histogram's metric query, and what the
  * editor should complete at the cursor. Pure (no DOM), tested in test/web/logs-query.test.ts.
  */
+import {
+  LEVEL_LABEL_NAMES,
+  TEXT_LEVEL_FIELD,
+  TEXT_LEVEL_WORD,
+  levelDetectStages,
+} from './logs-text.js';
 
 /** A LogQL string literal (JSON escaping is what LogQL's double-quoted strings accept). */
 export const quote = (s: string): string => JSON.stringify(s);
@@ -69,11 +75,14 @@ export function isLogQuery(query: string): boolean {
 }
 
 /**
- * The histogram's metric query: matching lines per step, by level when lines have a `level`
- * label (stream label or parsed field); lines without one group under `{}`.
+ * The histogram's metric query: matching lines per step, grouped by the labels and fields that
+ * name a level and by the level field and word found in the line's text (two `regexp` stages),
+ * so the bars are coloured as the line list is (logs-histogram.ts picks the level per group).
  */
 export function histogramQuery(query: string, stepSec: number): string {
-  return `sum by (level) (count_over_time(${query.trim()} [${Math.max(1, Math.round(stepSec))}s]))`;
+  const by = [...LEVEL_LABEL_NAMES, TEXT_LEVEL_FIELD, TEXT_LEVEL_WORD].join(', ');
+  const range = `[${Math.max(1, Math.round(stepSec))}s]`;
+  return `sum by (${by}) (count_over_time(${query.trim()} ${levelDetectStages()} ${range}))`;
 }
 
 /** What to complete at the cursor inside a selector's braces. */

@@ -23,11 +23,31 @@ export function normalizeLevel(word: string): LogLevel | undefined {
 }
 
 // `level=error`, `"level":"warn"`, `severity: info` (structured), then a bare upper-case word.
-const FIELD = /\b(?:level|lvl|severity|loglevel)["']?\s*[:=]\s*["']?([a-z]+)/i;
-const WORD = /\b(FATAL|CRITICAL|CRIT|PANIC|ERROR|ERR|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE)\b/;
+// Sources shared with the histogram's server-side detection (RE2, see levelDetectStages).
+const FIELD_KEY = String.raw`\b(?:level|lvl|severity|loglevel)["']?\s*[:=]\s*["']?`;
+const WORD_ALTS = 'FATAL|CRITICAL|CRIT|PANIC|ERROR|ERR|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE';
+const FIELD = new RegExp(`${FIELD_KEY}([a-z]+)`, 'i');
+const WORD = new RegExp(String.raw`\b(${WORD_ALTS})\b`);
 
-/** The level of a line: its labels' level when they have one, else detected in the text. */
-export function levelOf(labels: Record<string, string>, line: string): LogLevel {
+/** The labels the histogram query extracts the text's level field and word into. */
+export const TEXT_LEVEL_FIELD = 'argus_text_level';
+export const TEXT_LEVEL_WORD = 'argus_text_level_word';
+
+/**
+ * LogQL `regexp` stages that put the same field and word `levelOf` finds in a line's text into
+ * TEXT_LEVEL_FIELD / TEXT_LEVEL_WORD (first match each, as `exec`), for `sum by (…)`.
+ */
+export function levelDetectStages(): string {
+  const field = `(?i)${FIELD_KEY}(?P<${TEXT_LEVEL_FIELD}>[a-z]+)`;
+  const word = String.raw`\b(?P<${TEXT_LEVEL_WORD}>${WORD_ALTS})\b`;
+  return `| regexp \`${field}\` | regexp \`${word}\``;
+}
+
+/** The label names `levelOfLabels` reads (the histogram groups by them). */
+export const LEVEL_LABEL_NAMES: readonly string[] = LEVEL_LABELS;
+
+/** The level named by the labels (first recognised of LEVEL_LABELS), undefined when none. */
+export function levelOfLabels(labels: Record<string, string>): LogLevel | undefined {
   for (const name of LEVEL_LABELS) {
     const v = labels[name];
     if (v !== undefined) {
@@ -35,15 +55,25 @@ export function levelOf(labels: Record<string, string>, line: string): LogLevel 
       if (l) return l;
     }
   }
+  return undefined;
+}
+
+/** The level of a line: its labels' level when they have one, else detected in the text. */
+export function levelOf(labels: Record<string, string>, line: string): LogLevel {
+  const fromLabels = levelOfLabels(labels);
+  if (fromLabels) return fromLabels;
   // Only the head of a long line: the level is near the start, and regexes on 100 kB lines cost.
   const head = line.slice(0, 500);
-  const f = FIELD.exec(head);
-  if (f) {
-    const l = normalizeLevel(f[1]!);
-    if (l) return l;
-  }
-  const w = WORD.exec(head);
-  return w ? (normalizeLevel(w[1]!) ?? 'unknown') : 'unknown';
+  return textLevel(FIELD.exec(head)?.[1], WORD.exec(head)?.[1]);
+}
+
+/** The text's level from its first level field value and first level word: field first. */
+export function textLevel(field: string | undefined, word: string | undefined): LogLevel {
+  return (
+    (field !== undefined ? normalizeLevel(field) : undefined) ??
+    (word !== undefined ? normalizeLevel(word) : undefined) ??
+    'unknown'
+  );
 }
 
 /** A piece of a line: plain text or a match of one of the query's literals. */

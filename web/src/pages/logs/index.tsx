@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useLocation, useSearch } from 'wouter-preact';
-import { labelNames, labelValues } from '../../api/logs.js';
+import { labelNames, labelValues, logsInfo, type LogsInfo } from '../../api/logs.js';
 import { TimeRangePicker } from '../../components/time/index.js';
 import {
   facets as facetsOf,
@@ -25,6 +25,7 @@ import { Lines } from './lines.js';
 import { LIVE_CAP, useLiveTail } from './live.js';
 import type { LabelSource } from './logql-language.js';
 import { LogqlEditor } from './logql-editor.js';
+import { Retention } from './retention.js';
 import { fetchHistogram, fetchLines, type LinesResult } from './run.js';
 import './logs.css';
 
@@ -46,6 +47,14 @@ export default function LogsPage() {
   const [loadingMore, setLoadingMore] = useState(false);
   const [streamNames, setStreamNames] = useState<string[]>();
   const bounds = useRef<{ start: string; end: string }>({ start: '0', end: '0' });
+  const [info, setInfo] = useState<LogsInfo>();
+
+  // Retention changes only with a config reload: once per visit is enough.
+  useEffect(() => {
+    const ac = new AbortController();
+    logsInfo(ac.signal).then(setInfo, () => undefined);
+    return () => ac.abort();
+  }, []);
 
   // Back/forward or a pasted URL brings its own query.
   useEffect(() => {
@@ -222,6 +231,9 @@ export default function LogsPage() {
           </button>
         )}
       </div>
+      {info && (
+        <Retention info={info} rangeStartMs={resolveRange(state.range, Date.now()).start * 1000} />
+      )}
       {state.live && (
         <p class="logs-live-status small" aria-live="polite">
           {tail.status === 'open'
