@@ -39,8 +39,6 @@ function compileOne(f: LineFilter): (line: string) => boolean {
       return (line) => re.matcher(line).find() === want;
     }
     default:
-      throw new QueryError(
-        `cannot apply line filter: unknown operator ${JSON.stringify(f.op)}`,
-      );
+      throw new QueryError(`cannot apply line filter: unknown operator ${JSON.stringify(f.op)}`);
   }
 }
