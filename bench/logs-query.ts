@@ -67,7 +67,7 @@ async function childCpuSeconds(): Promise<number> {
 }
 
 /** Runs `sh -c script` with the C locale (grep's fastest) and returns its stdout. */
-function sh(script: string): Promise<string> {
+export function sh(script: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const p = spawn('sh', ['-c', script], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,7 +87,7 @@ function sh(script: string): Promise<string> {
   });
 }
 
-const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+export const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export interface ArgusApi {
   base: string;
