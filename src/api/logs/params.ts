@@ -74,10 +74,10 @@ function get(p: URLSearchParams, name: string): string | undefined {
   return v === null || v === '' ? undefined : v;
 }
 
-/** `limit`: a positive integer (Loki refuses 0 and negatives); default 100. */
+/** `limit`: a positive integer (Loki refuses 0 and negatives); default 100 (or `max` if lower). */
 export function parseLokiLimit(p: URLSearchParams, max: number): number {
   const s = get(p, 'limit');
-  if (s === undefined) return DEFAULT_LIMIT;
+  if (s === undefined) return Math.min(DEFAULT_LIMIT, max);
   if (!INT.test(s) || !Number.isSafeInteger(Number(s)))
     throw bad(`invalid limit: cannot parse ${JSON.stringify(s)} as an integer`);
   const n = Number(s);

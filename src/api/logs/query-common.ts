@@ -130,7 +130,8 @@ export async function gated<T>(
 ): Promise<{ value: T; queueMs: number }> {
   const gate = deps.limits.queryGate(tenantOf(req));
   const queued = performance.now();
-  await gate.acquireWaiting(deps.timeoutMs(), signal);
+  // The query's deadline (the signal) covers the wait: it, not the gate, ends a long wait (504).
+  await gate.acquireWaiting(deps.timeoutMs() + 1000, signal);
   const queueMs = performance.now() - queued;
   try {
     return { value: await fn(), queueMs };

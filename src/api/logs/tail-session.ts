@@ -13,6 +13,8 @@ export interface TailSocket {
   send(data: string): void;
   close(code?: number, reason?: string): void;
   ping(): void;
+  /** Ends the connection without the close handshake. */
+  terminate(): void;
   on(event: 'close', fn: () => void): void;
 }
 
@@ -99,8 +101,17 @@ export class TailSession {
     const held = this.held;
     this.held = [];
     this.heldEntries = 0;
-    for (const s of held) s.entries.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
-    if (held.length > 0) this.send(held);
+    // One stream per label set, its entries in time order: what the delay is for.
+    const byStream = new Map<string, LogStreamResult>();
+    for (const s of held) {
+      const key = JSON.stringify(s.labels.toObject());
+      const got = byStream.get(key);
+      if (got === undefined) byStream.set(key, s);
+      else got.entries.push(...s.entries);
+    }
+    const streams = [...byStream.values()];
+    for (const s of streams) s.entries.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+    if (streams.length > 0) this.send(streams);
   }
 
   private drop(s: LogStreamResult): void {

@@ -81,9 +81,18 @@ export function registerTailRoute(
     await scope.register(websocket, {
       options: { maxPayload: 4096 },
       preClose(done) {
-        for (const s of all()) s.close(GOING_AWAY, 'server shutting down');
+        for (const s of all()) {
+          s.close(GOING_AWAY, 'server shutting down');
+          // A client that never answers the close frame must not hold the shutdown (ws waits 30 s).
+          setTimeout(() => s.terminate(), 2000).unref();
+        }
         done();
       },
+    });
+    // An upgrade refused over HTTP (401 from the access hook, 400, 403) leaves the raw socket
+    // open (the plugin only ends those its own onRequest saw): end it, or shutdown waits on it.
+    scope.addHook('onResponse', async (req) => {
+      if (req.headers.upgrade !== undefined) req.raw.socket.destroy();
     });
     scope.addHook('preHandler', async (req, reply) => {
       if (req.routeOptions.url !== URL || req.principal === undefined) return;
