@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { bloomMayContain, buildBloom } from './bloom.js';
+import { bloomMayContain, buildBloom, buildBloomUtf8 } from './bloom.js';
 import { GRAM_KEY_PREFIX, queryTokens } from './tokenize.js';
 
 // Lines biased towards word runs, separators and non-ASCII (surrogate pairs included).
@@ -72,5 +72,23 @@ describe('buildBloom / bloomMayContain', () => {
     otherWindow[5] = 9;
     assert.equal(bloomMayContain(otherWindow, gramKey), true);
     assert.equal(bloomMayContain(otherWindow, 'zzzz'), false);
+  });
+
+  it('buildBloomUtf8 of the joined UTF-8 bytes is the same bloom as buildBloom of the lines', () => {
+    // Lone surrogates (the generator splits '😀') are U+FFFD in UTF-8, as a chunk stores them.
+    const stored = (l: string): string => Buffer.from(l, 'utf8').toString('utf8');
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 20 }), (lines) => {
+        const utf8 = buildBloomUtf8(Buffer.from(lines.join('\n'), 'utf8'));
+        assert.deepEqual(utf8, buildBloom(lines.map(stored)));
+      }),
+      { numRuns: 1000 },
+    );
+    const long = [
+      'x'.repeat(11),
+      `a${'0123456789abcdef'.repeat(4)}é${'fedcba9876543210'.repeat(3)}`,
+    ];
+    assert.deepEqual(buildBloomUtf8(Buffer.from(long.join('\n'))), buildBloom(long));
+    assert.deepEqual(buildBloomUtf8(new Uint8Array(0)), buildBloom([]));
   });
 });

@@ -3,8 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ArgusError } from '../util/index.js';
-import { buildBloom } from './bloom.js';
-import { encodeChunk } from './chunk.js';
+import { encodeInput, encodeSealed } from './chunk-encode.js';
 import type { EncodeJob, EncodeReply } from './chunk-worker.js';
 import type { ChunkData, ChunkFormat } from './types.js';
 
@@ -65,7 +64,7 @@ export class ChunkEncoderPool {
       return Promise.reject(new ChunkEncodeError('cannot encode log chunk: encoder pool closed'));
     if (this.slots.length === 0) {
       try {
-        return Promise.resolve({ data: encodeChunk(c, format), bloom: buildBloom(c.lines) });
+        return Promise.resolve(encodeSealed(encodeInput(c, format)));
       } catch (err) {
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
@@ -76,7 +75,7 @@ export class ChunkEncoderPool {
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       if (slot.pending.size === 1) slot.worker.ref();
-      slot.worker.postMessage({ id, chunk: c, format } satisfies EncodeJob);
+      slot.worker.postMessage({ id, ...encodeInput(c, format) } satisfies EncodeJob);
     });
   }
 

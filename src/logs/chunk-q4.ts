@@ -279,19 +279,46 @@ function header(data: Uint8Array): {
 }
 
 export function encodeQ4(c: ChunkData): Uint8Array {
-  const tsw = new ByteWriter(c.ts.length * 3 + 16);
-  writeTs(tsw, c.ts);
   const body = new ByteWriter(c.lines.length * 100 + 64);
   writeLines(body, c.lines);
   writeFields(body, c.fields);
-  const z = brotli(body.result(), 4);
+  return q4Frame(c.ts, body.result());
+}
+
+/**
+ * `encodeQ4` of records whose lines hold no "\n", given as `text`: their UTF-8 joined by "\n"
+ * (what `writeLines` builds), so a caller that has the joined text encodes no line again.
+ * `fields` null: no record has fields.
+ */
+export function encodeQ4Joined(
+  ts: BigInt64Array,
+  text: Uint8Array,
+  fields: readonly Fields[] | null,
+): Uint8Array {
+  const n = ts.length;
+  const body = new ByteWriter(text.length + n + 32);
+  body.uvarint(text.length);
+  body.bytes(text);
+  body.uvarint(0); // no multi-line records
+  if (fields !== null) writeFields(body, fields);
+  else {
+    body.buf.fill(0, body.len, body.len + n); // a zero field count per record
+    body.len += n;
+  }
+  return q4Frame(ts, body.result());
+}
+
+function q4Frame(ts: BigInt64Array, body: Buffer): Uint8Array {
+  const tsw = new ByteWriter(ts.length * 3 + 16);
+  writeTs(tsw, ts);
+  const z = brotli(body, 4);
   const w = new ByteWriter(z.length + tsw.len + 32);
   w.byte(FORMAT_Q4);
   w.byte(VERSION);
-  w.uvarint(c.lines.length);
+  w.uvarint(ts.length);
   w.uvarint(tsw.len);
   w.bytes(tsw.result());
-  w.uvarint(body.len);
+  w.uvarint(body.length);
   w.bytes(z);
   return w.result();
 }

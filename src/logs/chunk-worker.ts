@@ -1,18 +1,12 @@
 import { parentPort } from 'node:worker_threads';
-import { buildBloom } from './bloom.js';
-import { encodeChunk } from './chunk.js';
-import type { ChunkData, ChunkFormat } from './types.js';
+import { encodeSealed, type EncodeInput } from './chunk-encode.js';
 
 /**
  * Worker entry of `ChunkEncoderPool`: encodes a chunk and builds its bloom off the main thread,
  * and hands both back by transferring their buffers.
  */
 
-export interface EncodeJob {
-  id: number;
-  chunk: ChunkData;
-  format: ChunkFormat;
-}
+export type EncodeJob = { id: number } & EncodeInput;
 
 export type EncodeReply =
   { id: number; data: Uint8Array; bloom: Uint8Array } | { id: number; error: string };
@@ -21,9 +15,10 @@ const port = parentPort;
 if (port) {
   port.on('message', (job: EncodeJob) => {
     try {
+      const enc = encodeSealed(job);
       // Copy the encoding once out of the writer's larger buffer, so the transfer is exact.
-      const data = new Uint8Array(encodeChunk(job.chunk, job.format));
-      const bloom = buildBloom(job.chunk.lines);
+      const data = new Uint8Array(enc.data);
+      const bloom = enc.bloom;
       port.postMessage({ id: job.id, data, bloom } satisfies EncodeReply, [
         // Both are fresh, unpooled ArrayBuffers (never shared), so they can move.
         data.buffer,

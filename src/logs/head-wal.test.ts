@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { Labels, tenantId } from '../model/index.js';
 import {
   LogRecordType,
@@ -80,5 +81,36 @@ describe('log WAL records', () => {
         String(want),
       );
     }
+  });
+
+  it('entries records round-trip any lines, with minimal length varints', () => {
+    const sized = fc.constantFrom(0, 1, 42, 43, 127, 128, 5000, 16383, 16384, 70000);
+    const line = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.tuple(sized, fc.constantFrom('x', 'é', '😀')).map(([n, c]) => c.repeat(n).slice(0, n)),
+    );
+    const varintLen = (n: number): number => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : 4);
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), (lines) => {
+        const entries = lines.map((l, i) => ({ ts: BigInt(i) - 3n, line: l }));
+        const { rec, lineBytes } = encodeEntries(1, 0, entries);
+        let want = 4; // type, id, firstSeq, count (all < 128)
+        let bytes = 0;
+        for (const l of lines) {
+          const n = Buffer.byteLength(l, 'utf8');
+          bytes += n;
+          want += 8 + varintLen(n) + n + 1;
+        }
+        assert.equal(lineBytes, bytes);
+        assert.equal(rec.length, want);
+        const r = decodeLogRecord(rec);
+        assert.ok(r.type === LogRecordType.Entries);
+        assert.deepEqual(
+          r.entries.map((e) => e.line),
+          lines.map((l) => Buffer.from(l, 'utf8').toString('utf8')),
+        );
+      }),
+      { numRuns: 200 },
+    );
   });
 });

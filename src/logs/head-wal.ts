@@ -44,15 +44,18 @@ export interface SealRecord {
 /** Appending writer over a growable Buffer. */
 class Out {
   buf: Buffer;
+  private dv: DataView;
   pos = 0;
   constructor(size: number) {
     this.buf = Buffer.allocUnsafe(size);
+    this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.dv = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
   uvarint(v: number): void {
     this.ensure(8);
@@ -64,33 +67,45 @@ class Out {
   }
   i64(v: bigint): void {
     this.ensure(8);
-    this.buf.writeBigInt64LE(v, this.pos);
+    // DataView's setter does not allocate; Buffer#writeBigInt64LE does BigInt arithmetic.
+    this.dv.setBigInt64(this.pos, v, true);
     this.pos += 8;
   }
   /** Length-prefixed UTF-8; returns its byte length. */
   str(s: string): number {
-    // A UTF-16 unit is at most 3 UTF-8 bytes: reserve the worst case, write once.
-    const max = s.length * 3;
-    this.ensure(max + 8);
-    if (s.length < 43) {
-      // The length fits one varint byte when the string is short: write in place.
-      const at = this.pos++;
-      const n = this.buf.write(s, this.pos, 'utf8');
-      if (n < 0x80) {
-        this.buf[at] = n;
-        this.pos += n;
-        return n;
-      }
-      this.pos = at;
+    // A UTF-16 unit is at most 3 UTF-8 bytes: reserve the worst case and the varint it needs,
+    // write once, then close the gap if the length's varint came out shorter.
+    let max = s.length * 3;
+    // Near the end of the buffer, count exactly rather than grow it for the worst case.
+    if (this.pos + max + 8 > this.buf.length) max = Buffer.byteLength(s, 'utf8');
+    const room = varintSize(max);
+    this.ensure(max + room);
+    const at = this.pos;
+    const n = this.buf.write(s, at + room, 'utf8');
+    const k = varintSize(n);
+    if (k < room) this.buf.copyWithin(at + k, at + room, at + room + n);
+    let v = n;
+    let p = at;
+    while (v >= 0x80) {
+      this.buf[p++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
     }
-    const n = Buffer.byteLength(s, 'utf8');
-    this.uvarint(n);
-    this.pos += this.buf.write(s, this.pos, 'utf8');
+    this.buf[p] = v;
+    this.pos = at + k + n;
     return n;
   }
   done(): Uint8Array {
     return this.buf.subarray(0, this.pos);
   }
+}
+
+function varintSize(v: number): number {
+  let k = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 0x80);
+    k++;
+  }
+  return k;
 }
 
 /** Cursor over a record, bound-checked. */
@@ -159,7 +174,10 @@ export function encodeEntries(
   from = 0,
   to = entries.length,
 ): { rec: Uint8Array; lineBytes: number } {
-  const o = new Out(64 + (to - from) * 48);
+  // Sized for single-byte lines, so an ASCII batch is written without growing the buffer.
+  let size = 64;
+  for (let i = from; i < to; i++) size += 24 + entries[i].line.length;
+  const o = new Out(size);
   o.buf[o.pos++] = LogRecordType.Entries;
   o.uvarint(id);
   o.uvarint(firstSeq);

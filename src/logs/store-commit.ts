@@ -127,8 +127,12 @@ export async function commitBatch(
     for (let from = 0; from < kept.length;) {
       let to = from;
       let budget = 0;
-      while (to < kept.length && (to === from || budget + entryCost(kept[to]) <= RECORD_BUDGET))
-        budget += entryCost(kept[to++]);
+      while (to < kept.length) {
+        const cost = entryCost(kept[to]);
+        if (to > from && budget + cost > RECORD_BUDGET) break;
+        budget += cost;
+        to++;
+      }
       const enc = encodeEntries(id, seq + from, kept, from, to);
       records.push(enc.rec);
       lineBytes += enc.lineBytes;

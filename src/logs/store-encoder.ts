@@ -1,5 +1,4 @@
-import { buildBloom } from './bloom.js';
-import { encodeChunk } from './chunk.js';
+import { encodeInput, encodeSealed } from './chunk-encode.js';
 import type { ChunkData, ChunkFormat } from './types.js';
 
 /**
@@ -13,6 +12,11 @@ export interface ChunkEncoder {
 
 /** Encodes on the calling thread (tests, tools, and a fallback without worker threads). */
 export const inlineChunkEncoder: ChunkEncoder = {
-  encode: (c, format) =>
-    Promise.resolve({ data: encodeChunk(c, format), bloom: buildBloom(c.lines) }),
+  encode: (c, format) => {
+    try {
+      return Promise.resolve(encodeSealed(encodeInput(c, format)));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  },
 };

@@ -78,6 +78,10 @@ function stream(r: LokiReader, end: number, b: LogBatchBuilder, si: number): voi
   for (const e of entries) b.add(s, e);
 }
 
+// Entries of a push mostly share their second: its ns as a bigint is made once per second.
+let lastSecs = 0;
+let lastSecsNs = 0n;
+
 function entry(r: LokiReader, end: number): LogEntry {
   let ts = 0n;
   let line = '';
@@ -107,7 +111,11 @@ function entry(r: LokiReader, end: number): LogEntry {
           nanos = (r.varint(te) % 2 ** 32) | 0;
         } else r.skip(w2, te);
       }
-      ts = BigInt(secs) * 1_000_000_000n + BigInt(nanos);
+      if (secs !== lastSecs) {
+        lastSecs = secs;
+        lastSecsNs = BigInt(secs) * 1_000_000_000n;
+      }
+      ts = lastSecsNs + BigInt(nanos);
     } else if (f === 2) {
       r.expect('Entry.line', w, WIRE_LEN);
       line = r.text(end);
