@@ -52,6 +52,7 @@ export class TailSession {
   private heldEntries = 0;
   private timer: NodeJS.Timeout | undefined;
   private replaying = true;
+  private stopped = false;
   private replayEnd: LogTime = 0n;
   private readonly duringReplay: LogStreamResult[] = [];
 
@@ -77,6 +78,7 @@ export class TailSession {
 
   /** New entries from the engine's tail (synchronous; never throws). */
   live(streams: LogStreamResult[]): void {
+    if (this.stopped) return;
     if (this.replaying) {
       this.duringReplay.push(...streams);
       return;
@@ -136,6 +138,7 @@ export class TailSession {
 
   /** Stops timers (the socket closed). */
   stop(): void {
+    this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.held = [];
