@@ -45,10 +45,7 @@ describe('TailSession', () => {
     });
     // Reported once.
     t.live(batch(5));
-    assert.deepEqual(
-      (JSON.parse(s.sent[2]) as { dropped_entries: unknown[] }).dropped_entries,
-      [],
-    );
+    assert.deepEqual((JSON.parse(s.sent[2]) as { dropped_entries: unknown[] }).dropped_entries, []);
   });
 
   it('holds live entries during the replay and keeps only those at or after its end', () => {
@@ -58,9 +55,7 @@ describe('TailSession', () => {
     assert.equal(s.sent.length, 0);
     t.replayed(batch(1, 5), 10n);
     assert.deepEqual(
-      s.sent.map(
-        (f) => (JSON.parse(f) as { streams: { values: string[][] }[] }).streams[0].values,
-      ),
+      s.sent.map((f) => (JSON.parse(f) as { streams: { values: string[][] }[] }).streams[0].values),
       [
         [
           ['1', 'l1'],
