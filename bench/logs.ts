@@ -327,11 +327,12 @@ async function main(): Promise<number> {
     settleTimeoutS: Number(args.get('settle-timeout') ?? 1800),
   };
   log(`logs: ${(o.targetBytes / 1e6).toFixed(0)} MB corpus, seed ${o.seed}; load ${loadText()}`);
+  const mach = await machine(); // load average before the run
   const { code, results } = await run(o);
   const out = args.get('out') ?? defaultOut('logs');
   await writeResults(out, {
     when: new Date().toISOString(),
-    machine: await machine(),
+    machine: mach,
     config: o,
     ...results,
   });
