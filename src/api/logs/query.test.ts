@@ -206,6 +206,35 @@ describe('Loki query API', () => {
     });
   });
 
+  it('index/volume: bytes per group of streams, largest first', async () => {
+    const end = Number((T0 + 10n * S) / S);
+    const vol = (extra: string) =>
+      json(`/loki/api/v1/index/volume?query=${enc('{app=~".+"}')}&${range}${extra}`);
+    assert.deepEqual(await vol(''), {
+      status: 'success',
+      data: {
+        resultType: 'vector',
+        result: [
+          { metric: { app: 'api' }, value: [end, '42'] },
+          { metric: { app: 'web' }, value: [end, '5'] },
+        ],
+      },
+    });
+    assert.deepEqual(
+      ((await vol('&targetLabels=env')) as { data: { result: unknown } }).data.result,
+      [{ metric: { env: 'prod' }, value: [end, '42'] }],
+    );
+    assert.deepEqual(
+      ((await vol('&aggregateBy=labels&limit=1')) as { data: { result: unknown } }).data.result,
+      [{ metric: { app: '' }, value: [end, '47'] }],
+    );
+    const bad = await get(`/loki/api/v1/index/volume?query=${enc('{app=~".+"}')}&aggregateBy=x`);
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.body, "invalid aggregateBy 'x': want series or labels\n");
+    const badLimit = await get(`/loki/api/v1/index/volume?query=${enc('{app=~".+"}')}&limit=0`);
+    assert.equal(badLimit.body, 'limit must be a positive value\n');
+  });
+
   it('format_query and buildinfo', async () => {
     assert.deepEqual(
       await json(`/loki/api/v1/format_query?query=${enc('{app="api"}|="x"|json')}`),

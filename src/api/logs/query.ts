@@ -16,6 +16,7 @@ import {
 import { gated, lokiRoute, READ, TAG, TEXT_ERRORS, type LogQueryDeps } from './query-common.js';
 import { queryBody } from './query-format.js';
 import { registerLogMetaRoutes } from './query-meta.js';
+import { registerVolumeRoute } from './query-volume.js';
 import { registerTailRoute } from './tail.js';
 
 export type { LogQueryDeps } from './query-common.js';
@@ -67,6 +68,7 @@ export function registerLogQueryRoutes(
     scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, multipartBodyParser);
     registerQueries(scope, table, deps);
     registerLogMetaRoutes(scope, table, deps);
+    registerVolumeRoute(scope, table, deps);
     done();
   });
   registerTailRoute(app, table, deps);
