@@ -65,15 +65,27 @@ class HashSet {
   }
 }
 
+/**
+ * `x % m` for integers 0 ≤ x < 2^33 and 0 < m < 2^32, exactly: V8 compiles `%` of numbers past
+ * int32 to a call to fmod, several times slower than a division and a fix-up.
+ */
+function mod(x: number, m: number): number {
+  let r = x - Math.floor(x / m) * m;
+  if (r < 0) r += m;
+  else if (r >= m) r -= m;
+  return r;
+}
+
 function setBits(bits: Uint8Array, off: number, m: number, k: number, h: number): void {
-  const h2 = (fmix32(h ^ 0x9e3779b9) | 1) >>> 0;
+  let b = mod(h, m);
+  bits[off + (b >>> 3)] |= 1 << (b & 7);
+  if (k === 1) return;
   // (h + i * h2) % m as hasBits computes it, stepping by h2 % m: two divisions, not k.
-  const step = h2 % m;
-  let b = h % m;
-  for (let i = 0; i < k; i++) {
-    bits[off + (b >>> 3)] |= 1 << (b & 7);
+  const step = mod((fmix32(h ^ 0x9e3779b9) | 1) >>> 0, m);
+  for (let i = 1; i < k; i++) {
     b += step;
     if (b >= m) b -= m;
+    bits[off + (b >>> 3)] |= 1 << (b & 7);
   }
 }
 
@@ -111,9 +123,10 @@ if (GRAM_WINDOW !== 4) throw new BugError('bloom.ts: addGramsAscii assumes GRAM_
  * A lone surrogate is U+FFFD in UTF-8, so it is hashed as the chunk stores it.
  */
 export function buildBloomUtf8(text: Uint8Array): Uint8Array {
-  // Sized for the ADR corpus (≈12k distinct tokens and ≈50k minimizers per MiB): no rehashing.
-  const tokens = new HashSet(text.length >>> 6);
-  const grams = new HashSet(text.length >>> 4);
+  // Sized for about 12k distinct tokens and 30k minimizers per MiB (the bench corpus): few
+  // rehashes, and tables small enough to stay in cache.
+  const tokens = new HashSet(text.length >>> 7);
+  const grams = new HashSet(text.length >>> 5);
   const n = text.length;
   let i = 0;
   while (i < n) {

@@ -49,7 +49,10 @@ export class ChunkEncoderPool {
 
   constructor(opts: { threads?: number } = {}) {
     this.entry = workerEntry();
-    const want = opts.threads ?? Math.max(1, availableParallelism() - 1);
+    // Two workers even on two cores: the main thread idles between batches (WAL fsync, network),
+    // and a second worker soaks that up, so sealing keeps up with ingest (measured in P1).
+    const cores = availableParallelism();
+    const want = opts.threads ?? (cores >= 2 ? Math.max(2, cores - 1) : 1);
     this.threads = this.entry ? want : 0;
     for (let i = 0; i < this.threads; i++) this.slots.push(this.spawn());
   }

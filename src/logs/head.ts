@@ -104,20 +104,26 @@ export function insertEntries(c: HeadChunk, entries: readonly LogEntry[], lineBy
   c.rawBytes += lineBytes;
 }
 
-/** Splits a sorted chunk into pieces of about `target` raw bytes (at least one entry each). */
+/**
+ * Splits a sorted chunk into pieces of about `target` raw bytes (at least one entry each): into
+ * round(raw / target) pieces of equal size, so a chunk cut a little past the target (commits
+ * land while a sealing pass runs) makes one piece rather than a full one and a sliver.
+ */
 export function splitPieces(c: HeadChunk, target: number): Piece[] {
   const out: Piece[] = [];
   const n = c.ts.length;
   if (n === 0) return out;
-  if (c.rawBytes <= target) {
+  const k = Math.max(1, Math.round(c.rawBytes / target));
+  if (k === 1) {
     out.push({ ...c, mint: c.ts[0], maxt: c.ts[n - 1], durable: false });
     return out;
   }
+  const per = c.rawBytes / k;
   let from = 0;
   let bytes = 0;
   for (let i = 0; i < n; i++) {
     bytes += Buffer.byteLength(c.lines[i], 'utf8');
-    if (bytes >= target || i === n - 1) {
+    if ((bytes >= per && out.length < k - 1) || i === n - 1) {
       const to = i + 1;
       out.push({
         ts: c.ts.slice(from, to),
