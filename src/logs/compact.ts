@@ -1,7 +1,6 @@
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Labels, type TenantId } from '../model/index.js';
 import type { BlockChunkInput } from './block.js';
-import { decodeChunk, encodeChunk } from './chunk.js';
+import { type CompactPool, sharedCompactPool } from './compact-pool.js';
 import type { BlockState, ChunkEntry, TenantIndex } from './chunk-store-index.js';
 
 /**
@@ -10,8 +9,12 @@ import type { BlockState, ChunkEntry, TenantIndex } from './chunk-store-index.js
  * stream/mint order, with q4 chunks re-encoded as columnar and blooms kept. The new block names
  * its sources and is durable before they are retired, so a crash leaves either the old blocks
  * or the new one (open deletes sources it finds). Reads holding an old block finish on it; an
- * old ref resolves to its new copy.
+ * old ref resolves to its new copy. Re-encoding runs in a worker thread (`CompactPool`): the
+ * main thread only reads chunks, writes the new block and keeps the books.
  */
+
+/** Re-encodes in flight per unit: keeps the worker busy during reads, bounds memory. */
+const IN_FLIGHT = 4;
 
 /** What compaction needs from the store. */
 export interface CompactHost {
@@ -29,6 +32,8 @@ export interface CompactHost {
 export interface CompactOptions {
   windowNs: bigint;
   maxBlockBytes: number;
+  /** Where q4 chunks are re-encoded (default: the process-wide one-thread pool). */
+  pool?: CompactPool;
 }
 
 function liveBytes(b: BlockState): number {
@@ -95,38 +100,46 @@ export async function runCompaction(
     for (const unit of planCompaction(ti.blocks.values(), opts)) {
       const chunks: BlockChunkInput[] = [];
       const moved: ChunkEntry[] = [];
+      const pool = opts.pool ?? sharedCompactPool();
+      // Re-encodes in flight: chunk index -> columnar bytes (null: keep q4, settled).
+      const recoding: { i: number; job: Promise<Uint8Array | null> }[] = [];
       let rewritten = 0;
-      for (const b of unit) {
-        for (const c of b.chunks) {
-          if (signal?.aborted) return { rewrittenChunks, savedBytes };
-          if (c.dropped) continue;
-          let data = await host.readEntry(c);
-          let format = c.format;
-          let settled = c.settled;
-          if (format === 'q4' && !settled) {
-            const col = encodeChunk(decodeChunk(data), 'columnar');
-            // Small or odd chunks can come out larger as columns: keep the q4 bytes then.
-            if (col.length < data.length) {
-              data = col;
-              format = 'columnar';
-              rewritten++;
-            } else settled = true;
-            // Re-encoding is CPU-heavy: let queries and ingest run between chunks.
-            await yieldToLoop();
+      const settle = async (): Promise<void> => {
+        const { i, job } = recoding.shift()!;
+        const col = await job;
+        if (col) {
+          chunks[i] = { ...chunks[i], data: col, format: 'columnar' };
+          rewritten++;
+        } else chunks[i] = { ...chunks[i], settled: true };
+      };
+      try {
+        for (const b of unit) {
+          for (const c of b.chunks) {
+            if (signal?.aborted) return { rewrittenChunks, savedBytes };
+            if (c.dropped) continue;
+            const data = await host.readEntry(c);
+            if (c.format === 'q4' && !c.settled) {
+              if (recoding.length >= IN_FLIGHT) await settle();
+              recoding.push({ i: chunks.length, job: pool.recode(data) });
+            }
+            chunks.push({
+              labels: c.labels,
+              mint: c.mint,
+              maxt: c.maxt,
+              entries: c.entries,
+              rawBytes: c.rawBytes,
+              format: c.format,
+              settled: c.settled,
+              data,
+              bloom: c.bloom,
+            });
+            moved.push(c);
           }
-          chunks.push({
-            labels: c.labels,
-            mint: c.mint,
-            maxt: c.maxt,
-            entries: c.entries,
-            rawBytes: c.rawBytes,
-            format,
-            settled,
-            data,
-            bloom: c.bloom,
-          });
-          moved.push(c);
         }
+        while (recoding.length > 0) await settle();
+      } finally {
+        // Stopped early (abort, read error): results still due are dropped, failures too.
+        for (const r of recoding.splice(0)) r.job.catch(() => undefined);
       }
       if (signal?.aborted) return { rewrittenChunks, savedBytes };
       if (chunks.length === 0) continue; // every chunk dropped: retention retires such blocks
