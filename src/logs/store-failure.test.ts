@@ -107,6 +107,8 @@ describe('LogStore when the chunk store fails', () => {
     const w = Object.create(inner) as FileChunkStore;
     let fail: Error | null = null;
     w.read = (ref: number) => (fail ? Promise.reject(fail) : inner.read(ref));
+    // Filtered reads take the encoded bytes (chunk-scan.ts).
+    w.readBytes = (ref: number) => (fail ? Promise.reject(fail) : inner.readBytes(ref));
     const store = await openStore(dir, { chunkStore: w });
     try {
       await appendOne(store, DEFAULT_TENANT, app1, [{ ts: T0, line: 'old' }]);

@@ -7,7 +7,6 @@
 import type { Labels, Matcher, TenantId } from '../model/index.js';
 import {
   QueryError,
-  compileLineFilters,
   type LogEntry,
   type LogQuerier,
   type LogReadStats,
@@ -16,10 +15,19 @@ import {
   type LogTime,
 } from '../storage/index.js';
 import { errorChain } from '../util/index.js';
+import {
+  bloomFilters,
+  filterRange,
+  planScan,
+  scanChunkBytes,
+  type Records,
+  type ScanPlan,
+  type ScanResult,
+} from './chunk-scan.js';
 import { ChunkNotFoundError } from './chunk-store.js';
 import { lowerBound, type Head, type HeadChunk } from './head.js';
 import { queryTokens } from './tokenize.js';
-import type { ChunkData, ChunkStore } from './types.js';
+import type { ChunkStore } from './types.js';
 
 type Fields = LogEntry['fields'];
 
@@ -79,25 +87,24 @@ function headPieceKeys(head: Head, tenant: TenantId): Set<string> {
   return keys;
 }
 
-function bound(ts: ArrayLike<bigint>, t: bigint): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** A chunk store chunk, or null when it is gone; other failures are QueryErrors naming it. */
+/**
+ * A chunk store chunk's records in `[start, end)` passing `plan` (from its encoded bytes where
+ * the store gives them, see chunk-scan.ts), or null when it is gone; other failures are
+ * QueryErrors naming it.
+ */
 async function readChunk(
   store: ChunkStore,
-  ref: number,
+  src: Source,
   labels: Labels,
-): Promise<ChunkData | null> {
+  plan: ScanPlan,
+  start: LogTime,
+  end: LogTime,
+): Promise<ScanResult | null> {
   try {
-    return await store.read(ref);
+    if (store.readBytes === undefined)
+      return filterRange(await store.read(src.ref!), plan, start, end);
+    const bytes = await store.readBytes(src.ref!);
+    return scanChunkBytes(bytes, plan, start, end, src.mint >= start && src.maxt < end);
   } catch (err) {
     if (err instanceof ChunkNotFoundError) return null;
     throw new QueryError(
@@ -157,7 +164,7 @@ export function makeLogQuerier(head: Head, store: ChunkStore, tenant: TenantId):
     labels: Labels,
     sources: Source[],
     p: LogSelectParams,
-    pass: (line: string) => boolean,
+    plan: ScanPlan,
   ): AsyncGenerator<LogEntry[]> {
     sources.sort((a, b) => (a.mint < b.mint ? -1 : a.mint > b.mint ? 1 : 0));
     // Overlapping chunks (out-of-order writes, head vs store) are read together and merged.
@@ -176,56 +183,45 @@ export function makeLogQuerier(head: Head, store: ChunkStore, tenant: TenantId):
     if (p.direction === 'backward') clusters.reverse();
     for (const cl of clusters) {
       p.signal?.throwIfAborted();
-      const parts: { ts: ArrayLike<bigint>; lines: string[]; fields: (Fields | undefined)[] }[] =
-        [];
+      // Each part holds only its passing records in [start, end), in time order.
+      const parts: Records[] = [];
       for (const s of cl) {
-        if (s.head) parts.push(s.head);
+        let r: ScanResult | null;
+        if (s.head) r = filterRange(s.head, plan, p.start, p.end);
         else {
-          const d = await readChunk(store, s.ref!, labels);
+          r = await readChunk(store, s, labels, plan, p.start, p.end);
           p.signal?.throwIfAborted();
           // Dropped by retention since the selection was made: as if it had not been there.
-          if (d === null) continue;
-          parts.push(d);
+          if (r === null) continue;
         }
         stats.chunks++;
         stats.bytes += s.rawBytes;
+        stats.entries += r.entries;
+        parts.push(r.data);
       }
-      if (parts.length === 0) continue;
       const out: LogEntry[] = [];
-      const take = (
-        ts: ArrayLike<bigint>,
-        lines: string[],
-        fields: (Fields | undefined)[],
-        i: number,
-      ): void => {
-        if (!pass(lines[i])) return;
-        const f = fields[i];
+      const take = (d: Records, i: number): void => {
+        const f = d.fields[i];
         out.push(
           f === undefined
-            ? { ts: ts[i], line: lines[i] }
-            : { ts: ts[i], line: lines[i], fields: f },
+            ? { ts: d.ts[i], line: d.lines[i] }
+            : { ts: d.ts[i], line: d.lines[i], fields: f },
         );
       };
       if (parts.length === 1) {
         const d = parts[0];
-        const from = bound(d.ts, p.start);
-        const to = bound(d.ts, p.end);
-        stats.entries += Math.max(0, to - from);
-        for (let i = from; i < to; i++) take(d.ts, d.lines, d.fields, i);
-      } else {
+        for (let i = 0; i < d.lines.length; i++) take(d, i);
+      } else if (parts.length > 1) {
         // Stable merge by timestamp: earlier chunks (earlier arrivals) first among equals.
         const idx: [number, number][] = [];
-        for (let k = 0; k < parts.length; k++) {
-          const d = parts[k];
-          for (let i = bound(d.ts, p.start), to = bound(d.ts, p.end); i < to; i++) idx.push([k, i]);
-        }
+        for (let k = 0; k < parts.length; k++)
+          for (let i = 0; i < parts[k].lines.length; i++) idx.push([k, i]);
         idx.sort((a, b) => {
           const x = parts[a[0]].ts[a[1]];
           const y = parts[b[0]].ts[b[1]];
           return x < y ? -1 : x > y ? 1 : a[0] - b[0] || a[1] - b[1];
         });
-        stats.entries += idx.length;
-        for (const [k, i] of idx) take(parts[k].ts, parts[k].lines, parts[k].fields, i);
+        for (const [k, i] of idx) take(parts[k], i);
       }
       if (out.length === 0) continue;
       if (p.direction === 'backward') out.reverse();
@@ -249,15 +245,16 @@ export function makeLogQuerier(head: Head, store: ChunkStore, tenant: TenantId):
 
   return {
     select(p: LogSelectParams): AsyncIterable<LogStream> {
-      const filters = p.filters ?? [];
-      const pass = compileLineFilters(filters);
-      const { streams, skipped } = collect(p.matchers, p.start, p.end, queryTokens(filters));
+      const plan = planScan(p.filters ?? []);
+      // Literals every passing line contains (also those of regexes) can skip chunks by bloom.
+      const tokens = queryTokens(bloomFilters(plan));
+      const { streams, skipped } = collect(p.matchers, p.start, p.end, tokens);
       stats.chunksSkipped += skipped;
       return (async function* () {
         for (const s of streams.values()) {
           p.signal?.throwIfAborted();
           stats.streams++;
-          const it = batches(s.labels, s.sources, p, pass);
+          const it = batches(s.labels, s.sources, p, plan);
           const first = await it.next();
           if (first.done === true) continue;
           const firstBatch = first.value;

@@ -86,6 +86,8 @@ export interface ChunkStore {
     tokens: readonly string[],
   ): { chunks: ChunkMeta[]; skipped: number };
   read(ref: number): Promise<ChunkData>;
+  /** The chunk's encoded bytes, checked (for filtered reads that skip decoding lines). */
+  readBytes?(ref: number): Promise<Uint8Array>;
   /** Distinct stream label sets of `tenant` with chunks overlapping `[start, end)`. */
   streams(tenant: TenantId, start: LogTime, end: LogTime, matchers?: readonly Matcher[]): Labels[];
   /** Drops chunks past `policy` at `nowMs`; a dropped chunk is gone from `find` at once. */
