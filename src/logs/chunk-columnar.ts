@@ -30,11 +30,11 @@ import type { ChunkData } from './types.js';
 const VERSION = 1;
 const MAX_FIELDS = 32;
 const MAX_SHAPES = 4096;
-const KIND_RAW = 0;
-const KIND_JSON = 1;
-const KIND_FIELDS = 2;
+export const KIND_RAW = 0;
+export const KIND_JSON = 1;
+export const KIND_FIELDS = 2;
 
-interface Shape {
+export interface Shape {
   kind: number;
   /** JSON: keys in order; fields: empty. */
   keys: string[];
@@ -188,7 +188,26 @@ export function encodeColumnar(c: ChunkData): Uint8Array {
   return w.result();
 }
 
+/** A columnar chunk parsed down to its columns; lines not rebuilt yet. */
+export interface ColumnarParts {
+  n: number;
+  ts: BigInt64Array;
+  shapes: Shape[];
+  /** Shape id of each record. */
+  shapeOf: Int32Array;
+  /** The lines of raw records, in record order. */
+  raw: string[];
+  fields: ChunkData['fields'];
+  cols: ColumnBytes[];
+  r: ByteReader;
+}
+
 export function decodeColumnar(data: Uint8Array): ChunkData {
+  const p = parseColumnar(data);
+  return { ts: p.ts, lines: rebuild(p), fields: p.fields };
+}
+
+export function parseColumnar(data: Uint8Array): ColumnarParts {
   const r = new ByteReader(data, 'columnar', 2);
   const n = r.uvarint();
   const tsLen = r.uvarint();
@@ -227,34 +246,43 @@ export function decodeColumnar(data: Uint8Array): ChunkData {
   const cols: ColumnBytes[] = [];
   for (let i = 0; i < nCols; i++) cols.push(readColumn(r));
   if (r.pos !== r.end) r.fail(`${r.end - r.pos} bytes left after ${nCols} columns`);
-  return { ts, lines: rebuild(n, shapes, ids, raw, cols, r), fields };
-}
 
-/**
- * Writes every record's line as UTF-8 into one buffer ("\n" after each, raw records left
- * empty), decodes it once and splits it: one string per line, none per value.
- */
-function rebuild(
-  n: number,
-  shapes: Shape[],
-  ids: ByteReader,
-  raw: string[],
-  cols: ColumnBytes[],
-  r: ByteReader,
-): string[] {
-  const keyBytes = shapes.map((s) => s.keys.map((k) => Buffer.from(k, 'utf8')));
-  let size = n;
-  for (const c of cols) size += c.bytes.length;
-  for (const ks of keyBytes) for (const k of ks) size += k.length;
   const shapeOf = new Int32Array(n);
+  let raws = 0;
   for (let i = 0; i < n; i++) {
     const id = ids.uvarint();
     const s = shapes[id];
     if (s === undefined) ids.fail(`line ${i} has an unknown shape`);
     shapeOf[i] = id;
-    size += s.kind === KIND_JSON ? 2 + 6 * s.count : s.count;
+    if (s.kind === KIND_RAW) raws++;
+    else
+      for (const ci of s.cols)
+        if (ci >= cols.length) r.fail(`column ${ci} of ${cols.length} does not exist`);
   }
   if (ids.pos !== ids.end) ids.fail(`${ids.end - ids.pos} bytes left after ${n} shapes`);
+  if (raws !== raw.length) r.fail(`${raws} raw lines (want ${raw.length})`);
+  return { n, ts, shapes, shapeOf, raw, fields, cols, r };
+}
+
+/**
+ * The lines of the records `rows` selects (all without it), in record order. Every selected
+ * line is written as UTF-8 into one buffer ("\n" after each, raw records left empty), decoded
+ * once and split: one string per line, none per value. Unselected records only move the column
+ * cursors on.
+ */
+export function rebuild(p: ColumnarParts, rows?: Uint8Array): string[] {
+  const { n, shapes, shapeOf, raw, cols, r } = p;
+  const keyBytes = shapes.map((s) => s.keys.map((k) => Buffer.from(k, 'utf8')));
+  let size = n;
+  for (const c of cols) size += c.bytes.length;
+  for (const ks of keyBytes) for (const k of ks) size += k.length;
+  let picked = 0;
+  for (let i = 0; i < n; i++) {
+    if (rows && !rows[i]) continue;
+    picked++;
+    const s = shapes[shapeOf[i]];
+    size += s.kind === KIND_JSON ? 2 + 6 * s.count : s.count;
+  }
   // Keys repeat per line, so the bound above counts them once; grow when a line needs more.
   let out = Buffer.allocUnsafe(size);
   const cursor = new Int32Array(cols.length);
@@ -267,7 +295,6 @@ function rebuild(
   };
   const put = (ci: number): void => {
     const c = cols[ci];
-    if (c === undefined) return r.fail(`column ${ci} of ${cols.length} does not exist`);
     const v = cursor[ci]++;
     if (v >= c.count) r.fail(`column ${JSON.stringify(c.name)} has too few values`);
     const a = c.start[v];
@@ -276,11 +303,17 @@ function rebuild(
     const src = c.bytes;
     for (let k = a; k < e; k++) out[o++] = src[k];
   };
-  let rawCount = 0;
+  const rawPicked: string[] = [];
+  let rawAt = 0;
   for (let i = 0; i < n; i++) {
     const s = shapes[shapeOf[i]];
+    if (rows && !rows[i]) {
+      if (s.kind === KIND_RAW) rawAt++;
+      else for (let j = 0; j < s.count; j++) cursor[s.cols[j]]++;
+      continue;
+    }
     room(s.count * 6 + 3);
-    if (s.kind === KIND_RAW) rawCount++;
+    if (s.kind === KIND_RAW) rawPicked.push(raw[rawAt++]);
     else if (s.kind === KIND_FIELDS)
       for (let j = 0; j < s.count; j++) {
         if (j > 0) out[o++] = 32;
@@ -307,11 +340,17 @@ function rebuild(
     }
     out[o++] = 10;
   }
-  if (rawCount !== raw.length) r.fail(`${rawCount} raw lines (want ${raw.length})`);
+  for (let ci = 0; ci < cols.length; ci++)
+    if (cursor[ci] > cols[ci].count)
+      r.fail(`column ${JSON.stringify(cols[ci].name)} has too few values`);
+  if (picked === 0) return [];
   const lines = out.toString('utf8', 0, Math.max(0, o - 1)).split('\n');
-  if (n === 0) return [];
-  if (lines.length !== n) r.fail(`rebuilt ${lines.length} lines (want ${n})`);
-  for (let i = 0, k = 0; i < n && k < raw.length; i++)
-    if (shapes[shapeOf[i]].kind === KIND_RAW) lines[i] = raw[k++];
+  if (lines.length !== picked) r.fail(`rebuilt ${lines.length} lines (want ${picked})`);
+  if (rawPicked.length > 0)
+    for (let i = 0, k = 0, l = 0; i < n && k < rawPicked.length; i++) {
+      if (rows && !rows[i]) continue;
+      if (shapes[shapeOf[i]].kind === KIND_RAW) lines[l] = rawPicked[k++];
+      l++;
+    }
   return lines;
 }

@@ -1,5 +1,6 @@
 import { ArgusError } from '../util/index.js';
 import { decodeColumnar, encodeColumnar } from './chunk-columnar.js';
+import { scanColumnar } from './chunk-columnar-scan.js';
 import {
   ChunkCorruptionError,
   FORMAT_COLUMNAR,
@@ -41,7 +42,8 @@ export function decodeChunk(data: Uint8Array): ChunkData {
  * every passing line contains (the `|=` values): a q4 chunk is decompressed and each literal is
  * searched for with one native `indexOf` over the lines' bytes before any line is split, so a
  * chunk the bloom let through by a false positive costs one decompression and no allocation per
- * line (ADR "literal prefilter"). `pass` still decides for every returned record.
+ * line (ADR "literal prefilter"); a columnar chunk has its columns searched and rebuilds only
+ * the lines that can hold them (`scanColumnar`). `pass` still decides for every returned record.
  */
 export function scanChunk(
   data: Uint8Array,
@@ -49,7 +51,11 @@ export function scanChunk(
   required: readonly string[] = [],
 ): ChunkData {
   if (checkHeader(data) === FORMAT_Q4) return scanQ4(data, pass, required);
-  return filterChunk(decodeColumnar(data), pass);
+  return scanColumnar(
+    data,
+    pass,
+    required.map((lit) => [lit]),
+  );
 }
 
 /** `|=` values of `filters` that are not empty (the `required` of `scanChunk`). */
