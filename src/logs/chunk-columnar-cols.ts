@@ -86,11 +86,46 @@ export interface ColumnBytes {
   sep: number;
 }
 
-export function readColumn(r: ByteReader): ColumnBytes {
+/** A column read up to its compressed block; `load` decompresses and decodes it once. */
+export interface ColumnRef {
+  name: string;
+  type: number;
+  count: number;
+  load(): ColumnBytes;
+}
+
+/**
+ * Reads a column's header and skips its block: a scan decodes only the columns a literal can
+ * be in (a hex or int column cannot hold a letter outside its alphabet), and only when some
+ * record is left to rebuild.
+ */
+export function readColumn(r: ByteReader): ColumnRef {
   const name = r.string();
   const type = r.byte();
   const count = r.uvarint();
-  const b = readBlock(r, `column ${JSON.stringify(name)}`);
+  const rawLen = r.uvarint();
+  const z = r.bytes(r.uvarint());
+  let done: ColumnBytes | undefined;
+  return {
+    name,
+    type,
+    count,
+    load: () => {
+      if (done) return done;
+      const what = `${r.what} column ${JSON.stringify(name)}`;
+      const b = new ByteReader(unbrotli(new ByteReader(z, what), rawLen), what);
+      return (done = decodeColumn(r, name, type, count, b));
+    },
+  };
+}
+
+function decodeColumn(
+  r: ByteReader,
+  name: string,
+  type: number,
+  count: number,
+  b: ByteReader,
+): ColumnBytes {
   if (count > b.end + 1) b.fail(`${count} values in ${b.end} bytes`);
   const start = new Int32Array(count + 1);
   const raw = Buffer.from(b.buf.buffer, b.buf.byteOffset, b.end);

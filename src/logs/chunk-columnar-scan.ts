@@ -1,4 +1,4 @@
-import type { ColumnBytes } from './chunk-columnar-cols.js';
+import { COL_HEX, COL_INT, type ColumnBytes, type ColumnRef } from './chunk-columnar-cols.js';
 import {
   type ColumnarParts,
   KIND_FIELDS,
@@ -78,7 +78,9 @@ function mark(p: ColumnarParts, lit: string, rows: Uint8Array): void {
   // Per column and run (JSON, fields): which values hold the run, searched on first need.
   const colHit = new Array<Uint8Array | undefined>(cols.length * 2);
   const hitsOf = (ci: number, k: number): Uint8Array =>
-    (colHit[ci * 2 + k] ??= valuesHolding(cols[ci], runs[k]));
+    (colHit[ci * 2 + k] ??= canHold(cols[ci], runs[k])
+      ? valuesHolding(cols[ci].load(), runs[k])
+      : new Uint8Array(cols[ci].count + 1));
   for (let s = 0; s < shapes.length; s++) {
     const sh = shapes[s];
     if (sh.kind === KIND_RAW) whole[s] = 1;
@@ -100,6 +102,16 @@ function mark(p: ColumnarParts, lit: string, rows: Uint8Array): void {
     for (const ci of sh.cols) hit |= hitsOf(ci, k)[cursor[ci]++];
     if (hit) rows[i] = 1;
   }
+}
+
+const HEX_TEXT = /^[0-9a-f]*$/;
+const INT_TEXT = /^[0-9-]*$/;
+
+/** Whether a value of column `c` can hold `run`, from its type alone (no decoding). */
+function canHold(c: ColumnRef, run: string): boolean {
+  if (c.type === COL_HEX) return HEX_TEXT.test(run);
+  if (c.type === COL_INT) return INT_TEXT.test(run);
+  return true;
 }
 
 /** One flag per value of `c`: 1 where the value contains `run`. */

@@ -1,5 +1,6 @@
 import {
   type ColumnBytes,
+  type ColumnRef,
   readBlock,
   readColumn,
   writeBlock,
@@ -198,7 +199,7 @@ export interface ColumnarParts {
   /** The lines of raw records, in record order. */
   raw: string[];
   fields: ChunkData['fields'];
-  cols: ColumnBytes[];
+  cols: ColumnRef[];
   r: ByteReader;
 }
 
@@ -243,7 +244,7 @@ export function parseColumnar(data: Uint8Array): ColumnarParts {
 
   const nCols = r.uvarint();
   if (nCols > r.end - r.pos) r.fail(`${nCols} columns in ${r.end - r.pos} bytes`);
-  const cols: ColumnBytes[] = [];
+  const cols: ColumnRef[] = [];
   for (let i = 0; i < nCols; i++) cols.push(readColumn(r));
   if (r.pos !== r.end) r.fail(`${r.end - r.pos} bytes left after ${nCols} columns`);
 
@@ -271,7 +272,8 @@ export function parseColumnar(data: Uint8Array): ColumnarParts {
  * cursors on.
  */
 export function rebuild(p: ColumnarParts, rows?: Uint8Array): string[] {
-  const { n, shapes, shapeOf, raw, cols, r } = p;
+  const { n, shapes, shapeOf, raw, r } = p;
+  const cols: ColumnBytes[] = p.cols.map((c) => c.load());
   const keyBytes = shapes.map((s) => s.keys.map((k) => Buffer.from(k, 'utf8')));
   let size = n;
   for (const c of cols) size += c.bytes.length;
