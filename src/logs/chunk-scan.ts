@@ -32,6 +32,8 @@ export interface ScanPlan {
   needles: Buffer[][];
   /** Whether `pass` accepts every line (no filters). */
   all: boolean;
+  /** The filters the plan was made from (to make it again in a worker). */
+  filters: readonly LineFilter[];
 }
 
 /** The plan for `filters` (ANDed): `|=` values and the required literals of `|~` regexes. */
@@ -43,13 +45,19 @@ export function planScan(filters: readonly LineFilter[]): ScanPlan {
   }
   let a = -1;
   for (let i = 0; i < groups.length; i++)
-    if (groups[i].length === 1 && (a < 0 || groups[i][0].length > groups[a][0].length)) a = i;
+    if (
+      groups[i].length === 1 &&
+      !groups[i][0].includes('\n') && // hits are cut into lines at "\n"
+      (a < 0 || groups[i][0].length > groups[a][0].length)
+    )
+      a = i;
   return {
     pass: compileLineFilters(filters),
     groups,
     anchor: a < 0 ? undefined : Buffer.from(groups[a][0], 'utf8'),
     needles: groups.filter((_, i) => i !== a).map((g) => g.map((x) => Buffer.from(x, 'utf8'))),
     all: filters.length === 0,
+    filters,
   };
 }
 

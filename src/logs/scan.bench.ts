@@ -6,6 +6,8 @@
  *
  *   npx tsc -p tsconfig.json && node dist/src/logs/scan.bench.js CORPUS_DIR STORE_DIR [runs]
  *
+ * `SCAN_THREADS=n` sets the scan workers (0: filter on the main thread), `ONLY=rare|regex|all`.
+ *
  * Prints best-of-`runs` wall ms per query (warm page cache on both sides) and the read stats.
  */
 import { execFileSync } from 'node:child_process';
@@ -18,6 +20,7 @@ import { buildBloom } from './bloom.js';
 import { encodeChunk } from './chunk.js';
 import { FileChunkStore } from './chunk-store.js';
 import { Head } from './head.js';
+import { logScanPool } from './scan-pool.js';
 import { makeLogQuerier } from './store-query.js';
 
 const CORPUS = process.argv[2] ?? '/tmp/b9-corpus-1g';
@@ -97,6 +100,8 @@ async function main(): Promise<void> {
     console.log(`built ${STORE} in ${Math.round(performance.now() - t0)} ms`);
   }
   const store = await FileChunkStore.open({ dir: STORE });
+  if (process.env.SCAN_THREADS !== undefined)
+    logScanPool.threads = Number(process.env.SCAN_THREADS);
   /** Wall and CPU ms of one grep run (CPU from bash's `times`; output to a file, as grep stops at the first match when it sees /dev/null). */
   const grep = (args: string[]): [number, number] => {
     const t0 = performance.now();
@@ -166,6 +171,7 @@ async function main(): Promise<void> {
     await run('regex', [{ op: '|~', value: REGEX }], c.regexLines, ['-E', '-c', REGEX]);
   if (!only || only === 'all') await run('all', [], c.lines, ['-c', '']);
   await store.close();
+  await logScanPool.close();
 }
 
 void main();

@@ -25,11 +25,15 @@ import {
   type ScanResult,
 } from './chunk-scan.js';
 import { ChunkNotFoundError } from './chunk-store.js';
+import { logScanPool } from './scan-pool.js';
 import { lowerBound, type Head, type HeadChunk } from './head.js';
 import { queryTokens } from './tokenize.js';
 import type { ChunkStore } from './types.js';
 
 type Fields = LogEntry['fields'];
+
+/** Chunks of a stream read ahead of the consumer when filtering (one per scan worker, plus). */
+const READ_AHEAD = 3;
 
 /** One chunk of a stream to read: a copy of a head chunk's range, or a chunk store ref. */
 interface Source {
@@ -104,7 +108,10 @@ async function readChunk(
     if (store.readBytes === undefined)
       return filterRange(await store.read(src.ref!), plan, start, end);
     const bytes = await store.readBytes(src.ref!);
-    return scanChunkBytes(bytes, plan, start, end, src.mint >= start && src.maxt < end);
+    const inRange = src.mint >= start && src.maxt < end;
+    // Unfiltered reads keep every line: moving them all back from a worker costs more.
+    if (plan.all || !logScanPool.available) return scanChunkBytes(bytes, plan, start, end, inRange);
+    return await logScanPool.scan(bytes, plan.filters, start, end, inRange);
   } catch (err) {
     if (err instanceof ChunkNotFoundError) return null;
     throw new QueryError(
@@ -181,16 +188,14 @@ export function makeLogQuerier(head: Head, store: ChunkStore, tenant: TenantId):
       }
     }
     if (p.direction === 'backward') clusters.reverse();
-    for (const cl of clusters) {
-      p.signal?.throwIfAborted();
-      // Each part holds only its passing records in [start, end), in time order.
+    /** The cluster's parts, each only its passing records in [start, end), in time order. */
+    const load = async (cl: Source[]): Promise<Records[]> => {
       const parts: Records[] = [];
       for (const s of cl) {
         let r: ScanResult | null;
         if (s.head) r = filterRange(s.head, plan, p.start, p.end);
         else {
           r = await readChunk(store, s, labels, plan, p.start, p.end);
-          p.signal?.throwIfAborted();
           // Dropped by retention since the selection was made: as if it had not been there.
           if (r === null) continue;
         }
@@ -199,6 +204,27 @@ export function makeLogQuerier(head: Head, store: ChunkStore, tenant: TenantId):
         stats.entries += r.entries;
         parts.push(r.data);
       }
+      return parts;
+    };
+    // Filtered reads run ahead (so the scan workers stay busy) by a few clusters only, so a
+    // query that stops early (limit) wastes little.
+    const ahead: Promise<Records[]>[] = [];
+    const depth = plan.all ? 1 : READ_AHEAD;
+    let next = 0;
+    const fill = (): void => {
+      while (ahead.length < depth && next < clusters.length) {
+        const f = load(clusters[next++]);
+        f.catch(() => {}); // surfaced when awaited; not unhandled if never awaited
+        ahead.push(f);
+      }
+    };
+    while (next < clusters.length || ahead.length > 0) {
+      p.signal?.throwIfAborted();
+      fill();
+      const first = ahead.shift()!;
+      fill();
+      const parts = await first;
+      p.signal?.throwIfAborted();
       const out: LogEntry[] = [];
       const take = (d: Records, i: number): void => {
         const f = d.fields[i];
