@@ -206,10 +206,10 @@ export function makeLogQuerier(head: Head, store: ChunkStore, tenant: TenantId):
       }
       return parts;
     };
-    // Filtered reads run ahead (so the scan workers stay busy) by a few clusters only, so a
-    // query that stops early (limit) wastes little.
+    // Filtered reads run ahead (so the scan workers stay busy) by a few clusters, but not
+    // before the first batch: a limited query opens every stream and may read one batch of each.
     const ahead: Promise<Records[]>[] = [];
-    const depth = plan.all ? 1 : READ_AHEAD;
+    let depth = 1;
     let next = 0;
     const fill = (): void => {
       while (ahead.length < depth && next < clusters.length) {
@@ -222,7 +222,7 @@ export function makeLogQuerier(head: Head, store: ChunkStore, tenant: TenantId):
       p.signal?.throwIfAborted();
       fill();
       const first = ahead.shift()!;
-      fill();
+      if (depth > 1) fill();
       const parts = await first;
       p.signal?.throwIfAborted();
       const out: LogEntry[] = [];
@@ -249,6 +249,8 @@ export function makeLogQuerier(head: Head, store: ChunkStore, tenant: TenantId):
         });
         for (const [k, i] of idx) take(parts[k], i);
       }
+      // Past the first batch the consumer is waiting for more (or asked for it): read ahead.
+      if (!plan.all) depth = READ_AHEAD;
       if (out.length === 0) continue;
       if (p.direction === 'backward') out.reverse();
       yield out;
