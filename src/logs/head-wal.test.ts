@@ -7,6 +7,7 @@ import {
   LogWalCorruptionError,
   decodeLogRecord,
   encodeEntries,
+  encodeEntryColumns,
   encodeSeal,
   encodeStream,
 } from './head-wal.js';
@@ -37,6 +38,12 @@ describe('log WAL records', () => {
       { ts: 3n, line: '😀 ünïcödé '.repeat(20), fields: [] as [string, string][] },
     ];
     const { rec, lineBytes } = encodeEntries(7, 99, entries, 1, 4);
+    const cols = {
+      ts: entries.map((e) => e.ts),
+      lines: entries.map((e) => e.line),
+      fields: entries.map((e) => e.fields),
+    };
+    assert.deepEqual(encodeEntryColumns(7, 99, cols, 1, 4), rec);
     assert.equal(lineBytes, 0 + 200 + Buffer.byteLength(entries[3].line));
     const r = decodeLogRecord(rec);
     assert.equal(r.type, LogRecordType.Entries);
@@ -103,6 +110,8 @@ describe('log WAL records', () => {
         }
         assert.equal(lineBytes, bytes);
         assert.equal(rec.length, want);
+        const cols = { ts: entries.map((e) => e.ts), lines, fields: lines.map(() => undefined) };
+        assert.deepEqual(encodeEntryColumns(1, 0, cols, 0, lines.length), rec);
         const r = decodeLogRecord(rec);
         assert.ok(r.type === LogRecordType.Entries);
         assert.deepEqual(

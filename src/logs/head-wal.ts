@@ -177,28 +177,60 @@ export function encodeEntries(
   // Sized for single-byte lines, so an ASCII batch is written without growing the buffer.
   let size = 64;
   for (let i = from; i < to; i++) size += 24 + entries[i].line.length;
+  const o = entriesHeader(size, id, firstSeq, to - from);
+  let lineBytes = 0;
+  for (let i = from; i < to; i++) {
+    const e = entries[i];
+    lineBytes += writeEntry(o, e.ts, e.line, e.fields);
+  }
+  return { rec: o.done(), lineBytes };
+}
+
+/**
+ * `encodeEntries` of entries held as parallel arrays (the head's chunks), `[from, to)`: the
+ * checkpoint snapshot writes the whole head without an entry object per line.
+ */
+export function encodeEntryColumns(
+  id: number,
+  firstSeq: number,
+  c: {
+    ts: readonly bigint[];
+    lines: readonly string[];
+    fields: readonly (LogEntry['fields'] | undefined)[];
+  },
+  from: number,
+  to: number,
+): Uint8Array {
+  let size = 64;
+  for (let i = from; i < to; i++) size += 24 + c.lines[i].length;
+  const o = entriesHeader(size, id, firstSeq, to - from);
+  for (let i = from; i < to; i++) writeEntry(o, c.ts[i], c.lines[i], c.fields[i]);
+  return o.done();
+}
+
+function entriesHeader(size: number, id: number, firstSeq: number, n: number): Out {
   const o = new Out(size);
   o.buf[o.pos++] = LogRecordType.Entries;
   o.uvarint(id);
   o.uvarint(firstSeq);
-  o.uvarint(to - from);
-  let lineBytes = 0;
-  for (let i = from; i < to; i++) {
-    const e = entries[i];
-    o.i64(e.ts);
-    lineBytes += o.str(e.line);
-    const f = e.fields;
-    if (f === undefined) {
-      o.uvarint(0);
-      continue;
-    }
-    o.uvarint(f.length);
-    for (const [k, v] of f) {
-      o.str(k);
-      o.str(v);
-    }
+  o.uvarint(n);
+  return o;
+}
+
+/** One entry of an entries record; returns the UTF-8 bytes of its line. */
+function writeEntry(o: Out, ts: bigint, line: string, f: LogEntry['fields'] | undefined): number {
+  o.i64(ts);
+  const n = o.str(line);
+  if (f === undefined) {
+    o.uvarint(0);
+    return n;
   }
-  return { rec: o.done(), lineBytes };
+  o.uvarint(f.length);
+  for (const [k, v] of f) {
+    o.str(k);
+    o.str(v);
+  }
+  return n;
 }
 
 export function encodeSeal(r: SealRecord): Uint8Array {

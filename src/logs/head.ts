@@ -143,7 +143,9 @@ export function splitPieces(c: HeadChunk, target: number): Piece[] {
 
 /** A piece as the codecs take it. */
 export function pieceData(p: HeadChunk): ChunkData {
-  return { ts: BigInt64Array.from(p.ts), lines: p.lines, fields: p.fields };
+  const ts = new BigInt64Array(p.ts.length);
+  for (let i = 0; i < ts.length; i++) ts[i] = p.ts[i];
+  return { ts, lines: p.lines, fields: p.fields };
 }
 
 /** Entries of `c` with ts in [start, end), copied (the head keeps mutating its arrays). */

@@ -5,11 +5,11 @@
  * confirms them. Afterwards the WAL may be checkpointed: the checkpoint is a snapshot of what
  * the head holds that the chunk store does not (docs/format/logs-wal.md).
  */
-import { StorageUnavailableError, type LogEntry } from '../storage/index.js';
+import { StorageUnavailableError } from '../storage/index.js';
 import type { Wal } from '../tsdb/index.js';
 import { errorChain, type Logger } from '../util/index.js';
 import type { LogsStoreConfig } from './config.js';
-import { encodeEntries, encodeSeal, encodeStream } from './head-wal.js';
+import { encodeEntryColumns, encodeSeal, encodeStream } from './head-wal.js';
 import {
   pieceData,
   type Head,
@@ -242,18 +242,14 @@ export class Sealer {
 
 /** Entries records of a whole chunk (one sequence number: they are only compared to seqEnd). */
 function pushChunk(out: Uint8Array[], id: number, firstSeq: number, c: HeadChunk): void {
-  const all: LogEntry[] = new Array<LogEntry>(c.ts.length);
-  for (let i = 0; i < c.ts.length; i++) {
-    const f = c.fields[i];
-    all[i] = f ? { ts: c.ts[i], line: c.lines[i], fields: f } : { ts: c.ts[i], line: c.lines[i] };
-  }
+  const n = c.ts.length;
   let from = 0;
-  while (from < all.length) {
+  while (from < n) {
     let to = from;
     let bytes = 0;
-    while (to < all.length && (to === from || bytes < SNAPSHOT_RECORD_BYTES))
-      bytes += all[to++].line.length * 3;
-    out.push(encodeEntries(id, firstSeq, all, from, to).rec);
+    while (to < n && (to === from || bytes < SNAPSHOT_RECORD_BYTES))
+      bytes += c.lines[to++].length * 3;
+    out.push(encodeEntryColumns(id, firstSeq, c, from, to));
     from = to;
   }
 }
