@@ -11,8 +11,50 @@ import { ByteReader, ByteWriter, brotli, unbrotli } from './chunk-q4.js';
 export const COL_TEXT = 0;
 export const COL_HEX = 1;
 export const COL_INT = 2;
+/** v2: integers as zig-zag varints without deltas (random ids, sizes: deltas only add bits). */
+export const COL_INT_PLAIN = 3;
+/** v2: `YYYY-MM-DDTHH:MM:SS.mmmZ` as zig-zag delta varints of Unix ms. */
+export const COL_TIME = 4;
+/** v2 type-byte flag: every value starts with a prefix stored once; the rest is typed. */
+export const COL_PREFIX = 0x80;
 const QUALITY = 6;
 const INT_RE = /^(?:0|-?[1-9][0-9]{0,14})$/;
+const TIME_RE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$/;
+const MAX_PREFIX = 64;
+
+function isTime(v: string): boolean {
+  if (!TIME_RE.test(v)) return false;
+  const ms = Date.parse(v);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === v;
+}
+
+/** The prefix every value shares (at most MAX_PREFIX characters, never splitting a pair). */
+function commonPrefix(values: readonly string[]): string {
+  let p = values[0].slice(0, MAX_PREFIX);
+  for (const v of values) {
+    if (p.length === 0) break;
+    if (!v.startsWith(p)) {
+      let k = 0;
+      while (k < p.length && p.charCodeAt(k) === v.charCodeAt(k)) k++;
+      p = p.slice(0, k);
+    }
+  }
+  const last = p.charCodeAt(p.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? p.slice(0, -1) : p;
+}
+
+/** Zig-zag varint bytes of `values` as integers, with or without deltas. */
+function intBytes(values: readonly string[], delta: boolean): Uint8Array {
+  const b = new ByteWriter(values.length * 3 + 8);
+  let prev = 0;
+  for (const v of values) {
+    const n = Number(v);
+    const d = delta ? n - prev : n;
+    b.uvarint(d >= 0 ? d * 2 : -d * 2 - 1);
+    prev = n;
+  }
+  return b.result();
+}
 
 function isLowerHex(v: string): boolean {
   for (let i = 0; i < v.length; i++) {
@@ -30,27 +72,36 @@ function typeOf(values: readonly string[]): number {
   return COL_TEXT;
 }
 
-/** Writes `name`, type, count and the brotli block of `values` (at least one value). */
+/**
+ * Writes `name`, type, count and the brotli block of `values` (at least one value), as of
+ * version 2: a prefix shared by every value (`trace_id=`, `rt=0.`) is stored once, and the
+ * rest is typed (v1 had no prefix, ISO times or plain integers).
+ */
 export function writeColumn(w: ByteWriter, name: string, values: readonly string[]): void {
-  const type = typeOf(values);
+  // A prefix only when the whole values are text: typed values carry none worth it.
+  let prefix = typeOf(values) === COL_TEXT && !values.every(isTime) ? commonPrefix(values) : '';
+  if (prefix.length < 2) prefix = '';
+  const rest = prefix === '' ? values : values.map((v) => v.slice(prefix.length));
+  let type = typeOf(rest);
   let raw: Uint8Array;
-  if (type === COL_HEX) {
-    raw = Buffer.from(values.join(''), 'hex');
-  } else if (type === COL_INT) {
-    const b = new ByteWriter(values.length * 3);
-    let prev = 0;
-    for (const v of values) {
-      const n = Number(v);
-      const d = n - prev;
-      b.uvarint(d >= 0 ? d * 2 : -d * 2 - 1);
-      prev = n;
+  if (type === COL_HEX) raw = Buffer.from(rest.join(''), 'hex');
+  else if (type === COL_INT) {
+    raw = intBytes(rest, true);
+    const plain = intBytes(rest, false);
+    if (plain.length < raw.length) {
+      raw = plain;
+      type = COL_INT_PLAIN;
     }
-    raw = b.result();
-  } else {
-    raw = Buffer.from(values.join('\n'), 'utf8');
-  }
+  } else if (rest.every(isTime)) {
+    type = COL_TIME;
+    raw = intBytes(
+      rest.map((v) => String(Date.parse(v))),
+      true,
+    );
+  } else raw = Buffer.from(rest.join('\n'), 'utf8');
   w.string(name);
-  w.byte(type);
+  w.byte(prefix === '' ? type : type | COL_PREFIX);
+  if (prefix !== '') w.string(prefix);
   w.uvarint(values.length);
   writeBlock(w, raw);
 }
@@ -90,6 +141,8 @@ export interface ColumnBytes {
 export interface ColumnRef {
   name: string;
   type: number;
+  /** v2: what every value starts with ('' for none). */
+  prefix: string;
   count: number;
   load(): ColumnBytes;
 }
@@ -99,9 +152,14 @@ export interface ColumnRef {
  * be in (a hex or int column cannot hold a letter outside its alphabet), and only when some
  * record is left to rebuild.
  */
-export function readColumn(r: ByteReader): ColumnRef {
+export function readColumn(r: ByteReader, version = 1): ColumnRef {
   const name = r.string();
-  const type = r.byte();
+  let type = r.byte();
+  let prefix = '';
+  if (version >= 2 && type & COL_PREFIX) {
+    type &= ~COL_PREFIX;
+    prefix = r.string();
+  }
   const count = r.uvarint();
   const rawLen = r.uvarint();
   const z = r.bytes(r.uvarint());
@@ -109,12 +167,16 @@ export function readColumn(r: ByteReader): ColumnRef {
   return {
     name,
     type,
+    prefix,
     count,
     load: () => {
       if (done) return done;
       const what = `${r.what} column ${JSON.stringify(name)}`;
       const b = new ByteReader(unbrotli(new ByteReader(z, what), rawLen), what);
-      return (done = decodeColumn(r, name, type, count, b));
+      if (version === 1 && type > COL_INT)
+        r.fail(`column ${JSON.stringify(name)} has unknown type ${type}`);
+      done = decodeColumn(r, name, type, count, b);
+      return (done = prefix === '' ? done : prefixed(done, prefix));
     },
   };
 }
@@ -135,15 +197,32 @@ function decodeColumn(
     for (let i = 0; i <= count; i++) start[i] = i * size;
     return { name, count, bytes: Buffer.from(raw.toString('hex'), 'latin1'), start, sep: 0 };
   }
-  if (type === COL_INT) {
+  if (type === COL_TIME) {
+    const out = Buffer.allocUnsafe(count * 24);
+    let ms = 0;
+    for (let i = 0; i < count; i++) {
+      start[i] = i * 24;
+      const z = b.uvarint();
+      ms += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+      const d = new Date(ms);
+      const iso = Number.isNaN(d.getTime()) ? '' : d.toISOString();
+      if (iso.length !== 24) b.fail(`time ${ms} out of range at value ${i}`);
+      out.write(iso, i * 24, 'latin1');
+    }
+    start[count] = count * 24;
+    if (b.pos !== b.end) b.fail(`${b.end - b.pos} bytes left after ${count} times`);
+    return { name, count, bytes: out, start, sep: 0 };
+  }
+  if (type === COL_INT || type === COL_INT_PLAIN) {
     const out = Buffer.allocUnsafe(count * 17);
     const digits = new Uint8Array(16);
+    const delta = type === COL_INT;
     let prev = 0;
     let o = 0;
     for (let i = 0; i < count; i++) {
       start[i] = o;
       const z = b.uvarint();
-      prev += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+      prev = (delta ? prev : 0) + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
       if (!Number.isSafeInteger(prev) || Math.abs(prev) >= 1e16)
         b.fail(`integer ${prev} out of range at value ${i}`);
       let v = prev;
@@ -177,4 +256,22 @@ function decodeColumn(
     return { name, count, bytes: raw, start, sep: 1 };
   }
   return r.fail(`column ${JSON.stringify(name)} has unknown type ${type}`);
+}
+
+/** `c` with `prefix` put back before every value. */
+function prefixed(c: ColumnBytes, prefix: string): ColumnBytes {
+  const p = Buffer.from(prefix, 'utf8');
+  const start = new Int32Array(c.count + 1);
+  const out = Buffer.allocUnsafe(c.bytes.length + c.count * p.length);
+  let o = 0;
+  for (let i = 0; i < c.count; i++) {
+    start[i] = o;
+    o += p.copy(out, o);
+    const a = c.start[i];
+    const e = Math.min(c.start[i + 1], c.bytes.length); // the last value has no separator
+    out.set(c.bytes.subarray(a, e), o);
+    o += e - a;
+  }
+  start[c.count] = o + c.sep;
+  return { name: c.name, count: c.count, bytes: out.subarray(0, o), start, sep: c.sep };
 }

@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeChunk, encodeChunk } from './chunk.js';
+import { ChunkCorruptionError, chunkFormatOf, decodeChunk, encodeChunk } from './chunk.js';
+import {
+  COL_HEX,
+  COL_INT,
+  COL_INT_PLAIN,
+  COL_PREFIX,
+  COL_TEXT,
+  COL_TIME,
+} from './chunk-columnar-cols.js';
+import { parseColumnar } from './chunk-columnar.js';
 import type { ChunkData } from './types.js';
 
 const chunk = (lines: string[]): ChunkData => ({
@@ -93,5 +104,76 @@ describe('columnar codec', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('v2: prefixes, ISO times, plain integers and fields counted from the end', () => {
+    const rnd = (i: number): number => ((i * 2654435761) >>> 0) % 1_000_000;
+    const lines = Array.from({ length: 300 }, (_, i) => {
+      const id = (BigInt(i + 1) * 0x9e3779b97f4a7c15n).toString(16).padStart(32, '0').slice(-32);
+      return i % 2
+        ? `{"ts":"${new Date(1_764_255_600_000 + i * 7).toISOString()}","user_id":${rnd(i)},"n":${i},"rt":"rt=0.${i % 10}x"}`
+        : `GET /x ${'ua '.repeat(i % 4)}rt=0.1 trace_id=${id}`;
+    });
+    const data = roundTrip(lines);
+    const types = new Map(parseColumnar(data).cols.map((c) => [c.name, [c.type, c.prefix]]));
+    assert.deepEqual(types.get('j:ts'), [COL_TIME, '']);
+    assert.deepEqual(types.get('j:user_id'), [COL_INT_PLAIN, '']);
+    assert.deepEqual(types.get('j:n'), [COL_INT, '']);
+    assert.deepEqual(types.get('j:rt'), [COL_TEXT, 'rt=0.']);
+    // The id is the last field whatever the count: one hex column after its prefix.
+    const [type, prefix] = types.get('f:-1')!;
+    assert.equal(type, COL_HEX);
+    assert.match(String(prefix), /^trace_id=0*$/); // these ids share leading zeros
+    assert.deepEqual(types.get('f:0'), [COL_TEXT, 'GET']);
+    assert.equal(COL_PREFIX, 0x80);
+  });
+
+  it('v2: timestamps in units of their greatest common step, any order', () => {
+    for (const ts of [
+      [5n, 5n, 5n],
+      [1_764_255_600_000_000_000n, 1_764_255_600_001_000_000n, 1_764_255_599_000_000_000n],
+      [-3n, 9_223_372_036_854_775_807n, -9_223_372_036_854_775_808n, 0n],
+      [7n],
+    ]) {
+      const lines = ts.map((_, i) => `{"i":${i}}`);
+      const c = { ts: BigInt64Array.from(ts), lines, fields: lines.map(() => undefined) };
+      assert.deepEqual(decodeChunk(encodeChunk(c, 'columnar')), c);
+    }
+  });
+
+  it('v1 chunks may not use v2 column types', () => {
+    // A v1 chunk of one int column, its type byte changed to v2's plain integers.
+    const v1 = new Uint8Array(
+      readFileSync(join(process.cwd(), 'src/logs/testdata/codec/v1.columnar.bin')),
+    );
+    const c = parseColumnar(v1).cols.find((col) => col.type === COL_INT)!;
+    const at = Buffer.from(v1).indexOf(Buffer.from(`${c.name}\u0002`, 'latin1'));
+    assert.ok(at > 0);
+    v1[at + c.name.length] = COL_INT_PLAIN;
+    assert.throws(() => decodeChunk(v1), ChunkCorruptionError);
+  });
+});
+
+describe('columnar golden files (testdata/codec)', () => {
+  const dir = join(process.cwd(), 'src/logs/testdata/codec');
+  const want = JSON.parse(readFileSync(join(dir, 'v1.json'), 'utf8')) as {
+    ts: string[];
+    lines: string[];
+    fields: ([string, string][] | null)[];
+  };
+  const chunk: ChunkData = {
+    ts: BigInt64Array.from(want.ts, BigInt),
+    lines: want.lines,
+    fields: want.fields.map((f) => f ?? undefined),
+  };
+  for (const v of [1, 2])
+    it(`decodes v${v} columnar chunks written by earlier code`, () => {
+      const data = new Uint8Array(readFileSync(join(dir, `v${v}.columnar.bin`)));
+      assert.equal(chunkFormatOf(data), 'columnar');
+      assert.equal(data[1], v);
+      assert.deepEqual(decodeChunk(data), chunk);
+    });
+  it('writes version 2', () => {
+    assert.equal(encodeChunk(chunk, 'columnar')[1], 2);
   });
 });

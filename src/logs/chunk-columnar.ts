@@ -15,9 +15,9 @@ import {
   readTs,
   writeFields,
   writeLines,
-  writeTs,
   linesText,
 } from './chunk-q4.js';
+import { readTsV2, writeTsV2 } from './chunk-columnar-ts.js';
 import type { ChunkData } from './types.js';
 
 /**
@@ -28,7 +28,8 @@ import type { ChunkData } from './types.js';
  * every line is rebuilt byte for byte; lines holding "\n" stay raw.
  */
 
-const VERSION = 1;
+/** Written version; version 1 (no column prefixes, plain timestamps) is still read. */
+export const COLUMNAR_VERSION = 2;
 const MAX_FIELDS = 32;
 const MAX_SHAPES = 4096;
 export const KIND_RAW = 0;
@@ -95,6 +96,15 @@ function isBare(c: number): boolean {
   );
 }
 
+/**
+ * The column of field `j` of `count`: the first half counts from the start, the rest from the
+ * end, so the trailing fields of lines whose middle varies in length (`… "user agent" rt=0.1
+ * trace_id=…`) still share a column.
+ */
+function fieldColumn(j: number, count: number): string {
+  return j < count / 2 ? `f:${j}` : `f:-${count - j}`;
+}
+
 export function encodeColumnar(c: ChunkData): Uint8Array {
   const n = c.lines.length;
   const shapes: Shape[] = [];
@@ -148,7 +158,9 @@ export function encodeColumnar(c: ChunkData): Uint8Array {
         keys: kind === KIND_JSON ? [...keys] : [],
         strings: Uint8Array.from(kind === KIND_JSON ? strs : []),
         count: kind === KIND_RAW ? 0 : vals.length,
-        cols: vals.map((_, j) => col(kind === KIND_JSON ? `j:${keys[j]}` : `f:${j}`)),
+        cols: vals.map((_, j) =>
+          col(kind === KIND_JSON ? `j:${keys[j]}` : fieldColumn(j, vals.length)),
+        ),
       });
     }
     lineShape.uvarint(id);
@@ -177,12 +189,11 @@ export function encodeColumnar(c: ChunkData): Uint8Array {
 
   const w = new ByteWriter(64 + n * 8);
   w.byte(FORMAT_COLUMNAR);
-  w.byte(VERSION);
+  w.byte(COLUMNAR_VERSION);
   w.uvarint(n);
   const tsw = new ByteWriter(n * 3 + 16);
-  writeTs(tsw, c.ts);
-  w.uvarint(tsw.len);
-  w.bytes(tsw.result());
+  writeTsV2(tsw, c.ts);
+  writeBlock(w, tsw.result()); // v2: brotli finds what little repeats in the deltas
   writeBlock(w, meta.result());
   w.uvarint(colNames.length);
   for (let i = 0; i < colNames.length; i++) writeColumn(w, colNames[i], colVals[i]);
@@ -209,13 +220,18 @@ export function decodeColumnar(data: Uint8Array): ChunkData {
 }
 
 export function parseColumnar(data: Uint8Array): ColumnarParts {
+  const version = data[1];
   const r = new ByteReader(data, 'columnar', 2);
   const n = r.uvarint();
-  const tsLen = r.uvarint();
-  if (n > tsLen) r.fail(`${n} records with ${tsLen} timestamp bytes (want at least 1 each)`);
-  const tsr = new ByteReader(r.bytes(tsLen), 'columnar timestamps');
-  const ts = readTs(tsr, n);
-  if (tsr.pos !== tsLen) tsr.fail(`${tsLen - tsr.pos} bytes left after ${n} timestamps`);
+  let tsr: ByteReader;
+  if (version === 1) {
+    const tsLen = r.uvarint();
+    if (n > tsLen) r.fail(`${n} records with ${tsLen} timestamp bytes (want at least 1 each)`);
+    tsr = new ByteReader(r.bytes(tsLen), 'columnar timestamps');
+  } else tsr = readBlock(r, 'timestamps');
+  if (n > tsr.end) tsr.fail(`${n} records in ${tsr.end} bytes (want at least 1 each)`);
+  const ts = version === 1 ? readTs(tsr, n) : readTsV2(tsr, n);
+  if (tsr.pos !== tsr.end) tsr.fail(`${tsr.end - tsr.pos} bytes left after ${n} timestamps`);
   const meta = readBlock(r, 'meta');
   const nShapes = meta.uvarint();
   if (nShapes > meta.end) meta.fail(`${nShapes} shapes in ${meta.end} bytes`);
@@ -245,7 +261,7 @@ export function parseColumnar(data: Uint8Array): ColumnarParts {
   const nCols = r.uvarint();
   if (nCols > r.end - r.pos) r.fail(`${nCols} columns in ${r.end - r.pos} bytes`);
   const cols: ColumnRef[] = [];
-  for (let i = 0; i < nCols; i++) cols.push(readColumn(r));
+  for (let i = 0; i < nCols; i++) cols.push(readColumn(r, version));
   if (r.pos !== r.end) r.fail(`${r.end - r.pos} bytes left after ${nCols} columns`);
 
   const shapeOf = new Int32Array(n);

@@ -83,7 +83,8 @@ export function filterChunk(c: ChunkData, pass: (line: string) => boolean): Chun
   return { ts, lines, fields };
 }
 
-const VERSIONS: Record<number, number> = { [FORMAT_Q4]: 1, [FORMAT_COLUMNAR]: 1 };
+/** Readable versions per format (columnar 2 is written; 1 is still read). */
+const VERSIONS: Record<number, number[]> = { [FORMAT_Q4]: [1], [FORMAT_COLUMNAR]: [1, 2] };
 
 function checkHeader(data: Uint8Array): number {
   if (data.length < 2)
@@ -95,9 +96,9 @@ function checkHeader(data: Uint8Array): number {
     throw new ChunkCorruptionError(
       `cannot decode log chunk: unknown format byte ${data[0]} (want ${FORMAT_Q4} q4 or ${FORMAT_COLUMNAR} columnar)`,
     );
-  if (data[1] !== want)
+  if (!want.includes(data[1]))
     throw new ChunkCorruptionError(
-      `cannot decode log chunk: format ${data[0]} version ${data[1]} (want ${want})`,
+      `cannot decode log chunk: format ${data[0]} version ${data[1]} (want ${want.join(' or ')})`,
     );
   return data[0];
 }
