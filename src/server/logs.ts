@@ -84,6 +84,8 @@ export class Logs {
   private files: FileTailer | undefined;
   private cfg: ArgusConfig;
   private inputsKey = '';
+  private opening: Promise<void> | undefined;
+  private stopped = false;
   readonly engine: LogqlEngine;
   /** The Loki API's view: the store once open, "not ready" before. */
   readonly source: LogsApiSource;
@@ -155,15 +157,26 @@ export class Logs {
   }
 
   /** Opens the store (replaying its WAL), then starts the configured inputs. */
-  async open(): Promise<void> {
+  open(): Promise<void> {
+    this.opening ??= this.doOpen();
+    return this.opening;
+  }
+
+  private async doOpen(): Promise<void> {
     const started = Date.now();
-    this.store = await LogStore.open({
+    const store = await LogStore.open({
       dir: path.join(this.deps.dataDir, 'logs'),
       config: this.cfg.logs.store,
       limits: (t) => logLimitsOf(this.deps.limits, t),
       retention: () => retentionPolicyOf(this.cfg, this.deps.limits),
       logger: this.deps.logger,
     });
+    // Stopped while opening (a quick shutdown): close it, or its workers keep the process alive.
+    if (this.stopped) {
+      await store.close();
+      return;
+    }
+    this.store = store;
     this.deps.logger.info({ duration_ms: Date.now() - started }, 'log store ready');
     await this.apply(this.cfg);
   }
@@ -171,7 +184,7 @@ export class Logs {
   /** Applies a (re)loaded config: retention and limits are read live; inputs restart when changed. */
   async apply(cfg: ArgusConfig): Promise<void> {
     this.cfg = cfg;
-    if (!this.store) return;
+    if (!this.store || this.stopped) return;
     const key = JSON.stringify({ syslog: cfg.logs.syslog, files: cfg.logs.files });
     if (key === this.inputsKey) return;
     await this.stopInputs();
@@ -217,6 +230,8 @@ export class Logs {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    await this.opening?.catch(() => undefined);
     await this.stopInputs();
     const store = this.store;
     this.store = undefined;

@@ -528,21 +528,28 @@ export class ArgusServer {
 
   private async close(code: number): Promise<number> {
     let exit = code;
-    try {
+    // Every part is stopped even when an earlier one fails: a part left running (a timer, the
+    // log store's worker threads) would keep the process alive.
+    const steps: [string, () => unknown][] = [
       // Live streams never go idle: end them, or closing the server waits for them.
-      this.live.close();
-      await this.app.close();
-      await this.collection.stop();
-      await this.self.stop();
-      await this.rules.stop();
-      await this.health.stop();
-      await this.logs?.stop();
-      await this.alerting.stop();
-      await this.store.close();
-      await this.security.close();
-    } catch (err) {
-      this.opts.logger.error({ err: errorChain(err) }, 'error during shutdown');
-      exit = 1;
+      ['live', () => this.live.close()],
+      ['http', () => this.app.close()],
+      ['collection', () => this.collection.stop()],
+      ['self-metrics', () => this.self.stop()],
+      ['rules', () => this.rules.stop()],
+      ['health', () => this.health.stop()],
+      ['logs', () => this.logs?.stop()],
+      ['alerting', () => this.alerting.stop()],
+      ['store', () => this.store.close()],
+      ['security', () => this.security.close()],
+    ];
+    for (const [part, stop] of steps) {
+      try {
+        await stop();
+      } catch (err) {
+        this.opts.logger.error({ err: errorChain(err), part }, 'error during shutdown');
+        exit = 1;
+      }
     }
     await this.lock.release().catch(() => undefined);
     return exit;
