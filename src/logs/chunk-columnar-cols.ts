@@ -15,6 +15,11 @@ export const COL_INT = 2;
 export const COL_INT_PLAIN = 3;
 /** v2: `YYYY-MM-DDTHH:MM:SS.mmmZ` as zig-zag delta varints of Unix ms. */
 export const COL_TIME = 4;
+/**
+ * v2: times as zig-zag varints of Unix ms minus their record's timestamp in ms (`ts / 1e6`,
+ * truncated): a line stamped with its own time (the usual case) costs next to nothing.
+ */
+export const COL_TIME_REL = 5;
 /** v2 type-byte flag: every value starts with a prefix stored once; the rest is typed. */
 export const COL_PREFIX = 0x80;
 const QUALITY = 6;
@@ -41,6 +46,16 @@ function commonPrefix(values: readonly string[]): string {
   }
   const last = p.charCodeAt(p.length - 1);
   return last >= 0xd800 && last <= 0xdbff ? p.slice(0, -1) : p;
+}
+
+/** Zig-zag varints of `v[k] - base(k)`. */
+function zigzag(v: readonly number[], base: (k: number) => number): Uint8Array {
+  const b = new ByteWriter(v.length * 2 + 8);
+  for (let k = 0; k < v.length; k++) {
+    const d = v[k] - base(k);
+    b.uvarint(d >= 0 ? d * 2 : -d * 2 - 1);
+  }
+  return b.result();
 }
 
 /** Zig-zag varint bytes of `values` as integers, with or without deltas. */
@@ -77,7 +92,12 @@ function typeOf(values: readonly string[]): number {
  * version 2: a prefix shared by every value (`trace_id=`, `rt=0.`) is stored once, and the
  * rest is typed (v1 had no prefix, ISO times or plain integers).
  */
-export function writeColumn(w: ByteWriter, name: string, values: readonly string[]): void {
+export function writeColumn(
+  w: ByteWriter,
+  name: string,
+  values: readonly string[],
+  recordMs?: (k: number) => number,
+): void {
   // A prefix only when the whole values are text: typed values carry none worth it.
   let prefix = typeOf(values) === COL_TEXT && !values.every(isTime) ? commonPrefix(values) : '';
   if (prefix.length < 2) prefix = '';
@@ -93,11 +113,16 @@ export function writeColumn(w: ByteWriter, name: string, values: readonly string
       type = COL_INT_PLAIN;
     }
   } else if (rest.every(isTime)) {
+    const ms = rest.map((v) => Date.parse(v));
     type = COL_TIME;
-    raw = intBytes(
-      rest.map((v) => String(Date.parse(v))),
-      true,
-    );
+    raw = zigzag(ms, (k) => (k > 0 ? ms[k - 1] : 0));
+    if (recordMs) {
+      const rel = zigzag(ms, recordMs);
+      if (rel.length <= raw.length) {
+        raw = rel;
+        type = COL_TIME_REL;
+      }
+    }
   } else raw = Buffer.from(rest.join('\n'), 'utf8');
   w.string(name);
   w.byte(prefix === '' ? type : type | COL_PREFIX);
@@ -152,7 +177,7 @@ export interface ColumnRef {
  * be in (a hex or int column cannot hold a letter outside its alphabet), and only when some
  * record is left to rebuild.
  */
-export function readColumn(r: ByteReader, version = 1): ColumnRef {
+export function readColumn(r: ByteReader, version = 1, recordMs?: () => Float64Array): ColumnRef {
   const name = r.string();
   let type = r.byte();
   let prefix = '';
@@ -175,7 +200,14 @@ export function readColumn(r: ByteReader, version = 1): ColumnRef {
       const b = new ByteReader(unbrotli(new ByteReader(z, what), rawLen), what);
       if (version === 1 && type > COL_INT)
         r.fail(`column ${JSON.stringify(name)} has unknown type ${type}`);
-      done = decodeColumn(r, name, type, count, b);
+      done = decodeColumn(
+        r,
+        name,
+        type,
+        count,
+        b,
+        type === COL_TIME_REL ? recordMs?.() : undefined,
+      );
       return (done = prefix === '' ? done : prefixed(done, prefix));
     },
   };
@@ -187,6 +219,7 @@ function decodeColumn(
   type: number,
   count: number,
   b: ByteReader,
+  recordMs?: Float64Array,
 ): ColumnBytes {
   if (count > b.end + 1) b.fail(`${count} values in ${b.end} bytes`);
   const start = new Int32Array(count + 1);
@@ -197,13 +230,16 @@ function decodeColumn(
     for (let i = 0; i <= count; i++) start[i] = i * size;
     return { name, count, bytes: Buffer.from(raw.toString('hex'), 'latin1'), start, sep: 0 };
   }
-  if (type === COL_TIME) {
+  if (type === COL_TIME || type === COL_TIME_REL) {
+    const rel = type === COL_TIME_REL;
+    if (rel && (recordMs === undefined || recordMs.length !== count))
+      b.fail(`${recordMs?.length ?? 0} record times for ${count} relative times`);
     const out = Buffer.allocUnsafe(count * 24);
     let ms = 0;
     for (let i = 0; i < count; i++) {
       start[i] = i * 24;
       const z = b.uvarint();
-      ms += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+      ms = (rel ? recordMs![i] : ms) + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
       const d = new Date(ms);
       const iso = Number.isNaN(d.getTime()) ? '' : d.toISOString();
       if (iso.length !== 24) b.fail(`time ${ms} out of range at value ${i}`);

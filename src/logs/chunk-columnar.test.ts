@@ -11,6 +11,7 @@ import {
   COL_PREFIX,
   COL_TEXT,
   COL_TIME,
+  COL_TIME_REL,
 } from './chunk-columnar-cols.js';
 import { parseColumnar } from './chunk-columnar.js';
 import type { ChunkData } from './types.js';
@@ -139,6 +140,23 @@ describe('columnar codec', () => {
       const c = { ts: BigInt64Array.from(ts), lines, fields: lines.map(() => undefined) };
       assert.deepEqual(decodeChunk(encodeChunk(c, 'columnar')), c);
     }
+  });
+
+  it('v2: times equal to their record time (in ms) cost almost nothing', () => {
+    const ts = Array.from(
+      { length: 2000 },
+      (_, i) => 1_764_255_600_000_000_000n + BigInt(i) * 1_237_111n,
+    );
+    const lines = ts.map(
+      (t, i) =>
+        `{"ts":"${new Date(Number(t / 1_000_000n) + (i === 7 ? -5 : 0)).toISOString()}","k":"v"}`,
+    );
+    const c = { ts: BigInt64Array.from(ts), lines, fields: lines.map(() => undefined) };
+    const data = encodeChunk(c, 'columnar');
+    assert.deepEqual(decodeChunk(data), c);
+    const col = parseColumnar(data).cols.find((x) => x.name === 'j:ts')!;
+    assert.equal(col.type, COL_TIME_REL);
+    assert.ok(data.length < 2000 * 2, `${data.length} bytes for 2000 records`);
   });
 
   it('v1 chunks may not use v2 column types', () => {

@@ -112,6 +112,8 @@ export function encodeColumnar(c: ChunkData): Uint8Array {
   const colIds = new Map<string, number>();
   const colNames: string[] = [];
   const colVals: string[][] = [];
+  /** The record of each value (relative times need it). */
+  const colRows: number[][] = [];
   const raw: string[] = [];
   const lineShape = new ByteWriter(n + 16);
   const col = (name: string): number => {
@@ -120,13 +122,15 @@ export function encodeColumnar(c: ChunkData): Uint8Array {
       colIds.set(name, (id = colNames.length));
       colNames.push(name);
       colVals.push([]);
+      colRows.push([]);
     }
     return id;
   };
   const keys: string[] = [];
   const vals: string[] = [];
   const strs: number[] = [];
-  for (const line of c.lines) {
+  for (let rowIndex = 0; rowIndex < n; rowIndex++) {
+    const line = c.lines[rowIndex];
     keys.length = vals.length = strs.length = 0;
     let key: string;
     let kind = KIND_RAW;
@@ -166,7 +170,11 @@ export function encodeColumnar(c: ChunkData): Uint8Array {
     lineShape.uvarint(id);
     const s = shapes[id];
     if (s.kind === KIND_RAW) raw.push(line);
-    else for (let j = 0; j < vals.length; j++) colVals[s.cols[j]].push(vals[j]);
+    else
+      for (let j = 0; j < vals.length; j++) {
+        colVals[s.cols[j]].push(vals[j]);
+        colRows[s.cols[j]].push(rowIndex);
+      }
   }
 
   const meta = new ByteWriter(1024 + n * 4);
@@ -196,7 +204,8 @@ export function encodeColumnar(c: ChunkData): Uint8Array {
   writeBlock(w, tsw.result()); // v2: brotli finds what little repeats in the deltas
   writeBlock(w, meta.result());
   w.uvarint(colNames.length);
-  for (let i = 0; i < colNames.length; i++) writeColumn(w, colNames[i], colVals[i]);
+  for (let i = 0; i < colNames.length; i++)
+    writeColumn(w, colNames[i], colVals[i], (k) => Number(c.ts[colRows[i][k]] / 1_000_000n));
   return w.result();
 }
 
@@ -261,7 +270,14 @@ export function parseColumnar(data: Uint8Array): ColumnarParts {
   const nCols = r.uvarint();
   if (nCols > r.end - r.pos) r.fail(`${nCols} columns in ${r.end - r.pos} bytes`);
   const cols: ColumnRef[] = [];
-  for (let i = 0; i < nCols; i++) cols.push(readColumn(r, version));
+  // The record times of column i's values, for relative time columns (loaded after shapeOf).
+  const recordMs = (ci: number): Float64Array => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++)
+      for (const c of shapes[shapeOf[i]].cols) if (c === ci) out.push(Number(ts[i] / 1_000_000n));
+    return Float64Array.from(out);
+  };
+  for (let i = 0; i < nCols; i++) cols.push(readColumn(r, version, () => recordMs(i)));
   if (r.pos !== r.end) r.fail(`${r.end - r.pos} bytes left after ${nCols} columns`);
 
   const shapeOf = new Int32Array(n);
