@@ -1,8 +1,10 @@
 import {
   COL_HEX,
   COL_INT,
+  COL_DEC,
   COL_INT_PLAIN,
   COL_TIME,
+  COL_TIME_REL,
   type ColumnBytes,
   type ColumnRef,
 } from './chunk-columnar-cols.js';
@@ -114,13 +116,15 @@ function mark(p: ColumnarParts, lit: string, rows: Uint8Array): void {
 const HEX_TEXT = /^[0-9a-f]*$/;
 const INT_TEXT = /^[0-9-]*$/;
 const TIME_TEXT = /^[0-9TZ:.-]*$/;
+const DEC_TEXT = /^[0-9.-]*$/;
 
 /** Whether a value of column `c` can hold `run`, from its type alone (no decoding). */
 function canHold(c: ColumnRef, run: string): boolean {
   if (c.prefix !== '') return true; // the run may overlap the prefix
   if (c.type === COL_HEX) return HEX_TEXT.test(run);
   if (c.type === COL_INT || c.type === COL_INT_PLAIN) return INT_TEXT.test(run);
-  if (c.type === COL_TIME) return TIME_TEXT.test(run);
+  if (c.type === COL_TIME || c.type === COL_TIME_REL) return TIME_TEXT.test(run);
+  if (c.type === COL_DEC) return DEC_TEXT.test(run);
   return true;
 }
 

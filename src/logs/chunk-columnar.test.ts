@@ -7,6 +7,7 @@ import { ChunkCorruptionError, chunkFormatOf, decodeChunk, encodeChunk } from '.
 import {
   COL_HEX,
   COL_INT,
+  COL_DEC,
   COL_INT_PLAIN,
   COL_PREFIX,
   COL_TEXT,
@@ -157,6 +158,36 @@ describe('columnar codec', () => {
     const col = parseColumnar(data).cols.find((x) => x.name === 'j:ts')!;
     assert.equal(col.type, COL_TIME_REL);
     assert.ok(data.length < 2000 * 2, `${data.length} bytes for 2000 records`);
+  });
+
+  it('v2: canonical decimals as scaled integers, anything else as text', () => {
+    const dec = ['106.63', '3.5', '0', '-0.25', '7', '0.001', '-12.1'];
+    const data = roundTrip(dec.map((d) => `{"d":${d}}`));
+    assert.equal(parseColumnar(data).cols[0].type, COL_DEC);
+    for (const odd of [
+      ['1.50', '2'],
+      ['-0', '1.5'],
+      ['1.', '2'],
+      ['.5', '1'],
+      ['1e5', '1.5'],
+      ['0.0000000001', '1.5'],
+      ['12345678901234567.5', '1.5'],
+    ]) {
+      const d = roundTrip(odd.map((x) => `{"d":${x}}`));
+      assert.notEqual(parseColumnar(d).cols[0].type, COL_DEC, odd.join());
+    }
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (xs) => {
+          roundTrip(xs.map((x) => `{"d":${JSON.stringify(x)}}`));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('v1 chunks may not use v2 column types', () => {
