@@ -53,6 +53,14 @@ describe('scanColumnar', () => {
   it('is what scanChunk gives for columnar chunks', () => {
     const data = encodeChunk(chunk(LINES), 'columnar');
     const got = scanChunk(data, (l) => l.includes('trace_id'), ['trace_id']);
+    let all: BigInt64Array | undefined;
+    scanColumnar(
+      data,
+      () => false,
+      [['no such text']],
+      (ts) => (all = ts),
+    );
+    assert.deepEqual(all, chunk(LINES).ts);
     assert.equal(got.lines.length, 4);
     assert.deepEqual(got.fields, [[['i', '0']], undefined, undefined, [['i', '3']]]);
   });

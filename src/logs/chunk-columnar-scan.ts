@@ -43,13 +43,16 @@ function longestRun(lit: string, boundary: RegExp | string): string {
  * The records of columnar chunk `data` whose line passes `pass`, in chunk order. `groups` are
  * any-of literal groups: every passing line contains at least one literal of each group (the
  * `|=` values, or the required literals of a `|~`). Same results as filtering the decoded chunk.
+ * `allTs` receives the timestamps of all records (decoded anyway).
  */
 export function scanColumnar(
   data: Uint8Array,
   pass: (line: string) => boolean,
   groups: readonly (readonly string[])[] = [],
+  allTs?: (ts: BigInt64Array) => void,
 ): ChunkData {
   const p = parseColumnar(data);
+  allTs?.(p.ts); // every record's time, for callers counting records in a range
   let rows: Uint8Array | undefined;
   for (const g of groups) {
     if (g.length === 0) continue;
