@@ -62,6 +62,7 @@ logs:
   api:
     max_entries_limit: 1000000
   store:
+    reject_old: 0s # the corpus has a fixed past hour
     chunk_idle_period: 5s
     compaction_interval: ${compaction}
 `;

@@ -10,6 +10,7 @@ describe('logs.store config', () => {
       max_chunk_age: 3_600_000,
       chunk_idle_period: 300_000,
       reject_future: 600_000,
+      reject_old: 7 * 24 * 3_600_000,
       wal: { fsync: 'batch' },
       retention_interval: 600_000,
       compaction_interval: 300_000,

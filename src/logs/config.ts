@@ -23,6 +23,8 @@ export const logsStoreConfigSchema = z
     out_of_order_window: zDuration.optional(),
     /** Entries more than this far in the future are rejected. */
     reject_future: zDuration.default(10 * MIN),
+    /** Entries older than this (from now) are rejected, as Loki's reject_old_samples_max_age; 0 = any age. */
+    reject_old: zDuration.default(7 * 24 * HOUR),
     wal: z
       .object({
         /** batch = group commit + fsync (default); always = fsync per write; none = no fsync. */

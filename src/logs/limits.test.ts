@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Labels, tenantId } from '../model/index.js';
-import { InvalidSeriesError, LimitExceededError } from '../storage/index.js';
+import { BatchTooLargeError, InvalidSeriesError, LimitExceededError } from '../storage/index.js';
 import {
   RateBucket,
   TRUNCATION_MARKER,
@@ -30,6 +30,10 @@ describe('log limits', () => {
       [{}, /no labels/],
       [{ a: '1', b: '2', c: '3' }, /3 labels, more than the limit of 2 \(limits.max_log_labels\)/],
       [{ '1a': 'x' }, /invalid label name "1a"/],
+      [
+        { __name__: 'x', app: 'a' },
+        /label name "__name__" is reserved \(names starting with "__" are internal\)/,
+      ],
       [{ a: 'éééé' }, /value of label "a" is 8 bytes, more than the limit of 6/],
       [{ a: '\ud800' }, /not valid UTF-8/],
     ];
@@ -61,5 +65,23 @@ describe('log limits', () => {
     const b2 = new RateBucket();
     b2.take(t, 200, { ...lim, burstBytes: 0 }, 0);
     b2.take(t, 1e12, { ...lim, rateBytes: 0 }, 0);
+  });
+
+  it('refuses a batch larger than the burst as never admissible (413), and says when to retry otherwise', () => {
+    const t = tenantId('t');
+    const lim = { ...defaultLogLimits(), rateBytes: 100, burstBytes: 150 };
+    const b = new RateBucket();
+    assert.throws(
+      () => b.take(t, 151, lim, 0),
+      (e: unknown) =>
+        e instanceof BatchTooLargeError &&
+        e.message ===
+          'cannot ingest logs for tenant "t": a batch of 151 line bytes is larger than the ingestion burst of 150 bytes (limits.log_ingestion_burst); send smaller batches',
+    );
+    b.take(t, 150, lim, 0); // the refused batch took nothing
+    assert.throws(
+      () => b.take(t, 50, lim, 0),
+      (e: unknown) => e instanceof LimitExceededError && e.retryAfterMs === 500,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import type { Labels } from '../model/index.js';
 import { isWellFormed, type TenantId } from '../model/index.js';
-import { InvalidSeriesError, LimitExceededError } from '../storage/index.js';
+import { BatchTooLargeError, InvalidSeriesError, LimitExceededError } from '../storage/index.js';
 
 /** Per-tenant limits of the log store (the server maps `limits.*` of argus.yml onto these). */
 export interface LogLimits {
@@ -63,6 +63,13 @@ export function checkStreamLabels(labels: Labels, limits: LogLimits): void {
         `cannot append log stream ${stream}: invalid label name ${JSON.stringify(n)}, want [a-zA-Z_][a-zA-Z0-9_]*`,
       );
     }
+    // `__name__`, `__error__`… are Argus's and LogQL's own: a stream carrying one would be
+    // ambiguous in queries (a pipeline's `__error__`) and in metrics made from it.
+    if (n.startsWith('__')) {
+      throw new InvalidSeriesError(
+        `cannot append log stream ${stream}: label name ${JSON.stringify(n)} is reserved (names starting with "__" are internal)`,
+      );
+    }
     if (!isWellFormed(v)) {
       throw new InvalidSeriesError(
         `cannot append log stream ${stream}: value of label "${n}" is not valid UTF-8`,
@@ -100,9 +107,16 @@ export class RateBucket {
     if (this.tokens < 0) this.tokens = burst;
     else this.tokens = Math.min(burst, this.tokens + ((nowMs - this.last) / 1000) * rate);
     this.last = nowMs;
+    if (bytes > burst) {
+      // Never admissible whole: a 429 would make the sender retry it forever.
+      throw new BatchTooLargeError(
+        `cannot ingest logs for tenant "${tenant}": a batch of ${bytes} line bytes is larger than the ingestion burst of ${burst} bytes (limits.log_ingestion_burst); send smaller batches`,
+      );
+    }
     if (bytes > this.tokens) {
       throw new LimitExceededError(
         `cannot ingest logs for tenant "${tenant}": ${bytes} line bytes exceed the ingestion rate of ${rate} bytes/s (burst ${burst}, ${Math.floor(this.tokens)} available now) (limits.log_ingestion_rate)`,
+        { retryAfterMs: Math.ceil(((bytes - this.tokens) * 1000) / rate) },
       );
     }
     this.tokens -= bytes;

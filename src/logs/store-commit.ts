@@ -77,6 +77,8 @@ export async function commitBatch(
     rejected: [],
   };
   const futureNs = BigInt(ctx.nowMs + ctx.config.reject_future) * NS_PER_MS;
+  const oldMs = ctx.config.reject_old;
+  const oldestNs = oldMs > 0 ? BigInt(ctx.nowMs - oldMs) * NS_PER_MS : null;
   const windowNs = BigInt(ctx.oooWindowMs) * NS_PER_MS;
   const records: Uint8Array[] = [];
   const steps: Step[] = [];
@@ -91,6 +93,10 @@ export async function commitBatch(
       for (let e of part) {
         if (e.ts > futureNs) {
           result.rejected.push(futureRejection(p.labels, e.ts, ctx.config.reject_future));
+          continue;
+        }
+        if (oldestNs !== null && e.ts < oldestNs) {
+          result.rejected.push(oldRejection(p.labels, e.ts, oldMs));
           continue;
         }
         if (maxTs !== null && e.ts < maxTs - windowNs) {
@@ -184,6 +190,14 @@ export async function commitBatch(
     throw new StorageUnavailableError(`cannot commit logs: ${errorChain(err)}`, { cause: err });
   }
   return { result, sealDue };
+}
+
+function oldRejection(labels: Labels, ts: bigint, oldMs: number): LogRejection {
+  return {
+    labels,
+    ts,
+    reason: `entry too old: timestamp ${iso(ts)} for stream ${labels.toString()} is more than ${oldMs / 1000}s before now (logs.store.reject_old)`,
+  };
 }
 
 function futureRejection(labels: Labels, ts: bigint, futureMs: number): LogRejection {

@@ -137,6 +137,25 @@ describe('LogStore', () => {
     }
   });
 
+  it('rejects entries older than reject_old, even on a new stream', async () => {
+    const { dir, cleanup } = await tempDir();
+    const store = await openStore(dir, { config: testConfig({ reject_old: 3_600_000 }) });
+    try {
+      const r = await appendOne(store, DEFAULT_TENANT, app1, [
+        { ts: T0 - 2n * 3_600_000n * MS, line: 'from yesterday' },
+        { ts: T0 - 1000n * MS, line: 'recent' },
+      ]);
+      assert.equal(r.accepted, 1);
+      assert.match(
+        r.rejected[0].reason,
+        /^entry too old: .*\{app="a", env="prod"\} is more than 3600s before now \(logs\.store\.reject_old\)$/,
+      );
+    } finally {
+      await store.close();
+      await cleanup();
+    }
+  });
+
   it('truncates long lines at a UTF-8 boundary with a marker and counts them', async () => {
     const { dir, cleanup } = await tempDir();
     const store = await openStore(dir, {

@@ -23,7 +23,20 @@ export class InvalidTimestampError extends PermanentAppendError {}
 export class InvalidSeriesError extends PermanentAppendError {}
 
 /** A limit (e.g. the tenant's series budget) is reached; retryable later. */
-export class LimitExceededError extends AppendError {}
+export class LimitExceededError extends AppendError {
+  /** When a retry can succeed (rate limits), ms; undefined when unknown. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+    super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}
+
+/**
+ * The batch is larger than the store would ever accept at once (e.g. more line bytes than the
+ * tenant's ingestion burst): retrying it cannot help, splitting it can (HTTP 413).
+ */
+export class BatchTooLargeError extends PermanentAppendError {}
 
 /** The store is closing, not ready, or overloaded; retryable. */
 export class StorageUnavailableError extends AppendError {}

@@ -21,6 +21,7 @@ export {
   InvalidTimestampError,
   InvalidSeriesError,
   LimitExceededError,
+  BatchTooLargeError,
   StorageUnavailableError,
   UnknownSeriesRefError,
   QueryError,

@@ -5,6 +5,7 @@ import type { TenantId } from '../../model/index.js';
 import {
   AppendError,
   LimitExceededError,
+  BatchTooLargeError,
   PermanentAppendError,
   StorageUnavailableError,
   type LogAppendResult,
@@ -128,7 +129,14 @@ export function pushFailure(
     };
   if (err instanceof AppendError) {
     if (err instanceof LimitExceededError)
-      return { status: 429, outcome: 'limited', message: err.message };
+      return {
+        status: 429,
+        outcome: 'limited',
+        message: err.message,
+        retryAfterSeconds: err.retryAfterMs === undefined ? undefined : err.retryAfterMs / 1000,
+      };
+    if (err instanceof BatchTooLargeError)
+      return { status: 413, outcome: 'too_large', message: err.message };
     if (err instanceof StorageUnavailableError)
       return { status: 503, outcome: 'unavailable', message: err.message };
     if (err instanceof PermanentAppendError)
