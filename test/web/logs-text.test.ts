@@ -5,6 +5,7 @@ import {
   highlightSegments,
   levelOf,
   normalizeLevel,
+  visibleText,
 } from '../../web/src/lib/logs-text.js';
 
 describe('logs-text: levels', () => {
@@ -62,5 +63,14 @@ describe('logs-text: highlighting', () => {
         .join(''),
       hostile,
     );
+  });
+});
+
+describe('logs-text: visibleText', () => {
+  it('shows controls instead of applying them, keeps tabs and newlines', () => {
+    assert.equal(visibleText('a\u202Eb\u202Cc'), 'a⟨U+202E⟩b⟨U+202C⟩c');
+    assert.equal(visibleText('\u001b[31mred\u001b[0m'), '␛[31mred␛[0m');
+    assert.equal(visibleText('x\ty\nz\u0000\u007f\u2066'), 'x\ty\nz␀␡⟨U+2066⟩');
+    assert.equal(visibleText('plain عربى'), 'plain عربى');
   });
 });

@@ -130,3 +130,20 @@ export function highlightSegments(line: string, literals: readonly string[]): Se
   if (plainFrom < line.length) out.push({ text: line.slice(plainFrom), match: false });
   return out;
 }
+
+// Bidi controls (ALM, LRM, RLM, LRE…RLO, LRI…PDI) and C0/DEL controls: shown, never applied.
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The text as it must be displayed: C0 controls and DEL as their Control Pictures (ESC → ␛),
+ * bidi controls as `⟨U+202E⟩`, so a line cannot read differently from what it contains.
+ * Tabs and newlines (joined multi-line records) stay.
+ */
+export function visibleText(s: string): string {
+  return s.replace(INVISIBLE, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    if (code === 0x7f) return '\u2421';
+    return `⟨U+${code.toString(16).toUpperCase().padStart(4, '0')}⟩`;
+  });
+}

@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { formatTime, type Zone } from '../../lib/time-range.js';
 import { nsToSec, type LogLine } from '../../lib/logs-lines.js';
-import { highlightSegments } from '../../lib/logs-text.js';
+import { highlightSegments, visibleText } from '../../lib/logs-text.js';
 import { CONTEXT_LINES, fetchContext } from './run.js';
 import { lokiMessage } from '../../api/logs.js';
 
@@ -30,7 +30,7 @@ function Text({ line, literals }: { line: string; literals: readonly string[] })
   return (
     <>
       {highlightSegments(line, literals).map((s, i) =>
-        s.match ? <mark key={i}>{s.text}</mark> : s.text,
+        s.match ? <mark key={i}>{visibleText(s.text)}</mark> : visibleText(s.text),
       )}
     </>
   );
@@ -135,15 +135,15 @@ function LineDetails(p: LinesProps & { line: LogLine }) {
           <ol class="logs-context-lines">
             {ctx.before.map((c) => (
               <li key={c.key} class={`lvl-${c.level} logs-context-before`}>
-                <span class="logs-time">{lineTime(c.ns, p.tz)}</span> {c.line}
+                <span class="logs-time">{lineTime(c.ns, p.tz)}</span> {visibleText(c.line)}
               </li>
             ))}
             <li class={`lvl-${line.level} logs-context-self`} aria-current="true">
-              <span class="logs-time">{lineTime(line.ns, p.tz)}</span> {line.line}
+              <span class="logs-time">{lineTime(line.ns, p.tz)}</span> {visibleText(line.line)}
             </li>
             {ctx.after.map((c) => (
               <li key={c.key} class={`lvl-${c.level} logs-context-after`}>
-                <span class="logs-time">{lineTime(c.ns, p.tz)}</span> {c.line}
+                <span class="logs-time">{lineTime(c.ns, p.tz)}</span> {visibleText(c.line)}
               </li>
             ))}
           </ol>
