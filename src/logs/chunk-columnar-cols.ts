@@ -299,14 +299,28 @@ function decodeColumn(
       b.fail(`${recordMs?.length ?? 0} record times for ${count} relative times`);
     const out = Buffer.allocUnsafe(count * 24);
     let ms = 0;
+    let lastSec = NaN;
     for (let i = 0; i < count; i++) {
       start[i] = i * 24;
       const z = b.uvarint();
       ms = (rel ? recordMs![i] : ms) + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+      const o = i * 24;
+      const sec = Math.floor(ms / 1000);
+      if (i > 0 && sec === lastSec) {
+        // Same second as the value before: copy its first 20 bytes, write the milliseconds.
+        out.copy(out, o, o - 24, o - 4);
+        const m = ms - sec * 1000;
+        out[o + 20] = 48 + Math.floor(m / 100);
+        out[o + 21] = 48 + (Math.floor(m / 10) % 10);
+        out[o + 22] = 48 + (m % 10);
+        out[o + 23] = 90;
+        continue;
+      }
       const d = new Date(ms);
       const iso = Number.isNaN(d.getTime()) ? '' : d.toISOString();
       if (iso.length !== 24) b.fail(`time ${ms} out of range at value ${i}`);
-      out.write(iso, i * 24, 'latin1');
+      out.write(iso, o, 'latin1');
+      lastSec = sec;
     }
     start[count] = count * 24;
     if (b.pos !== b.end) b.fail(`${b.end - b.pos} bytes left after ${count} times`);

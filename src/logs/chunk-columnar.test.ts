@@ -190,6 +190,20 @@ describe('columnar codec', () => {
     );
   });
 
+  it('v2: ISO times round-trip, same second or not, before 1970 too (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -5_000_000, max: 5_000_000 }),
+        fc.array(fc.integer({ min: -3000, max: 3000 }), { minLength: 1, maxLength: 30 }),
+        (base, steps) => {
+          let ms = base;
+          roundTrip(steps.map((d) => `{"t":"${new Date((ms += d)).toISOString()}"}`));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('v1 chunks may not use v2 column types', () => {
     // A v1 chunk of one int column, its type byte changed to v2's plain integers.
     const v1 = new Uint8Array(
