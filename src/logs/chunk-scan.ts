@@ -1,7 +1,8 @@
 import { brotliDecompressSync } from 'node:zlib';
 import type { LineFilter, LogTime } from '../storage/index.js';
 import { compileLineFilters } from '../storage/index.js';
-import { decodeChunk } from './chunk.js';
+import { scanColumnar } from './chunk-columnar-scan.js';
+import { chunkFormatOf, decodeChunk, FORMAT_COLUMNAR } from './chunk.js';
 import {
   ByteReader,
   FORMAT_Q4,
@@ -94,6 +95,14 @@ export function scanChunkBytes(
   end: LogTime,
   inRange: boolean,
 ): ScanResult {
+  if (data.length >= 2 && data[0] === FORMAT_COLUMNAR && !plan.all) {
+    // Columns are searched for the literals; only candidate rows are rebuilt (P3's scan).
+    chunkFormatOf(data); // checks the version as decodeChunk would
+    let all: BigInt64Array | undefined;
+    const d = scanColumnar(data, plan.pass, plan.groups, (ts) => (all = ts));
+    const entries = all === undefined ? 0 : inRange ? all.length : countRange(all, start, end);
+    return { data: filterRange(d, { ...plan, all: true }, start, end).data, entries };
+  }
   if (data.length < 2 || data[0] !== FORMAT_Q4 || plan.all)
     return filterRange(decodeChunk(data), plan, start, end);
   const r = new ByteReader(data, 'q4', 2);

@@ -52,7 +52,7 @@ export interface LogStoreOptions {
   encoder?: ChunkEncoder;
   /** WAL segment size; default 64 MiB. */
   walSegmentSize?: number;
-  /** The WAL is checkpointed once it holds more than this; default 128 MiB. */
+  /** The WAL is checkpointed once it holds more than this and twice the head; default 16 MiB. */
   walCheckpointBytes?: number;
   /**
    * Commits wait while more than this many raw bytes are cut and not yet in the chunk store
@@ -120,7 +120,7 @@ export class LogStore implements LogAppendable, LogQueryable, LogTailable {
       config: opts.config,
       log: this.log,
       now: this.now,
-      walCheckpointBytes: opts.walCheckpointBytes ?? 128 * 2 ** 20,
+      walCheckpointBytes: opts.walCheckpointBytes ?? 16 * 2 ** 20,
     });
   }
 
