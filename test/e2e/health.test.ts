@@ -108,6 +108,8 @@ describe('health pages in the browser', { skip }, () => {
     await assertNoXss(page);
     // 90 uptime bars, each named by its day.
     const bars = card(page, 'web').locator('.uptime-bars li');
+    // The bars come with the uptime request, after the card itself: wait for them (count() does not).
+    await bars.nth(89).waitFor();
     assert.equal(await bars.count(), 90);
     assert.match((await bars.last().getAttribute('aria-label')) ?? '', /^\d{4}-\d{2}-\d{2}: /);
     // The nav entry leads here.
