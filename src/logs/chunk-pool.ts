@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ArgusError } from '../util/index.js';
 import { encodeInput, encodeSealed } from './chunk-encode.js';
 import type { EncodeJob, EncodeReply } from './chunk-worker.js';
 import type { ChunkData, ChunkFormat } from './types.js';
+import { workerEntry } from './worker-entry.js';
 
 /** A chunk could not be encoded by the pool (worker died, pool closed, encoder failed). */
 export class ChunkEncodeError extends ArgusError {}
@@ -18,20 +17,6 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
-}
-
-/**
- * Where the worker entry is: the compiled `chunk-worker.js` beside this file (dist/), or, when
- * running from sources under tsx (whose loader the worker inherits), `chunk-worker.ts`.
- * Undefined when neither runs here: the pool then encodes inline.
- */
-function workerEntry(): URL | undefined {
-  const js = new URL('./chunk-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return js;
-  const ts = new URL('./chunk-worker.ts', import.meta.url);
-  const tsx = process.execArgv.some((a) => a.includes('tsx'));
-  if (tsx && existsSync(fileURLToPath(ts))) return ts;
-  return undefined;
 }
 
 /**
@@ -48,7 +33,7 @@ export class ChunkEncoderPool {
   private closed = false;
 
   constructor(opts: { threads?: number } = {}) {
-    this.entry = workerEntry();
+    this.entry = workerEntry('chunk-worker');
     // Two workers even on two cores: the main thread idles between batches (WAL fsync, network),
     // and a second worker soaks that up, so sealing keeps up with ingest (measured in P1).
     const cores = availableParallelism();

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ArgusError } from '../util/index.js';
 import { recodeColumnar } from './compact-recode.js';
 import type { RecodeJob, RecodeReply } from './compact-worker.js';
+import { workerEntry } from './worker-entry.js';
 
 /** A chunk could not be re-encoded by the pool (worker died, pool closed, codec failed). */
 export class CompactRecodeError extends ArgusError {}
@@ -11,16 +10,6 @@ export class CompactRecodeError extends ArgusError {}
 interface Pending {
   resolve: (data: Uint8Array | null) => void;
   reject: (err: Error) => void;
-}
-
-/** The compiled worker beside this file, or the .ts source under tsx; undefined: inline. */
-function workerEntry(): URL | undefined {
-  const js = new URL('./compact-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return js;
-  const ts = new URL('./compact-worker.ts', import.meta.url);
-  const tsx = process.execArgv.some((a) => a.includes('tsx'));
-  if (tsx && existsSync(fileURLToPath(ts))) return ts;
-  return undefined;
 }
 
 /**
@@ -39,7 +28,7 @@ export class CompactPool {
   private closed = false;
 
   constructor(opts: { threads?: 0 | 1 } = {}) {
-    this.entry = workerEntry();
+    this.entry = workerEntry('compact-worker');
     this.threads = this.entry ? (opts.threads ?? 1) : 0;
   }
 

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LineFilter } from '../storage/index.js';
 import { ArgusError } from '../util/index.js';
 import type { ScanResult } from './chunk-scan.js';
 import type { ScanJob, ScanReply } from './scan-worker.js';
+import { workerEntry } from './worker-entry.js';
 
 /** A chunk could not be scanned in a worker (bad bytes, worker died, pool closed). */
 export class ChunkScanError extends ArgusError {}
@@ -20,16 +19,6 @@ interface Slot {
   pending: Map<number, Pending>;
 }
 
-/** The compiled `scan-worker.js` beside this file, or the .ts under tsx; undefined: none. */
-function workerEntry(): URL | undefined {
-  const js = new URL('./scan-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return js;
-  const ts = new URL('./scan-worker.ts', import.meta.url);
-  const tsx = process.execArgv.some((a) => a.includes('tsx'));
-  if (tsx && existsSync(fileURLToPath(ts))) return ts;
-  return undefined;
-}
-
 /**
  * Filters encoded chunks in worker threads (decompression is most of a filtered read), so a
  * query uses every core: the main thread reads the next chunks from disk while the workers
@@ -37,7 +26,7 @@ function workerEntry(): URL | undefined {
  * stop after `idleMs` without work; a crashed worker fails its jobs and is replaced on demand.
  */
 export class ScanPool {
-  private readonly entry = workerEntry();
+  private readonly entry = workerEntry('scan-worker');
   private readonly slots: Slot[] = [];
   private nextId = 1;
   private idle: NodeJS.Timeout | undefined;

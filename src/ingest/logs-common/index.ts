@@ -7,6 +7,7 @@
  */
 export { LogBatchBuilder, type LogBatch, type LogStreamBatch } from './batch.js';
 export { LogInputError } from './errors.js';
+export { LogProtoReader } from './proto-reader.js';
 export { sanitizeLabelName } from './names.js';
 export { normalizeLevel, levelOfSeverityNumber, type Level } from './severity.js';
 export { parseTimestamp, nowNs } from './time.js';

@@ -1,32 +1,19 @@
 import type { LogEntry } from '../../storage/index.js';
-import { ProtoReader, WIRE_LEN, WIRE_VARINT } from '../../util/index.js';
+import { WIRE_LEN, WIRE_VARINT } from '../../util/index.js';
 import {
   LogBatchBuilder,
   LogInputError,
+  LogProtoReader,
   sanitizeLabelName,
   uniqueFields,
   type LogBatch,
 } from '../logs-common/index.js';
 import { parseStreamSelector } from './selector.js';
 
-/** A protobuf cursor whose strings replace invalid UTF-8 (logs never fail on it). */
-class LokiReader extends ProtoReader {
-  private readonly b: Buffer;
+/** Loki's cursor: the shared log reader, its errors naming the Loki push request. */
+class LokiReader extends LogProtoReader {
   constructor(buf: Uint8Array) {
-    super(buf);
-    this.b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-  fail(reason: string, at = this.pos, cause?: unknown): never {
-    throw new LogInputError(400, `cannot decode Loki push request: ${reason} (byte ${at})`, {
-      cause,
-    });
-  }
-  /** A length-delimited string, invalid UTF-8 replaced by U+FFFD. */
-  text(end: number): string {
-    const e = this.lenEnd(end);
-    const s = this.b.toString('utf8', this.pos, e);
-    this.pos = e;
-    return s;
+    super(buf, 'Loki push request');
   }
 }
 

@@ -1,5 +1,5 @@
-import { ProtoReader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from '../../util/index.js';
-import { LogInputError } from '../logs-common/index.js';
+import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from '../../util/index.js';
+import { LogProtoReader } from '../logs-common/index.js';
 import {
   newRecord,
   renderAny,
@@ -12,29 +12,10 @@ import {
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const MAX_DEPTH = 32;
 
-/** A protobuf cursor for logs: strings replace invalid UTF-8 instead of failing. */
-class LogsReader extends ProtoReader {
-  private readonly b: Buffer;
+/** OTLP's cursor: the shared log reader plus fixed64 as a bigint (timestamps). */
+class LogsReader extends LogProtoReader {
   constructor(buf: Uint8Array) {
-    super(buf);
-    this.b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-  fail(reason: string, at = this.pos, cause?: unknown): never {
-    throw new LogInputError(400, `cannot decode OTLP logs request: ${reason} (byte ${at})`, {
-      cause,
-    });
-  }
-  text(end: number): string {
-    const e = this.lenEnd(end);
-    const s = this.b.toString('utf8', this.pos, e);
-    this.pos = e;
-    return s;
-  }
-  hex(end: number): string {
-    const e = this.lenEnd(end);
-    const s = this.b.toString('hex', this.pos, e);
-    this.pos = e;
-    return s;
+    super(buf, 'OTLP logs request');
   }
   fixed64Big(end: number): bigint {
     if (this.pos + 8 > end) this.fail('truncated fixed64');
