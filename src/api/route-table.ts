@@ -1,10 +1,4 @@
-import type {
-  FastifyInstance,
-  FastifyReply,
-  FastifyRequest,
-  HTTPMethods,
-  RouteShorthandOptions,
-} from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { z } from 'zod';
 import type { Permission } from '../auth/index.js';
 import { BugError } from '../util/index.js';
@@ -54,8 +48,12 @@ export interface RouteSpec {
   /** Response status codes worth documenting beyond 200/400/401/403. */
   statuses?: Record<number, string>;
   handler: (req: FastifyRequest, reply: FastifyReply) => unknown;
-  /** Extra fastify route options (bodyLimit…). */
-  options?: Pick<RouteShorthandOptions, 'bodyLimit'>;
+  /** Extra fastify route options: a body limit, a WebSocket handler (@fastify/websocket). */
+  options?: {
+    bodyLimit?: number;
+    /** The WebSocket of a `GET` upgrade (`ws`'s WebSocket; the route's own code types it). */
+    wsHandler?: (socket: unknown, req: FastifyRequest) => void;
+  };
 }
 
 /** The fastify route config every declared route carries (read by the access hook). */

@@ -1,5 +1,5 @@
 import websocket from '@fastify/websocket';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { TenantId } from '../../model/index.js';
 import { errorChain } from '../../util/index.js';
@@ -165,11 +165,6 @@ export function registerTailRoute(
         });
     };
 
-    // `wsHandler` rides in the route options (RouteTable passes them to fastify as they are).
-    const options: Pick<RouteShorthandOptions, 'bodyLimit'> & { wsHandler: typeof wsHandler } = {
-      bodyLimit: 1024,
-      wsHandler,
-    };
     table.add(scope, {
       method: 'GET',
       url: URL,
@@ -187,7 +182,7 @@ export function registerTailRoute(
       response: { contentType: 'application/json', description: 'WebSocket frames (see above)' },
       textErrors: true,
       statuses: { 403: 'cookie or Basic credentials from a foreign Origin' },
-      options,
+      options: { bodyLimit: 1024, wsHandler },
       handler: (req: FastifyRequest, reply: FastifyReply) =>
         sendLokiError(
           deps.logger,
