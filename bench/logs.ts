@@ -21,12 +21,12 @@ import {
   waitReady,
 } from './lib/proc.js';
 import { defaultOut, log, machine, writeResults } from './lib/table.js';
-import { generateCorpus, loadCorpus, type Corpus } from './logs-gen.js';
-import { buildPushBodies, sendAll } from './logs-push.js';
-import { compareAll, q, sh, type Comparison } from './logs-query.js';
-import { profileFindings, type ProfileFindings } from './logs-profile.js';
-import { renderLogsTable, type IngestFigures } from './logs-report.js';
-import { waitSettled } from './logs-settle.js';
+import { generateCorpus, loadCorpus, type Corpus } from './lib/logs-gen.js';
+import { buildPushBodies, sendAll } from './lib/logs-push.js';
+import { compareAll, q, sh, type Comparison } from './lib/logs-query.js';
+import { profileFindings, type ProfileFindings } from './lib/logs-profile.js';
+import { renderLogsTable, type IngestFigures } from './lib/logs-report.js';
+import { waitSettled } from './lib/logs-settle.js';
 
 const USAGE = `usage: npm run bench -- logs [--size 1GB] [--seed N=7] [--senders N=4] [--batch BYTES=1MiB]
   [--runs N=3] [--corpus DIR] [--keep] [--out FILE] [--cpu-prof] [--settle-timeout S=1800]

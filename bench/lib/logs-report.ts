@@ -1,7 +1,7 @@
 /**
  * The logs benchmark's table: figure, Argus, peer, ratio, target (issue #9) and whether met.
  */
-import { textTable } from './lib/table.js';
+import { textTable } from './table.js';
 import type { Comparison } from './logs-query.js';
 
 export interface IngestFigures {

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import snappy from 'snappy';
-import { varintSize, writeVarint } from './lib/encode.js';
+import { varintSize, writeVarint } from './encode.js';
 import { BASE_MS, readLineMeta, streamSelector, type Corpus } from './logs-gen.js';
 
 export interface PushBodies {

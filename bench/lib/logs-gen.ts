@@ -15,7 +15,7 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import { mulberry32 } from './lib/rand.js';
+import { mulberry32 } from './rand.js';
 
 /** The regex filter of query (b): matches the "after timeout" upstream errors only. */
 export const REGEX = 'status=5[0-9]{2}.*timeout';

@@ -4,7 +4,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { hotFunctions, readProfile, type HotFunctions } from './lib/query-profile.js';
+import { hotFunctions, readProfile, type HotFunctions } from './query-profile.js';
 
 export interface ProfileFindings {
   files: string[];

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import snappy from 'snappy';
-import { decodeLokiProto } from '../src/ingest/loki/index.js';
+import { decodeLokiProto } from '../../src/ingest/loki/index.js';
 import { BASE_MS, HOUR_MS, REGEX, generateCorpus, loadCorpus, type Corpus } from './logs-gen.js';
 import { buildPushBodies } from './logs-push.js';
 

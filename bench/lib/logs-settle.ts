@@ -6,8 +6,8 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { dirBytes } from './lib/proc.js';
-import { sleep } from './lib/table.js';
+import { dirBytes } from './proc.js';
+import { sleep } from './table.js';
 import { BASE_MS, HOUR_MS } from './logs-gen.js';
 import { SELECTOR } from './logs-query.js';
 
