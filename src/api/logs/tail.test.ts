@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { tenantId } from '../../model/index.js';
 import { addUser, login } from '../security-test-helpers.js';
 import { logsTestApi, type LogsTestApi } from './query-test-helpers.js';
 
@@ -153,6 +154,33 @@ describe('Loki /tail WebSocket', () => {
     const anon = connect(`${base}?query=${enc('{app="x"}')}`);
     await anon.until(() => anon.state.status !== undefined, 'refusal');
     assert.equal(anon.state.status, 401);
+  });
+
+  it('replays history only once one of the tenant query slots is free', async () => {
+    const now = BigInt(Date.now()) * 1_000_000n;
+    await t.push({ app: 'gated' }, [[now - 5n * S, 'history line']]);
+    const gate = t.api.deps.limits.queryGate(tenantId('default'));
+    let held = 0;
+    for (;;) {
+      try {
+        gate.acquire();
+        held++;
+      } catch {
+        break; // every slot is taken
+      }
+    }
+    assert.ok(held > 0);
+    const c = connect(`${base}?query=${enc('{app="gated"}')}&start=${now - 60n * S}`, auth());
+    await c.until(() => c.state.open, 'open');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(c.frames.length, 0, 'no replay while every slot is held');
+    gate.release();
+    held--;
+    await c.until(() => c.frames.length >= 1, 'the replay frame');
+    assert.deepEqual(c.frames[0].streams[0].values, [[String(now - 5n * S), 'history line']]);
+    while (held-- > 0) gate.release();
+    c.ws.close();
+    await c.until(() => c.state.closed !== undefined, 'close');
   });
 
   it('limits live tails per tenant', async () => {

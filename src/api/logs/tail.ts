@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { TenantId } from '../../model/index.js';
+import { TenantLimitError } from '../../tenancy/index.js';
 import { errorChain } from '../../util/index.js';
 import { ApiError } from '../errors.js';
 import { paramsOf } from '../params.js';
@@ -16,7 +17,7 @@ import {
   parseLokiTime,
   requiredQuery,
 } from './params.js';
-import { READ, sendLokiError, TAG, type LogQueryDeps } from './query-common.js';
+import { gated, READ, sendLokiError, TAG, type LogQueryDeps } from './query-common.js';
 import { closeReason, TailSession, type TailSocket } from './tail-session.js';
 
 /** WebSocket close codes (RFC 6455 §7.4.1). */
@@ -145,21 +146,28 @@ export function registerTailRoute(
         if (mine.size === 0) open.delete(tenant);
       });
       const end = msToNs(Date.now());
-      deps.logs.engine
-        .rangeQuery(tenant, params.query, {
+      // The history replay is a range query: it waits for one of the tenant's query slots.
+      gated(req, deps, replay.signal, () =>
+        deps.logs.engine.rangeQuery(tenant, params.query, {
           start: params.start,
           end,
           limit: params.limit,
           direction: 'backward',
           signal: replay.signal,
-        })
-        .then(({ result }) => {
+        }),
+      )
+        .then(({ value: { result } }) => {
           const streams = result.type === 'streams' ? result.streams : [];
           for (const s of streams) s.entries.reverse();
           session.replayed(streams, end);
         })
         .catch((err: unknown) => {
           if (replay.signal.aborted) return;
+          if (err instanceof TenantLimitError) {
+            // No query slot came free in time: the client may retry, as after a 429.
+            socket.close(TRY_AGAIN_LATER, closeReason(`cannot replay history: ${err.message}`));
+            return;
+          }
           deps.logger.warn({ err: errorChain(err), tenant }, 'cannot replay log tail history');
           socket.close(INTERNAL, closeReason(`cannot replay history: ${String(err)}`));
         });
