@@ -69,6 +69,27 @@ describe('TailSession', () => {
     );
   });
 
+  it('caps what waits for the replay, and reports the rest as dropped', () => {
+    const s = new QueueSocket();
+    const t = new TailSession(s, 0, 2);
+    t.live(batch(10, 11));
+    t.live(batch(12));
+    assert.equal(t.droppedTotal, 1);
+    t.replayed([], 10n);
+    assert.deepEqual(JSON.parse(s.sent[0]), {
+      streams: [
+        {
+          stream: { app: 'a' },
+          values: [
+            ['10', 'l10'],
+            ['11', 'l11'],
+          ],
+        },
+      ],
+      dropped_entries: [{ labels: { app: 'a' }, timestamp: '12' }],
+    });
+  });
+
   it('drops beyond the delay buffer and sends nothing to a closed socket', () => {
     const s = new QueueSocket();
     const t = new TailSession(s, 60_000, 2);

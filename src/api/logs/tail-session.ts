@@ -55,11 +55,12 @@ export class TailSession {
   private stopped = false;
   private replayEnd: LogTime = 0n;
   private readonly duringReplay: LogStreamResult[] = [];
+  private duringReplayEntries = 0;
 
   constructor(
     private readonly socket: TailSocket,
     private readonly delayMs: number,
-    /** At most this many entries wait in the delay buffer (more are dropped). */
+    /** At most this many entries wait in the delay buffer, or during the replay (more are dropped). */
     private readonly maxHeld: number,
   ) {}
 
@@ -74,13 +75,21 @@ export class TailSession {
       if (entries.length > 0) this.live([{ labels: s.labels, entries }]);
     }
     this.duringReplay.length = 0;
+    this.duringReplayEntries = 0;
   }
 
   /** New entries from the engine's tail (synchronous; never throws). */
   live(streams: LogStreamResult[]): void {
     if (this.stopped) return;
     if (this.replaying) {
-      this.duringReplay.push(...streams);
+      // The replay may wait for a query slot: what arrives meanwhile is capped like the delay.
+      for (const st of streams) {
+        if (this.duringReplayEntries + st.entries.length > this.maxHeld) this.drop(st);
+        else {
+          this.duringReplay.push(st);
+          this.duringReplayEntries += st.entries.length;
+        }
+      }
       return;
     }
     if (this.delayMs <= 0) {
