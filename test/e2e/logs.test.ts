@@ -318,6 +318,10 @@ describe('logs page (headless chromium)', { skip }, () => {
     await page.getByText('Live: new lines appear at the top').waitFor();
     await push(suite.argus.url, { app: 'live' }, [[ns(Date.now()), 'level=info live line one']]);
     await page.locator('.logs-line', { hasText: 'live line one' }).waitFor({ timeout: 15_000 });
+    // The histogram follows in live mode: it counts the tailed line (re-fetched every 5 s).
+    await page
+      .locator('.logs-histogram-legend', { hasText: 'info 1' })
+      .waitFor({ timeout: 15_000 });
     // Pause holds new lines back; resume shows them.
     await page.getByRole('button', { name: 'Pause' }).click();
     await push(suite.argus.url, { app: 'live' }, [[ns(Date.now()), 'level=warn live line two']]);

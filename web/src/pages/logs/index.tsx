@@ -31,6 +31,8 @@ import './logs.css';
 
 /** About this many histogram bars across the range. */
 const BARS = 80;
+/** How often the histogram is re-fetched in live mode. */
+const LIVE_HISTOGRAM_MS = 5000;
 
 const iso = (sec: number) => new Date(Math.round(sec * 1000)).toISOString();
 
@@ -131,6 +133,26 @@ export default function LogsPage() {
     );
     return () => ac.abort();
   }, [runKey, runId]);
+
+  // Live: the histogram follows the clock (and counts tailed lines), re-fetched over the range.
+  useEffect(() => {
+    if (!state.live || state.query.trim() === '') return;
+    let ac = new AbortController();
+    const timer = setInterval(() => {
+      ac.abort();
+      ac = new AbortController();
+      const { start, end } = resolveRange(state.range, Date.now());
+      const step = niceStep(Math.max(1, (end - start) / BARS));
+      fetchHistogram(state.query, start, end, step, ac.signal).then(
+        (data) => setHistogram(data && { data, window: [start, end] }),
+        () => undefined,
+      );
+    }, LIVE_HISTOGRAM_MS);
+    return () => {
+      clearInterval(timer);
+      ac.abort();
+    };
+  }, [runKey, state.live]);
 
   const loadMore = () => {
     if (result?.kind !== 'lines' || result.lines.length === 0) return;
