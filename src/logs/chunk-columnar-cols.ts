@@ -196,9 +196,9 @@ export function readBlock(r: ByteReader, what: string): ByteReader {
 }
 
 /**
- * A decoded column as the UTF-8 text of its values: value `i` is `bytes[start[i], start[i+1])`
- * minus the separator (`sep` bytes) that follows every value but the last. Lines are rebuilt by
- * copying these bytes, so no string is made per value.
+ * A column's values as UTF-8 text: value `i` is `bytes[start[i], start[i+1])` minus the
+ * separator (`sep` bytes) that follows every value but the last. Made only for columns a
+ * literal search needs (`ColumnValues.text`).
  */
 export interface ColumnBytes {
   name: string;
@@ -216,7 +216,7 @@ export interface ColumnRef {
   /** v2: what every value starts with ('' for none). */
   prefix: string;
   count: number;
-  load(): ColumnBytes;
+  load(): ColumnValues;
 }
 
 /**
@@ -235,7 +235,7 @@ export function readColumn(r: ByteReader, version = 1, recordMs?: () => Float64A
   const count = r.uvarint();
   const rawLen = r.uvarint();
   const z = r.bytes(r.uvarint());
-  let done: ColumnBytes | undefined;
+  let done: ColumnValues | undefined;
   return {
     name,
     type,
@@ -247,17 +247,176 @@ export function readColumn(r: ByteReader, version = 1, recordMs?: () => Float64A
       const b = new ByteReader(unbrotli(new ByteReader(z, what), rawLen), what);
       if (version === 1 && type > COL_INT)
         r.fail(`column ${JSON.stringify(name)} has unknown type ${type}`);
-      done = decodeColumn(
+      return (done = decodeColumn(
         r,
         name,
         type,
         count,
         b,
+        prefix,
         type === COL_TIME_REL ? recordMs?.() : undefined,
-      );
-      return (done = prefix === '' ? done : prefixed(done, prefix));
+      ));
     },
   };
+}
+
+/** How a loaded column keeps its values (`ColumnValues.kind`). */
+const V_TEXT = 0;
+const V_HEX = 1;
+const V_INT = 2;
+const V_DEC = 3;
+const V_TIME = 4;
+const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+/** The range `toISOString` writes in 24 characters (years 0000–9999). */
+const MIN_ISO_MS = -62_167_219_200_000;
+const MAX_ISO_MS = 253_402_300_799_999;
+
+/**
+ * A decoded column in its compact form: text as its bytes and value starts, hex as the binary
+ * bytes, numbers and times as a Float64Array. `write` puts one value's text into a rebuild
+ * buffer, so only the rows being rebuilt pay for text; `text` makes all of it (literal search).
+ */
+export class ColumnValues {
+  /** Bytes one value (prefix included) writes at most. */
+  readonly maxLen: number;
+  private readonly pre: Uint8Array;
+  private lastSec = NaN;
+  /** The first 20 bytes of the ISO time of second `lastSec` (times of one second share them). */
+  private readonly iso = Buffer.alloc(24);
+  private txt: ColumnBytes | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly count: number,
+    private readonly kind: number,
+    /** Text: the values' bytes ("\n" between); hex: the binary bytes. */
+    private readonly bytes: Uint8Array,
+    /** Text: count + 1 value starts (the last is `bytes.length + 1`). */
+    private readonly start: Int32Array,
+    private readonly nums: Float64Array,
+    /** Hex: bytes per value; decimals: the scale. */
+    private readonly width: number,
+    prefix: string,
+    maxText: number,
+  ) {
+    this.pre = Buffer.from(prefix, 'utf8');
+    const typed = [maxText, width * 2, 17, 28, 24][kind];
+    this.maxLen = this.pre.length + typed;
+  }
+
+  /** Writes value `v`'s UTF-8 text at `out[o]` (room for `maxLen` bytes); returns the end. */
+  write(v: number, out: Uint8Array, o: number): number {
+    const pre = this.pre;
+    for (let k = 0; k < pre.length; k++) out[o++] = pre[k];
+    switch (this.kind) {
+      case V_TEXT: {
+        const src = this.bytes;
+        const a = this.start[v];
+        const e = this.start[v + 1] - 1;
+        if (e - a > 64) {
+          out.set(src.subarray(a, e), o);
+          return o + e - a;
+        }
+        for (let k = a; k < e; k++) out[o++] = src[k];
+        return o;
+      }
+      case V_HEX: {
+        const src = this.bytes;
+        for (let k = v * this.width, e = k + this.width; k < e; k++) {
+          const b = src[k];
+          out[o++] = HEX_DIGITS[b >> 4];
+          out[o++] = HEX_DIGITS[b & 15];
+        }
+        return o;
+      }
+      case V_INT:
+        return writeInt(this.nums[v], out, o);
+      case V_DEC:
+        return writeDec(this.nums[v], this.width, out, o);
+      default:
+        return this.writeTime(this.nums[v], out, o);
+    }
+  }
+
+  private writeTime(ms: number, out: Uint8Array, o: number): number {
+    const sec = Math.floor(ms / 1000);
+    const iso = this.iso;
+    if (sec !== this.lastSec) {
+      iso.write(new Date(ms).toISOString(), 0, 'latin1');
+      this.lastSec = sec;
+    }
+    for (let k = 0; k < 20; k++) out[o++] = iso[k];
+    const m = ms - sec * 1000;
+    out[o++] = 48 + Math.floor(m / 100);
+    out[o++] = 48 + (Math.floor(m / 10) % 10);
+    out[o++] = 48 + (m % 10);
+    out[o++] = 90;
+    return o;
+  }
+
+  /** The text of every value (prefix included), made once. */
+  text(): ColumnBytes {
+    if (this.txt) return this.txt;
+    const { name, count } = this;
+    if (this.kind === V_TEXT && this.pre.length === 0)
+      return (this.txt = { name, count, bytes: this.bytes, start: this.start, sep: 1 });
+    const start = new Int32Array(count + 1);
+    const size =
+      this.kind === V_TEXT ? this.bytes.length + count * this.pre.length : count * this.maxLen;
+    let out = Buffer.allocUnsafe(size);
+    let o = 0;
+    for (let i = 0; i < count; i++) {
+      start[i] = o;
+      o = this.write(i, out, o);
+    }
+    start[count] = o;
+    out = out.subarray(0, o);
+    return (this.txt = { name, count, bytes: out, start, sep: 0 });
+  }
+}
+
+/** Writes the decimal digits of integer `v`; returns the end. */
+function writeInt(v: number, out: Uint8Array, o: number): number {
+  if (v < 0) {
+    out[o++] = 45;
+    v = -v;
+  }
+  let e = o;
+  for (let x = v; x >= 10; x = Math.floor(x / 10)) e++;
+  for (let k = e; k >= o; k--) {
+    out[k] = 48 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  return e + 1;
+}
+
+/** Writes `v / 10^scale` as `decText` does; returns the end. */
+function writeDec(v: number, scale: number, out: Uint8Array, o: number): number {
+  if (v < 0) {
+    out[o++] = 45;
+    v = -v;
+  }
+  const p = 10 ** scale;
+  const int = Math.floor(v / p);
+  let frac = v - int * p;
+  o = writeInt(int, out, o);
+  if (frac === 0) return o;
+  let digits = scale;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    digits--;
+  }
+  out[o] = 46;
+  for (let k = o + digits; k > o; k--) {
+    out[k] = 48 + (frac % 10);
+    frac = Math.floor(frac / 10);
+  }
+  return o + digits + 1;
+}
+
+/** Zig-zag decoding of `z`. */
+function unzig(z: number): number {
+  return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
 }
 
 function decodeColumn(
@@ -266,125 +425,72 @@ function decodeColumn(
   type: number,
   count: number,
   b: ByteReader,
+  prefix: string,
   recordMs?: Float64Array,
-): ColumnBytes {
+): ColumnValues {
   if (count > b.end + 1) b.fail(`${count} values in ${b.end} bytes`);
-  const start = new Int32Array(count + 1);
-  const raw = Buffer.from(b.buf.buffer, b.buf.byteOffset, b.end);
+  const noStart = new Int32Array(0);
+  const noNums = new Float64Array(0);
+  const raw = b.buf.subarray(0, b.end);
+  const col = (kind: number, nums: Float64Array, width = 0): ColumnValues =>
+    new ColumnValues(name, count, kind, raw, noStart, nums, width, prefix, 0);
   if (type === COL_HEX) {
     if (count === 0 || b.end % count !== 0) b.fail(`${b.end} hex bytes for ${count} values`);
-    const size = (b.end / count) * 2;
-    for (let i = 0; i <= count; i++) start[i] = i * size;
-    return { name, count, bytes: Buffer.from(raw.toString('hex'), 'latin1'), start, sep: 0 };
+    return col(V_HEX, noNums, b.end / count);
   }
   if (type === COL_DEC) {
     const scale = b.uvarint();
     if (scale > MAX_SCALE) b.fail(`decimal scale ${scale} (want at most ${MAX_SCALE})`);
-    const parts: string[] = [];
-    let o = 0;
-    for (let i = 0; i < count; i++) {
-      start[i] = o;
-      const z = b.uvarint();
-      const t = decText(z % 2 === 0 ? z / 2 : -(z + 1) / 2, scale);
-      parts.push(t);
-      o += t.length;
-    }
-    start[count] = o;
+    const nums = new Float64Array(count);
+    for (let i = 0; i < count; i++) nums[i] = unzig(b.uvarint());
     if (b.pos !== b.end) b.fail(`${b.end - b.pos} bytes left after ${count} decimals`);
-    return { name, count, bytes: Buffer.from(parts.join(''), 'latin1'), start, sep: 0 };
+    return col(V_DEC, nums, scale);
   }
   if (type === COL_TIME || type === COL_TIME_REL) {
     const rel = type === COL_TIME_REL;
     if (rel && (recordMs === undefined || recordMs.length !== count))
       b.fail(`${recordMs?.length ?? 0} record times for ${count} relative times`);
-    const out = Buffer.allocUnsafe(count * 24);
+    const nums = new Float64Array(count);
     let ms = 0;
-    let lastSec = NaN;
     for (let i = 0; i < count; i++) {
-      start[i] = i * 24;
-      const z = b.uvarint();
-      ms = (rel ? recordMs![i] : ms) + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
-      const o = i * 24;
-      const sec = Math.floor(ms / 1000);
-      if (i > 0 && sec === lastSec) {
-        // Same second as the value before: copy its first 20 bytes, write the milliseconds.
-        out.copy(out, o, o - 24, o - 4);
-        const m = ms - sec * 1000;
-        out[o + 20] = 48 + Math.floor(m / 100);
-        out[o + 21] = 48 + (Math.floor(m / 10) % 10);
-        out[o + 22] = 48 + (m % 10);
-        out[o + 23] = 90;
-        continue;
-      }
-      const d = new Date(ms);
-      const iso = Number.isNaN(d.getTime()) ? '' : d.toISOString();
-      if (iso.length !== 24) b.fail(`time ${ms} out of range at value ${i}`);
-      out.write(iso, o, 'latin1');
-      lastSec = sec;
+      ms = (rel ? recordMs![i] : ms) + unzig(b.uvarint());
+      if (!(ms >= MIN_ISO_MS && ms <= MAX_ISO_MS)) b.fail(`time ${ms} out of range at value ${i}`);
+      nums[i] = ms;
     }
-    start[count] = count * 24;
     if (b.pos !== b.end) b.fail(`${b.end - b.pos} bytes left after ${count} times`);
-    return { name, count, bytes: out, start, sep: 0 };
+    return col(V_TIME, nums);
   }
   if (type === COL_INT || type === COL_INT_PLAIN) {
-    const out = Buffer.allocUnsafe(count * 17);
-    const digits = new Uint8Array(16);
+    const nums = new Float64Array(count);
     const delta = type === COL_INT;
     let prev = 0;
-    let o = 0;
     for (let i = 0; i < count; i++) {
-      start[i] = o;
-      const z = b.uvarint();
-      prev = (delta ? prev : 0) + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+      prev = (delta ? prev : 0) + unzig(b.uvarint());
       if (!Number.isSafeInteger(prev) || Math.abs(prev) >= 1e16)
         b.fail(`integer ${prev} out of range at value ${i}`);
-      let v = prev;
-      if (v < 0) {
-        out[o++] = 45;
-        v = -v;
-      }
-      let d = 0;
-      do {
-        digits[d++] = 48 + (v % 10);
-        v = Math.floor(v / 10);
-      } while (v > 0);
-      while (d > 0) out[o++] = digits[--d];
+      nums[i] = prev;
     }
-    start[count] = o;
     if (b.pos !== b.end) b.fail(`${b.end - b.pos} bytes left after ${count} integers`);
-    return { name, count, bytes: out.subarray(0, o), start, sep: 0 };
+    return col(V_INT, nums);
   }
   if (type === COL_TEXT) {
+    const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
+    const start = new Int32Array(count + 1);
     let at = 0;
+    let max = 0;
     for (let i = 0; i < count; i++) {
       start[i] = at;
       if (i === count - 1) break;
-      at = raw.indexOf(10, at);
-      if (at < 0) b.fail(`${i + 1} text values (want ${count})`);
-      at++;
+      const nl = buf.indexOf(10, at);
+      if (nl < 0) b.fail(`${i + 1} text values (want ${count})`);
+      if (nl - at > max) max = nl - at;
+      at = nl + 1;
     }
-    if (count > 0 && raw.indexOf(10, start[count - 1]) >= 0)
+    if (count > 0 && buf.indexOf(10, start[count - 1]) >= 0)
       b.fail(`more text values than ${count}`);
+    if (count > 0 && raw.length - at > max) max = raw.length - at;
     start[count] = raw.length + 1;
-    return { name, count, bytes: raw, start, sep: 1 };
+    return new ColumnValues(name, count, V_TEXT, raw, start, noNums, 0, prefix, max);
   }
   return r.fail(`column ${JSON.stringify(name)} has unknown type ${type}`);
-}
-
-/** `c` with `prefix` put back before every value. */
-function prefixed(c: ColumnBytes, prefix: string): ColumnBytes {
-  const p = Buffer.from(prefix, 'utf8');
-  const start = new Int32Array(c.count + 1);
-  const out = Buffer.allocUnsafe(c.bytes.length + c.count * p.length);
-  let o = 0;
-  for (let i = 0; i < c.count; i++) {
-    start[i] = o;
-    o += p.copy(out, o);
-    const a = c.start[i];
-    const e = Math.min(c.start[i + 1], c.bytes.length); // the last value has no separator
-    out.set(c.bytes.subarray(a, e), o);
-    o += e - a;
-  }
-  start[c.count] = o + c.sep;
-  return { name: c.name, count: c.count, bytes: out.subarray(0, o), start, sep: c.sep };
 }

@@ -1,9 +1,39 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeChunk, encodeChunk, filterChunk, scanChunk } from './chunk.js';
-import { scanColumnar } from './chunk-columnar-scan.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeChunk, encodeChunk } from './chunk.js';
+import { canHold, scanColumnar } from './chunk-columnar-scan.js';
+import { parseColumnar } from './chunk-columnar.js';
+import {
+  COL_DEC,
+  COL_HEX,
+  COL_INT,
+  COL_TEXT,
+  COL_TIME,
+  COL_TIME_REL,
+  type ColumnRef,
+} from './chunk-columnar-cols.js';
+import { planScan, scanChunkBytes } from './chunk-scan.js';
 import type { ChunkData } from './types.js';
+
+/** The records of `c` in `[start, end)` whose line passes `pass` (the reference). */
+function filterChunk(
+  c: ChunkData,
+  pass: (line: string) => boolean,
+  start = -(1n << 63n),
+  end = 1n << 62n,
+): ChunkData {
+  const keep: number[] = [];
+  for (let i = 0; i < c.lines.length; i++)
+    if (c.ts[i] >= start && c.ts[i] < end && pass(c.lines[i])) keep.push(i);
+  return {
+    ts: BigInt64Array.from(keep, (i) => c.ts[i]),
+    lines: keep.map((i) => c.lines[i]),
+    fields: keep.map((i) => c.fields[i]),
+  };
+}
 
 const chunk = (lines: string[]): ChunkData => ({
   ts: BigInt64Array.from(lines, (_, i) => 1_764_262_699_000_000_000n + BigInt(i * 997)),
@@ -12,13 +42,25 @@ const chunk = (lines: string[]): ChunkData => ({
 });
 
 /** scanColumnar must give exactly what decoding then filtering gives. */
-function same(lines: string[], groups: string[][]): ChunkData {
-  const c = chunk(lines);
-  const data = encodeChunk(c, 'columnar');
+function same(
+  lines: string[],
+  groups: string[][],
+  data = encodeChunk(chunk(lines), 'columnar'),
+): ChunkData {
   const pass = (l: string): boolean => groups.every((g) => g.some((x) => l.includes(x)));
+  const all = decodeChunk(data);
   const got = scanColumnar(data, pass, groups);
-  assert.deepEqual(got, filterChunk(decodeChunk(data), pass), JSON.stringify({ lines, groups }));
-  return got;
+  const what = JSON.stringify({ lines, groups });
+  assert.deepEqual(got.data, filterChunk(all, pass), what);
+  assert.equal(got.entries, all.lines.length);
+  // In a time range: the same records, cut to it.
+  if (all.ts.length > 2) {
+    const [start, end] = [all.ts[1], all.ts[all.ts.length - 1]];
+    const cut = scanColumnar(data, pass, groups, start, end);
+    assert.deepEqual(cut.data, filterChunk(all, pass, start, end), what);
+    assert.equal(cut.entries, filterChunk(all, () => true, start, end).lines.length);
+  }
+  return got.data;
 }
 
 const ID = 'a514f124b0b0f8f96c45ac8b693163c2';
@@ -50,19 +92,93 @@ describe('scanColumnar', () => {
     assert.equal(same(LINES, []).lines.length, LINES.length);
   });
 
-  it('is what scanChunk gives for columnar chunks', () => {
+  it('is what scanChunkBytes gives for columnar chunks', () => {
     const data = encodeChunk(chunk(LINES), 'columnar');
-    const got = scanChunk(data, (l) => l.includes('trace_id'), ['trace_id']);
-    let all: BigInt64Array | undefined;
-    scanColumnar(
-      data,
-      () => false,
-      [['no such text']],
-      (ts) => (all = ts),
+    const plan = planScan([{ op: '|=', value: 'trace_id' }]);
+    const got = scanChunkBytes(data, plan, 0n, 1n << 62n, true);
+    assert.equal(got.entries, LINES.length);
+    assert.equal(got.data.lines.length, 4);
+    assert.deepEqual(got.data.fields, [[['i', '0']], undefined, undefined, [['i', '3']]]);
+    const none = scanColumnar(data, () => false, [['no such text']]);
+    assert.deepEqual(none, { data: filterChunk(chunk(LINES), () => false), entries: 7 });
+    const ts = chunk(LINES).ts;
+    const some = scanChunkBytes(data, planScan([]), ts[2], ts[5], false);
+    assert.deepEqual(some.data.lines, LINES.slice(2, 5));
+    assert.equal(some.entries, 3);
+    assert.equal(scanChunkBytes(data, plan, 0n, 1n, false).entries, 0);
+  });
+
+  it('finds literals in typed and prefixed columns, across the prefix too', () => {
+    const lines = Array.from({ length: 40 }, (_, i) => {
+      const id = (BigInt(i + 7) * 0x9e3779b97f4a7c15n).toString(16).padStart(16, '0').slice(-16);
+      // Mostly the record's own time (a relative time column).
+      const t = new Date(1_764_262_699_000 + (i % 5 === 1 ? i * 997 : 0)).toISOString();
+      return i % 2
+        ? `{"ts":"${t}","n":${i * 13 - 100},"d":${(i * 7.25).toFixed(2).replace(/\.?0+$/, '')},"id":"${id}"}`
+        : `GET /x rt=0.${(i * 37) % 1000} trace_id=${id} n=${i}`;
+    });
+    const data = encodeChunk(chunk(lines), 'columnar');
+    const types = new Map(parseColumnar(data).cols.map((c) => [c.name, [c.type, c.prefix]]));
+    assert.deepEqual(types.get('f:-2'), [COL_HEX, 'trace_id=']);
+    assert.deepEqual(types.get('j:d'), [COL_DEC, '']);
+    assert.deepEqual(types.get('j:ts')?.[0], COL_TIME_REL);
+    assert.deepEqual(types.get('j:id'), [COL_HEX, '']);
+    const id = lines[5].slice(-18, -2);
+    for (const lit of [
+      id,
+      id.slice(3, 9),
+      'trace_id=',
+      'race', // inside every prefix
+      `id=${lines[4].split('trace_id=')[1].slice(0, 3)}`, // across the prefix's end
+      'id=zz',
+      'rt=0.',
+      `rt=${lines[6].split('rt=')[1].split(' ')[0]}`,
+      '=0.1',
+      '2025-11-27T16:58:1',
+      ':19.0',
+      'T16',
+      '-87',
+      '.25',
+      '7.5',
+      'n=3',
+      '"n":-',
+      'zzz',
+      'é',
+    ])
+      same(lines, [[lit]], data);
+  });
+
+  it('scans v1 chunks (golden file) as decoding them does', () => {
+    const data = new Uint8Array(
+      readFileSync(join(process.cwd(), 'src/logs/testdata/codec/v1.columnar.bin')),
     );
-    assert.deepEqual(all, chunk(LINES).ts);
-    assert.equal(got.lines.length, 4);
-    assert.deepEqual(got.fields, [[['i', '0']], undefined, undefined, [['i', '3']]]);
+    const lines = decodeChunk(data).lines;
+    assert.ok(lines.length > 3);
+    for (const l of lines.slice(0, 6))
+      for (const lit of [l.slice(1, 6), l.slice(-7), l.slice(3, 5)]) same(lines, [[lit]], data);
+  });
+
+  it('canHold decides from the column header alone', () => {
+    const col = (type: number, prefix = ''): ColumnRef => ({
+      name: 'c',
+      type,
+      prefix,
+      count: 1,
+      load: () => assert.fail('loaded'),
+    });
+    assert.equal(canHold(col(COL_HEX, 'trace_id='), 'status=5'), 0);
+    assert.equal(canHold(col(COL_HEX, 'trace_id='), 'race'), 2);
+    assert.equal(canHold(col(COL_HEX, 'trace_id='), 'id=0a'), 1);
+    assert.equal(canHold(col(COL_HEX, 'trace_id='), 'id=0g'), 0);
+    assert.equal(canHold(col(COL_HEX, 'trace_id='), 'beef'), 1);
+    assert.equal(canHold(col(COL_DEC, 'rt=0.'), 'rt=0.1'), 1);
+    assert.equal(canHold(col(COL_DEC, 'rt=0.'), 'timeout'), 0);
+    assert.equal(canHold(col(COL_INT), '-12'), 1);
+    assert.equal(canHold(col(COL_INT), 'a'), 0);
+    assert.equal(canHold(col(COL_TIME), '10:00Z'), 1);
+    assert.equal(canHold(col(COL_TIME), 'status'), 0);
+    assert.equal(canHold(col(COL_TEXT, 'GET'), 'status=5'), 1);
+    assert.equal(canHold(col(COL_TEXT), ''), 1);
   });
 
   it('matches decode + filter on arbitrary lines and literals (property)', () => {
@@ -112,6 +228,43 @@ describe('scanColumnar', () => {
         },
       ),
       { numRuns: 600 },
+    );
+  });
+
+  it('matches decode + filter on typed, prefixed and unicode columns (property)', () => {
+    const hex = fc.constantFrom('c0ffee00', 'c0ffee01', 'deadbeef', '0a1b2c3d');
+    const field = fc.oneof(
+      hex.map((h) => `trace_id=${h}`),
+      fc.nat(999).map((n) => `rt=0.${n}`),
+      fc.integer({ min: -99, max: 99 }).map(String),
+      fc.constantFrom('é', '😀x', 'GET', 'status=503', 'timeout'),
+    );
+    const fields = fc.array(field, { minLength: 1, maxLength: 6 }).map((a) => a.join(' '));
+    const json = fc
+      .tuple(
+        fc.integer({ min: -2000, max: 2000 }),
+        hex,
+        fc.double({ min: -1e3, max: 1e3, noNaN: true }),
+        fc.constantFrom('ok é', 'status=504 timeout', '😀'),
+      )
+      .map(([d, h, x, m]) =>
+        JSON.stringify({ ts: new Date(1_764_262_699_000 + d).toISOString(), id: h, x, msg: m }),
+      );
+    const lines = fc.array(fc.oneof(fields, json), { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(
+        lines,
+        fc.array(fc.tuple(fc.nat(), fc.nat(30), fc.nat(12)), { minLength: 1, maxLength: 3 }),
+        (ls, picks) => {
+          const lits = picks.map(([li, a, len]) => ls[li % ls.length].slice(a, a + len));
+          same(ls, [lits]);
+          same(
+            ls,
+            lits.map((l) => [l]),
+          );
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -5,9 +5,11 @@ import {
   COL_INT_PLAIN,
   COL_TIME,
   COL_TIME_REL,
+  COL_TEXT,
   type ColumnBytes,
   type ColumnRef,
 } from './chunk-columnar-cols.js';
+import { allTimes, markTimes, pickTimes } from './chunk-columnar-ts.js';
 import {
   type ColumnarParts,
   KIND_FIELDS,
@@ -29,6 +31,8 @@ import type { ChunkData } from './types.js';
  */
 
 const JSON_BOUNDARY = /["{}:,]/;
+export const LONE_SURROGATE =
+  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const EMPTY: ChunkData = { ts: new BigInt64Array(0), lines: [], fields: [] };
 
@@ -39,28 +43,42 @@ function longestRun(lit: string, boundary: RegExp | string): string {
   return best;
 }
 
+export interface ColumnarScan {
+  /** The passing records (in `[start, end)` when given), in chunk order. */
+  data: ChunkData;
+  /** Records of the chunk in `[start, end)` (all without a range). */
+  entries: number;
+}
+
 /**
  * The records of columnar chunk `data` whose line passes `pass`, in chunk order. `groups` are
  * any-of literal groups: every passing line contains at least one literal of each group (the
- * `|=` values, or the required literals of a `|~`). Same results as filtering the decoded chunk.
- * `allTs` receives the timestamps of all records (decoded anyway).
+ * `|=` values, or the required literals of a `|~`). With `start`/`end`, only records in
+ * `[start, end)` are considered. Same results as filtering the decoded chunk.
  */
 export function scanColumnar(
   data: Uint8Array,
   pass: (line: string) => boolean,
   groups: readonly (readonly string[])[] = [],
-  allTs?: (ts: BigInt64Array) => void,
-): ChunkData {
+  start?: bigint,
+  end?: bigint,
+): ColumnarScan {
   const p = parseColumnar(data);
-  allTs?.(p.ts); // every record's time, for callers counting records in a range
   let rows: Uint8Array | undefined;
+  let entries = p.n;
+  if (start !== undefined && end !== undefined) {
+    const inRange = new Uint8Array(p.n);
+    entries = markTimes(p.times, start, end, inRange);
+    if (entries === 0) return { data: EMPTY, entries };
+    if (entries < p.n) rows = inRange;
+  }
   for (const g of groups) {
     if (g.length === 0) continue;
     const any = new Uint8Array(p.n);
     for (const lit of g) mark(p, lit, any);
     if (rows) for (let i = 0; i < p.n; i++) rows[i] &= any[i];
     else rows = any;
-    if (rows.indexOf(1) < 0) return EMPTY;
+    if (rows.indexOf(1) < 0) return { data: EMPTY, entries };
   }
   const lines = rebuild(p, rows);
   const keep: number[] = [];
@@ -73,11 +91,15 @@ export function scanColumnar(
       kept.push(line);
     }
   }
-  if (keep.length === p.n) return { ts: p.ts, lines: kept, fields: p.fields };
+  if (keep.length === p.n)
+    return { data: { ts: allTimes(p.times), lines: kept, fields: p.fields }, entries };
   return {
-    ts: BigInt64Array.from(keep, (i) => p.ts[i]),
-    lines: kept,
-    fields: keep.map((i) => p.fields[i]),
+    data: {
+      ts: pickTimes(p.times, keep),
+      lines: kept,
+      fields: keep.map((i) => p.fields[i]),
+    },
+    entries,
   };
 }
 
@@ -86,13 +108,14 @@ function mark(p: ColumnarParts, lit: string, rows: Uint8Array): void {
   const { n, shapes, shapeOf, cols } = p;
   // Per shape: 1 when all its records are candidates (raw, or the run is in its template).
   const whole = new Uint8Array(shapes.length);
-  const runs = [longestRun(lit, JSON_BOUNDARY), longestRun(lit, ' ')];
+  // A lone surrogate has no UTF-8 bytes to search for: every record stays a candidate.
+  const runs = LONE_SURROGATE.test(lit)
+    ? ['', '']
+    : [longestRun(lit, JSON_BOUNDARY), longestRun(lit, ' ')];
   // Per column and run (JSON, fields): which values hold the run, searched on first need.
   const colHit = new Array<Uint8Array | undefined>(cols.length * 2);
   const hitsOf = (ci: number, k: number): Uint8Array =>
-    (colHit[ci * 2 + k] ??= canHold(cols[ci], runs[k])
-      ? valuesHolding(cols[ci].load(), runs[k])
-      : new Uint8Array(cols[ci].count + 1));
+    (colHit[ci * 2 + k] ??= valuesHolding(cols[ci], runs[k]));
   for (let s = 0; s < shapes.length; s++) {
     const sh = shapes[s];
     if (sh.kind === KIND_RAW) whole[s] = 1;
@@ -116,35 +139,52 @@ function mark(p: ColumnarParts, lit: string, rows: Uint8Array): void {
   }
 }
 
-const HEX_TEXT = /^[0-9a-f]*$/;
-const INT_TEXT = /^[0-9-]*$/;
-const TIME_TEXT = /^[0-9TZ:.-]*$/;
-const DEC_TEXT = /^[0-9.-]*$/;
-
-/** Whether a value of column `c` can hold `run`, from its type alone (no decoding). */
-function canHold(c: ColumnRef, run: string): boolean {
-  if (c.prefix !== '') return true; // the run may overlap the prefix
-  if (c.type === COL_HEX) return HEX_TEXT.test(run);
-  if (c.type === COL_INT || c.type === COL_INT_PLAIN) return INT_TEXT.test(run);
-  if (c.type === COL_TIME || c.type === COL_TIME_REL) return TIME_TEXT.test(run);
-  if (c.type === COL_DEC) return DEC_TEXT.test(run);
-  return true;
+/** What the typed part of a column's values is made of (null: anything). */
+function alphabet(type: number): RegExp | null {
+  if (type === COL_HEX) return /^[0-9a-f]*$/;
+  if (type === COL_INT || type === COL_INT_PLAIN) return /^[0-9-]*$/;
+  if (type === COL_TIME || type === COL_TIME_REL) return /^[0-9TZ:.-]*$/;
+  if (type === COL_DEC) return /^[0-9.-]*$/;
+  return null;
 }
 
-/** One flag per value of `c`: 1 where the value contains `run`. */
-function valuesHolding(c: ColumnBytes, run: string): Uint8Array {
+const NONE = 0;
+const SOME = 1;
+const EVERY = 2;
+
+/**
+ * Whether the values of column `c` (its prefix, then a typed part) can hold `run`, from the
+ * header alone: in every value when the prefix holds it; in none when it fits neither the typed
+ * part's alphabet nor across the prefix's end into it; else some may (search them).
+ */
+export function canHold(c: ColumnRef, run: string): number {
+  const pre = c.prefix;
+  if (pre !== '' && pre.includes(run)) return EVERY;
+  const alpha = c.type === COL_TEXT ? null : alphabet(c.type);
+  if (alpha === null || alpha.test(run)) return SOME;
+  for (let k = Math.min(pre.length, run.length - 1); k > 0; k--)
+    if (pre.endsWith(run.slice(0, k)) && alpha.test(run.slice(k))) return SOME;
+  return NONE;
+}
+
+/** One flag per value of column `c`: 1 where the value contains `run`. */
+function valuesHolding(c: ColumnRef, run: string): Uint8Array {
   const out = new Uint8Array(c.count + 1); // +1: a too-short column reads 0, rebuild reports it
-  const buf = Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.length);
+  const can = canHold(c, run);
+  if (can === EVERY) out.fill(1, 0, c.count);
+  if (can !== SOME) return out;
+  const t: ColumnBytes = c.load().text();
+  const buf = Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.length);
   const needle = Buffer.from(run, 'utf8');
   let v = 0;
   for (let at = buf.indexOf(needle, 0); at >= 0;) {
     // The value holding byte `at`: the last start at or before it (values ascend).
-    while (v + 1 <= c.count && c.start[v + 1] <= at) v++;
-    if (v >= c.count) break;
-    const end = c.start[v + 1] - c.sep;
+    while (v + 1 <= t.count && t.start[v + 1] <= at) v++;
+    if (v >= t.count) break;
+    const end = t.start[v + 1] - t.sep;
     if (at + needle.length <= end) {
       out[v] = 1;
-      at = buf.indexOf(needle, c.start[v + 1]); // one hit per value is enough
+      at = buf.indexOf(needle, t.start[v + 1]); // one hit per value is enough
     } else at = buf.indexOf(needle, at + 1); // straddles two values: look further
   }
   return out;

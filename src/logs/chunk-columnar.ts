@@ -1,6 +1,6 @@
 import {
-  type ColumnBytes,
   type ColumnRef,
+  type ColumnValues,
   readBlock,
   readColumn,
   writeBlock,
@@ -17,7 +17,14 @@ import {
   writeLines,
   linesText,
 } from './chunk-q4.js';
-import { readTsV2, writeTsV2 } from './chunk-columnar-ts.js';
+import {
+  allTimes,
+  readTimesV2,
+  recordMillis,
+  timesOf,
+  type Times,
+  writeTsV2,
+} from './chunk-columnar-ts.js';
 import type { ChunkData } from './types.js';
 
 /**
@@ -212,7 +219,7 @@ export function encodeColumnar(c: ChunkData): Uint8Array {
 /** A columnar chunk parsed down to its columns; lines not rebuilt yet. */
 export interface ColumnarParts {
   n: number;
-  ts: BigInt64Array;
+  times: Times;
   shapes: Shape[];
   /** Shape id of each record. */
   shapeOf: Int32Array;
@@ -225,7 +232,7 @@ export interface ColumnarParts {
 
 export function decodeColumnar(data: Uint8Array): ChunkData {
   const p = parseColumnar(data);
-  return { ts: p.ts, lines: rebuild(p), fields: p.fields };
+  return { ts: allTimes(p.times), lines: rebuild(p), fields: p.fields };
 }
 
 export function parseColumnar(data: Uint8Array): ColumnarParts {
@@ -239,7 +246,7 @@ export function parseColumnar(data: Uint8Array): ColumnarParts {
     tsr = new ByteReader(r.bytes(tsLen), 'columnar timestamps');
   } else tsr = readBlock(r, 'timestamps');
   if (n > tsr.end) tsr.fail(`${n} records in ${tsr.end} bytes (want at least 1 each)`);
-  const ts = version === 1 ? readTs(tsr, n) : readTsV2(tsr, n);
+  const times = version === 1 ? timesOf(readTs(tsr, n)) : readTimesV2(tsr, n);
   if (tsr.pos !== tsr.end) tsr.fail(`${tsr.end - tsr.pos} bytes left after ${n} timestamps`);
   const meta = readBlock(r, 'meta');
   const nShapes = meta.uvarint();
@@ -271,10 +278,12 @@ export function parseColumnar(data: Uint8Array): ColumnarParts {
   if (nCols > r.end - r.pos) r.fail(`${nCols} columns in ${r.end - r.pos} bytes`);
   const cols: ColumnRef[] = [];
   // The record times of column i's values, for relative time columns (loaded after shapeOf).
+  let ms: Float64Array | undefined;
   const recordMs = (ci: number): Float64Array => {
+    ms ??= recordMillis(times);
     const out: number[] = [];
     for (let i = 0; i < n; i++)
-      for (const c of shapes[shapeOf[i]].cols) if (c === ci) out.push(Number(ts[i] / 1_000_000n));
+      for (const c of shapes[shapeOf[i]].cols) if (c === ci) out.push(ms[i]);
     return Float64Array.from(out);
   };
   for (let i = 0; i < nCols; i++) cols.push(readColumn(r, version, () => recordMs(i)));
@@ -282,42 +291,58 @@ export function parseColumnar(data: Uint8Array): ColumnarParts {
 
   const shapeOf = new Int32Array(n);
   let raws = 0;
+  const checked = new Uint8Array(nShapes);
   for (let i = 0; i < n; i++) {
     const id = ids.uvarint();
     const s = shapes[id];
     if (s === undefined) ids.fail(`line ${i} has an unknown shape`);
     shapeOf[i] = id;
     if (s.kind === KIND_RAW) raws++;
-    else
+    else if (!checked[id]) {
+      checked[id] = 1;
       for (const ci of s.cols)
         if (ci >= cols.length) r.fail(`column ${ci} of ${cols.length} does not exist`);
+    }
   }
   if (ids.pos !== ids.end) ids.fail(`${ids.end - ids.pos} bytes left after ${n} shapes`);
   if (raws !== raw.length) r.fail(`${raws} raw lines (want ${raw.length})`);
-  return { n, ts, shapes, shapeOf, raw, fields, cols, r };
+  return { n, times, shapes, shapeOf, raw, fields, cols, r };
 }
 
 /**
  * The lines of the records `rows` selects (all without it), in record order. Every selected
  * line is written as UTF-8 into one buffer ("\n" after each, raw records left empty), decoded
- * once and split: one string per line, none per value. Unselected records only move the column
- * cursors on.
+ * once and split: one string per line, none per value. Only the columns of shapes with a
+ * selected record are loaded; unselected records only move the column cursors on.
  */
 export function rebuild(p: ColumnarParts, rows?: Uint8Array): string[] {
   const { n, shapes, shapeOf, raw, r } = p;
-  const cols: ColumnBytes[] = p.cols.map((c) => c.load());
-  const keyBytes = shapes.map((s) => s.keys.map((k) => Buffer.from(k, 'utf8')));
-  let size = n;
-  for (const c of cols) size += c.bytes.length;
-  for (const ks of keyBytes) for (const k of ks) size += k.length;
+  const picks = new Int32Array(shapes.length);
   let picked = 0;
-  for (let i = 0; i < n; i++) {
-    if (rows && !rows[i]) continue;
-    picked++;
-    const s = shapes[shapeOf[i]];
-    size += s.kind === KIND_JSON ? 2 + 6 * s.count : s.count;
+  for (let i = 0; i < n; i++)
+    if (!rows || rows[i]) {
+      picked++;
+      picks[shapeOf[i]]++;
+    }
+  if (picked === 0) {
+    checkCounts(p);
+    return [];
   }
-  // Keys repeat per line, so the bound above counts them once; grow when a line needs more.
+  const cols = new Array<ColumnValues | undefined>(p.cols.length);
+  const keyBytes = shapes.map((s) => s.keys.map((k) => Buffer.from(k, 'utf8')));
+  // A first guess at the size (a value's typical length); `room` grows the buffer when short.
+  let size = 16;
+  for (let s = 0; s < shapes.length; s++) {
+    if (picks[s] === 0) continue;
+    const sh = shapes[s];
+    let line = 1 + sh.count * 6;
+    for (const k of keyBytes[s]) line += k.length;
+    for (const ci of sh.cols) {
+      const c = (cols[ci] ??= p.cols[ci].load());
+      line += Math.min(c.maxLen, 64);
+    }
+    size += picks[s] * line;
+  }
   let out = Buffer.allocUnsafe(size);
   const cursor = new Int32Array(cols.length);
   let o = 0;
@@ -328,14 +353,11 @@ export function rebuild(p: ColumnarParts, rows?: Uint8Array): string[] {
     out = next;
   };
   const put = (ci: number): void => {
-    const c = cols[ci];
+    const c = cols[ci]!;
     const v = cursor[ci]++;
     if (v >= c.count) r.fail(`column ${JSON.stringify(c.name)} has too few values`);
-    const a = c.start[v];
-    const e = c.start[v + 1] - c.sep;
-    room(e - a);
-    const src = c.bytes;
-    for (let k = a; k < e; k++) out[o++] = src[k];
+    room(c.maxLen + 8);
+    o = c.write(v, out, o);
   };
   const rawPicked: string[] = [];
   let rawAt = 0;
@@ -346,13 +368,12 @@ export function rebuild(p: ColumnarParts, rows?: Uint8Array): string[] {
       else for (let j = 0; j < s.count; j++) cursor[s.cols[j]]++;
       continue;
     }
-    room(s.count * 6 + 3);
+    room(s.count + 3);
     if (s.kind === KIND_RAW) rawPicked.push(raw[rawAt++]);
     else if (s.kind === KIND_FIELDS)
       for (let j = 0; j < s.count; j++) {
         if (j > 0) out[o++] = 32;
         put(s.cols[j]);
-        room(s.count * 6 + 3);
       }
     else {
       out[o++] = 123;
@@ -367,17 +388,14 @@ export function rebuild(p: ColumnarParts, rows?: Uint8Array): string[] {
         out[o++] = 58;
         if (s.strings[j]) out[o++] = 34;
         put(s.cols[j]);
-        room(3);
         if (s.strings[j]) out[o++] = 34;
       }
+      room(2);
       out[o++] = 125;
     }
     out[o++] = 10;
   }
-  for (let ci = 0; ci < cols.length; ci++)
-    if (cursor[ci] > cols[ci].count)
-      r.fail(`column ${JSON.stringify(cols[ci].name)} has too few values`);
-  if (picked === 0) return [];
+  checkCursors(p, cursor);
   const lines = out.toString('utf8', 0, Math.max(0, o - 1)).split('\n');
   if (lines.length !== picked) r.fail(`rebuilt ${lines.length} lines (want ${picked})`);
   if (rawPicked.length > 0)
@@ -387,4 +405,21 @@ export function rebuild(p: ColumnarParts, rows?: Uint8Array): string[] {
       l++;
     }
   return lines;
+}
+
+/** Fails unless every column has a value for each record using it. */
+function checkCursors(p: ColumnarParts, used: Int32Array): void {
+  for (let ci = 0; ci < p.cols.length; ci++)
+    if (used[ci] > p.cols[ci].count)
+      p.r.fail(`column ${JSON.stringify(p.cols[ci].name)} has too few values`);
+}
+
+/** `checkCursors` when no record is rebuilt (the counts come from the shapes alone). */
+function checkCounts(p: ColumnarParts): void {
+  const perShape = new Int32Array(p.shapes.length);
+  for (let i = 0; i < p.n; i++) perShape[p.shapeOf[i]]++;
+  const used = new Int32Array(p.cols.length);
+  for (let s = 0; s < p.shapes.length; s++)
+    for (const ci of p.shapes[s].cols) used[ci] += perShape[s];
+  checkCursors(p, used);
 }

@@ -1,7 +1,7 @@
 import { brotliDecompressSync } from 'node:zlib';
 import type { LineFilter, LogTime } from '../storage/index.js';
 import { compileLineFilters } from '../storage/index.js';
-import { scanColumnar } from './chunk-columnar-scan.js';
+import { LONE_SURROGATE, scanColumnar } from './chunk-columnar-scan.js';
 import { chunkFormatOf, decodeChunk, FORMAT_COLUMNAR } from './chunk.js';
 import {
   ByteReader,
@@ -45,6 +45,9 @@ export function planScan(filters: readonly LineFilter[]): ScanPlan {
     if (f.op === '|=' && f.value !== '') groups.push([f.value]);
     else if (f.op === '|~') groups.push(...regexLiterals(f.value));
   }
+  // Literals are searched as UTF-8 bytes, which a lone surrogate has none of: `pass` decides.
+  for (let i = groups.length - 1; i >= 0; i--)
+    if (groups[i].some((x) => LONE_SURROGATE.test(x))) groups.splice(i, 1);
   let a = -1;
   for (let i = 0; i < groups.length; i++)
     if (
@@ -95,13 +98,13 @@ export function scanChunkBytes(
   end: LogTime,
   inRange: boolean,
 ): ScanResult {
-  if (data.length >= 2 && data[0] === FORMAT_COLUMNAR && !plan.all) {
-    // Columns are searched for the literals; only candidate rows are rebuilt (P3's scan).
+  if (data.length >= 2 && data[0] === FORMAT_COLUMNAR) {
+    // Columns are searched for the literals; only candidate rows in range are rebuilt.
     chunkFormatOf(data); // checks the version as decodeChunk would
-    let all: BigInt64Array | undefined;
-    const d = scanColumnar(data, plan.pass, plan.groups, (ts) => (all = ts));
-    const entries = all === undefined ? 0 : inRange ? all.length : countRange(all, start, end);
-    return { data: filterRange(d, { ...plan, all: true }, start, end).data, entries };
+    const pass = plan.all ? () => true : plan.pass;
+    return inRange
+      ? scanColumnar(data, pass, plan.groups)
+      : scanColumnar(data, pass, plan.groups, start, end);
   }
   if (data.length < 2 || data[0] !== FORMAT_Q4 || plan.all)
     return filterRange(decodeChunk(data), plan, start, end);

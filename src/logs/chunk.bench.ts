@@ -12,7 +12,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mulberry32 } from '../util/index.js';
 import { bloomMayContain, buildBloom } from './bloom.js';
-import { decodeChunk, encodeChunk, requiredLiterals, scanChunk } from './chunk.js';
+import { decodeChunk, encodeChunk } from './chunk.js';
+import { planScan, scanChunkBytes } from './chunk-scan.js';
 import { queryTokens } from './tokenize.js';
 import type { ChunkData, ChunkFormat } from './types.js';
 
@@ -97,18 +98,19 @@ const id = /[0-9a-f]{32}/.exec(lines[lines.length >> 1])?.[0] ?? 'absent';
 for (const needle of [id, 'ffffeeeeddddccccbbbbaaaa99998888']) {
   const filters = [{ op: '|=' as const, value: needle }];
   const keys = queryTokens(filters);
-  const req = requiredLiterals(filters);
-  const pass = (l: string): boolean => l.includes(needle);
+  const plan = planScan(filters);
+  const scan = (d: Uint8Array): number =>
+    scanChunkBytes(d, plan, 0n, 1n << 62n, true).data.lines.length;
   let read = 0;
   let hits = 0;
   const a = performance.now();
   for (let i = 0; i < q4.length; i++) {
     if (!keys.every((k) => bloomMayContain(blooms[i], k))) continue;
     read++;
-    hits += scanChunk(q4[i], pass, req).lines.length;
+    hits += scan(q4[i]);
   }
   const b = performance.now();
-  for (const d of q4) scanChunk(d, pass, req);
+  for (const d of q4) scan(d);
   const c = performance.now();
   console.log(
     `|= ${needle}: ${hits} hits, ${read} of ${q4.length} chunks read, ${(b - a).toFixed(1)} ms; every chunk ${(c - b).toFixed(1)} ms`,

@@ -4,14 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { bloomMayContain, buildBloom, buildBloomUtf8 } from './bloom.js';
-import {
-  ChunkCorruptionError,
-  chunkFormatOf,
-  decodeChunk,
-  encodeChunk,
-  requiredLiterals,
-  scanChunk,
-} from './chunk.js';
+import { ChunkCorruptionError, chunkFormatOf, decodeChunk, encodeChunk } from './chunk.js';
+import { planScan, scanChunkBytes } from './chunk-scan.js';
+import type { LineFilter } from '../storage/index.js';
 import { queryTokens } from './tokenize.js';
 import type { ChunkData, ChunkFormat } from './types.js';
 
@@ -91,17 +86,18 @@ for (const format of FORMATS) {
         undefined,
       ]);
       const data = encodeChunk(c, format);
-      const got = scanChunk(
-        data,
-        (l) => l.includes('error'),
-        requiredLiterals([{ op: '|=', value: 'error' }]),
-      );
+      const scan = (filters: LineFilter[]): ChunkData =>
+        scanChunkBytes(data, planScan(filters), 0n, 1n << 62n, true).data as ChunkData;
+      const got = scan([{ op: '|=', value: 'error' }]);
       assert.deepEqual(got.lines, ['level=error b', 'x\nerror', 'error c']);
       assert.deepEqual(got.fields, [[['k', 'v']], undefined, undefined]);
       assert.deepEqual([...got.ts], [c.ts[1], c.ts[2], c.ts[3]]);
-      assert.deepEqual(scanChunk(data, (l) => l.includes('absent'), ['absent']).lines, []);
-      assert.deepEqual(scanChunk(data, () => true).lines, c.lines);
-      assert.deepEqual(scanChunk(data, (l) => l.startsWith('x'), ['x\ne']).lines, ['x\nerror']);
+      assert.deepEqual(scan([{ op: '|=', value: 'absent' }]).lines, []);
+      assert.deepEqual(scan([]).lines, c.lines);
+      assert.deepEqual(scan([{ op: '|=', value: 'x\ne' }]).lines, ['x\nerror']);
+      assert.deepEqual(scan([{ op: '|~', value: 'level=(error|warn) b' }]).lines, [
+        'level=error b',
+      ]);
     });
 
     it('reports damaged data as ChunkCorruptionError, never a crash', () => {

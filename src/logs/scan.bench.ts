@@ -6,7 +6,8 @@
  *
  *   npx tsc -p tsconfig.json && node dist/src/logs/scan.bench.js CORPUS_DIR STORE_DIR [runs]
  *
- * `SCAN_THREADS=n` sets the scan workers (0: filter on the main thread), `ONLY=rare|regex|all`.
+ * `SCAN_THREADS=n` sets the scan workers (0: filter on the main thread), `ONLY=rare|regex|all`,
+ * `FORMAT=columnar` builds columnar chunks (what compaction leaves) instead of q4.
  *
  * Prints best-of-`runs` wall ms per query (warm page cache on both sides) and the read stats.
  */
@@ -28,6 +29,7 @@ const STORE = process.argv[3] ?? '/tmp/p2-store-1g';
 const RUNS = Number(process.argv[4] ?? 3);
 const REGEX = 'status=5[0-9]{2}.*timeout';
 const CHUNK = 1 << 20;
+const FORMAT = process.env.FORMAT === 'columnar' ? 'columnar' : 'q4';
 
 interface CorpusJson {
   streams: Record<string, string>[];
@@ -57,7 +59,7 @@ async function build(c: CorpusJson): Promise<void> {
     if (a.lines.length === 0) return;
     const data = encodeChunk(
       { ts: BigInt64Array.from(a.ts), lines: a.lines, fields: a.lines.map(() => undefined) },
-      'q4',
+      FORMAT,
     );
     pending.push({
       labels: labels[k],
@@ -65,7 +67,7 @@ async function build(c: CorpusJson): Promise<void> {
       maxt: a.ts[a.ts.length - 1],
       entries: a.lines.length,
       rawBytes: a.bytes,
-      format: 'q4',
+      format: FORMAT,
       data,
       bloom: buildBloom(a.lines),
     });
