@@ -11,10 +11,13 @@ import type { ChunkData, ChunkFormat } from './types.js';
  * the bloom read those bytes (the bytes are what `encodeChunk` and `buildBloom` would make).
  */
 
-/** A q4 chunk as its lines joined by "\n"; `fields` null when no record has any. */
+/**
+ * A q4 chunk as its lines joined by "\n" (a string, or its UTF-8 as the head holds it);
+ * `fields` null when no record has any.
+ */
 export interface JoinedChunk {
   ts: BigInt64Array;
-  text: string;
+  text: string | Uint8Array;
   fields: ChunkData['fields'] | null;
 }
 
@@ -41,7 +44,10 @@ export function encodeSealed(input: EncodeInput): Encoded {
   if ('chunk' in input)
     return { data: encodeChunk(input.chunk, input.format), bloom: buildBloom(input.chunk.lines) };
   const { ts, text, fields } = input.joined;
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes =
+    typeof text === 'string'
+      ? Buffer.from(text, 'utf8')
+      : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
   const data = encodeQ4Joined(ts, bytes, fields);
   return {
     data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),

@@ -30,6 +30,15 @@ async function exercise(pool: ChunkEncoderPool): Promise<void> {
     pool.encode({ ts: new BigInt64Array(2), lines: ['a'], fields: [undefined] }, 'q4'),
     /2 timestamps, 1 lines/,
   );
+  // Joined UTF-8 (the head's bytes; its buffers move to the worker): the same chunk and bloom.
+  for (const c of cs.slice(0, 2)) {
+    const ts = c.ts.slice();
+    const text = new Uint8Array(Buffer.from(c.lines.join('\n')));
+    const j = await pool.encodeJoined({ ts, text, fields: c.fields });
+    assert.deepEqual(j.data, new Uint8Array(encodeChunk(c, 'q4')));
+    assert.deepEqual(j.bloom, buildBloom(c.lines));
+    if (pool.usesWorkers) assert.equal(text.byteLength, 0, 'the text buffer moved');
+  }
 }
 
 describe('ChunkEncoderPool', () => {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ArgusError } from '../util/index.js';
-import { encodeInput, encodeSealed } from './chunk-encode.js';
+import { encodeInput, encodeSealed, type EncodeInput, type JoinedChunk } from './chunk-encode.js';
 import type { EncodeJob, EncodeReply } from './chunk-worker.js';
 import type { ChunkData, ChunkFormat } from './types.js';
 import { workerEntry } from './worker-entry.js';
@@ -48,11 +48,30 @@ export class ChunkEncoderPool {
   }
 
   encode(c: ChunkData, format: ChunkFormat): Promise<{ data: Uint8Array; bloom: Uint8Array }> {
+    return this.submit(encodeInput(c, format), []);
+  }
+
+  /**
+   * A q4 chunk given joined as UTF-8 bytes: its ts and text buffers move to the worker (the
+   * caller hands over fresh, exact-size buffers and does not use them afterwards).
+   */
+  encodeJoined(j: JoinedChunk): Promise<{ data: Uint8Array; bloom: Uint8Array }> {
+    const moved: ArrayBuffer[] = [];
+    for (const a of [j.ts, j.text])
+      if (typeof a !== 'string' && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength)
+        moved.push(a.buffer as ArrayBuffer);
+    return this.submit({ joined: j }, moved);
+  }
+
+  private submit(
+    input: EncodeInput,
+    transfer: ArrayBuffer[],
+  ): Promise<{ data: Uint8Array; bloom: Uint8Array }> {
     if (this.closed)
       return Promise.reject(new ChunkEncodeError('cannot encode log chunk: encoder pool closed'));
     if (this.slots.length === 0) {
       try {
-        return Promise.resolve(encodeSealed(encodeInput(c, format)));
+        return Promise.resolve(encodeSealed(input));
       } catch (err) {
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
@@ -63,7 +82,7 @@ export class ChunkEncoderPool {
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       if (slot.pending.size === 1) slot.worker.ref();
-      slot.worker.postMessage({ id, ...encodeInput(c, format) } satisfies EncodeJob);
+      slot.worker.postMessage({ id, ...input } satisfies EncodeJob, transfer);
     });
   }
 

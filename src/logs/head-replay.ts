@@ -8,7 +8,7 @@ import { Matcher, type Labels, type TenantId } from '../model/index.js';
 import type { LogEntry } from '../storage/index.js';
 import type { Logger } from '../util/index.js';
 import { LogRecordType, type LogRecord, type PieceDesc } from './head-wal.js';
-import { emptyChunk, insertEntries, type Head, type HeadStream, type Piece } from './head.js';
+import { emptyChunk, insertEntries, OpenChunk, Piece, type Head, type HeadStream } from './head.js';
 import type { ChunkStore } from './types.js';
 
 interface Batch {
@@ -125,16 +125,14 @@ export class HeadReplay {
         for (const p of pieces) if (!p.durable) noteMax(hs, p.maxt);
       }
       if (r.pending.length > 0) {
-        const c = { ...emptyChunk(), seqStart: r.pending[0].firstSeq, seqEnd: 0, openedMs: nowMs };
+        const c = new OpenChunk(r.pending[0].firstSeq, 0, nowMs);
         for (const b of r.pending) {
-          let bytes = 0;
-          for (const e of b.entries) bytes += Buffer.byteLength(e.line, 'utf8');
-          insertEntries(c, b.entries, bytes);
+          insertEntries(c, b.entries);
           c.seqStart = Math.min(c.seqStart, b.firstSeq);
           c.seqEnd = Math.max(c.seqEnd, b.firstSeq + b.entries.length);
         }
         hs.open = c;
-        if (c.ts.length > 0) noteMax(hs, c.ts[c.ts.length - 1]);
+        if (c.n > 0) noteMax(hs, c.tsv[c.n - 1]);
       }
       if (hs.open === null && hs.sealing.length === 0) head.remove(hs);
       else res.streams++;
@@ -159,19 +157,17 @@ export class HeadReplay {
           res.durablePieces++;
           continue;
         }
-        for (let i = 0; i < p.ts.length; i++) {
-          const f = p.fields[i];
-          entries.push(
-            f ? { ts: p.ts[i], line: p.lines[i], fields: f } : { ts: p.ts[i], line: p.lines[i] },
-          );
+        const fields = p.fields;
+        for (let i = 0; i < p.n; i++) {
+          const f = fields[i];
+          const line = p.line(i);
+          entries.push(f ? { ts: p.tsv[i], line, fields: f } : { ts: p.tsv[i], line });
         }
       }
     }
     for (const b of r.pending) for (const e of b.entries) entries.push(e);
     if (entries.length === 0) return false;
-    let bytes = 0;
-    for (const e of entries) bytes += Buffer.byteLength(e.line, 'utf8');
-    head.apply(hs, hs.nextSeq, entries, bytes, nowMs);
+    head.apply(hs, hs.nextSeq, entries, nowMs);
     hs.nextSeq += entries.length;
     return true;
   }
@@ -187,19 +183,17 @@ function noteMax(hs: { maxTs: bigint | null }, t: bigint): void {
  */
 function rebuildPieces(entries: LogEntry[], descs: PieceDesc[], target: number): Piece[] {
   const c = emptyChunk();
-  let bytes = 0;
-  for (const e of entries) bytes += Buffer.byteLength(e.line, 'utf8');
-  insertEntries(c, entries, bytes);
+  insertEntries(c, entries);
   const total = descs.reduce((n, d) => n + d.entries, 0);
   const out: Piece[] = [];
-  if (total !== c.ts.length || c.ts.length === 0) {
+  if (total !== c.n || c.n === 0) {
     let from = 0;
     // Fallback: one piece per `target` bytes (never durable-matched, so re-sealed).
     let acc = 0;
-    for (let i = 0; i < c.ts.length; i++) {
-      acc += Buffer.byteLength(c.lines[i], 'utf8');
-      if (acc >= target || i === c.ts.length - 1) {
-        out.push(slicePiece(c, from, i + 1, acc));
+    for (let i = 0; i < c.n; i++) {
+      acc += c.len[i];
+      if (acc >= target || i === c.n - 1) {
+        out.push(Piece.of(c, from, i + 1));
         from = i + 1;
         acc = 0;
       }
@@ -208,29 +202,10 @@ function rebuildPieces(entries: LogEntry[], descs: PieceDesc[], target: number):
   }
   let from = 0;
   for (const d of descs) {
-    let raw = 0;
-    for (let i = from; i < from + d.entries; i++) raw += Buffer.byteLength(c.lines[i], 'utf8');
-    out.push(slicePiece(c, from, from + d.entries, raw));
+    out.push(Piece.of(c, from, from + d.entries));
     from += d.entries;
   }
   return out;
-}
-
-function slicePiece(
-  c: ReturnType<typeof emptyChunk>,
-  from: number,
-  to: number,
-  raw: number,
-): Piece {
-  return {
-    ts: c.ts.slice(from, to),
-    lines: c.lines.slice(from, to),
-    fields: c.fields.slice(from, to),
-    rawBytes: raw,
-    mint: c.ts[from],
-    maxt: c.ts[to - 1],
-    durable: false,
-  };
 }
 
 /** Whether the chunk store holds a chunk of this stream with exactly this range and count. */
@@ -239,10 +214,6 @@ export function isDurable(store: ChunkStore, tenant: TenantId, labels: Labels, p
   for (let i = 0; i < labels.size; i++) ms.push(new Matcher('=', labels.name(i), labels.value(i)));
   const { chunks } = store.find(tenant, ms, p.mint, p.maxt + 1n, []);
   return chunks.some(
-    (m) =>
-      m.mint === p.mint &&
-      m.maxt === p.maxt &&
-      m.entries === p.ts.length &&
-      m.labels.equals(labels),
+    (m) => m.mint === p.mint && m.maxt === p.maxt && m.entries === p.n && m.labels.equals(labels),
   );
 }

@@ -6,6 +6,7 @@
 import { Labels, tenantId, type TenantId } from '../model/index.js';
 import type { LogEntry } from '../storage/index.js';
 import { ArgusError } from '../util/index.js';
+import type { HeadChunk } from './head-chunk.js';
 
 export const LogRecordType = { Stream: 0x20, Entries: 0x21, Seal: 0x22 } as const;
 
@@ -46,6 +47,10 @@ class Out {
   buf: Buffer;
   private dv: DataView;
   pos = 0;
+  /** Where the last `str` put its UTF-8 (after its length). */
+  lastStr = 0;
+  /** Where the last entry's line is (`writeEntry`). */
+  lineAt = 0;
   constructor(size: number) {
     this.buf = Buffer.allocUnsafe(size);
     this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
@@ -91,8 +96,16 @@ class Out {
       v = Math.floor(v / 0x80);
     }
     this.buf[p] = v;
+    this.lastStr = at + k;
     this.pos = at + k + n;
     return n;
+  }
+  /** Length-prefixed bytes `src[start, start+len)`. */
+  bytes(src: Uint8Array, start: number, len: number): void {
+    this.uvarint(len);
+    this.ensure(len);
+    this.buf.set(src.subarray(start, start + len), this.pos);
+    this.pos += len;
   }
   done(): Uint8Array {
     return this.buf.subarray(0, this.pos);
@@ -165,7 +178,9 @@ export function encodeStream(r: StreamRecord): Uint8Array {
 }
 
 /**
- * Encodes `entries[from, to)` of one stream. Returns the record and the UTF-8 bytes of its lines.
+ * Encodes `entries[from, to)` of one stream. Returns the record, the UTF-8 bytes of its lines,
+ * and where each line's UTF-8 is in the record (`at[2k]` start, `at[2k+1]` length of entry
+ * `from + k`): the head copies the lines from there.
  */
 export function encodeEntries(
   id: number,
@@ -173,17 +188,45 @@ export function encodeEntries(
   entries: readonly LogEntry[],
   from = 0,
   to = entries.length,
-): { rec: Uint8Array; lineBytes: number } {
+): { rec: Uint8Array; lineBytes: number; at: Uint32Array } {
   // Sized for single-byte lines, so an ASCII batch is written without growing the buffer.
   let size = 64;
   for (let i = from; i < to; i++) size += 24 + entries[i].line.length;
   const o = entriesHeader(size, id, firstSeq, to - from);
+  const at = new Uint32Array(2 * (to - from));
   let lineBytes = 0;
   for (let i = from; i < to; i++) {
     const e = entries[i];
-    lineBytes += writeEntry(o, e.ts, e.line, e.fields);
+    const n = writeEntry(o, e.ts, e.line, e.fields);
+    const k = 2 * (i - from);
+    at[k] = o.lineAt;
+    at[k + 1] = n;
+    lineBytes += n;
   }
-  return { rec: o.done(), lineBytes };
+  return { rec: o.done(), lineBytes, at };
+}
+
+/**
+ * `encodeEntries` of a head chunk's entries `[from, to)` (the checkpoint snapshot): the lines'
+ * bytes are copied as the head holds them, without a string or entry object per line.
+ */
+export function encodeChunkEntries(
+  id: number,
+  firstSeq: number,
+  c: HeadChunk,
+  from: number,
+  to: number,
+): Uint8Array {
+  let size = 64;
+  for (let i = from; i < to; i++) size += 24 + c.len[i];
+  const o = entriesHeader(size, id, firstSeq, to - from);
+  const fields = c.anyFields ? c.fields : null;
+  for (let i = from; i < to; i++) {
+    o.i64(c.tsv[i]);
+    o.bytes(c.buf, c.off[i], c.len[i]);
+    writeFields(o, fields === null ? undefined : fields[i]);
+  }
+  return o.done();
 }
 
 /**
@@ -221,16 +264,21 @@ function entriesHeader(size: number, id: number, firstSeq: number, n: number): O
 function writeEntry(o: Out, ts: bigint, line: string, f: LogEntry['fields'] | undefined): number {
   o.i64(ts);
   const n = o.str(line);
+  o.lineAt = o.lastStr;
+  writeFields(o, f);
+  return n;
+}
+
+function writeFields(o: Out, f: LogEntry['fields'] | undefined): void {
   if (f === undefined) {
     o.uvarint(0);
-    return n;
+    return;
   }
   o.uvarint(f.length);
   for (const [k, v] of f) {
     o.str(k);
     o.str(v);
   }
-  return n;
 }
 
 export function encodeSeal(r: SealRecord): Uint8Array {

@@ -5,11 +5,7 @@ import { emptyChunk, insertEntries, splitPieces } from './head.js';
 const chunkOf = (lines: string[]) => {
   const c = emptyChunk();
   const entries = lines.map((line, i) => ({ ts: BigInt(i), line }));
-  insertEntries(
-    c,
-    entries,
-    lines.reduce((n, l) => n + Buffer.byteLength(l, 'utf8'), 0),
-  );
+  insertEntries(c, entries);
   return c;
 };
 

@@ -6,33 +6,17 @@
  */
 import type { Labels, TenantId } from '../model/index.js';
 import type { LogEntry } from '../storage/index.js';
+import { HeadChunk, lowerBound, OpenChunk, Piece } from './head-chunk.js';
 import type { ChunkData } from './types.js';
 
-export type Fields = LogEntry['fields'];
+export { HeadChunk, lowerBound, OpenChunk, Piece, upperBound, type Fields } from './head-chunk.js';
 
-/** Entries in time order (equal timestamps keep arrival order), as parallel arrays. */
-export interface HeadChunk {
-  ts: bigint[];
-  lines: string[];
-  fields: (Fields | undefined)[];
-  rawBytes: number;
+/** The entries records' line positions: per entry its line's start and byte length in `rec`. */
+export interface RecordLines {
+  rec: Uint8Array;
+  at: Uint32Array;
 }
 
-/** A stream's open chunk: the entries with sequence numbers in [seqStart, seqEnd). */
-export interface OpenChunk extends HeadChunk {
-  seqStart: number;
-  seqEnd: number;
-  openedMs: number;
-}
-
-/** One chunk of a seal group. `durable` once the chunk store has it. */
-export interface Piece extends HeadChunk {
-  mint: bigint;
-  maxt: bigint;
-  durable: boolean;
-}
-
-/** The entries of a stream with sequence numbers below `seqEnd`, cut into pieces. */
 export interface SealGroup {
   seqStart: number;
   seqEnd: number;
@@ -58,107 +42,58 @@ export interface HeadStream {
 }
 
 export function emptyChunk(): HeadChunk {
-  return { ts: [], lines: [], fields: [], rawBytes: 0 };
-}
-
-/** Index of the first timestamp > `t` (upper bound): inserting there keeps arrival order. */
-export function upperBound(ts: readonly bigint[], t: bigint): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first timestamp >= `t`. */
-export function lowerBound(ts: readonly bigint[], t: bigint): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return new HeadChunk();
 }
 
 /** Inserts entries (any order) into `c`, keeping it sorted and stable. */
-export function insertEntries(c: HeadChunk, entries: readonly LogEntry[], lineBytes: number): void {
-  const { ts, lines, fields } = c;
-  for (const e of entries) {
-    const n = ts.length;
-    if (n === 0 || ts[n - 1] <= e.ts) {
-      ts.push(e.ts);
-      lines.push(e.line);
-      fields.push(e.fields);
-      continue;
-    }
-    const at = upperBound(ts, e.ts);
-    ts.splice(at, 0, e.ts);
-    lines.splice(at, 0, e.line);
-    fields.splice(at, 0, e.fields);
-  }
-  c.rawBytes += lineBytes;
+export function insertEntries(c: HeadChunk, entries: readonly LogEntry[]): void {
+  for (const e of entries) c.addLine(e.ts, e.line, e.fields);
 }
 
 /**
  * Splits a sorted chunk into pieces of about `target` raw bytes (at least one entry each): into
  * round(raw / target) pieces of equal size, so a chunk cut a little past the target (commits
- * land while a sealing pass runs) makes one piece rather than a full one and a sliver.
+ * land while a sealing pass runs) makes one piece rather than a full one and a sliver. The
+ * chunk is taken over (not to be used afterwards).
  */
 export function splitPieces(c: HeadChunk, target: number): Piece[] {
   const out: Piece[] = [];
-  const n = c.ts.length;
+  const n = c.n;
   if (n === 0) return out;
   const k = Math.max(1, Math.round(c.rawBytes / target));
   if (k === 1) {
-    out.push({ ...c, mint: c.ts[0], maxt: c.ts[n - 1], durable: false });
+    out.push(Piece.taking(c));
     return out;
   }
   const per = c.rawBytes / k;
   let from = 0;
   let bytes = 0;
   for (let i = 0; i < n; i++) {
-    bytes += Buffer.byteLength(c.lines[i], 'utf8');
+    bytes += c.len[i];
     if ((bytes >= per && out.length < k - 1) || i === n - 1) {
-      const to = i + 1;
-      out.push({
-        ts: c.ts.slice(from, to),
-        lines: c.lines.slice(from, to),
-        fields: c.fields.slice(from, to),
-        rawBytes: bytes,
-        mint: c.ts[from],
-        maxt: c.ts[i],
-        durable: false,
-      });
-      from = to;
+      out.push(Piece.of(c, from, i + 1));
+      from = i + 1;
       bytes = 0;
     }
   }
   return out;
 }
 
-/** A piece as the codecs take it. */
+/** A piece as the codecs take it (lines as strings: the multi-line fallback). */
 export function pieceData(p: HeadChunk): ChunkData {
-  const ts = new BigInt64Array(p.ts.length);
-  for (let i = 0; i < ts.length; i++) ts[i] = p.ts[i];
-  return { ts, lines: p.lines, fields: p.fields };
+  return { ts: p.tsArray(), lines: p.lines, fields: p.fields };
 }
 
-/** Entries of `c` with ts in [start, end), copied (the head keeps mutating its arrays). */
+/** Entries of `c` with ts in [start, end), copied (the head keeps mutating its chunks). */
 export function sliceRange(c: HeadChunk, start: bigint, end: bigint): LogEntry[] {
-  const from = lowerBound(c.ts, start);
-  const to = lowerBound(c.ts, end);
+  const from = lowerBound(c.tsv, start, c.n);
+  const to = lowerBound(c.tsv, end, c.n);
+  const fields = c.fields;
   const out = new Array<LogEntry>(Math.max(0, to - from));
   for (let i = from; i < to; i++) {
-    const f = c.fields[i];
-    out[i - from] =
-      f === undefined
-        ? { ts: c.ts[i], line: c.lines[i] }
-        : { ts: c.ts[i], line: c.lines[i], fields: f };
+    const f = fields[i];
+    const line = c.line(i);
+    out[i - from] = f === undefined ? { ts: c.tsv[i], line } : { ts: c.tsv[i], line, fields: f };
   }
   return out;
 }
@@ -200,23 +135,34 @@ export class Head {
     return s;
   }
 
-  /** Applies one committed record's entries (sequence numbers [firstSeq, firstSeq+n)). */
+  /**
+   * Applies one committed record's entries (sequence numbers [firstSeq, firstSeq+n)). With
+   * `lines` (where the record holds each line's UTF-8), the bytes are copied from there rather
+   * than encoded again.
+   */
   apply(
     s: HeadStream,
     firstSeq: number,
     entries: readonly LogEntry[],
-    lineBytes: number,
     nowMs: number,
+    lines?: RecordLines,
   ): void {
     if (entries.length === 0) return;
     let c = s.open;
-    if (c === null) {
-      c = s.open = { ...emptyChunk(), seqStart: firstSeq, seqEnd: firstSeq, openedMs: nowMs };
+    if (c === null) c = s.open = new OpenChunk(firstSeq, firstSeq, nowMs);
+    let max = s.maxTs;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      if (lines === undefined) c.addLine(e.ts, e.line, e.fields);
+      else {
+        const at = lines.at;
+        c.addBytes(e.ts, lines.rec, at[2 * i], at[2 * i + 1], e.fields, e.line.includes('\n'));
+      }
+      if (max === null || e.ts > max) max = e.ts;
     }
-    insertEntries(c, entries, lineBytes);
+    s.maxTs = max;
     c.seqEnd = Math.max(c.seqEnd, firstSeq + entries.length);
     s.lastAppendMs = nowMs;
-    for (const e of entries) if (s.maxTs === null || e.ts > s.maxTs) s.maxTs = e.ts;
   }
 
   /** Moves the open chunk into a new seal group of pieces of about `target` bytes. */

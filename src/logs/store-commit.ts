@@ -15,7 +15,7 @@ import type { Wal } from '../tsdb/index.js';
 import { errorChain } from '../util/index.js';
 import type { LogsStoreConfig } from './config.js';
 import { encodeEntries, encodeStream } from './head-wal.js';
-import type { Head, HeadStream } from './head.js';
+import type { Head, HeadStream, RecordLines } from './head.js';
 import { streamLimitError, truncateLine, type LogLimits, type RateBucket } from './limits.js';
 import type { TailRegistry } from './tail.js';
 
@@ -45,6 +45,8 @@ interface Step {
   firstSeq: number;
   entries: LogEntry[];
   lineBytes: number;
+  /** The WAL record and where its lines' UTF-8 is (the head copies them from there). */
+  lines: RecordLines;
 }
 
 /** Encoded entries per WAL record, so none nears the WAL's 64 MiB record limit. */
@@ -150,6 +152,7 @@ export async function commitBatch(
         firstSeq: seq + from,
         entries: from === 0 && to === kept.length ? kept : kept.slice(from, to),
         lineBytes: enc.lineBytes,
+        lines: { rec: enc.rec, at: enc.at },
       });
       from = to;
     }
@@ -172,7 +175,7 @@ export async function commitBatch(
       const target = ctx.config.chunk_target_size;
       for (const st of steps) {
         const s = st.stream!;
-        head.apply(s, st.firstSeq, st.entries, st.lineBytes, ctx.nowMs);
+        head.apply(s, st.firstSeq, st.entries, ctx.nowMs, st.lines);
         s.inflight--;
         result.accepted += st.entries.length;
         result.bytes += st.lineBytes;

@@ -9,7 +9,7 @@ import { StorageUnavailableError } from '../storage/index.js';
 import type { Wal } from '../tsdb/index.js';
 import { errorChain, type Logger } from '../util/index.js';
 import type { LogsStoreConfig } from './config.js';
-import { encodeEntryColumns, encodeSeal, encodeStream } from './head-wal.js';
+import { encodeChunkEntries, encodeSeal, encodeStream } from './head-wal.js';
 import {
   pieceData,
   type Head,
@@ -162,13 +162,13 @@ export class Sealer {
     try {
       const todo: { s: HeadStream; p: Piece }[] = [];
       for (const { s, g } of items) for (const p of g.pieces) if (!p.durable) todo.push({ s, p });
-      const enc = await Promise.all(todo.map((t) => this.d.encoder.encode(pieceData(t.p), 'q4')));
+      const enc = await Promise.all(todo.map((t) => this.encode(t.p)));
       await this.d.wal.write(
         items.map(({ s, g }) =>
           encodeSeal({
             id: s.id,
             seqEnd: g.seqEnd,
-            pieces: g.pieces.map((p) => ({ mint: p.mint, maxt: p.maxt, entries: p.ts.length })),
+            pieces: g.pieces.map((p) => ({ mint: p.mint, maxt: p.maxt, entries: p.n })),
           }),
         ),
       );
@@ -177,7 +177,7 @@ export class Sealer {
         labels: s.labels,
         mint: p.mint,
         maxt: p.maxt,
-        entries: p.ts.length,
+        entries: p.n,
         rawBytes: p.rawBytes,
         format: 'q4',
         data: enc[i].data,
@@ -200,6 +200,17 @@ export class Sealer {
     }
   }
 
+  /** Encodes a piece: its bytes as the head holds them, strings only for multi-line records. */
+  private encode(p: Piece): Promise<{ data: Uint8Array; bloom: Uint8Array }> {
+    const e = this.d.encoder;
+    if (e.encodeJoined === undefined || p.multiline) return e.encode(pieceData(p), 'q4');
+    return e.encodeJoined({
+      ts: p.tsArray(),
+      text: p.joined(),
+      fields: p.anyFields ? p.fields : null,
+    });
+  }
+
   /** Checkpoints the WAL now, waiting for a sealing pass in progress first. */
   async checkpointNow(): Promise<void> {
     while (this.run !== null) await this.run;
@@ -217,7 +228,8 @@ export class Sealer {
       extra = this.snapshot();
       return n;
     });
-    await this.d.wal.checkpoint(seg - 1, () => null, extra);
+    // The snapshot is all that is still needed: the replaced segments are not even read.
+    await this.d.wal.checkpoint(seg - 1, null, extra);
   }
 
   private snapshot(): Uint8Array[] {
@@ -230,7 +242,7 @@ export class Sealer {
           encodeSeal({
             id: s.id,
             seqEnd: g.seqEnd,
-            pieces: g.pieces.map((p) => ({ mint: p.mint, maxt: p.maxt, entries: p.ts.length })),
+            pieces: g.pieces.map((p) => ({ mint: p.mint, maxt: p.maxt, entries: p.n })),
           }),
         );
       }
@@ -242,14 +254,13 @@ export class Sealer {
 
 /** Entries records of a whole chunk (one sequence number: they are only compared to seqEnd). */
 function pushChunk(out: Uint8Array[], id: number, firstSeq: number, c: HeadChunk): void {
-  const n = c.ts.length;
+  const n = c.n;
   let from = 0;
   while (from < n) {
     let to = from;
     let bytes = 0;
-    while (to < n && (to === from || bytes < SNAPSHOT_RECORD_BYTES))
-      bytes += c.lines[to++].length * 3;
-    out.push(encodeEntryColumns(id, firstSeq, c, from, to));
+    while (to < n && (to === from || bytes < SNAPSHOT_RECORD_BYTES)) bytes += c.len[to++];
+    out.push(encodeChunkEntries(id, firstSeq, c, from, to));
     from = to;
   }
 }

@@ -306,14 +306,14 @@ export class LogStore implements LogAppendable, LogQueryable, LogTailable {
     for (const s of this.head.streams()) {
       headStreams++;
       if (s.open) {
-        headEntries += s.open.ts.length;
+        headEntries += s.open.n;
         headBytes += s.open.rawBytes;
       }
       for (const g of s.sealing)
         for (const p of g.pieces)
           if (!p.durable) {
             sealingChunks++;
-            headEntries += p.ts.length;
+            headEntries += p.n;
             headBytes += p.rawBytes;
           }
     }

@@ -40,6 +40,30 @@ describe('Wal.checkpoint', () => {
     assert.equal(stats.corrupted, undefined);
   });
 
+  it('a null filter keeps only extra, without reading the replaced files', async (t) => {
+    const dir = await tempDir(t);
+    const log = recordingLogger();
+    const wal = await Wal.open({ dir, logger: log });
+    await fill(wal, 0, 3);
+    await wal.checkpoint(0, null, [Buffer.from('snap-1')]);
+    await fill(wal, 3, 6); // segments 1..5 (active 6)
+    // Damage a replaced segment and the previous checkpoint: read, both would be warned about.
+    await writeFile(join(dir, '00000002'), Buffer.alloc(HEADER_SIZE + 64, 0xee));
+    await writeFile(join(dir, 'checkpoint.00000000', '00000000'), Buffer.alloc(64, 0xee));
+    await wal.write([rec(6)]);
+    await wal.checkpoint(4, null, [Buffer.from('snap-2')]);
+    assert.deepEqual(await readdir(dir), ['00000005', '00000006', 'checkpoint.00000004']);
+    assert.equal(
+      log.lines.filter((l) => l.msg.includes('damaged')).length,
+      0,
+      'no replaced file was read',
+    );
+    await wal.close();
+    const { got, stats } = await replayAll({ dir });
+    assert.deepEqual(got, ['snap-2', 'rec-5', 'rec-6']);
+    assert.equal(stats.corrupted, undefined);
+  });
+
   it('a second checkpoint reads the first and replaces it; filters may rewrite', async (t) => {
     const dir = await tempDir(t);
     const wal = await Wal.open({ dir });

@@ -15,6 +15,7 @@ import {
 } from './wal-files.js';
 import { checkpointFiles } from './wal-replay.js';
 
+/** Keeps (or rewrites) a record of the replaced files: null drops it. */
 export type CheckpointFilter = (rec: Uint8Array) => Uint8Array | null;
 
 export interface CheckpointResult {
@@ -93,15 +94,16 @@ class FileSeqWriter {
 
 /**
  * Writes `checkpoint.<upTo>` from `extra`, then the filtered records of the previous checkpoint
- * and of `segs`, in log order. Damage in a source file is logged and the rest of that file
- * skipped (the live log cannot be cut here). Does not delete anything but its own temp dir.
+ * and of `segs`, in log order; `filter` null keeps none of them, so they are not even read.
+ * Damage in a source file is logged and the rest of that file skipped (the live log cannot be
+ * cut here). Does not delete anything but its own temp dir.
  */
 export async function writeCheckpoint(
   dir: string,
   upTo: number,
   prev: number | null,
   segs: readonly SegmentRef[],
-  filter: CheckpointFilter,
+  filter: CheckpointFilter | null,
   extra: readonly Uint8Array[],
   fileSize: number,
   log: WalLogger,
@@ -113,16 +115,16 @@ export async function writeCheckpoint(
   try {
     for (const rec of extra) await w.add(rec);
     const sources: string[] = [];
-    if (prev !== null) {
+    if (filter !== null && prev !== null) {
       for (const f of await checkpointFiles(dir, prev))
         sources.push(join(dir, checkpointName(prev), f));
     }
-    for (const s of segs) sources.push(join(dir, segmentName(s.index)));
+    if (filter !== null) for (const s of segs) sources.push(join(dir, segmentName(s.index)));
     for (const path of sources) {
       const kept: Uint8Array[] = [];
       const buf = await readPrefix(path);
       const res = scanFile(buf, (rec) => {
-        const r = filter(rec);
+        const r = filter === null ? null : filter(rec);
         if (r !== null) kept.push(r);
       });
       if (res.damage !== null) {

@@ -230,11 +230,13 @@ export class Wal {
   /**
    * Replaces the previous checkpoint and segments <= `upToSegment` by `checkpoint.<upToSegment>`
    * holding `extra` and then the records `filter` keeps (or rewrites), in log order; then deletes
-   * what it replaced. `upToSegment` MUST be before the active segment (call cut() first).
+   * what it replaced. `filter` null keeps none, without reading the replaced files (the caller's
+   * `extra` says everything still needed). `upToSegment` MUST be before the active segment (call
+   * cut() first).
    */
   async checkpoint(
     upToSegment: number,
-    filter: CheckpointFilter,
+    filter: CheckpointFilter | null,
     extra: Uint8Array[] = [],
   ): Promise<void> {
     const start = performance.now();
