@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter, brotli, unbrotli } from './chunk-q4.js';
+import { ByteReader, ByteWriter, ChunkCorruptionError, brotli, unbrotli } from './chunk-q4.js';
 
 /**
  * One typed column of the columnar format (ADR 0005 §4): the values of one JSON key or one field
@@ -272,44 +272,86 @@ const MIN_ISO_MS = -62_167_219_200_000;
 const MAX_ISO_MS = 253_402_300_799_999;
 
 /**
- * A decoded column in its compact form: text as its bytes and value starts, hex as the binary
- * bytes, numbers and times as a Float64Array. `write` puts one value's text into a rebuild
- * buffer, so only the rows being rebuilt pay for text; `text` makes all of it (literal search).
+ * A decoded column in its compact form: text as its bytes (value starts found on first need),
+ * hex as the binary bytes, numbers and times as a Float64Array. `write` puts one value's text
+ * into a rebuild buffer, so only the rows being rebuilt pay for text; `find` searches the values
+ * for a literal, making text only for typed columns.
  */
 export class ColumnValues {
-  /** Bytes one value (prefix included) writes at most. */
-  readonly maxLen: number;
   private readonly pre: Uint8Array;
+  /** Bytes a typed value writes at most (text: unused). */
+  private readonly typedMax: number;
+  /** Text: how many entries of `start` are known (value starts, in order). */
+  private known = 1;
   private lastSec = NaN;
-  /** The first 20 bytes of the ISO time of second `lastSec` (times of one second share them). */
+  /** The ISO time of second `lastSec` (times of one second share its first 20 bytes). */
   private readonly iso = Buffer.alloc(24);
   private txt: ColumnBytes | undefined;
+  private bareTxt: ColumnBytes | undefined;
 
   constructor(
     readonly name: string,
     readonly count: number,
     private readonly kind: number,
     /** Text: the values' bytes ("\n" between); hex: the binary bytes. */
-    private readonly bytes: Uint8Array,
-    /** Text: count + 1 value starts (the last is `bytes.length + 1`). */
+    private readonly bytes: Buffer,
+    /** Text: count + 1 value starts (the last is `bytes.length + 1`), `known` of them so far. */
     private readonly start: Int32Array,
     private readonly nums: Float64Array,
     /** Hex: bytes per value; decimals: the scale. */
     private readonly width: number,
     prefix: string,
-    maxText: number,
   ) {
     this.pre = Buffer.from(prefix, 'utf8');
-    const typed = [maxText, width * 2, 17, 28, 24][kind];
-    this.maxLen = this.pre.length + typed;
+    this.typedMax = [0, width * 2, 17, 28, 24][kind];
   }
 
-  /** Writes value `v`'s UTF-8 text at `out[o]` (room for `maxLen` bytes); returns the end. */
+  /** Checks what loading did not (a text column's value count: its starts are found lazily). */
+  check(): void {
+    if (this.kind === V_TEXT) this.starts(this.count + 1);
+  }
+
+  /** Bytes value `v` writes at most. */
+  size(v: number): number {
+    if (this.kind !== V_TEXT) return this.pre.length + this.typedMax;
+    this.starts(v + 2);
+    return this.pre.length + this.start[v + 1] - 1 - this.start[v];
+  }
+
+  /**
+   * Finds text value starts until `want` are known (at most count + 1); all of them also checks
+   * that there are exactly `count` values.
+   */
+  private starts(want: number): void {
+    const { start, count, bytes } = this;
+    if (want > count + 1) want = count + 1;
+    let k = this.known;
+    if (k >= want) return;
+    let at = start[k - 1];
+    for (; k < want && k < count; k++) {
+      const nl = bytes.indexOf(10, at);
+      if (nl < 0) throw corrupt(this.name, `${k} text values (want ${count})`);
+      start[k] = at = nl + 1;
+    }
+    if (k === count && want > count) {
+      if (bytes.indexOf(10, at) >= 0) throw corrupt(this.name, `more text values than ${count}`);
+      start[k++] = bytes.length + 1;
+    }
+    this.known = k;
+  }
+
+  /** Writes value `v`'s UTF-8 text at `out[o]` (room for `size(v)` bytes); returns the end. */
   write(v: number, out: Uint8Array, o: number): number {
     const pre = this.pre;
     for (let k = 0; k < pre.length; k++) out[o++] = pre[k];
+    return this.writeBare(v, out, o);
+  }
+
+  /** `write` without the prefix. */
+  private writeBare(v: number, out: Uint8Array, o: number): number {
     switch (this.kind) {
       case V_TEXT: {
+        this.starts(v + 2);
         const src = this.bytes;
         const a = this.start[v];
         const e = this.start[v + 1] - 1;
@@ -354,25 +396,78 @@ export class ColumnValues {
     return o;
   }
 
-  /** The text of every value (prefix included), made once. */
-  text(): ColumnBytes {
-    if (this.txt) return this.txt;
+  /** The text of every value, with the prefix or without (`bare`), made once. */
+  text(bare = false): ColumnBytes {
+    const cached = bare ? this.bareTxt : this.txt;
+    if (cached) return cached;
     const { name, count } = this;
-    if (this.kind === V_TEXT && this.pre.length === 0)
-      return (this.txt = { name, count, bytes: this.bytes, start: this.start, sep: 1 });
-    const start = new Int32Array(count + 1);
-    const size =
-      this.kind === V_TEXT ? this.bytes.length + count * this.pre.length : count * this.maxLen;
-    let out = Buffer.allocUnsafe(size);
-    let o = 0;
-    for (let i = 0; i < count; i++) {
-      start[i] = o;
-      o = this.write(i, out, o);
+    const pre = bare ? 0 : this.pre.length;
+    let t: ColumnBytes;
+    if (this.kind === V_TEXT) this.starts(count + 1);
+    if (this.kind === V_TEXT && pre === 0)
+      t = { name, count, bytes: this.bytes, start: this.start, sep: 1 };
+    else {
+      const start = new Int32Array(count + 1);
+      const size =
+        this.kind === V_TEXT ? this.bytes.length + count * pre : count * (this.typedMax + pre);
+      const out = Buffer.allocUnsafe(size);
+      let o = 0;
+      for (let i = 0; i < count; i++) {
+        start[i] = o;
+        o = bare ? this.writeBare(i, out, o) : this.write(i, out, o);
+      }
+      start[count] = o;
+      t = { name, count, bytes: out.subarray(0, o), start, sep: 0 };
     }
-    start[count] = o;
-    out = out.subarray(0, o);
-    return (this.txt = { name, count, bytes: out, start, sep: 0 });
+    if (bare) this.bareTxt = t;
+    else this.txt = t;
+    return t;
   }
+
+  /**
+   * One flag per value (+1 spare, 0), 1 where the value (without its prefix when `bare`)
+   * contains `needle`; null when none does. Text is searched as is, value starts found only up
+   * to the last hit.
+   */
+  find(needle: Uint8Array, bare: boolean): Uint8Array | null {
+    const count = this.count;
+    let bytes: Buffer;
+    let start: Int32Array;
+    let sep = 1;
+    const lazy = this.kind === V_TEXT && (bare || this.pre.length === 0);
+    if (lazy) {
+      bytes = this.bytes;
+      start = this.start;
+    } else {
+      const t = this.text(bare);
+      bytes = Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.length);
+      start = t.start;
+      sep = t.sep;
+    }
+    let out: Uint8Array | null = null;
+    let v = 0;
+    for (let at = bytes.indexOf(needle, 0); at >= 0;) {
+      // The value holding byte `at`: the last start at or before it (values ascend).
+      for (;;) {
+        if (lazy) this.starts(v + 2);
+        if (v + 1 <= count && start[v + 1] <= at) v++;
+        else break;
+      }
+      if (v >= count) break;
+      const end = start[v + 1] - sep;
+      if (at + needle.length <= end) {
+        (out ??= new Uint8Array(count + 1))[v] = 1;
+        at = bytes.indexOf(needle, start[v + 1]); // one hit per value is enough
+      } else at = bytes.indexOf(needle, at + 1); // straddles two values: look further
+    }
+    return out;
+  }
+}
+
+function corrupt(name: string, msg: string): ChunkCorruptionError {
+  return new ChunkCorruptionError(
+    `cannot decode log chunk columnar column ${JSON.stringify(name)}: ${msg}`,
+  );
 }
 
 /** Writes the decimal digits of integer `v`; returns the end. */
@@ -414,9 +509,32 @@ function writeDec(v: number, scale: number, out: Uint8Array, o: number): number 
   return o + digits + 1;
 }
 
-/** Zig-zag decoding of `z`. */
-function unzig(z: number): number {
-  return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+/**
+ * Reads `count` zig-zag varints at `b.pos` into `out` as signed numbers (one tight loop: most
+ * are one byte); fails as `ByteReader.uvarint` does.
+ */
+function zigzags(b: ByteReader, count: number, out: Float64Array): void {
+  const buf = b.buf;
+  const end = b.end;
+  let pos = b.pos;
+  for (let i = 0; i < count; i++) {
+    if (pos >= end) b.fail(`truncated at byte ${pos}`);
+    let z = buf[pos++];
+    if (z >= 0x80) {
+      z &= 0x7f;
+      let mul = 0x80;
+      for (;;) {
+        if (pos >= end) b.fail(`truncated at byte ${pos}`);
+        const c = buf[pos++];
+        z += (c & 0x7f) * mul;
+        if (c < 0x80) break;
+        mul *= 0x80;
+        if (mul > 2 ** 49) b.fail(`varint at byte ${pos} longer than 8 bytes`);
+      }
+    }
+    out[i] = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  }
+  b.pos = pos;
 }
 
 function decodeColumn(
@@ -431,9 +549,9 @@ function decodeColumn(
   if (count > b.end + 1) b.fail(`${count} values in ${b.end} bytes`);
   const noStart = new Int32Array(0);
   const noNums = new Float64Array(0);
-  const raw = b.buf.subarray(0, b.end);
+  const raw = Buffer.from(b.buf.buffer, b.buf.byteOffset, b.end);
   const col = (kind: number, nums: Float64Array, width = 0): ColumnValues =>
-    new ColumnValues(name, count, kind, raw, noStart, nums, width, prefix, 0);
+    new ColumnValues(name, count, kind, raw, noStart, nums, width, prefix);
   if (type === COL_HEX) {
     if (count === 0 || b.end % count !== 0) b.fail(`${b.end} hex bytes for ${count} values`);
     return col(V_HEX, noNums, b.end / count);
@@ -442,7 +560,7 @@ function decodeColumn(
     const scale = b.uvarint();
     if (scale > MAX_SCALE) b.fail(`decimal scale ${scale} (want at most ${MAX_SCALE})`);
     const nums = new Float64Array(count);
-    for (let i = 0; i < count; i++) nums[i] = unzig(b.uvarint());
+    zigzags(b, count, nums);
     if (b.pos !== b.end) b.fail(`${b.end - b.pos} bytes left after ${count} decimals`);
     return col(V_DEC, nums, scale);
   }
@@ -451,9 +569,10 @@ function decodeColumn(
     if (rel && (recordMs === undefined || recordMs.length !== count))
       b.fail(`${recordMs?.length ?? 0} record times for ${count} relative times`);
     const nums = new Float64Array(count);
+    zigzags(b, count, nums);
     let ms = 0;
     for (let i = 0; i < count; i++) {
-      ms = (rel ? recordMs![i] : ms) + unzig(b.uvarint());
+      ms = (rel ? recordMs![i] : ms) + nums[i];
       if (!(ms >= MIN_ISO_MS && ms <= MAX_ISO_MS)) b.fail(`time ${ms} out of range at value ${i}`);
       nums[i] = ms;
     }
@@ -462,10 +581,11 @@ function decodeColumn(
   }
   if (type === COL_INT || type === COL_INT_PLAIN) {
     const nums = new Float64Array(count);
+    zigzags(b, count, nums);
     const delta = type === COL_INT;
     let prev = 0;
     for (let i = 0; i < count; i++) {
-      prev = (delta ? prev : 0) + unzig(b.uvarint());
+      prev = (delta ? prev : 0) + nums[i];
       if (!Number.isSafeInteger(prev) || Math.abs(prev) >= 1e16)
         b.fail(`integer ${prev} out of range at value ${i}`);
       nums[i] = prev;
@@ -474,23 +594,10 @@ function decodeColumn(
     return col(V_INT, nums);
   }
   if (type === COL_TEXT) {
-    const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
     const start = new Int32Array(count + 1);
-    let at = 0;
-    let max = 0;
-    for (let i = 0; i < count; i++) {
-      start[i] = at;
-      if (i === count - 1) break;
-      const nl = buf.indexOf(10, at);
-      if (nl < 0) b.fail(`${i + 1} text values (want ${count})`);
-      if (nl - at > max) max = nl - at;
-      at = nl + 1;
-    }
-    if (count > 0 && buf.indexOf(10, start[count - 1]) >= 0)
-      b.fail(`more text values than ${count}`);
-    if (count > 0 && raw.length - at > max) max = raw.length - at;
-    start[count] = raw.length + 1;
-    return new ColumnValues(name, count, V_TEXT, raw, start, noNums, 0, prefix, max);
+    const c = new ColumnValues(name, count, V_TEXT, raw, start, noNums, 0, prefix);
+    if (count === 1) c.size(0); // checks the one value holds no "\n"
+    return c;
   }
   return r.fail(`column ${JSON.stringify(name)} has unknown type ${type}`);
 }

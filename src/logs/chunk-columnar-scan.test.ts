@@ -4,7 +4,14 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeChunk, encodeChunk } from './chunk.js';
-import { canHold, scanColumnar } from './chunk-columnar-scan.js';
+import {
+  canHold,
+  HOLD_ACROSS,
+  HOLD_EVERY,
+  HOLD_NONE,
+  HOLD_REST,
+  scanColumnar,
+} from './chunk-columnar-scan.js';
 import { parseColumnar } from './chunk-columnar.js';
 import {
   COL_DEC,
@@ -166,19 +173,22 @@ describe('scanColumnar', () => {
       count: 1,
       load: () => assert.fail('loaded'),
     });
-    assert.equal(canHold(col(COL_HEX, 'trace_id='), 'status=5'), 0);
-    assert.equal(canHold(col(COL_HEX, 'trace_id='), 'race'), 2);
-    assert.equal(canHold(col(COL_HEX, 'trace_id='), 'id=0a'), 1);
-    assert.equal(canHold(col(COL_HEX, 'trace_id='), 'id=0g'), 0);
-    assert.equal(canHold(col(COL_HEX, 'trace_id='), 'beef'), 1);
-    assert.equal(canHold(col(COL_DEC, 'rt=0.'), 'rt=0.1'), 1);
-    assert.equal(canHold(col(COL_DEC, 'rt=0.'), 'timeout'), 0);
-    assert.equal(canHold(col(COL_INT), '-12'), 1);
-    assert.equal(canHold(col(COL_INT), 'a'), 0);
-    assert.equal(canHold(col(COL_TIME), '10:00Z'), 1);
-    assert.equal(canHold(col(COL_TIME), 'status'), 0);
-    assert.equal(canHold(col(COL_TEXT, 'GET'), 'status=5'), 1);
-    assert.equal(canHold(col(COL_TEXT), ''), 1);
+    assert.equal(canHold(col(COL_HEX, 'trace_id='), 'status=5'), HOLD_NONE);
+    assert.equal(canHold(col(COL_HEX, 'trace_id='), 'race'), HOLD_EVERY);
+    assert.equal(canHold(col(COL_HEX, 'trace_id='), 'id=0a'), HOLD_ACROSS);
+    assert.equal(canHold(col(COL_HEX, 'trace_id='), 'id=0g'), HOLD_NONE);
+    assert.equal(canHold(col(COL_HEX, 'trace_id='), 'beef'), HOLD_REST);
+    assert.equal(canHold(col(COL_DEC, 'rt=0.'), 'rt=0.1'), HOLD_ACROSS);
+    assert.equal(canHold(col(COL_DEC, 'rt=0.'), 'timeout'), HOLD_NONE);
+    assert.equal(canHold(col(COL_INT), '-12'), HOLD_REST);
+    assert.equal(canHold(col(COL_INT), 'a'), HOLD_NONE);
+    assert.equal(canHold(col(COL_TIME), '10:00Z'), HOLD_REST);
+    assert.equal(canHold(col(COL_TIME), 'status'), HOLD_NONE);
+    assert.equal(canHold(col(COL_TEXT, 'GET'), 'status=5'), HOLD_REST);
+    assert.equal(canHold(col(COL_TEXT), ''), HOLD_REST);
+    assert.equal(canHold(col(COL_TEXT, 'GET /a'), 'T /ab'), HOLD_ACROSS);
+    assert.equal(canHold(col(COL_INT, 'n='), '=5x'), HOLD_NONE);
+    assert.equal(canHold(col(COL_INT, 'n='), '12'), HOLD_REST);
   });
 
   it('matches decode + filter on arbitrary lines and literals (property)', () => {

@@ -6,7 +6,6 @@ import {
   COL_TIME,
   COL_TIME_REL,
   COL_TEXT,
-  type ColumnBytes,
   type ColumnRef,
 } from './chunk-columnar-cols.js';
 import { allTimes, markTimes, pickTimes } from './chunk-columnar-ts.js';
@@ -17,6 +16,7 @@ import {
   KIND_RAW,
   parseColumnar,
   rebuild,
+  usesOf,
 } from './chunk-columnar.js';
 import type { ChunkData } from './types.js';
 
@@ -106,36 +106,41 @@ export function scanColumnar(
 /** Sets `rows[i]` for every record whose line may contain `lit`. */
 function mark(p: ColumnarParts, lit: string, rows: Uint8Array): void {
   const { n, shapes, shapeOf, cols } = p;
+  // A lone surrogate has no UTF-8 bytes to search for: every record stays a candidate.
+  const lone = LONE_SURROGATE.test(lit);
+  const runs = lone ? ['', ''] : [longestRun(lit, JSON_BOUNDARY), longestRun(lit, ' ')];
   // Per shape: 1 when all its records are candidates (raw, or the run is in its template).
   const whole = new Uint8Array(shapes.length);
-  // A lone surrogate has no UTF-8 bytes to search for: every record stays a candidate.
-  const runs = LONE_SURROGATE.test(lit)
-    ? ['', '']
-    : [longestRun(lit, JSON_BOUNDARY), longestRun(lit, ' ')];
-  // Per column and run (JSON, fields): which values hold the run, searched on first need.
-  const colHit = new Array<Uint8Array | undefined>(cols.length * 2);
-  const hitsOf = (ci: number, k: number): Uint8Array =>
-    (colHit[ci * 2 + k] ??= valuesHolding(cols[ci], runs[k]));
+  let anyWhole = false;
+  // The run to search each column for (a column belongs to JSON or to field shapes only).
+  const colRun = new Array<string | undefined>(cols.length);
   for (let s = 0; s < shapes.length; s++) {
     const sh = shapes[s];
-    if (sh.kind === KIND_RAW) whole[s] = 1;
-    else if (sh.kind === KIND_JSON) {
-      const run = runs[0];
-      if (run === '' || sh.keys.some((k) => k.includes(run))) whole[s] = 1;
-    } else if (sh.kind === KIND_FIELDS && runs[1] === '') whole[s] = 1;
+    const run = runs[sh.kind === KIND_JSON ? 0 : 1];
+    if (
+      sh.kind === KIND_RAW ||
+      run === '' ||
+      (sh.kind === KIND_JSON && sh.keys.some((k) => k.includes(run)))
+    ) {
+      whole[s] = 1;
+      anyWhole = true;
+    } else for (const ci of sh.cols) colRun[ci] = run;
   }
-  const cursor = new Int32Array(cols.length);
-  for (let i = 0; i < n; i++) {
-    const sh = shapes[shapeOf[i]];
-    if (whole[shapeOf[i]]) {
-      rows[i] = 1;
-      if (sh.kind !== KIND_RAW) for (const ci of sh.cols) cursor[ci]++;
-      continue;
+  if (anyWhole) for (let i = 0; i < n; i++) if (whole[shapeOf[i]]) rows[i] = 1;
+  // Per column holding the run somewhere: walk the records using it, value by value.
+  for (let ci = 0; ci < cols.length; ci++) {
+    const run = colRun[ci];
+    if (run === undefined) continue;
+    const hits = valuesHolding(cols[ci], run);
+    if (hits === null) continue;
+    const uses = usesOf(shapes, ci);
+    for (let i = 0, v = 0; i < n; i++) {
+      const m = uses[shapeOf[i]];
+      if (m === 0) continue;
+      let hit = hits[v++];
+      for (let j = 1; j < m; j++) hit |= hits[v++];
+      if (hit) rows[i] = 1; // a too-short column reads undefined: rebuild reports it
     }
-    const k = sh.kind === KIND_JSON ? 0 : 1;
-    let hit = 0;
-    for (const ci of sh.cols) hit |= hitsOf(ci, k)[cursor[ci]++];
-    if (hit) rows[i] = 1;
   }
 }
 
@@ -148,44 +153,33 @@ function alphabet(type: number): RegExp | null {
   return null;
 }
 
-const NONE = 0;
-const SOME = 1;
-const EVERY = 2;
+/** `canHold` answers: in no value, only in the typed parts, across the prefix's end, in all. */
+export const HOLD_NONE = 0;
+export const HOLD_REST = 1;
+export const HOLD_ACROSS = 2;
+export const HOLD_EVERY = 3;
 
 /**
- * Whether the values of column `c` (its prefix, then a typed part) can hold `run`, from the
- * header alone: in every value when the prefix holds it; in none when it fits neither the typed
- * part's alphabet nor across the prefix's end into it; else some may (search them).
+ * Where values of column `c` (its prefix, then a typed part) can hold `run`, from the header
+ * alone: in every value when the prefix holds it; across the prefix's end when a start of the
+ * run ends the prefix and the rest fits the typed part's alphabet; in the typed part when the
+ * run fits that alphabet; else in none.
  */
 export function canHold(c: ColumnRef, run: string): number {
   const pre = c.prefix;
-  if (pre !== '' && pre.includes(run)) return EVERY;
+  if (pre !== '' && pre.includes(run)) return HOLD_EVERY;
   const alpha = c.type === COL_TEXT ? null : alphabet(c.type);
-  if (alpha === null || alpha.test(run)) return SOME;
   for (let k = Math.min(pre.length, run.length - 1); k > 0; k--)
-    if (pre.endsWith(run.slice(0, k)) && alpha.test(run.slice(k))) return SOME;
-  return NONE;
+    if (pre.endsWith(run.slice(0, k)) && (alpha === null || alpha.test(run.slice(k))))
+      return HOLD_ACROSS;
+  return alpha === null || alpha.test(run) ? HOLD_REST : HOLD_NONE;
 }
 
-/** One flag per value of column `c`: 1 where the value contains `run`. */
-function valuesHolding(c: ColumnRef, run: string): Uint8Array {
-  const out = new Uint8Array(c.count + 1); // +1: a too-short column reads 0, rebuild reports it
+/** One flag per value of column `c`: 1 where the value contains `run`; null if none does. */
+function valuesHolding(c: ColumnRef, run: string): Uint8Array | null {
   const can = canHold(c, run);
-  if (can === EVERY) out.fill(1, 0, c.count);
-  if (can !== SOME) return out;
-  const t: ColumnBytes = c.load().text();
-  const buf = Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.length);
-  const needle = Buffer.from(run, 'utf8');
-  let v = 0;
-  for (let at = buf.indexOf(needle, 0); at >= 0;) {
-    // The value holding byte `at`: the last start at or before it (values ascend).
-    while (v + 1 <= t.count && t.start[v + 1] <= at) v++;
-    if (v >= t.count) break;
-    const end = t.start[v + 1] - t.sep;
-    if (at + needle.length <= end) {
-      out[v] = 1;
-      at = buf.indexOf(needle, t.start[v + 1]); // one hit per value is enough
-    } else at = buf.indexOf(needle, at + 1); // straddles two values: look further
-  }
-  return out;
+  if (can === HOLD_NONE || c.count === 0) return null;
+  // +1: a too-short column reads 0, rebuild reports it
+  if (can === HOLD_EVERY) return new Uint8Array(c.count + 1).fill(1, 0, c.count);
+  return c.load().find(Buffer.from(run, 'utf8'), can === HOLD_REST);
 }

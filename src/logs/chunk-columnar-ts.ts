@@ -79,22 +79,26 @@ function offsets(r: ByteReader, n: number, g: number): Float64Array | null {
   let pos = r.pos;
   let d = 0;
   let t = 0;
+  const max = Number.MAX_SAFE_INTEGER;
   for (let i = 1; i < n; i++) {
-    let z = 0;
-    let mul = 1;
-    for (;;) {
-      if (pos >= end) return null; // truncated: the BigInt path reports it
-      const b = buf[pos++];
-      z += (b & 0x7f) * mul;
-      if (b < 0x80) break;
-      mul *= 0x80;
-      if (mul > 2 ** 49) return null;
+    if (pos >= end) return null; // truncated: the BigInt path reports it
+    let z = buf[pos++];
+    if (z >= 0x80) {
+      z &= 0x7f;
+      let mul = 0x80;
+      for (;;) {
+        if (pos >= end) return null;
+        const b = buf[pos++];
+        z += (b & 0x7f) * mul;
+        if (b < 0x80) break;
+        mul *= 0x80;
+        if (mul > 2 ** 49) return null;
+      }
     }
     d += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
     const step = d * g;
     t += step;
-    if (!(Math.abs(step) <= Number.MAX_SAFE_INTEGER && Math.abs(t) <= Number.MAX_SAFE_INTEGER))
-      return null;
+    if (step > max || step < -max || t > max || t < -max) return null;
     off[i] = t;
   }
   r.pos = pos;

@@ -281,10 +281,12 @@ export function parseColumnar(data: Uint8Array): ColumnarParts {
   let ms: Float64Array | undefined;
   const recordMs = (ci: number): Float64Array => {
     ms ??= recordMillis(times);
-    const out: number[] = [];
-    for (let i = 0; i < n; i++)
-      for (const c of shapes[shapeOf[i]].cols) if (c === ci) out.push(ms[i]);
-    return Float64Array.from(out);
+    const uses = usesOf(shapes, ci);
+    let k = 0;
+    for (let i = 0; i < n; i++) k += uses[shapeOf[i]];
+    const out = new Float64Array(k);
+    for (let i = 0, o = 0; i < n; i++) for (let j = uses[shapeOf[i]]; j > 0; j--) out[o++] = ms[i];
+    return out;
   };
   for (let i = 0; i < nCols; i++) cols.push(readColumn(r, version, () => recordMs(i)));
   if (r.pos !== r.end) r.fail(`${r.end - r.pos} bytes left after ${nCols} columns`);
@@ -339,7 +341,7 @@ export function rebuild(p: ColumnarParts, rows?: Uint8Array): string[] {
     for (const k of keyBytes[s]) line += k.length;
     for (const ci of sh.cols) {
       const c = (cols[ci] ??= p.cols[ci].load());
-      line += Math.min(c.maxLen, 64);
+      line += Math.min(c.size(0), 64);
     }
     size += picks[s] * line;
   }
@@ -356,18 +358,31 @@ export function rebuild(p: ColumnarParts, rows?: Uint8Array): string[] {
     const c = cols[ci]!;
     const v = cursor[ci]++;
     if (v >= c.count) r.fail(`column ${JSON.stringify(c.name)} has too few values`);
-    room(c.maxLen + 8);
+    room(c.size(v) + 8);
     o = c.write(v, out, o);
   };
   const rawPicked: string[] = [];
   let rawAt = 0;
+  // Records skipped since the last rebuilt one, per shape: the cursors move on in one step.
+  const pending = new Int32Array(shapes.length);
+  const dirty: number[] = [];
+  const flush = (): void => {
+    for (const d of dirty) {
+      const k = pending[d];
+      pending[d] = 0;
+      const sh = shapes[d];
+      if (sh.kind === KIND_RAW) rawAt += k;
+      else for (let j = 0; j < sh.count; j++) cursor[sh.cols[j]] += k;
+    }
+    dirty.length = 0;
+  };
   for (let i = 0; i < n; i++) {
-    const s = shapes[shapeOf[i]];
     if (rows && !rows[i]) {
-      if (s.kind === KIND_RAW) rawAt++;
-      else for (let j = 0; j < s.count; j++) cursor[s.cols[j]]++;
+      if (pending[shapeOf[i]]++ === 0) dirty.push(shapeOf[i]);
       continue;
     }
+    if (dirty.length > 0) flush();
+    const s = shapes[shapeOf[i]];
     room(s.count + 3);
     if (s.kind === KIND_RAW) rawPicked.push(raw[rawAt++]);
     else if (s.kind === KIND_FIELDS)
@@ -395,7 +410,9 @@ export function rebuild(p: ColumnarParts, rows?: Uint8Array): string[] {
     }
     out[o++] = 10;
   }
+  flush();
   checkCursors(p, cursor);
+  if (!rows) for (const c of cols) c?.check(); // a full decode checks every column whole
   const lines = out.toString('utf8', 0, Math.max(0, o - 1)).split('\n');
   if (lines.length !== picked) r.fail(`rebuilt ${lines.length} lines (want ${picked})`);
   if (rawPicked.length > 0)
@@ -422,4 +439,11 @@ function checkCounts(p: ColumnarParts): void {
   for (let s = 0; s < p.shapes.length; s++)
     for (const ci of p.shapes[s].cols) used[ci] += perShape[s];
   checkCursors(p, used);
+}
+
+/** How many values of column `ci` a record of each shape has. */
+export function usesOf(shapes: readonly Shape[], ci: number): Uint8Array {
+  const uses = new Uint8Array(shapes.length);
+  for (let s = 0; s < shapes.length; s++) for (const c of shapes[s].cols) if (c === ci) uses[s]++;
+  return uses;
 }

@@ -278,12 +278,25 @@ export function makeLogQuerier(head: Head, store: ChunkStore, tenant: TenantId):
       const tokens = queryTokens(bloomFilters(plan));
       const { streams, skipped } = collect(p.matchers, p.start, p.end, tokens);
       stats.chunksSkipped += skipped;
+      const list = [...streams.values()];
+      /** A stream's batches, its first one asked for. */
+      const open = (k: number) => {
+        const it = batches(list[k].labels, list[k].sources, p, plan);
+        const first = it.next();
+        first.catch(() => {}); // surfaced when awaited; not unhandled if never awaited
+        return { it, first };
+      };
       return (async function* () {
-        for (const s of streams.values()) {
+        let ahead: ReturnType<typeof open> | undefined;
+        for (let k = 0; k < list.length; k++) {
+          const s = list[k];
           p.signal?.throwIfAborted();
           stats.streams++;
-          const it = batches(s.labels, s.sources, p, plan);
-          const first = await it.next();
+          const { it, first: firstP } = ahead ?? open(k);
+          // A filtered read starts the next stream's first chunks meanwhile, so the scan
+          // workers stay busy across streams (most of a sparse filter's streams yield little).
+          ahead = !plan.all && k + 1 < list.length ? open(k + 1) : undefined;
+          const first = await firstP;
           if (first.done === true) continue;
           const firstBatch = first.value;
           yield {
