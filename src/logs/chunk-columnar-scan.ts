@@ -11,7 +11,6 @@ import {
 import { allTimes, markTimes, pickTimes } from './chunk-columnar-ts.js';
 import {
   type ColumnarParts,
-  KIND_FIELDS,
   KIND_JSON,
   KIND_RAW,
   parseColumnar,
