@@ -75,10 +75,11 @@ describe('compaction', () => {
       const statsBefore = s.stats();
       const bytesBefore = await dirBytes(dir);
       assert.equal((await blocks(dir)).length, 6);
-      // A whole token of one chunk's lines is a bloom key (tokenize.ts).
+      // A whole token of one chunk's lines is a bloom key (tokenize.ts); 13 units long, it is
+      // checked by its 2–3 gram minimizers (bloom v2), so a few of the 17 others may pass.
       const tokens = ['reqweb4x7abcd'];
       const skippedBefore = s.find(T, ALL, 0n, END, tokens).skipped;
-      assert.equal(skippedBefore, 17);
+      assert.ok(skippedBefore >= 13 && skippedBefore <= 17, String(skippedBefore));
 
       const res = await s.compact();
       assert.equal(res.rewrittenChunks, 12, 'api and web re-encoded, db kept as q4');

@@ -5,8 +5,11 @@ import {
   forEachToken,
   GRAM_KEY_PREFIX,
   hashRange,
+  isDigits,
   isWordUnit,
+  MIN_GRAM_RUN,
   queryTokens,
+  tokenHash,
 } from './tokenize.js';
 
 const tokens = (line: string): string[] => {
@@ -44,18 +47,51 @@ describe('hashRange', () => {
   });
 });
 
-const mins = (run: string): string[] => {
+const mins = (run: string, version: 1 | 2 = 2): string[] => {
   const out = new Set<string>();
-  forEachMinimizer(run, 0, run.length, (_, p) => out.add(GRAM_KEY_PREFIX + run.slice(p, p + 8)));
+  forEachMinimizer(run, 0, run.length, (_, p) => out.add(run.slice(p, p + 8)), version);
   return [...out];
 };
 
 describe('forEachMinimizer', () => {
   it('reports one gram per window, shared windows once', () => {
-    assert.deepEqual(mins('abcdefghij'), []);
-    assert.equal(mins('abcdefghijk').length, 1);
-    const long = mins('4bf92f3577b34da6a3ce929d0e0e4736');
-    assert.ok(long.length >= 2 && long.length <= 25, String(long.length));
+    for (const v of [1, 2] as const) {
+      assert.deepEqual(mins('abcdefghij', v), []);
+      assert.equal(mins('abcdefghijk', v).length, 1);
+      const long = mins('4bf92f3577b34da6a3ce929d0e0e4736', v);
+      assert.ok(long.length >= 2 && long.length <= 25, String(long.length));
+    }
+    // A run of one repeated gram: one minimizer (version 2 reports by value).
+    let n = 0;
+    forEachMinimizer('a'.repeat(30), 0, 30, () => n++);
+    assert.equal(n, 1);
+  });
+
+  it('picks the same minimizers in a run and in any substring of ≥ 11 units of it', () => {
+    const run = '4bf92f3577b34da6a3ce929d0e0e4736deadbeef';
+    const all = new Set<number>();
+    forEachMinimizer(run, 0, run.length, (h) => all.add(h));
+    for (let s = 0; s + MIN_GRAM_RUN <= run.length; s++)
+      for (let e = s + MIN_GRAM_RUN; e <= run.length; e++)
+        forEachMinimizer(run, s, e, (h) => assert.ok(all.has(h), `${s}..${e}`));
+  });
+});
+
+describe('tokenHash', () => {
+  it('hashes a range like the whole string, 4 units at a time', () => {
+    assert.equal(tokenHash('xx trace yy', 3, 8), tokenHash('trace', 0, 5));
+    const seen = new Set<number>();
+    for (const t of ['abcd', 'abce', 'bacd', 'abcdefgh', 'abcdefghi', 'abcdefgh0', 'ü_wörd'])
+      seen.add(tokenHash(t, 0, t.length));
+    assert.equal(seen.size, 7);
+  });
+});
+
+describe('isDigits', () => {
+  it('is true for ASCII digit ranges only', () => {
+    assert.equal(isDigits('a0123b', 1, 5), true);
+    assert.equal(isDigits('a0123b', 0, 5), false);
+    assert.equal(isDigits('12٣4', 0, 4), false);
   });
 });
 
@@ -64,13 +100,13 @@ describe('queryTokens', () => {
   const cases: [string, string, string[]][] = [
     ['inner tokens only', 'a level=error msg', ['level', 'error']],
     ['short inner token dropped', ' ab=error ', ['error']],
-    ['edge runs < 8 give nothing', 'level=error', []],
+    ['edge runs < 11 give nothing', 'level=error', []],
     ['one word < 11 units: nothing', '4bf92f3577', []],
-    ['one word: its minimizers', 'aaaaaaaaaaaaaaaa', [g('aaaaaaaa')]],
+    ['one word: the run', 'aaaaaaaaaaaaaaaa', [g('aaaaaaaaaaaaaaaa')]],
     [
-      'edge run minimizers + inner token',
-      'x=1 4bf92f35 trace_id_of_request',
-      ['4bf92f35', ...mins('trace_id_of_request')],
+      'long runs anywhere give the run, short inner ones the token',
+      'x=1 4bf92f35 trace_id_of_request "4bf92f3577b34da6a3ce929d0e0e4736" y',
+      ['4bf92f35', g('trace_id_of_request'), g('4bf92f3577b34da6a3ce929d0e0e4736')],
     ],
     ['empty literal', '', []],
   ];
