@@ -363,6 +363,17 @@ export class ColumnValues {
     this.known = k;
   }
 
+  /** Appends value `v`'s UTF-8 text to `s`. */
+  put(v: number, s: Sink): void {
+    let need = this.pre.length + this.typedMax;
+    if (this.kind === V_TEXT) {
+      this.starts(v + 2);
+      need = this.pre.length + this.start[v + 1] - 1 - this.start[v];
+    }
+    if (s.o + need > s.buf.length) s.grow(need);
+    s.o = this.write(v, s.buf, s.o);
+  }
+
   /** Writes value `v`'s UTF-8 text at `out[o]` (room for `size(v)` bytes); returns the end. */
   write(v: number, out: Uint8Array, o: number): number {
     const pre = this.pre;
@@ -493,11 +504,54 @@ function corrupt(name: string, msg: string): ChunkCorruptionError {
   );
 }
 
+/** A growing output buffer lines are rebuilt into. */
+export class Sink {
+  buf: Buffer;
+  o = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(size, 64));
+  }
+
+  /** Makes room for `need` more bytes. */
+  grow(need: number): void {
+    if (this.o + need <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.o + need));
+    this.buf.copy(next, 0, 0, this.o);
+    this.buf = next;
+  }
+
+  /** Appends `b` (short: template pieces). */
+  bytes(b: Uint8Array): void {
+    if (this.o + b.length > this.buf.length) this.grow(b.length);
+    if (b.length > 12) {
+      this.buf.set(b, this.o);
+      this.o += b.length;
+      return;
+    }
+    const out = this.buf;
+    let o = this.o;
+    for (let k = 0; k < b.length; k++) out[o++] = b[k];
+    this.o = o;
+  }
+}
+
 /** Writes the decimal digits of integer `v`; returns the end. */
 function writeInt(v: number, out: Uint8Array, o: number): number {
   if (v < 0) {
     out[o++] = 45;
     v = -v;
+  }
+  if (v < 0x80000000) {
+    // Small integer math (most values): no float division.
+    let x = v | 0;
+    let e = o;
+    for (let y = x; y >= 10; y = (y / 10) | 0) e++;
+    for (let k = e; k >= o; k--) {
+      const q = (x / 10) | 0;
+      out[k] = 48 + x - q * 10;
+      x = q;
+    }
+    return e + 1;
   }
   let e = o;
   for (let x = v; x >= 10; x = Math.floor(x / 10)) e++;

@@ -1,6 +1,7 @@
 import {
   type ColumnRef,
   type ColumnValues,
+  Sink,
   readBlock,
   readColumn,
   writeBlock,
@@ -331,36 +332,23 @@ export function rebuild(p: ColumnarParts, rows?: Uint8Array): string[] {
     return [];
   }
   const cols = new Array<ColumnValues | undefined>(p.cols.length);
-  const keyBytes = shapes.map((s) => s.keys.map((k) => Buffer.from(k, 'utf8')));
-  // A first guess at the size (a value's typical length); `room` grows the buffer when short.
+  // Per shape: the template bytes before each value, then those ending the line.
+  const tmpl = shapes.map((sh, s) => (picks[s] > 0 ? template(sh) : []));
+  // A first guess at the size (a value's typical length); the sink grows when short.
   let size = 16;
   for (let s = 0; s < shapes.length; s++) {
     if (picks[s] === 0) continue;
     const sh = shapes[s];
-    let line = 1 + sh.count * 6;
-    for (const k of keyBytes[s]) line += k.length;
+    let line = 0;
+    for (const t of tmpl[s]) line += t.length;
     for (const ci of sh.cols) {
       const c = (cols[ci] ??= p.cols[ci].load());
       line += Math.min(c.size(0), 64);
     }
     size += picks[s] * line;
   }
-  let out = Buffer.allocUnsafe(size);
+  const out = new Sink(size);
   const cursor = new Int32Array(cols.length);
-  let o = 0;
-  const room = (need: number): void => {
-    if (o + need <= out.length) return;
-    const next = Buffer.allocUnsafe(Math.max(out.length * 2, o + need));
-    out.copy(next, 0, 0, o);
-    out = next;
-  };
-  const put = (ci: number): void => {
-    const c = cols[ci]!;
-    const v = cursor[ci]++;
-    if (v >= c.count) r.fail(`column ${JSON.stringify(c.name)} has too few values`);
-    room(c.size(v) + 8);
-    o = c.write(v, out, o);
-  };
   const rawPicked: string[] = [];
   let rawAt = 0;
   // Records skipped since the last rebuilt one, per shape: the cursors move on in one step.
@@ -383,37 +371,23 @@ export function rebuild(p: ColumnarParts, rows?: Uint8Array): string[] {
     }
     if (dirty.length > 0) flush();
     const s = shapes[shapeOf[i]];
-    room(s.count + 3);
+    const t = tmpl[shapeOf[i]];
     if (s.kind === KIND_RAW) rawPicked.push(raw[rawAt++]);
-    else if (s.kind === KIND_FIELDS)
+    else
       for (let j = 0; j < s.count; j++) {
-        if (j > 0) out[o++] = 32;
-        put(s.cols[j]);
+        out.bytes(t[j]);
+        const ci = s.cols[j];
+        const c = cols[ci]!;
+        const v = cursor[ci]++;
+        if (v >= c.count) r.fail(`column ${JSON.stringify(c.name)} has too few values`);
+        c.put(v, out);
       }
-    else {
-      out[o++] = 123;
-      const ks = keyBytes[shapeOf[i]];
-      for (let j = 0; j < s.count; j++) {
-        room(ks[j].length + 8);
-        if (j > 0) out[o++] = 44;
-        out[o++] = 34;
-        out.set(ks[j], o);
-        o += ks[j].length;
-        out[o++] = 34;
-        out[o++] = 58;
-        if (s.strings[j]) out[o++] = 34;
-        put(s.cols[j]);
-        if (s.strings[j]) out[o++] = 34;
-      }
-      room(2);
-      out[o++] = 125;
-    }
-    out[o++] = 10;
+    out.bytes(t[s.count]);
   }
   flush();
   checkCursors(p, cursor);
   if (!rows) for (const c of cols) c?.check(); // a full decode checks every column whole
-  const lines = out.toString('utf8', 0, Math.max(0, o - 1)).split('\n');
+  const lines = out.buf.toString('utf8', 0, Math.max(0, out.o - 1)).split('\n');
   if (lines.length !== picked) r.fail(`rebuilt ${lines.length} lines (want ${picked})`);
   if (rawPicked.length > 0)
     for (let i = 0, k = 0, l = 0; i < n && k < rawPicked.length; i++) {
@@ -446,4 +420,17 @@ export function usesOf(shapes: readonly Shape[], ci: number): Uint8Array {
   const uses = new Uint8Array(shapes.length);
   for (let s = 0; s < shapes.length; s++) for (const c of shapes[s].cols) if (c === ci) uses[s]++;
   return uses;
+}
+
+const NL = Buffer.from('\n');
+
+/** The bytes of shape `sh`'s lines before each value, then those ending a line ("\n" included). */
+function template(sh: Shape): Uint8Array[] {
+  if (sh.kind === KIND_RAW) return [NL];
+  if (sh.kind === KIND_FIELDS)
+    return [Buffer.alloc(0), ...sh.cols.slice(1).map(() => Buffer.from(' ')), NL];
+  const q = (j: number): string => (sh.strings[j] ? '"' : '');
+  const parts = sh.keys.map((k, j) => `${j === 0 ? '{' : q(j - 1) + ','}"${k}":${q(j)}`);
+  parts.push(sh.count === 0 ? '{}\n' : `${q(sh.count - 1)}}\n`);
+  return parts.map((x) => Buffer.from(x, 'utf8'));
 }
