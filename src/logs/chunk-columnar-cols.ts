@@ -209,6 +209,14 @@ export function writeBlock(w: ByteWriter, raw: Uint8Array): void {
   w.bytes(z);
 }
 
+/** Reads a block's lengths and skips its bytes; the result decompresses it. */
+export function skipBlock(r: ByteReader, what: string): () => ByteReader {
+  const rawLen = r.uvarint();
+  const z = r.bytes(r.uvarint());
+  const name = `${r.what} ${what}`;
+  return () => new ByteReader(inflate(new ByteReader(z, name), rawLen), name);
+}
+
 export function readBlock(r: ByteReader, what: string): ByteReader {
   const rawLen = r.uvarint();
   const z = r.bytes(r.uvarint());

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeChunk, encodeChunk } from './chunk.js';
+import { ChunkCorruptionError, decodeChunk, encodeChunk } from './chunk.js';
 import {
   canHold,
   HOLD_ACROSS,
@@ -276,5 +276,58 @@ describe('scanColumnar', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('handles timestamps past 2^53 ns apart, before 1970 and relative times of them', () => {
+    for (const ts of [
+      [-3n, 9_223_372_036_854_775_807n, -9_223_372_036_854_775_808n, 0n],
+      [-5_000_001n, -1_000_000n, -1n, 0n, 999_999n, 1_000_000n, 1_000_001n],
+      [1_764_262_699_000_000_000n, 1_764_262_699_000_000_001n, 1_764_262_698_999_999_999n],
+    ]) {
+      const t = BigInt64Array.from(ts);
+      // Each line holds its record's time in ms (truncated, as relative time columns use).
+      const lines = ts.map(
+        (x) => `{"t":"${new Date(Number(x / 1_000_000n)).toISOString()}","k":"v"}`,
+      );
+      const c = { ts: t, lines, fields: lines.map(() => undefined) };
+      const data = encodeChunk(c, 'columnar');
+      assert.deepEqual(decodeChunk(data), c);
+      for (const lit of ['"k"', 'T00', '.000Z', 'none'])
+        for (const [a, b] of [
+          [-(1n << 63n), 1n << 62n],
+          [-1n, 1n],
+          [t[1], t[2]],
+        ]) {
+          const pass = (l: string): boolean => l.includes(lit);
+          const got = scanColumnar(data, pass, [[lit]], a, b);
+          assert.deepEqual(got.data, filterChunk(c, pass, a, b), `${lit} ${a} ${b}`);
+        }
+    }
+  });
+
+  it('reports damaged chunks as ChunkCorruptionError when scanning, never a crash', () => {
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      i % 2
+        ? `{"ts":"${new Date(1_764_262_699_000 + i).toISOString()}","id":"${(i * 0x9e3779b1).toString(16).padStart(8, '0')}","n":${i * 37},"d":${i / 4},"msg":"m ${i} timeout"}`
+        : `GET /x rt=0.${i} trace_id=${(i * 0x9e3779b1).toString(16).padStart(8, '0')} status=50${i % 10}`,
+    );
+    const data = encodeChunk(chunk(lines), 'columnar');
+    const groups = [[['timeout']], [['status=5'], ['50']], [['9e37', 'id=0']], []];
+    const check = (bad: Uint8Array, what: string): void => {
+      for (const g of groups)
+        try {
+          scanColumnar(bad, () => true, g, 0n, 1n << 62n);
+          scanColumnar(bad, () => true, g);
+        } catch (err) {
+          assert.ok(err instanceof ChunkCorruptionError, `${what}: ${String(err)}`);
+        }
+    };
+    for (let cut = 2; cut < data.length; cut += Math.max(1, data.length >> 6))
+      assert.throws(() => scanColumnar(data.subarray(0, cut), () => true), ChunkCorruptionError);
+    for (let i = 2; i < data.length; i += 2) {
+      const bad = Uint8Array.from(data);
+      bad[i] ^= 0x5a;
+      check(bad, `flip ${i}`);
+    }
   });
 });

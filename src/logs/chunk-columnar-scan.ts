@@ -67,7 +67,7 @@ export function scanColumnar(
   let entries = p.n;
   if (start !== undefined && end !== undefined) {
     const inRange = new Uint8Array(p.n);
-    entries = markTimes(p.times, start, end, inRange);
+    entries = markTimes(p.times(), start, end, inRange);
     if (entries === 0) return { data: EMPTY, entries };
     if (entries < p.n) rows = inRange;
   }
@@ -91,10 +91,10 @@ export function scanColumnar(
     }
   }
   if (keep.length === p.n)
-    return { data: { ts: allTimes(p.times), lines: kept, fields: p.fields }, entries };
+    return { data: { ts: allTimes(p.times()), lines: kept, fields: p.fields }, entries };
   return {
     data: {
-      ts: pickTimes(p.times, keep),
+      ts: pickTimes(p.times(), keep),
       lines: kept,
       fields: keep.map((i) => p.fields[i]),
     },

@@ -3,6 +3,7 @@ import {
   type ColumnValues,
   Sink,
   readBlock,
+  skipBlock,
   readColumn,
   writeBlock,
   writeColumn,
@@ -220,7 +221,8 @@ export function encodeColumnar(c: ChunkData): Uint8Array {
 /** A columnar chunk parsed down to its columns; lines not rebuilt yet. */
 export interface ColumnarParts {
   n: number;
-  times: Times;
+  /** The records' timestamps, decoded on first call (a scan without hits needs none). */
+  times(): Times;
   shapes: Shape[];
   /** Shape id of each record. */
   shapeOf: Int32Array;
@@ -233,22 +235,30 @@ export interface ColumnarParts {
 
 export function decodeColumnar(data: Uint8Array): ChunkData {
   const p = parseColumnar(data);
-  return { ts: allTimes(p.times), lines: rebuild(p), fields: p.fields };
+  const lines = rebuild(p);
+  return { ts: allTimes(p.times()), lines, fields: p.fields };
 }
 
 export function parseColumnar(data: Uint8Array): ColumnarParts {
   const version = data[1];
   const r = new ByteReader(data, 'columnar', 2);
   const n = r.uvarint();
-  let tsr: ByteReader;
+  let tsBlock: () => ByteReader;
   if (version === 1) {
     const tsLen = r.uvarint();
     if (n > tsLen) r.fail(`${n} records with ${tsLen} timestamp bytes (want at least 1 each)`);
-    tsr = new ByteReader(r.bytes(tsLen), 'columnar timestamps');
-  } else tsr = readBlock(r, 'timestamps');
-  if (n > tsr.end) tsr.fail(`${n} records in ${tsr.end} bytes (want at least 1 each)`);
-  const times = version === 1 ? timesOf(readTs(tsr, n)) : readTimesV2(tsr, n);
-  if (tsr.pos !== tsr.end) tsr.fail(`${tsr.end - tsr.pos} bytes left after ${n} timestamps`);
+    const b = r.bytes(tsLen);
+    tsBlock = () => new ByteReader(b, 'columnar timestamps');
+  } else tsBlock = skipBlock(r, 'timestamps');
+  let decoded: Times | undefined;
+  const times = (): Times => {
+    if (decoded) return decoded;
+    const tsr = tsBlock();
+    if (n > tsr.end) tsr.fail(`${n} records in ${tsr.end} bytes (want at least 1 each)`);
+    const t = version === 1 ? timesOf(readTs(tsr, n)) : readTimesV2(tsr, n);
+    if (tsr.pos !== tsr.end) tsr.fail(`${tsr.end - tsr.pos} bytes left after ${n} timestamps`);
+    return (decoded = t);
+  };
   const meta = readBlock(r, 'meta');
   const nShapes = meta.uvarint();
   if (nShapes > meta.end) meta.fail(`${nShapes} shapes in ${meta.end} bytes`);
@@ -281,7 +291,7 @@ export function parseColumnar(data: Uint8Array): ColumnarParts {
   // The record times of column i's values, for relative time columns (loaded after shapeOf).
   let ms: Float64Array | undefined;
   const recordMs = (ci: number): Float64Array => {
-    ms ??= recordMillis(times);
+    ms ??= recordMillis(times());
     const uses = usesOf(shapes, ci);
     let k = 0;
     for (let i = 0; i < n; i++) k += uses[shapeOf[i]];
