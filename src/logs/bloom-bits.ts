@@ -82,6 +82,17 @@ export class HashList {
   constructor(expect = 1024) {
     this.items = new Uint32Array(Math.max(16, expect));
   }
+  /** Room for `more` items from `size` on: the array to write them into (then set `size`). */
+  reserve(more: number): Uint32Array {
+    if (this.size + more > this.items.length) {
+      let len = this.items.length * 2;
+      while (len < this.size + more) len *= 2;
+      const a = new Uint32Array(len);
+      a.set(this.items.subarray(0, this.size));
+      this.items = a;
+    }
+    return this.items;
+  }
   push(h: number): void {
     if (this.size === this.items.length) {
       const a = new Uint32Array(this.items.length * 2);

@@ -7,6 +7,7 @@ import { HashList } from './bloom-bits.js';
 import {
   BLOOM_VERSION,
   FLAG_NO_DIGIT_TOKENS,
+  FLAG_ORDER31,
   bloomMayContain,
   buildBloom,
   buildBloomUtf8,
@@ -132,6 +133,11 @@ describe('buildBloom / bloomMayContain', () => {
     assert.equal(bloomMayContain(other, long), true);
     assert.equal(bloomMayContain(other, 'zzzz'), false);
     other[5] = 4;
+    other[6] &= ~FLAG_ORDER31; // minimizers of another order
+    assert.equal(bloomMayContain(other, gramKey), true);
+    assert.equal(bloomMayContain(other, 'zzzz'), false);
+    other[6] |= FLAG_ORDER31;
+    assert.equal(bloomMayContain(other, gramKey), false);
     other[7] = MIN_GRAM_RUN + 2; // runs of 11–12 units would sit in the token section
     assert.equal(bloomMayContain(other, gramKey), true);
   });

@@ -42,6 +42,12 @@ export const GRAM_BITS = 2;
 export const GRAM_HASHES = 1;
 /** Version 2 flags (header byte 6): all-digit tokens are not in the token section. */
 export const FLAG_NO_DIGIT_TOKENS = 1;
+/**
+ * Version 2 flag: minimizers are ordered by `gramOrder` (31-bit). A version 2 bloom without it
+ * (written for a few minutes by an earlier build, ordered by 32 bits) answers run keys "may
+ * contain".
+ */
+export const FLAG_ORDER31 = 2;
 const HEADER = 16;
 
 /** Builds the bloom of `lines`' tokens and 8-gram minimizers. */
@@ -105,38 +111,58 @@ export function buildBloomUtf8(text: Uint8Array): Uint8Array {
 }
 
 /**
- * The window minimizers of the ASCII run `text[start, end)` (as `forEachMinimizer`, unrolled:
- * the previous three gram orders in locals). Only hash values go into the set, so which of two
- * equal minima is reported does not matter.
+ * The window minimizers of the ASCII run `text[start, end)` (≥ `MIN_GRAM_RUN` bytes), as
+ * `forEachMinimizer` reports them, without a branch per gram: orders are 31-bit, so a minimum
+ * is `y + (x - y & (x - y) >> 31)`, and every window's minimum is written but kept only when it
+ * differs from the last (random orders would mispredict any branch a third of the time).
  */
 function addGramsAscii(grams: HashList, text: Uint8Array, start: number, end: number): void {
   let poly = 0;
   for (let k = start; k < start + GRAM; k++) poly = (Math.imul(poly, GRAM_BASE) + text[k]) | 0;
-  let a = 0;
-  let b = 0;
-  let c = Math.imul(poly, GRAM_ORDER);
-  let last = 0;
-  const m = end - start - GRAM + 1;
-  for (let j = 1; j < m; j++) {
-    poly =
-      (Math.imul(poly - Math.imul(text[start + j - 1], GRAM_BASE_TOP), GRAM_BASE) +
-        text[start + j + GRAM - 1]) |
-      0;
-    const d = Math.imul(poly, GRAM_ORDER);
-    if (j >= 3) {
-      // The window of grams j-3..j: a, b, c, d.
-      let min = d < c ? d : c;
-      if (b < min) min = b;
-      if (a < min) min = a;
-      if (j === 3 || min !== last) {
-        grams.push(gramKey(min));
-        last = min;
-      }
-    }
+  let a = Math.imul(poly, GRAM_ORDER) >>> 1;
+  poly =
+    (Math.imul(poly - Math.imul(text[start], GRAM_BASE_TOP), GRAM_BASE) + text[start + GRAM]) | 0;
+  let b = Math.imul(poly, GRAM_ORDER) >>> 1;
+  poly =
+    (Math.imul(poly - Math.imul(text[start + 1], GRAM_BASE_TOP), GRAM_BASE) +
+      text[start + GRAM + 1]) |
+    0;
+  let c = Math.imul(poly, GRAM_ORDER) >>> 1;
+  poly =
+    (Math.imul(poly - Math.imul(text[start + 2], GRAM_BASE_TOP), GRAM_BASE) +
+      text[start + GRAM + 2]) |
+    0;
+  let d = Math.imul(poly, GRAM_ORDER) >>> 1;
+  let x = a - b;
+  let min = b + (x & (x >> 31));
+  x = min - c;
+  min = c + (x & (x >> 31));
+  x = min - d;
+  min = d + (x & (x >> 31));
+  const from = grams.size;
+  const out = grams.reserve(end - start);
+  let n = from;
+  out[n++] = min;
+  let last = min;
+  for (let i = start + GRAM + 3; i < end; i++) {
     a = b;
     b = c;
     c = d;
+    poly = (Math.imul(poly - Math.imul(text[i - GRAM], GRAM_BASE_TOP), GRAM_BASE) + text[i]) | 0;
+    d = Math.imul(poly, GRAM_ORDER) >>> 1;
+    x = a - b;
+    min = b + (x & (x >> 31));
+    x = min - c;
+    min = c + (x & (x >> 31));
+    x = min - d;
+    min = d + (x & (x >> 31));
+    out[n] = min;
+    x = min ^ last;
+    n += (x | -x) >>> 31;
+    last = min;
   }
+  for (let k = from; k < n; k++) out[k] = gramKey(out[k]);
+  grams.size = n;
 }
 
 /** `tokenHash` of the ASCII run `text[start, end)` (its bytes are its code units). */
@@ -188,7 +214,7 @@ function bloomBytes(tokens: HashSet, grams: HashList): Uint8Array {
   out[3] = GRAM_HASHES;
   out[4] = GRAM;
   out[5] = GRAM_WINDOW;
-  out[6] = FLAG_NO_DIGIT_TOKENS;
+  out[6] = FLAG_NO_DIGIT_TOKENS | FLAG_ORDER31;
   out[7] = MIN_GRAM_RUN;
   dv.setUint32(8, m1, true);
   dv.setUint32(12, m2, true);
@@ -240,7 +266,7 @@ export function bloomMayContain(bloom: Uint8Array, key: string): boolean {
   if (run !== undefined) {
     // Minimizers picked with another gram length or window are not comparable with ours.
     if (run.length < MIN_GRAM_RUN || bloom[4] !== GRAM || bloom[5] !== GRAM_WINDOW) return true;
-    if (version === 2 && bloom[7] > MIN_GRAM_RUN) return true;
+    if (version === 2 && (bloom[7] > MIN_GRAM_RUN || (bloom[6] & FLAG_ORDER31) === 0)) return true;
     for (const h of minimizersOf(run, version))
       if (!hasBits(bloom, HEADER + b1, m2, bloom[3], h)) return false;
     return true;

@@ -141,10 +141,14 @@ export function gramHash(poly: number): number {
 }
 
 /**
- * Version 2 minimizer order of a gram: one multiply (Fibonacci hashing), compared as int32.
- * Cheaper than mixing every gram; only the minimizers are mixed (`gramKey`) for the bloom.
+ * Version 2 minimizer order of a gram: one multiply (Fibonacci hashing), top 31 bits, so the
+ * byte path can take minima without a branch (differences fit an int32). Cheaper than mixing
+ * every gram; only the minimizers are mixed (`gramKey`) for the bloom.
  */
 export const GRAM_ORDER = 0x9e3779b1 | 0;
+export function gramOrder(poly: number): number {
+  return Math.imul(poly, GRAM_ORDER) >>> 1;
+}
 /** Version 2 bloom hash of a minimizer from its order value, never 0. */
 export function gramKey(order: number): number {
   return fmix32(order) || 1;
@@ -157,8 +161,8 @@ const ringPos = new Int32Array(GRAM_WINDOW);
  * Calls `fn(hash, pos)` with the minimizer of every window of `GRAM_WINDOW` consecutive 8-grams
  * of the word run `s[start, end)` (`pos`: where its gram starts; `hash`: its bloom hash).
  * Consecutive windows sharing their minimizer report it once. `version` picks the gram order and
- * hash of that bloom version (1: smallest `gramHash`; 2: smallest `imul(poly, GRAM_ORDER)` as
- * int32, hashed with `gramKey`).
+ * hash of that bloom version (1: smallest `gramHash`; 2: smallest `gramOrder`, hashed with
+ * `gramKey`).
  */
 export function forEachMinimizer(
   s: string,
@@ -179,7 +183,7 @@ export function forEachMinimizer(
       poly = (Math.imul(poly - Math.imul(out, GRAM_BASE_TOP), GRAM_BASE) + inc) | 0;
     }
     const slot = j % GRAM_WINDOW;
-    ringHash[slot] = version === 1 ? gramHash(poly) : Math.imul(poly, GRAM_ORDER);
+    ringHash[slot] = version === 1 ? gramHash(poly) : gramOrder(poly);
     ringPos[slot] = start + j;
     if (j < GRAM_WINDOW - 1) continue;
     let best = 0;
