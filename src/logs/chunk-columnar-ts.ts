@@ -110,7 +110,7 @@ export function timesOf(big: BigInt64Array): Times {
 }
 
 /** Timestamp of record `i`. */
-export function timeAt(t: Times, i: number): bigint {
+function timeAt(t: Times, i: number): bigint {
   return t.big ? t.big[i] : t.t0 + BigInt(t.off![i]);
 }
 
