@@ -221,9 +221,19 @@ function bloomBytes(tokens: HashSet, grams: HashList): Uint8Array {
   const tk = tokens.keys;
   for (let i = 0; i < tk.length; i++)
     if (tk[i] !== 0) setBits(out, HEADER, m1, TOKEN_HASHES, tk[i]);
-  // Duplicates set the same bits again.
+  // setBits with k = 1, the remainder by a multiply (one fix-up covers its rounding) instead of
+  // a division per pick; duplicates set the same bit again.
+  if (GRAM_HASHES !== 1) throw new BugError('bloom.ts: bloomBytes assumes GRAM_HASHES = 1');
   const gi = grams.items;
-  for (let i = 0; i < grams.size; i++) setBits(out, HEADER + b1, m2, GRAM_HASHES, gi[i]);
+  const off = HEADER + b1;
+  const inv = 1 / m2;
+  for (let i = 0; i < grams.size; i++) {
+    const h = gi[i];
+    let b = h - Math.floor(h * inv) * m2;
+    if (b < 0) b += m2;
+    else if (b >= m2) b -= m2;
+    out[off + (b >>> 3)] |= 1 << (b & 7);
+  }
   return out;
 }
 
