@@ -104,9 +104,15 @@ describe('queryTokens', () => {
     ['one word < 11 units: nothing', '4bf92f3577', []],
     ['one word: the run', 'aaaaaaaaaaaaaaaa', [g('aaaaaaaaaaaaaaaa')]],
     [
-      'long runs anywhere give the run, short inner ones the token',
+      'long runs anywhere give the run, inner ones the token too',
       'x=1 4bf92f35 trace_id_of_request "4bf92f3577b34da6a3ce929d0e0e4736" y',
-      ['4bf92f35', g('trace_id_of_request'), g('4bf92f3577b34da6a3ce929d0e0e4736')],
+      [
+        '4bf92f35',
+        g('trace_id_of_request'),
+        'trace_id_of_request',
+        g('4bf92f3577b34da6a3ce929d0e0e4736'),
+        '4bf92f3577b34da6a3ce929d0e0e4736',
+      ],
     ],
     ['empty literal', '', []],
   ];
