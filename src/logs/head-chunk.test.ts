@@ -111,10 +111,17 @@ describe('Head.apply from an entries record', () => {
   it('copies the lines out of the WAL record, in time order', () => {
     const head = new Head();
     const s = head.create(DEFAULT_TENANT, Labels.fromObject({ job: 'a' }), '{job="a"}');
+    const cols = (es: LogEntry[], enc: ReturnType<typeof encodeEntries>) => ({
+      ts: BigInt64Array.from(es, (e) => e.ts),
+      fields: es.some((e) => e.fields) ? es.map((e) => e.fields) : null,
+      multiline: false,
+      rec: enc.rec,
+      at: enc.at,
+    });
     const first = encodeEntries(1, 0, mixed.slice(0, 3));
-    head.apply(s, 0, mixed.slice(0, 3), 1000, { rec: first.rec, at: first.at });
+    head.applyColumns(s, 0, cols(mixed.slice(0, 3), first), 1000);
     const second = encodeEntries(1, 3, mixed, 3, 6);
-    head.apply(s, 3, mixed.slice(3), 2000, { rec: second.rec, at: second.at });
+    head.applyColumns(s, 3, cols(mixed.slice(3), second), 2000);
     const c = s.open!;
     assert.deepEqual(
       c.lines,

@@ -252,8 +252,10 @@ export class OpenChunk extends HeadChunk {
     public seqStart: number,
     public seqEnd: number,
     public openedMs: number,
+    entries = 0,
+    bytes = 0,
   ) {
-    super(256, 64 * 1024);
+    super(Math.max(256, Math.ceil(entries)), Math.max(64 * 1024, Math.ceil(bytes)));
   }
 }
 

@@ -6,13 +6,21 @@
  */
 import type { Labels, TenantId } from '../model/index.js';
 import type { LogEntry } from '../storage/index.js';
-import { HeadChunk, lowerBound, OpenChunk, Piece } from './head-chunk.js';
+import { HeadChunk, lowerBound, OpenChunk, Piece, type Fields } from './head-chunk.js';
 import type { ChunkData } from './types.js';
 
 export { HeadChunk, lowerBound, OpenChunk, Piece, upperBound, type Fields } from './head-chunk.js';
 
-/** The entries records' line positions: per entry its line's start and byte length in `rec`. */
-export interface RecordLines {
+/**
+ * Committed entries as columns over their WAL record: `at[2k]`, `at[2k+1]` are the start and
+ * byte length of entry k's line in `rec` (the head copies the lines from there).
+ */
+export interface EntryColumns {
+  ts: BigInt64Array;
+  /** Per entry, or null when none has fields. */
+  fields: (Fields | undefined)[] | null;
+  /** Whether a line holds "\n". */
+  multiline: boolean;
   rec: Uint8Array;
   at: Uint32Array;
 }
@@ -39,6 +47,8 @@ export interface HeadStream {
   lastAppendMs: number;
   /** Commits with WAL writes in flight for this stream: it is not forgotten while > 0. */
   inflight: number;
+  /** Size of the last chunk cut (bytes, entries): the next open chunk starts that large. */
+  lastCut: { bytes: number; entries: number };
 }
 
 export function emptyChunk(): HeadChunk {
@@ -127,6 +137,7 @@ export class Head {
       nextSeq: 0,
       lastAppendMs: 0,
       inflight: 0,
+      lastCut: { bytes: 0, entries: 0 },
     };
     let m = this.tenants.get(tenant);
     if (!m) this.tenants.set(tenant, (m = new Map<string, HeadStream>()));
@@ -135,33 +146,50 @@ export class Head {
     return s;
   }
 
-  /**
-   * Applies one committed record's entries (sequence numbers [firstSeq, firstSeq+n)). With
-   * `lines` (where the record holds each line's UTF-8), the bytes are copied from there rather
-   * than encoded again.
-   */
-  apply(
-    s: HeadStream,
-    firstSeq: number,
-    entries: readonly LogEntry[],
-    nowMs: number,
-    lines?: RecordLines,
-  ): void {
+  /** Applies entries given as objects (replay): sequence numbers [firstSeq, firstSeq+n). */
+  apply(s: HeadStream, firstSeq: number, entries: readonly LogEntry[], nowMs: number): void {
     if (entries.length === 0) return;
-    let c = s.open;
-    if (c === null) c = s.open = new OpenChunk(firstSeq, firstSeq, nowMs);
+    const c = this.openChunk(s, firstSeq, nowMs);
     let max = s.maxTs;
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i];
-      if (lines === undefined) c.addLine(e.ts, e.line, e.fields);
-      else {
-        const at = lines.at;
-        c.addBytes(e.ts, lines.rec, at[2 * i], at[2 * i + 1], e.fields, e.line.includes('\n'));
-      }
+    for (const e of entries) {
+      c.addLine(e.ts, e.line, e.fields);
       if (max === null || e.ts > max) max = e.ts;
     }
+    this.applied(s, c, max, firstSeq + entries.length, nowMs);
+  }
+
+  /** Applies one committed entries record, its lines copied from the record's UTF-8. */
+  applyColumns(s: HeadStream, firstSeq: number, e: EntryColumns, nowMs: number): void {
+    const n = e.ts.length;
+    if (n === 0) return;
+    const c = this.openChunk(s, firstSeq, nowMs);
+    let max = s.maxTs;
+    const { ts, fields, rec, at } = e;
+    for (let i = 0; i < n; i++) {
+      const t = ts[i];
+      c.addBytes(t, rec, at[2 * i], at[2 * i + 1], fields?.[i], e.multiline);
+      if (max === null || t > max) max = t;
+    }
+    this.applied(s, c, max, firstSeq + n, nowMs);
+  }
+
+  private openChunk(s: HeadStream, firstSeq: number, nowMs: number): OpenChunk {
+    if (s.open !== null) return s.open;
+    // A busy stream's chunks are alike: one buffer of the last one's size (and an eighth),
+    // rather than doubling up to it (copies, and external memory the GC reacts to).
+    const l = s.lastCut;
+    return (s.open = new OpenChunk(firstSeq, firstSeq, nowMs, l.entries * 1.125, l.bytes * 1.125));
+  }
+
+  private applied(
+    s: HeadStream,
+    c: OpenChunk,
+    max: bigint | null,
+    seqEnd: number,
+    nowMs: number,
+  ): void {
     s.maxTs = max;
-    c.seqEnd = Math.max(c.seqEnd, firstSeq + entries.length);
+    c.seqEnd = Math.max(c.seqEnd, seqEnd);
     s.lastAppendMs = nowMs;
   }
 
@@ -170,6 +198,7 @@ export class Head {
     const c = s.open;
     if (c === null) return null;
     s.open = null;
+    s.lastCut = { bytes: c.used, entries: c.n };
     const g: SealGroup = {
       seqStart: c.seqStart,
       seqEnd: c.seqEnd,

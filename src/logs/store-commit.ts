@@ -14,8 +14,8 @@ import {
 import type { Wal } from '../tsdb/index.js';
 import { errorChain } from '../util/index.js';
 import type { LogsStoreConfig } from './config.js';
-import { encodeEntries, encodeStream } from './head-wal.js';
-import type { Head, HeadStream, RecordLines } from './head.js';
+import { decodeLogRecord, encodeEntries, encodeStream, LogRecordType } from './head-wal.js';
+import type { EntryColumns, Head, HeadStream } from './head.js';
 import { streamLimitError, truncateLine, type LogLimits, type RateBucket } from './limits.js';
 import type { TailRegistry } from './tail.js';
 
@@ -43,10 +43,14 @@ interface Step {
   stream: HeadStream | undefined;
   id: number;
   firstSeq: number;
-  entries: LogEntry[];
+  /**
+   * The entries without their line strings (the WAL record holds the lines' UTF-8): while the
+   * WAL write waits for its fsync no per-line object stays alive for the GC to copy around.
+   */
+  cols: EntryColumns;
   lineBytes: number;
-  /** The WAL record and where its lines' UTF-8 is (the head copies them from there). */
-  lines: RecordLines;
+  /** The entries themselves, kept only for tail subscribers (else rebuilt from the record). */
+  entries: LogEntry[] | null;
 }
 
 /** Encoded entries per WAL record, so none nears the WAL's 64 MiB record limit. */
@@ -87,6 +91,7 @@ export async function commitBatch(
   let nextId = head.nextId;
   let created = 0;
   let lineBytes = 0;
+  const tailing = ctx.tails.has(tenant);
   for (const p of pending) {
     const s = head.get(tenant, p.key);
     let maxTs = s?.maxTs ?? null;
@@ -150,9 +155,9 @@ export async function commitBatch(
         stream: s,
         id,
         firstSeq: seq + from,
-        entries: from === 0 && to === kept.length ? kept : kept.slice(from, to),
+        cols: columns(kept, from, to, enc.rec, enc.at),
         lineBytes: enc.lineBytes,
-        lines: { rec: enc.rec, at: enc.at },
+        entries: tailing ? (from === 0 && to === kept.length ? kept : kept.slice(from, to)) : null,
       });
       from = to;
     }
@@ -163,7 +168,7 @@ export async function commitBatch(
   // From here on the head changes: no await until the WAL write is issued.
   for (const st of steps) {
     st.stream ??= head.get(tenant, st.key) ?? head.create(tenant, st.labels, st.key, st.id);
-    st.stream.nextSeq = Math.max(st.stream.nextSeq, st.firstSeq + st.entries.length);
+    st.stream.nextSeq = Math.max(st.stream.nextSeq, st.firstSeq + st.cols.ts.length);
     st.stream.inflight++;
   }
   result.newStreams = created;
@@ -175,14 +180,14 @@ export async function commitBatch(
       const target = ctx.config.chunk_target_size;
       for (const st of steps) {
         const s = st.stream!;
-        head.apply(s, st.firstSeq, st.entries, ctx.nowMs, st.lines);
+        head.applyColumns(s, st.firstSeq, st.cols, ctx.nowMs);
         s.inflight--;
-        result.accepted += st.entries.length;
+        result.accepted += st.cols.ts.length;
         result.bytes += st.lineBytes;
         if (s.open !== null && s.open.rawBytes >= target) sealDue = true;
       }
       if (ctx.tails.has(tenant))
-        for (const st of steps) ctx.tails.publish(tenant, st.labels, st.entries);
+        for (const st of steps) ctx.tails.publish(tenant, st.labels, st.entries ?? entriesOf(st));
     });
   } catch (err) {
     if (applied) throw err;
@@ -193,6 +198,33 @@ export async function commitBatch(
     throw new StorageUnavailableError(`cannot commit logs: ${errorChain(err)}`, { cause: err });
   }
   return { result, sealDue };
+}
+
+/** `entries[from, to)` as columns over their WAL record (lines stay as its UTF-8). */
+function columns(
+  entries: readonly LogEntry[],
+  from: number,
+  to: number,
+  rec: Uint8Array,
+  at: Uint32Array,
+): EntryColumns {
+  const ts = new BigInt64Array(to - from);
+  let fields: EntryColumns['fields'] = null;
+  let multiline = false;
+  for (let i = from; i < to; i++) {
+    const e = entries[i];
+    ts[i - from] = e.ts;
+    if (e.fields !== undefined)
+      (fields ??= new Array(to - from).fill(undefined))[i - from] = e.fields;
+    if (!multiline && e.line.includes('\n')) multiline = true;
+  }
+  return { ts, fields, multiline, rec, at };
+}
+
+/** A step's entries decoded back from its WAL record (a tail subscribed during the write). */
+function entriesOf(st: Step): LogEntry[] {
+  const r = decodeLogRecord(st.cols.rec);
+  return r.type === LogRecordType.Entries ? r.entries : [];
 }
 
 function oldRejection(labels: Labels, ts: bigint, oldMs: number): LogRejection {

@@ -255,6 +255,28 @@ describe('LogStore', () => {
     }
   });
 
+  it('tails a commit to a subscriber that arrived while its WAL write was in flight', async () => {
+    const { dir, cleanup } = await tempDir();
+    const store = await openStore(dir);
+    try {
+      const seen: string[] = [];
+      const app = store.logAppender(DEFAULT_TENANT);
+      app.append(app1, [
+        { ts: T0, line: 'in flight é' },
+        { ts: T0 + 1n, line: 'with fields', fields: [['k', 'v']] },
+      ]);
+      const done = app.commit(); // no subscriber yet: the entries are not kept for tails
+      store.tailLogs(DEFAULT_TENANT, [], (_l, es) => {
+        for (const e of es) seen.push(`${e.line}|${e.fields?.[0]?.join('=') ?? ''}`);
+      });
+      await done;
+      assert.deepEqual(seen, ['in flight é|', 'with fields|k=v']);
+    } finally {
+      await store.close();
+      await cleanup();
+    }
+  });
+
   it('replays the WAL on reopen, including sealed and checkpointed state, exactly once', async () => {
     const { dir, cleanup } = await tempDir();
     let store = await openStore(dir, { walSegmentSize: 4096, walCheckpointBytes: 1 << 40 });

@@ -222,7 +222,7 @@ export class LogStore implements LogAppendable, LogQueryable, LogTailable {
         }
         let bucket = this.buckets.get(tenant);
         if (!bucket) this.buckets.set(tenant, (bucket = new RateBucket()));
-        const res = await commitBatch(
+        const run = commitBatch(
           {
             head: this.head,
             wal: this.wal,
@@ -236,6 +236,10 @@ export class LogStore implements LogAppendable, LogQueryable, LogTailable {
           tenant,
           pending.values(),
         );
+        // commitBatch took what it needs before its first await: drop the entries now, so
+        // they are garbage while the WAL write waits for its fsync.
+        pending.clear();
+        const res = await run;
         this.counters.truncatedLines += res.result.truncated;
         this.counters.rejectedEntries += res.result.rejected.length;
         if (res.sealDue) void this.sealer.kick();

@@ -29,6 +29,14 @@ export interface LogPushDeps {
   otlpEnabled: () => boolean;
 }
 
+/** What the metrics and messages need of a batch once it is handed to the store. */
+export type BatchCounts = Pick<LogBatch, 'entries' | 'bytes'>;
+
+/** A batch's counts, so a handler need not keep the entries alive while the commit waits. */
+export function countsOf(b: LogBatch): BatchCounts {
+  return { entries: b.entries, bytes: b.bytes };
+}
+
 export type LogInputName = 'loki' | 'otlp' | 'elasticsearch' | 'jsonline';
 
 /** Request outcomes of `argus_log_ingest_requests_total`. */
@@ -70,7 +78,7 @@ export class PushMetrics {
   }
 
   /** Counts a stored batch: accepted from the store's result, the rest rejected. */
-  stored(input: LogInputName, batch: LogBatch, res: LogAppendResult): void {
+  stored(input: LogInputName, batch: BatchCounts, res: LogAppendResult): void {
     this.entries.inc({ input, outcome: 'accepted' }, res.accepted);
     this.bytes.inc({ input, outcome: 'accepted' }, res.bytes);
     const rejected = batch.entries - res.accepted;
@@ -78,7 +86,7 @@ export class PushMetrics {
   }
 
   /** Counts a batch refused as a whole (a limit, the store unavailable). */
-  refused(input: LogInputName, batch: LogBatch): void {
+  refused(input: LogInputName, batch: BatchCounts): void {
     if (batch.entries === 0) return;
     this.entries.inc({ input, outcome: 'rejected' }, batch.entries);
     this.bytes.inc({ input, outcome: 'rejected' }, batch.bytes);

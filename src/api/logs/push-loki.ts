@@ -7,12 +7,14 @@ import { truncateQuoted } from '../push-body.js';
 import type { RouteTable } from '../route-table.js';
 import { tenantOf } from '../tenant.js';
 import {
+  countsOf,
   maxBodyOf,
   mediaType,
   plainBody,
   pushFailure,
   rawBodies,
   storeBatch,
+  type BatchCounts,
   type LogPushDeps,
   type PushMetrics,
 } from './push-common.js';
@@ -20,7 +22,7 @@ import {
 const WHAT = 'Loki push request';
 
 /** Loki's message for entries the store refused one by one (the rest was stored). */
-export function rejectionMessage(batch: LogBatch, res: LogAppendResult): string {
+export function rejectionMessage(batch: BatchCounts, res: LogAppendResult): string {
   const r = res.rejected[0];
   return `entry with timestamp ${r.ts} of stream ${r.labels.toString()} ignored, reason: ${r.reason}; total ignored: ${res.rejected.length} out of ${batch.entries} (the rest was stored)`;
 }
@@ -52,14 +54,17 @@ export function registerLokiPushRoute(
       return fail(reply, status, err.message);
     });
     const handler = async (req: FastifyRequest, reply: FastifyReply) => {
-      let batch: LogBatch | undefined;
+      // Only the counts outlive the hand-over to the store: the entries are garbage while the
+      // commit waits for the WAL fsync (the GC does not copy them around meanwhile).
+      let batch: BatchCounts | undefined;
       try {
         const media = mediaType(req);
+        let decoded: LogBatch;
         if (media === 'application/x-protobuf' || media === 'application/protobuf') {
           const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-          batch = decodeLokiProto(decompressSnappy(body, maxBodyOf(deps, req)));
+          decoded = decodeLokiProto(decompressSnappy(body, maxBodyOf(deps, req)));
         } else if (media === 'application/json' || media === '') {
-          batch = decodeLokiJson(plainBody(deps, req, WHAT).toString('utf8'));
+          decoded = decodeLokiJson(plainBody(deps, req, WHAT).toString('utf8'));
         } else {
           metrics.request('loki', 'unsupported');
           return fail(
@@ -68,7 +73,8 @@ export function registerLokiPushRoute(
             `cannot read ${WHAT}: unsupported Content-Type ${JSON.stringify(media)}, want application/json or application/x-protobuf`,
           );
         }
-        const res = await storeBatch(deps.logs, tenantOf(req), batch);
+        batch = countsOf(decoded);
+        const res = await storeBatch(deps.logs, tenantOf(req), decoded);
         metrics.stored('loki', batch, res);
         if (res.rejected.length > 0) {
           metrics.request('loki', 'partial');
