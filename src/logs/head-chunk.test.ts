@@ -73,6 +73,34 @@ describe('HeadChunk', () => {
     assert.equal(c.joined(3, 3).length, 0);
   });
 
+  it('copies and joins out-of-order chunks (runs of back-to-back lines) exactly', () => {
+    let seed = 7;
+    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let round = 0; round < 20; round++) {
+      const es: LogEntry[] = [];
+      for (let b = 0; b < 1 + rnd(6); b++) {
+        const base = rnd(50);
+        const k = 1 + rnd(8);
+        for (let i = 0; i < k; i++)
+          es.push({
+            ts: BigInt(base + i * (1 + rnd(3))),
+            line: `r${round} b${b} #${i} ${'é'.repeat(rnd(3))}`,
+          });
+      }
+      const c = chunkOf(es);
+      const want = sorted(es).map((e) => e.line);
+      assert.deepEqual(c.lines, want);
+      assert.equal(text(c.joined()), want.join('\n'));
+      const from = rnd(es.length);
+      const to = from + 1 + rnd(es.length - from);
+      const p = Piece.of(c, from, to);
+      assert.deepEqual(p.lines, want.slice(from, to));
+      assert.equal(text(p.joined()), want.slice(from, to).join('\n'));
+      assert.equal(text(c.joined(from, to)), want.slice(from, to).join('\n'));
+      assert.equal(p.rawBytes, utf8(want.slice(from, to).join('')));
+    }
+  });
+
   it('flags lines holding "\\n" (they cannot travel joined)', () => {
     assert.equal(chunkOf([{ ts: 1n, line: 'a\nb' }]).multiline, true);
     const c = new HeadChunk();

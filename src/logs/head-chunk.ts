@@ -123,14 +123,20 @@ export class HeadChunk {
       }
       o = bytes;
     } else {
-      for (let i = from; i < to; i++) {
+      // Out of order: copy runs of entries that lie back to back in `buf` (whole commits,
+      // usually), each with its "\n"s, rather than line by line.
+      for (let i = from; i < to;) {
         const s = this.off[i];
-        const l = this.len[i];
-        this.buf.copy(into.buf, o, s, s + l);
-        into.buf[o + l] = NL;
+        let e = s + this.len[i] + 1;
         into.off[i - from] = o;
-        into.len[i - from] = l;
-        o += l + 1;
+        into.len[i - from] = this.len[i];
+        for (i++; i < to && this.off[i] === e; i++) {
+          into.off[i - from] = o + (e - s);
+          into.len[i - from] = this.len[i];
+          e += this.len[i] + 1;
+        }
+        this.buf.copy(into.buf, o, s, e);
+        o += e - s;
       }
     }
     into.tsv.set(this.tsv.subarray(from, to));
@@ -167,17 +173,21 @@ export class HeadChunk {
       const e = this.off[to - 1] + this.len[to - 1];
       return new Uint8Array(this.buf.subarray(s, e));
     }
-    let size = -1;
+    let size = 0;
     for (let i = from; i < to; i++) size += this.len[i] + 1;
-    const out = Buffer.allocUnsafeSlow(size);
+    // Runs of entries back to back in `buf` are copied at once, with their "\n"s.
+    // An exact-size buffer of its own (no trailing "\n"), so it can move to a worker.
+    const out = Buffer.allocUnsafeSlow(size - 1);
     let o = 0;
-    for (let i = from; i < to; i++) {
+    for (let i = from; i < to;) {
       const s = this.off[i];
-      this.buf.copy(out, o, s, s + this.len[i]);
-      o += this.len[i];
-      if (i < to - 1) out[o++] = NL;
+      let e = s + this.len[i] + 1;
+      for (i++; i < to && this.off[i] === e; i++) e += this.len[i] + 1;
+      if (i === to) e--;
+      this.buf.copy(out, o, s, e);
+      o += e - s;
     }
-    return new Uint8Array(out.buffer, 0, size);
+    return new Uint8Array(out.buffer, 0, size - 1);
   }
 
   /** Timestamps `[from, to)` in a fresh array. */
