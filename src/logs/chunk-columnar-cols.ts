@@ -5,6 +5,8 @@ import {
   MAX_ISO_MS,
   MIN_ISO_MS,
   V_DEC,
+  V_DICT,
+  V_DOTTED,
   V_HEX,
   V_INT,
   V_TEXT,
@@ -38,6 +40,19 @@ export const COL_TIME_REL = 5;
  * scaled by 10^scale, the scale first: durations and ratios take 2–3 bytes instead of text.
  */
 export const COL_DEC = 6;
+/**
+ * v3: at most `MAX_DICT` distinct text values, each used ≥ 4 times on average: the distinct
+ * values ("\n"-joined) and one index byte per value. Levels, messages, routes, user agents.
+ */
+export const COL_DICT = 7;
+/**
+ * v3: dotted numbers, every value with the same number (2–8) of parts of 0–255 in canonical
+ * decimal (IPv4 addresses, most versions): the part count, then one byte per part, part-major.
+ */
+export const COL_DOTTED = 8;
+const MAX_DICT = 256;
+const MAX_DOTTED_PARTS = 8;
+const DOTTED_RE = /^(?:0|[1-9][0-9]{0,2})(?:\.(?:0|[1-9][0-9]{0,2})){1,7}$/;
 const DEC_RE = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?$/;
 const MAX_SCALE = 9;
 
@@ -183,12 +198,63 @@ export function writeColumn(
         type = COL_TIME_REL;
       }
     }
-  } else raw = Buffer.from(rest.join('\n'), 'utf8');
+  } else {
+    const dotted = dottedBytes(rest);
+    const dict = dotted ? null : dictBytes(rest);
+    if (dotted) {
+      raw = dotted;
+      type = COL_DOTTED;
+    } else if (dict) {
+      raw = dict;
+      type = COL_DICT;
+    } else raw = Buffer.from(rest.join('\n'), 'utf8');
+  }
   w.string(name);
   w.byte(prefix === '' ? type : type | COL_PREFIX);
   if (prefix !== '') w.string(prefix);
   w.uvarint(values.length);
   writeBlock(w, raw);
+}
+
+/** COL_DOTTED bytes of `values`, or null when they are not all dotted numbers of one length. */
+function dottedBytes(values: readonly string[]): Uint8Array | null {
+  const parts = values[0].split('.').length;
+  if (parts < 2 || parts > MAX_DOTTED_PARTS) return null;
+  const n = values.length;
+  const out = new Uint8Array(1 + n * parts);
+  out[0] = parts;
+  for (let v = 0; v < n; v++) {
+    if (!DOTTED_RE.test(values[v])) return null;
+    const ps = values[v].split('.');
+    if (ps.length !== parts) return null;
+    for (let p = 0; p < parts; p++) {
+      const x = Number(ps[p]);
+      if (x > 255) return null;
+      out[1 + p * n + v] = x;
+    }
+  }
+  return out;
+}
+
+/** COL_DICT bytes of `values`, or null when they have too many distinct values for one. */
+function dictBytes(values: readonly string[]): Uint8Array | null {
+  const ids = new Map<string, number>();
+  const idx = new Uint8Array(values.length);
+  for (let v = 0; v < values.length; v++) {
+    let id = ids.get(values[v]);
+    if (id === undefined) {
+      if (ids.size >= MAX_DICT || (ids.size + 1) * 4 > values.length) return null;
+      ids.set(values[v], (id = ids.size));
+    }
+    idx[v] = id;
+  }
+  const text = Buffer.from([...ids.keys()].join('\n'), 'utf8');
+  const b = new ByteWriter(text.length + idx.length + 16);
+  b.uvarint(ids.size);
+  b.uvarint(text.length);
+  b.bytes(text);
+  b.bytes(idx);
+  return b.result();
 }
 
 /**
@@ -274,7 +340,7 @@ export function readColumn(r: ByteReader, version = 1, recordMs?: () => Float64A
       if (done) return done;
       const what = `${r.what} column ${JSON.stringify(name)}`;
       const b = new ByteReader(inflate(new ByteReader(z, what), rawLen), what);
-      if (version === 1 && type > COL_INT)
+      if ((version === 1 && type > COL_INT) || (version === 2 && type > COL_DEC))
         r.fail(`column ${JSON.stringify(name)} has unknown type ${type}`);
       return (done = decodeColumn(
         r,
@@ -372,6 +438,40 @@ function decodeColumn(
     }
     if (b.pos !== b.end) b.fail(`${b.end - b.pos} bytes left after ${count} integers`);
     return col(V_INT, nums);
+  }
+  if (type === COL_DICT) {
+    const size = b.uvarint();
+    if (size < 1 || size > MAX_DICT) b.fail(`dictionary of ${size} values (want 1 to ${MAX_DICT})`);
+    const text = b.bytes(b.uvarint());
+    const dict = new ColumnValues(
+      name,
+      size,
+      V_TEXT,
+      Buffer.from(text.buffer, text.byteOffset, text.length),
+      new Int32Array(size + 1),
+      noNums,
+      0,
+      '',
+    );
+    dict.check();
+    const idx = b.bytes(b.end - b.pos);
+    if (idx.length !== count) b.fail(`${idx.length} dictionary indexes for ${count} values`);
+    for (let v = 0; v < count; v++)
+      if (idx[v] >= size) b.fail(`dictionary index ${idx[v]} of ${size} at value ${v}`);
+    let longest = 0;
+    for (let e = 0; e < size; e++) longest = Math.max(longest, dict.size(e));
+    const bytes = Buffer.from(idx.buffer, idx.byteOffset, idx.length);
+    return new ColumnValues(name, count, V_DICT, bytes, noStart, noNums, longest, prefix, dict);
+  }
+  if (type === COL_DOTTED) {
+    const parts = b.byte();
+    if (parts < 2 || parts > MAX_DOTTED_PARTS)
+      b.fail(`dotted numbers of ${parts} parts (want 2 to ${MAX_DOTTED_PARTS})`);
+    const bytes = b.bytes(b.end - b.pos);
+    if (bytes.length !== parts * count)
+      b.fail(`${bytes.length} bytes for ${count} × ${parts} parts`);
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    return new ColumnValues(name, count, V_DOTTED, buf, noStart, noNums, parts, prefix);
   }
   if (type === COL_TEXT) {
     const start = new Int32Array(count + 1);

@@ -2,6 +2,7 @@ import {
   COL_HEX,
   COL_INT,
   COL_DEC,
+  COL_DOTTED,
   COL_INT_PLAIN,
   COL_TIME,
   COL_TIME_REL,
@@ -149,6 +150,7 @@ function alphabet(type: number): RegExp | null {
   if (type === COL_INT || type === COL_INT_PLAIN) return /^[0-9-]*$/;
   if (type === COL_TIME || type === COL_TIME_REL) return /^[0-9TZ:.-]*$/;
   if (type === COL_DEC) return /^[0-9.-]*$/;
+  if (type === COL_DOTTED) return /^[0-9.]*$/;
   return null;
 }
 

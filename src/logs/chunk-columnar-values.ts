@@ -5,6 +5,7 @@ import { ChunkCorruptionError } from './chunk-q4.js';
  * its values in their compact form and writes one value's text on demand, so a scan pays for
  * text only in the rows it rebuilds.
  */
+
 /**
  * A column's values as UTF-8 text: value `i` is `bytes[start[i], start[i+1])` minus the
  * separator (`sep` bytes) that follows every value but the last. Made only for columns a
@@ -25,6 +26,10 @@ export const V_HEX = 1;
 export const V_INT = 2;
 export const V_DEC = 3;
 export const V_TIME = 4;
+/** v3: an index byte per value into a small text column of the distinct values. */
+export const V_DICT = 5;
+/** v3: dotted numbers (IPv4 addresses, versions): `width` bytes per value, part-major. */
+export const V_DOTTED = 6;
 const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 /** The range `toISOString` writes in 24 characters (years 0000–9999). */
 export const MIN_ISO_MS = -62_167_219_200_000;
@@ -32,7 +37,8 @@ export const MAX_ISO_MS = 253_402_300_799_999;
 
 /**
  * A decoded column in its compact form: text as its bytes (value starts found on first need),
- * hex as the binary bytes, numbers and times as a Float64Array. `write` puts one value's text
+ * hex as the binary bytes, numbers and times as a Float64Array, a dictionary as its distinct
+ * values and an index byte per value, dotted numbers as one byte per part. `write` puts one value's text
  * into a rebuild buffer, so only the rows being rebuilt pay for text; `find` searches the values
  * for a literal, making text only for typed columns.
  */
@@ -60,14 +66,18 @@ export class ColumnValues {
     /** Hex: bytes per value; decimals: the scale. */
     private readonly width: number,
     prefix: string,
+    /** Dictionary: the distinct values (a text column), `bytes` indexing them. */
+    private readonly dict?: ColumnValues,
   ) {
     this.pre = Buffer.from(prefix, 'utf8');
-    this.typedMax = [0, width * 2, 17, 28, 24][kind];
+    // Dictionary: `width` is its longest value; dotted: the part count.
+    this.typedMax = [0, width * 2, 17, 28, 24, width, width * 4][kind];
   }
 
   /** Checks what loading did not (a text column's value count: its starts are found lazily). */
   check(): void {
     if (this.kind === V_TEXT) this.starts(this.count + 1);
+    this.dict?.check();
   }
 
   /** Bytes value `v` writes at most. */
@@ -143,6 +153,17 @@ export class ColumnValues {
       }
       case V_INT:
         return writeInt(this.nums[v], out, o);
+      case V_DICT:
+        return this.dict!.writeBare(this.bytes[v], out, o);
+      case V_DOTTED: {
+        const src = this.bytes;
+        const n = this.count;
+        for (let p = 0; p < this.width; p++) {
+          if (p > 0) out[o++] = 46;
+          o = writeInt(src[p * n + v], out, o);
+        }
+        return o;
+      }
       case V_DEC:
         return writeDec(this.nums[v], this.width, out, o);
       default:
@@ -201,6 +222,7 @@ export class ColumnValues {
    */
   find(needle: Uint8Array, bare: boolean): Uint8Array | null {
     const count = this.count;
+    if (this.kind === V_DICT) return this.findInDict(needle, bare);
     let bytes: Buffer;
     let start: Int32Array;
     let sep = 1;
@@ -230,6 +252,25 @@ export class ColumnValues {
         at = bytes.indexOf(needle, start[v + 1]); // one hit per value is enough
       } else at = bytes.indexOf(needle, at + 1); // straddles two values: look further
     }
+    return out;
+  }
+
+  /** `find` over a dictionary: each distinct value is searched once, then mapped to the rows. */
+  private findInDict(needle: Uint8Array, bare: boolean): Uint8Array | null {
+    const d = this.dict!;
+    const pre = bare ? 0 : this.pre.length;
+    const tmp = Buffer.allocUnsafe(pre + this.width);
+    if (pre > 0) tmp.set(this.pre, 0);
+    const hit = new Uint8Array(d.count);
+    let any = 0;
+    for (let e = 0; e < d.count; e++) {
+      const end = d.writeBare(e, tmp, pre);
+      if (tmp.subarray(0, end).indexOf(needle) >= 0) any = hit[e] = 1;
+    }
+    if (!any) return null;
+    const out = new Uint8Array(this.count + 1);
+    const idx = this.bytes;
+    for (let v = 0; v < this.count; v++) out[v] = hit[idx[v]];
     return out;
   }
 }

@@ -8,13 +8,16 @@ import {
   COL_HEX,
   COL_INT,
   COL_DEC,
+  COL_DICT,
+  COL_DOTTED,
   COL_INT_PLAIN,
   COL_PREFIX,
   COL_TEXT,
   COL_TIME,
   COL_TIME_REL,
 } from './chunk-columnar-cols.js';
-import { parseColumnar } from './chunk-columnar.js';
+import { parseColumnar, splitFields } from './chunk-columnar.js';
+import { scanColumnar } from './chunk-columnar-scan.js';
 import type { ChunkData } from './types.js';
 
 const chunk = (lines: string[]): ChunkData => ({
@@ -121,12 +124,12 @@ describe('columnar codec', () => {
     assert.deepEqual(types.get('j:ts'), [COL_TIME, '']);
     assert.deepEqual(types.get('j:user_id'), [COL_INT_PLAIN, '']);
     assert.deepEqual(types.get('j:n'), [COL_INT, '']);
-    assert.deepEqual(types.get('j:rt'), [COL_TEXT, 'rt=0.']);
+    assert.deepEqual(types.get('j:rt'), [COL_DICT, 'rt=0.']); // v3: 10 distinct values
     // The id is the last field whatever the count: one hex column after its prefix.
     const [type, prefix] = types.get('f:-1')!;
     assert.equal(type, COL_HEX);
     assert.match(String(prefix), /^trace_id=0*$/); // these ids share leading zeros
-    assert.deepEqual(types.get('f:0'), [COL_TEXT, 'GET']);
+    assert.deepEqual(types.get('f:0'), [COL_DICT, 'GET']); // one value: all prefix
     assert.equal(COL_PREFIX, 0x80);
   });
 
@@ -217,6 +220,111 @@ describe('columnar codec', () => {
   });
 });
 
+describe('columnar v3: quoted fields, dictionaries, dotted numbers', () => {
+  const UAS = [
+    '"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36"',
+    '"curl/8.4.0"',
+    '"a \\"quoted\\" agent"',
+  ];
+  const nginx = (i: number): string =>
+    `10.${i % 4}.${(i * 37) % 256}.${(i * 91) % 256} - - "GET /u/${i} HTTP/1.1" ${i % 7 ? 200 : 503} ${UAS[i % 3]} v=1.${i % 3}`;
+
+  it('splits fields at spaces outside double quotes (a backslash escapes a quote)', () => {
+    assert.deepEqual(splitFields('a "b c" d'), ['a', '"b c"', 'd']);
+    assert.deepEqual(splitFields('x="a \\" b" y'), ['x="a \\" b"', 'y']);
+    assert.deepEqual(splitFields('msg="hi there" n=1'), ['msg="hi there"', 'n=1']);
+    assert.deepEqual(splitFields('open "quote here'), ['open', '"quote', 'here']);
+    assert.deepEqual(splitFields(' a  b '), ['', 'a', '', 'b', '']);
+    assert.deepEqual(splitFields(''), ['']);
+  });
+
+  it('stores user agents as a dictionary and IPs as dotted numbers, rebuilt byte for byte', () => {
+    const lines = Array.from({ length: 60 }, (_, i) => nginx(i));
+    const data = roundTrip(lines);
+    const cols = new Map(parseColumnar(data).cols.map((c) => [c.name, c]));
+    assert.equal(cols.get('f:0')?.type, COL_DOTTED);
+    assert.equal(cols.get('f:-2')?.type, COL_DICT); // the quoted user agent, one field
+    // v=1.N: the shared prefix goes first ("v=1."), the rest is an integer.
+    assert.equal(cols.get('f:-1')?.type, COL_INT);
+    assert.equal(cols.get('f:-1')?.prefix, 'v=1.');
+    // Unchanged v2 types elsewhere.
+    assert.equal(cols.get('f:-3')?.type, COL_INT);
+    assert.equal(cols.get('f:3')?.type, COL_TEXT);
+  });
+
+  it('keeps dotted numbers out of range, of mixed lengths or with leading zeros as text', () => {
+    for (const vals of [
+      ['1.2.3.4', '1.2.3.256'],
+      ['1.2.3.4', '1.2.3'],
+      ['1.2.3.4', '1.02.3.4'],
+      ['1.2.3.4', '1.2.3.4.'],
+      ['1.2.3.4.5.6.7.8.9', '1.2.3.4.5.6.7.8.9'],
+    ]) {
+      const lines = Array.from({ length: 8 }, (_, i) => `ip ${vals[i % 2]}`);
+      const data = roundTrip(lines);
+      const col = parseColumnar(data).cols.find((c) => c.name === 'f:-1')!;
+      assert.notEqual(col.type, COL_DOTTED, vals.join(' '));
+    }
+  });
+
+  it('uses a dictionary only for values repeated ≥ 4 times on average, at most 256', () => {
+    const few = Array.from({ length: 12 }, (_, i) => `lvl ${['info', 'warn', 'error'][i % 3]}`);
+    assert.equal(parseColumnar(roundTrip(few)).cols[1].type, COL_DICT);
+    const many = Array.from({ length: 12 }, (_, i) => `lvl w${i % 4}x`);
+    assert.equal(parseColumnar(roundTrip(many)).cols[1].type, COL_TEXT);
+    const wide = Array.from({ length: 2000 }, (_, i) => `lvl w${i % 300}x`);
+    assert.equal(parseColumnar(roundTrip(wide)).cols[1].type, COL_TEXT);
+    const empty = Array.from({ length: 8 }, (_, i) => `{"a":"${i % 2 ? '' : 'x'}"}`);
+    assert.equal(parseColumnar(roundTrip(empty)).cols[0].type, COL_DICT);
+  });
+
+  it('scans dictionary and dotted columns as decode + filter does (property)', () => {
+    const line = fc.oneof(
+      fc.nat(40).map(nginx),
+      fc
+        .tuple(fc.constantFrom('info', 'warn', 'err or'), fc.nat(3))
+        .map(([l, k]) => `{"level":"${l}","ip":"192.168.${k}.1","k":"v${k}"}`),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 60 }),
+        fc.tuple(fc.nat(), fc.nat(40), fc.nat(10)),
+        fc.constantFrom('10.1.', '.1"', 'curl', 'quoted\\"', 'v=1.2', '1.2', 'err or', '168.2'),
+        (ls, [li, a, len], fixed) => {
+          const data = encodeChunk(chunk(ls), 'columnar');
+          const all = decodeChunk(data);
+          assert.deepEqual(all.lines, ls);
+          for (const lit of [ls[li % ls.length].slice(a, a + len), fixed]) {
+            const pass = (l: string): boolean => l.includes(lit);
+            const got = scanColumnar(data, pass, [[lit]]);
+            assert.deepEqual(got.data.lines, ls.filter(pass), lit);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses damaged dictionaries and dotted columns, and v3 types in v2 chunks', () => {
+    const lines = Array.from({ length: 40 }, (_, i) => nginx(i));
+    const data = encodeChunk(chunk(lines), 'columnar');
+    const v2 = Uint8Array.from(data);
+    v2[1] = 2;
+    assert.throws(() => decodeChunk(v2), /unknown type 8/);
+    for (let cut = 2; cut < data.length; cut += 7)
+      assert.throws(() => decodeChunk(data.subarray(0, cut)), ChunkCorruptionError);
+    for (let i = 2; i < data.length; i++) {
+      const bad = Uint8Array.from(data);
+      bad[i] ^= 0x21;
+      try {
+        decodeChunk(bad);
+      } catch (err) {
+        assert.ok(err instanceof ChunkCorruptionError, `flip ${i}: ${String(err)}`);
+      }
+    }
+  });
+});
+
 describe('columnar golden files (testdata/codec)', () => {
   const dir = join(process.cwd(), 'src/logs/testdata/codec');
   const want = JSON.parse(readFileSync(join(dir, 'v1.json'), 'utf8')) as {
@@ -236,7 +344,20 @@ describe('columnar golden files (testdata/codec)', () => {
       assert.equal(data[1], v);
       assert.deepEqual(decodeChunk(data), chunk);
     });
-  it('writes version 2', () => {
-    assert.equal(encodeChunk(chunk, 'columnar')[1], 2);
+  it('writes version 3 byte for byte as the v3 golden file (dictionary, dotted, quoted fields)', () => {
+    const j = JSON.parse(readFileSync(join(dir, 'v3.json'), 'utf8')) as typeof want;
+    const c3: ChunkData = {
+      ts: BigInt64Array.from(j.ts, BigInt),
+      lines: j.lines,
+      fields: j.fields.map((f) => f ?? undefined),
+    };
+    const golden = new Uint8Array(readFileSync(join(dir, 'v3.columnar.bin')));
+    assert.equal(golden[1], 3);
+    assert.deepEqual(decodeChunk(golden), c3);
+    const types = new Set(parseColumnar(golden).cols.map((c) => c.type));
+    assert.ok(types.has(COL_DICT) && types.has(COL_DOTTED), 'the golden file uses the v3 types');
+    // A change to what the encoder writes must be a new version (and a new golden file).
+    assert.deepEqual(encodeChunk(c3, 'columnar'), golden);
+    assert.equal(encodeChunk(chunk, 'columnar')[1], 3);
   });
 });

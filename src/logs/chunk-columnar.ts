@@ -37,8 +37,11 @@ import type { ChunkData } from './types.js';
  * every line is rebuilt byte for byte; lines holding "\n" stay raw.
  */
 
-/** Written version; version 1 (no column prefixes, plain timestamps) is still read. */
-export const COLUMNAR_VERSION = 2;
+/**
+ * Written version; 1 (no column prefixes, plain timestamps) and 2 (no dictionary or dotted
+ * columns; fields split at every space) are still read.
+ */
+export const COLUMNAR_VERSION = 3;
 const MAX_FIELDS = 32;
 const MAX_SHAPES = 4096;
 export const KIND_RAW = 0;
@@ -106,6 +109,32 @@ function isBare(c: number): boolean {
 }
 
 /**
+ * A line's space-separated fields, a space inside double quotes not separating (v3: `"GET /a
+ * HTTP/1.1"` and a quoted user agent stay one field each, so their columns stay uniform; a
+ * backslash escapes a quote). Lines are still rebuilt by joining the fields with single spaces.
+ * An unclosed quote splits at every space, as v2 did.
+ */
+export function splitFields(line: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (quoted) {
+      if (c === 92) i++;
+      else if (c === 34) quoted = false;
+    } else if (c === 34) quoted = true;
+    else if (c === 32) {
+      out.push(line.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (quoted) return line.split(' ');
+  out.push(line.slice(start));
+  return out;
+}
+
+/**
  * The column of field `j` of `count`: the first half counts from the start, the rest from the
  * end, so the trailing fields of lines whose middle varies in length (`… "user agent" rt=0.1
  * trace_id=…`) still share a column.
@@ -149,7 +178,7 @@ export function encodeColumnar(c: ChunkData): Uint8Array {
       key = `j${strs.join('')}\u0000${keys.join('\u0000')}`;
     } else {
       keys.length = vals.length = strs.length = 0; // scanJson may have stopped half-way
-      const parts = line.split(' ');
+      const parts = splitFields(line);
       if (parts.length <= MAX_FIELDS) {
         kind = KIND_FIELDS;
         vals.push(...parts);

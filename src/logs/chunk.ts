@@ -40,8 +40,8 @@ export function chunkFormatOf(data: Uint8Array): ChunkFormat {
   return checkHeader(data) === FORMAT_Q4 ? 'q4' : 'columnar';
 }
 
-/** Readable versions per format (columnar 2 is written; 1 is still read). */
-const VERSIONS: Record<number, number[]> = { [FORMAT_Q4]: [1], [FORMAT_COLUMNAR]: [1, 2] };
+/** Readable versions per format (columnar 3 is written; 1 and 2 are still read). */
+const VERSIONS: Record<number, number[]> = { [FORMAT_Q4]: [1], [FORMAT_COLUMNAR]: [1, 2, 3] };
 
 function checkHeader(data: Uint8Array): number {
   if (data.length < 2)
