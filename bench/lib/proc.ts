@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type Dirent } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -150,11 +150,22 @@ export async function peakRssBytes(pid: number): Promise<number> {
 
 /** Total size of the regular files under `dir` (apparent bytes, not blocks). */
 export async function dirBytes(dir: string): Promise<number> {
+  // The server may rename or remove entries while we walk (a block's .tmp dir): those count 0.
+  const gone = (err: unknown): number => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  };
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    return gone(err);
+  }
   let total = 0;
-  for (const e of await readdir(dir, { withFileTypes: true })) {
+  for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) total += await dirBytes(p);
-    else if (e.isFile()) total += (await stat(p)).size;
+    else if (e.isFile()) total += await stat(p).then((st) => st.size, gone);
   }
   return total;
 }
