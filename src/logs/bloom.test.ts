@@ -88,7 +88,8 @@ describe('buildBloom / bloomMayContain', () => {
       if (mayHold(bloom, hexId(rnd, 32))) idFp++;
       if (mayHold(bloom, hexId(rnd, 16))) spanFp++;
     }
-    assert.ok(idFp <= 2, `32-hex false positives ${idFp} of 2000`);
+    // 1.5 bits per gram: about 10 minimizers per 32-hex id, each ~45% likely set.
+    assert.ok(idFp <= 10, `32-hex false positives ${idFp} of 2000`);
     assert.ok(spanFp < 300, `16-hex false positives ${spanFp} of 2000`);
   });
 

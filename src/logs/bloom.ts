@@ -38,7 +38,9 @@ export const BLOOM_MAGIC = 0x42; // 'B'
 export const BLOOM_VERSION = 2;
 export const TOKEN_BITS = 10;
 export const TOKEN_HASHES = 7;
-export const GRAM_BITS = 2;
+export const GRAM_BITS = 1.5;
+/** The gram section has at least this many bits (sparse for small chunks). */
+export const MIN_GRAM_SECTION_BITS = 1024;
 export const GRAM_HASHES = 1;
 /** Version 2 flags (header byte 6): all-digit tokens are not in the token section. */
 export const FLAG_NO_DIGIT_TOKENS = 1;
@@ -204,7 +206,9 @@ function addRuns(tokens: HashSet, grams: HashList, s: string, from: number, to: 
 
 function bloomBytes(tokens: HashSet, grams: HashList): Uint8Array {
   const m1 = tokens.size * TOKEN_BITS;
-  const m2 = grams.distinct() * GRAM_BITS;
+  // A floor keeps small (idle-sealed) chunks' sections sparse: 128 bytes is noise beside 1 MiB.
+  const g = grams.distinct();
+  const m2 = g === 0 ? 0 : Math.max(MIN_GRAM_SECTION_BITS, Math.ceil(g * GRAM_BITS));
   const b1 = Math.ceil(m1 / 8);
   const out = new Uint8Array(HEADER + b1 + Math.ceil(m2 / 8));
   const dv = new DataView(out.buffer);

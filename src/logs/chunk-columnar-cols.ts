@@ -1,9 +1,12 @@
 import { brotliDecompressSync } from 'node:zlib';
 import { ByteReader, ByteWriter, ChunkCorruptionError, brotli } from './chunk-q4.js';
 import {
+  CLF_MONTHS,
+  clfText,
   ColumnValues,
   MAX_ISO_MS,
   MIN_ISO_MS,
+  V_CLF,
   V_DEC,
   V_DICT,
   V_DOTTED,
@@ -50,6 +53,39 @@ export const COL_DICT = 7;
  * decimal (IPv4 addresses, most versions): the part count, then one byte per part, part-major.
  */
 export const COL_DOTTED = 8;
+/**
+ * v3: integers (type 9) or scaled decimals (type 10, the scale first) as byte planes: `byte w`,
+ * then w × count bytes, plane k holding byte k (little-endian) of each zig-zag value. Random
+ * ids, sizes and durations compress ~15% smaller than as varints (Parquet's byte stream
+ * split); the writer keeps whichever of the two compresses smaller.
+ */
+export const COL_INT_PLANES = 9;
+export const COL_DEC_PLANES = 10;
+/**
+ * v3: Common Log Format times without their zone (`[15/Jan/2026:10:00:00`, nginx and Apache
+ * access logs) as zig-zag varints of their seconds (read as UTC) minus their record's seconds:
+ * a line stamped near its own time, in any zone, costs about a byte before compression.
+ */
+export const COL_CLF = 11;
+const CLF_RE = /^\[[0-9]{2}\/[A-Z][a-z]{2}\/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2}$/;
+
+/** Unix seconds of a CLF time that prints back exactly, or NaN. */
+function clfSeconds(v: string): number {
+  if (!CLF_RE.test(v)) return NaN;
+  const mon = CLF_MONTHS.indexOf(v.slice(4, 7));
+  const ms = Date.UTC(
+    +v.slice(8, 12),
+    mon,
+    +v.slice(1, 3),
+    +v.slice(13, 15),
+    +v.slice(16, 18),
+    +v.slice(19, 21),
+  );
+  if (mon < 0 || !Number.isFinite(ms)) return NaN;
+  const sec = ms / 1000;
+  return clfText(sec) === v ? sec : NaN;
+}
+const MAX_PLANES = 7;
 const MAX_DICT = 256;
 const MAX_DOTTED_PARTS = 8;
 const DOTTED_RE = /^(?:0|[1-9][0-9]{0,2})(?:\.(?:0|[1-9][0-9]{0,2})){1,7}$/;
@@ -166,6 +202,19 @@ export function writeColumn(
   values: readonly string[],
   recordMs?: (k: number) => number,
 ): void {
+  if (recordMs !== undefined) {
+    const secs = values.map(clfSeconds);
+    if (secs.every((x) => !Number.isNaN(x))) {
+      w.string(name);
+      w.byte(COL_CLF);
+      w.uvarint(values.length);
+      writeBlock(
+        w,
+        zigzag(secs, (k) => Math.floor(recordMs(k) / 1000)),
+      );
+      return;
+    }
+  }
   // A prefix only when the whole values are text: typed values carry none worth it.
   let prefix = typeOf(values) === COL_TEXT && !values.every(isTime) ? commonPrefix(values) : '';
   if (prefix.length < 2) prefix = '';
@@ -173,6 +222,7 @@ export function writeColumn(
   let type = typeOf(rest);
   let raw: Uint8Array;
   let dec: { scale: number; ints: number[] } | null;
+  let z: Uint8Array | undefined;
   if (type === COL_HEX) raw = Buffer.from(rest.join(''), 'hex');
   else if (type === COL_INT) {
     raw = intBytes(rest, true);
@@ -181,12 +231,16 @@ export function writeColumn(
       raw = plain;
       type = COL_INT_PLAIN;
     }
+    const planes = planeBytes(rest.map(Number), -1);
+    if (planes !== null) ({ raw, type, z } = smaller(raw, type, planes, COL_INT_PLANES));
   } else if ((dec = decScaled(rest)) !== null) {
     const b = new ByteWriter(rest.length * 3 + 8);
     b.uvarint(dec.scale);
     b.bytes(zigzag(dec.ints, () => 0));
     raw = b.result();
     type = COL_DEC;
+    const planes = planeBytes(dec.ints, dec.scale);
+    if (planes !== null) ({ raw, type, z } = smaller(raw, type, planes, COL_DEC_PLANES));
   } else if (rest.every(isTime)) {
     const ms = rest.map((v) => Date.parse(v));
     type = COL_TIME;
@@ -213,7 +267,50 @@ export function writeColumn(
   w.byte(prefix === '' ? type : type | COL_PREFIX);
   if (prefix !== '') w.string(prefix);
   w.uvarint(values.length);
-  writeBlock(w, raw);
+  writeBlock(w, raw, z);
+}
+
+/** Of two encodings of a column, the one that compresses smaller (with its compressed bytes). */
+function smaller(
+  a: Uint8Array,
+  typeA: number,
+  b: Uint8Array,
+  typeB: number,
+): { raw: Uint8Array; type: number; z: Uint8Array } {
+  const za = brotli(a, QUALITY);
+  const zb = brotli(b, QUALITY);
+  return zb.length < za.length ? { raw: b, type: typeB, z: zb } : { raw: a, type: typeA, z: za };
+}
+
+/**
+ * Byte planes of the zig-zag `ints` (`scale` ≥ 0 writes it first, for decimals), or null when
+ * a value needs more than `MAX_PLANES` bytes.
+ */
+function planeBytes(ints: readonly number[], scale: number): Uint8Array | null {
+  let max = 0;
+  for (const v of ints) {
+    const zz = v >= 0 ? v * 2 : -v * 2 - 1;
+    if (zz > max) max = zz;
+  }
+  if (!(max <= Number.MAX_SAFE_INTEGER)) return null;
+  let width = 1;
+  while (width < MAX_PLANES && max >= 2 ** (8 * width)) width++;
+  if (max >= 2 ** (8 * width)) return null;
+  const n = ints.length;
+  const head = scale >= 0 ? 2 : 1;
+  const out = new Uint8Array(head + width * n);
+  if (scale >= 0) out[0] = scale;
+  out[head - 1] = width;
+  for (let i = 0; i < n; i++) {
+    const v = ints[i];
+    let zz = v >= 0 ? v * 2 : -v * 2 - 1;
+    for (let k = 0; k < width; k++) {
+      const lo = zz % 256;
+      out[head + k * n + i] = lo;
+      zz = (zz - lo) / 256;
+    }
+  }
+  return out;
 }
 
 /** COL_DOTTED bytes of `values`, or null when they are not all dotted numbers of one length. */
@@ -279,9 +376,12 @@ export function inflate(r: ByteReader, len: number): Buffer {
   return out;
 }
 
-/** A brotli q6 block: uvarint raw length, uvarint compressed length, bytes. */
-export function writeBlock(w: ByteWriter, raw: Uint8Array): void {
-  const z = brotli(raw, QUALITY);
+/** A brotli q6 block: uvarint raw length, uvarint compressed length, bytes (`z` if given). */
+export function writeBlock(
+  w: ByteWriter,
+  raw: Uint8Array,
+  z: Uint8Array = brotli(raw, QUALITY),
+): void {
   w.uvarint(raw.length);
   w.uvarint(z.length);
   w.bytes(z);
@@ -340,7 +440,7 @@ export function readColumn(r: ByteReader, version = 1, recordMs?: () => Float64A
       if (done) return done;
       const what = `${r.what} column ${JSON.stringify(name)}`;
       const b = new ByteReader(inflate(new ByteReader(z, what), rawLen), what);
-      if ((version === 1 && type > COL_INT) || (version === 2 && type > COL_DEC))
+      if ((version === 1 && type > COL_INT) || (version === 2 && type > COL_DEC) || type > COL_CLF)
         r.fail(`column ${JSON.stringify(name)} has unknown type ${type}`);
       return (done = decodeColumn(
         r,
@@ -349,7 +449,7 @@ export function readColumn(r: ByteReader, version = 1, recordMs?: () => Float64A
         count,
         b,
         prefix,
-        type === COL_TIME_REL ? recordMs?.() : undefined,
+        type === COL_TIME_REL || type === COL_CLF ? recordMs?.() : undefined,
       ));
     },
   };
@@ -410,6 +510,20 @@ function decodeColumn(
     if (b.pos !== b.end) b.fail(`${b.end - b.pos} bytes left after ${count} decimals`);
     return col(V_DEC, nums, scale);
   }
+  if (type === COL_CLF) {
+    if (recordMs === undefined || recordMs.length !== count)
+      b.fail(`${recordMs?.length ?? 0} record times for ${count} relative times`);
+    const nums = new Float64Array(count);
+    zigzags(b, count, nums);
+    for (let i = 0; i < count; i++) {
+      const sec = Math.floor(recordMs[i] / 1000) + nums[i];
+      if (!(sec * 1000 >= MIN_ISO_MS && sec * 1000 <= MAX_ISO_MS))
+        b.fail(`time ${sec} s out of range at value ${i}`);
+      nums[i] = sec;
+    }
+    if (b.pos !== b.end) b.fail(`${b.end - b.pos} bytes left after ${count} times`);
+    return col(V_CLF, nums);
+  }
   if (type === COL_TIME || type === COL_TIME_REL) {
     const rel = type === COL_TIME_REL;
     if (rel && (recordMs === undefined || recordMs.length !== count))
@@ -438,6 +552,28 @@ function decodeColumn(
     }
     if (b.pos !== b.end) b.fail(`${b.end - b.pos} bytes left after ${count} integers`);
     return col(V_INT, nums);
+  }
+  if (type === COL_INT_PLANES || type === COL_DEC_PLANES) {
+    const scale = type === COL_DEC_PLANES ? b.byte() : 0;
+    if (scale > MAX_SCALE) b.fail(`decimal scale ${scale} (want at most ${MAX_SCALE})`);
+    const width = b.byte();
+    if (width < 1 || width > MAX_PLANES) b.fail(`${width} byte planes (want 1 to ${MAX_PLANES})`);
+    if (b.end - b.pos !== width * count)
+      b.fail(`${b.end - b.pos} plane bytes for ${count} × ${width}`);
+    const nums = new Float64Array(count);
+    const buf = b.buf;
+    for (let k = width - 1; k >= 0; k--) {
+      const at = b.pos + k * count;
+      for (let i = 0; i < count; i++) nums[i] = nums[i] * 256 + buf[at + i];
+    }
+    for (let i = 0; i < count; i++) {
+      const zz = nums[i];
+      const v = zz % 2 === 0 ? zz / 2 : -(zz + 1) / 2;
+      if (type === COL_INT_PLANES && Math.abs(v) >= 1e16)
+        b.fail(`integer ${v} out of range at value ${i}`);
+      nums[i] = v;
+    }
+    return col(type === COL_DEC_PLANES ? V_DEC : V_INT, nums, scale);
   }
   if (type === COL_DICT) {
     const size = b.uvarint();

@@ -15,6 +15,7 @@ import {
 import { parseColumnar } from './chunk-columnar.js';
 import {
   COL_DEC,
+  COL_DEC_PLANES,
   COL_HEX,
   COL_INT,
   COL_TEXT,
@@ -127,7 +128,7 @@ describe('scanColumnar', () => {
     const data = encodeChunk(chunk(lines), 'columnar');
     const types = new Map(parseColumnar(data).cols.map((c) => [c.name, [c.type, c.prefix]]));
     assert.deepEqual(types.get('f:-2'), [COL_HEX, 'trace_id=']);
-    assert.deepEqual(types.get('j:d'), [COL_DEC, '']);
+    assert.deepEqual(types.get('j:d'), [COL_DEC_PLANES, '']);
     assert.deepEqual(types.get('j:ts')?.[0], COL_TIME_REL);
     assert.deepEqual(types.get('j:id'), [COL_HEX, '']);
     const id = lines[5].slice(-18, -2);

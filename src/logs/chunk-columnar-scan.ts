@@ -1,9 +1,12 @@
 import {
   COL_HEX,
   COL_INT,
+  COL_CLF,
   COL_DEC,
+  COL_DEC_PLANES,
   COL_DOTTED,
   COL_INT_PLAIN,
+  COL_INT_PLANES,
   COL_TIME,
   COL_TIME_REL,
   COL_TEXT,
@@ -147,10 +150,11 @@ function mark(p: ColumnarParts, lit: string, rows: Uint8Array): void {
 /** What the typed part of a column's values is made of (null: anything). */
 function alphabet(type: number): RegExp | null {
   if (type === COL_HEX) return /^[0-9a-f]*$/;
-  if (type === COL_INT || type === COL_INT_PLAIN) return /^[0-9-]*$/;
+  if (type === COL_INT || type === COL_INT_PLAIN || type === COL_INT_PLANES) return /^[0-9-]*$/;
   if (type === COL_TIME || type === COL_TIME_REL) return /^[0-9TZ:.-]*$/;
-  if (type === COL_DEC) return /^[0-9.-]*$/;
+  if (type === COL_DEC || type === COL_DEC_PLANES) return /^[0-9.-]*$/;
   if (type === COL_DOTTED) return /^[0-9.]*$/;
+  if (type === COL_CLF) return /^[[0-9A-Za-z/:]*$/;
   return null;
 }
 

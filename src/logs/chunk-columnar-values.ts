@@ -30,6 +30,30 @@ export const V_TIME = 4;
 export const V_DICT = 5;
 /** v3: dotted numbers (IPv4 addresses, versions): `width` bytes per value, part-major. */
 export const V_DOTTED = 6;
+/** v3: Common Log Format times (`[15/Jan/2026:10:00:00`) as Unix seconds, read as UTC. */
+export const V_CLF = 7;
+export const CLF_MONTHS = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
+
+/** `[DD/Mon/YYYY:HH:MM:SS` of Unix second `sec` (UTC). */
+export function clfText(sec: number): string {
+  const d = new Date(sec * 1000);
+  const p2 = (n: number): string => (n < 10 ? '0' : '') + n;
+  const y = String(d.getUTCFullYear()).padStart(4, '0');
+  return `[${p2(d.getUTCDate())}/${CLF_MONTHS[d.getUTCMonth()]}/${y}:${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+}
 const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 /** The range `toISOString` writes in 24 characters (years 0000–9999). */
 export const MIN_ISO_MS = -62_167_219_200_000;
@@ -71,7 +95,7 @@ export class ColumnValues {
   ) {
     this.pre = Buffer.from(prefix, 'utf8');
     // Dictionary: `width` is its longest value; dotted: the part count.
-    this.typedMax = [0, width * 2, 17, 28, 24, width, width * 4][kind];
+    this.typedMax = [0, width * 2, 17, 28, 24, width, width * 4, 21][kind];
   }
 
   /** Checks what loading did not (a text column's value count: its starts are found lazily). */
@@ -166,6 +190,15 @@ export class ColumnValues {
       }
       case V_DEC:
         return writeDec(this.nums[v], this.width, out, o);
+      case V_CLF: {
+        const sec = this.nums[v];
+        if (sec !== this.lastSec) {
+          this.iso.write(clfText(sec), 0, 'latin1');
+          this.lastSec = sec;
+        }
+        for (let k = 0; k < 21; k++) out[o++] = this.iso[k];
+        return o;
+      }
       default:
         return this.writeTime(this.nums[v], out, o);
     }

@@ -7,10 +7,13 @@ import { ChunkCorruptionError, chunkFormatOf, decodeChunk, encodeChunk } from '.
 import {
   COL_HEX,
   COL_INT,
+  COL_CLF,
   COL_DEC,
+  COL_DEC_PLANES,
   COL_DICT,
   COL_DOTTED,
   COL_INT_PLAIN,
+  COL_INT_PLANES,
   COL_PREFIX,
   COL_TEXT,
   COL_TIME,
@@ -122,7 +125,7 @@ describe('columnar codec', () => {
     const data = roundTrip(lines);
     const types = new Map(parseColumnar(data).cols.map((c) => [c.name, [c.type, c.prefix]]));
     assert.deepEqual(types.get('j:ts'), [COL_TIME, '']);
-    assert.deepEqual(types.get('j:user_id'), [COL_INT_PLAIN, '']);
+    assert.deepEqual(types.get('j:user_id'), [COL_INT_PLANES, '']); // v3: random ids as planes
     assert.deepEqual(types.get('j:n'), [COL_INT, '']);
     assert.deepEqual(types.get('j:rt'), [COL_DICT, 'rt=0.']); // v3: 10 distinct values
     // The id is the last field whatever the count: one hex column after its prefix.
@@ -305,12 +308,65 @@ describe('columnar v3: quoted fields, dictionaries, dotted numbers', () => {
     );
   });
 
+  it('stores random integers and decimals as byte planes, exactly, at any width', () => {
+    let x = 7;
+    const rnd = (): number => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    for (const max of [200, 70_000, 2 ** 31, 999_999_999_999_999]) {
+      const ints = Array.from({ length: 300 }, (_, i) =>
+        i === 0 ? -max : i === 1 ? max : i === 2 ? 0 : (rnd() % max) * (i % 3 ? 1 : -1),
+      );
+      const lines = ints.map((v, i) => `{"n":${v},"d":${(i % 7) - 3}.${(rnd() % 99) * 10 + 1}}`);
+      const data = roundTrip(lines);
+      const types = new Map(parseColumnar(data).cols.map((c) => [c.name, c.type]));
+      assert.equal(types.get('j:n'), COL_INT_PLANES, `max ${max}`);
+      assert.equal(types.get('j:d'), COL_DEC_PLANES);
+      for (const lit of ['-', String(ints[5]).slice(1, 4), '.5', String(max)]) {
+        const pass = (l: string): boolean => l.includes(lit);
+        assert.deepEqual(scanColumnar(data, pass, [[lit]]).data.lines, lines.filter(pass), lit);
+      }
+    }
+    // Few distinct small values stay varints (they compress smaller).
+    const status = Array.from({ length: 300 }, (_, i) => `{"s":${i % 9 ? 200 : 503}}`);
+    assert.equal(parseColumnar(roundTrip(status)).cols[0].type, COL_INT);
+  });
+
+  it('stores Common Log Format times relative to their record, in any zone', () => {
+    const t0 = Date.UTC(2026, 0, 15, 10, 0, 0);
+    const lines = Array.from({ length: 50 }, (_, i) => {
+      // Local time one hour ahead of the record (+0100), a few lines late by seconds.
+      const d = new Date(t0 + i * 997 + 3_600_000 - (i % 9 === 0 ? 4000 : 0));
+      const p2 = (n: number): string => String(n).padStart(2, '0');
+      const mon = ['Jan', 'Feb'][d.getUTCMonth()];
+      return `1.2.3.4 - - [${p2(d.getUTCDate())}/${mon}/${d.getUTCFullYear()}:${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} +0100] "GET / HTTP/1.1" 200`;
+    });
+    const c: ChunkData = {
+      ts: BigInt64Array.from(lines, (_, i) => BigInt(t0 + i * 997) * 1_000_000n + 123n),
+      lines,
+      fields: lines.map(() => undefined),
+    };
+    const data = encodeChunk(c, 'columnar');
+    assert.deepEqual(decodeChunk(data), c);
+    const col = parseColumnar(data).cols.find((x) => x.name === 'f:3')!;
+    assert.equal(col.type, COL_CLF);
+    for (const lit of ['[15/Jan/2026:11:00:0', 'Jan/2026', ':11:00:4', '15/Feb', '[']) {
+      const pass = (l: string): boolean => l.includes(lit);
+      assert.deepEqual(scanColumnar(data, pass, [[lit]]).data.lines, lines.filter(pass), lit);
+    }
+    // Not CLF: a day that does not exist, a two-digit year, another month spelling.
+    for (const bad of ['[31/Feb/2026:10:00:00', '[15/Jan/0050:10:00:00', '[15/JAN/2026:10:00:00']) {
+      const odd = lines.map((l, i) => (i === 3 ? l.replace(/\[[^ ]+/, bad) : l));
+      const d2 = encodeChunk({ ...c, lines: odd }, 'columnar');
+      assert.deepEqual(decodeChunk(d2).lines, odd);
+      assert.notEqual(parseColumnar(d2).cols.find((x) => x.name === 'f:3')!.type, COL_CLF, bad);
+    }
+  });
+
   it('refuses damaged dictionaries and dotted columns, and v3 types in v2 chunks', () => {
     const lines = Array.from({ length: 40 }, (_, i) => nginx(i));
     const data = encodeChunk(chunk(lines), 'columnar');
     const v2 = Uint8Array.from(data);
     v2[1] = 2;
-    assert.throws(() => decodeChunk(v2), /unknown type 8/);
+    assert.throws(() => decodeChunk(v2), /unknown type (7|8|9|10|11)/);
     for (let cut = 2; cut < data.length; cut += 7)
       assert.throws(() => decodeChunk(data.subarray(0, cut)), ChunkCorruptionError);
     for (let i = 2; i < data.length; i++) {
@@ -344,7 +400,7 @@ describe('columnar golden files (testdata/codec)', () => {
       assert.equal(data[1], v);
       assert.deepEqual(decodeChunk(data), chunk);
     });
-  it('writes version 3 byte for byte as the v3 golden file (dictionary, dotted, quoted fields)', () => {
+  it('writes version 3 byte for byte as the v3 golden file (quoted fields, new column types)', () => {
     const j = JSON.parse(readFileSync(join(dir, 'v3.json'), 'utf8')) as typeof want;
     const c3: ChunkData = {
       ts: BigInt64Array.from(j.ts, BigInt),
@@ -355,7 +411,8 @@ describe('columnar golden files (testdata/codec)', () => {
     assert.equal(golden[1], 3);
     assert.deepEqual(decodeChunk(golden), c3);
     const types = new Set(parseColumnar(golden).cols.map((c) => c.type));
-    assert.ok(types.has(COL_DICT) && types.has(COL_DOTTED), 'the golden file uses the v3 types');
+    for (const t of [COL_DICT, COL_DOTTED, COL_INT_PLANES, COL_DEC_PLANES, COL_CLF])
+      assert.ok(types.has(t), `the golden file uses v3 type ${t}`);
     // A change to what the encoder writes must be a new version (and a new golden file).
     assert.deepEqual(encodeChunk(c3, 'columnar'), golden);
     assert.equal(encodeChunk(chunk, 'columnar')[1], 3);
