@@ -9,6 +9,7 @@ import {
   V_CLF,
   V_DEC,
   V_DICT,
+  V_FIXED,
   V_DOTTED,
   V_HEX,
   V_INT,
@@ -124,6 +125,43 @@ function decScaled(values: readonly string[]): { scale: number; ints: number[] }
   }
   return { scale, ints };
 }
+/**
+ * v3: in a decimal column's scale, this bit says every value prints exactly `scale` fraction
+ * digits (`0.120`, as nginx's `$request_time` and `toFixed` write), trailing zeros included.
+ */
+export const FIXED_SCALE = 0x40;
+const FIXED_RE = /^-?(?:0|[1-9][0-9]*)\.([0-9]{1,9})$/;
+
+/** Scaled integers of fixed-point decimals of one fraction length, or null. */
+function fixedScaled(values: readonly string[]): { scale: number; ints: number[] } | null {
+  const m = FIXED_RE.exec(values[0]);
+  if (m === null) return null;
+  const scale = m[1].length;
+  const ints: number[] = [];
+  for (const v of values) {
+    const dot = v.indexOf('.');
+    if (!FIXED_RE.test(v) || v.length - dot - 1 !== scale) return null;
+    const n = Number(v.slice(0, dot) + v.slice(dot + 1));
+    if (!Number.isSafeInteger(n) || fixedText(n, scale) !== v) return null;
+    ints.push(n);
+  }
+  return { scale, ints };
+}
+
+/** `fixedScaled`, marked fixed. */
+function fixedOf(values: readonly string[]): { scale: number; ints: number[]; fixed: true } | null {
+  const f = fixedScaled(values);
+  return f === null ? null : { ...f, fixed: true };
+}
+
+/** The text of `v / 10^scale` with exactly `scale` fraction digits. */
+function fixedText(v: number, scale: number): string {
+  const a = Math.abs(v);
+  const p = 10 ** scale;
+  const int = Math.floor(a / p);
+  return `${v < 0 ? '-' : ''}${int}.${String(a - int * p).padStart(scale, '0')}`;
+}
+
 /** v2 type-byte flag: every value starts with a prefix stored once; the rest is typed. */
 export const COL_PREFIX = 0x80;
 const QUALITY = 6;
@@ -215,13 +253,43 @@ export function writeColumn(
       return;
     }
   }
-  // A prefix only when the whole values are text: typed values carry none worth it.
-  let prefix = typeOf(values) === COL_TEXT && !values.every(isTime) ? commonPrefix(values) : '';
-  if (prefix.length < 2) prefix = '';
+  // A prefix only when the whole values are text: typed values carry none worth it. When the
+  // rest after the longest shared prefix is untyped, a shorter prefix ending at a separator may
+  // leave a typed rest (`rt=0.120`, `rt=1.046`: "rt=" then fixed decimals, not "rt=" + text).
+  const whole = typeOf(values) === COL_TEXT && !values.every(isTime) ? commonPrefix(values) : '';
+  let prefix = whole.length < 2 ? '' : whole;
+  let enc = encodeRest(values, prefix, recordMs);
+  if (enc.type === COL_TEXT || enc.type === COL_DICT)
+    for (let k = prefix.length - 1; k >= 2; k--) {
+      if (/[0-9A-Za-z]/.test(prefix[k - 1])) continue;
+      const shorter = encodeRest(values, prefix.slice(0, k), recordMs);
+      if (shorter.type !== COL_TEXT && shorter.type !== COL_DICT) {
+        prefix = prefix.slice(0, k);
+        enc = shorter;
+        break;
+      }
+    }
+  const { raw, type, z } = enc;
+  w.string(name);
+  w.byte(prefix === '' ? type : type | COL_PREFIX);
+  if (prefix !== '') w.string(prefix);
+  w.uvarint(values.length);
+  writeBlock(w, raw, z);
+}
+
+/**
+ * The block and type of `values` after `prefix` (the typed part of writeColumn), with its
+ * compressed bytes when choosing between encodings needed them.
+ */
+function encodeRest(
+  values: readonly string[],
+  prefix: string,
+  recordMs?: (k: number) => number,
+): { raw: Uint8Array; type: number; z?: Uint8Array } {
   const rest = prefix === '' ? values : values.map((v) => v.slice(prefix.length));
   let type = typeOf(rest);
   let raw: Uint8Array;
-  let dec: { scale: number; ints: number[] } | null;
+  let dec: { scale: number; ints: number[]; fixed?: boolean } | null;
   let z: Uint8Array | undefined;
   if (type === COL_HEX) raw = Buffer.from(rest.join(''), 'hex');
   else if (type === COL_INT) {
@@ -233,13 +301,15 @@ export function writeColumn(
     }
     const planes = planeBytes(rest.map(Number), -1);
     if (planes !== null) ({ raw, type, z } = smaller(raw, type, planes, COL_INT_PLANES));
-  } else if ((dec = decScaled(rest)) !== null) {
+  } else if ((dec = decScaled(rest) ?? fixedOf(rest)) !== null) {
+    // Fixed-point decimals set FIXED_SCALE in the scale they store.
+    const scale = dec.scale | (dec.fixed ? FIXED_SCALE : 0);
     const b = new ByteWriter(rest.length * 3 + 8);
-    b.uvarint(dec.scale);
+    b.uvarint(scale);
     b.bytes(zigzag(dec.ints, () => 0));
     raw = b.result();
     type = COL_DEC;
-    const planes = planeBytes(dec.ints, dec.scale);
+    const planes = planeBytes(dec.ints, scale);
     if (planes !== null) ({ raw, type, z } = smaller(raw, type, planes, COL_DEC_PLANES));
   } else if (rest.every(isTime)) {
     const ms = rest.map((v) => Date.parse(v));
@@ -263,11 +333,7 @@ export function writeColumn(
       type = COL_DICT;
     } else raw = Buffer.from(rest.join('\n'), 'utf8');
   }
-  w.string(name);
-  w.byte(prefix === '' ? type : type | COL_PREFIX);
-  if (prefix !== '') w.string(prefix);
-  w.uvarint(values.length);
-  writeBlock(w, raw, z);
+  return { raw, type, z };
 }
 
 /** Of two encodings of a column, the one that compresses smaller (with its compressed bytes). */
@@ -483,6 +549,20 @@ function zigzags(b: ByteReader, count: number, out: Float64Array): void {
   b.pos = pos;
 }
 
+/** A stored decimal scale: plain or (`FIXED_SCALE` set) fixed-point, and the scale itself. */
+function decScale(b: ByteReader, stored: number): [number, number] {
+  const scale = stored & ~FIXED_SCALE;
+  if (
+    scale > MAX_SCALE ||
+    stored > (FIXED_SCALE | MAX_SCALE) ||
+    (stored & FIXED_SCALE && scale < 1)
+  )
+    b.fail(
+      `decimal scale ${stored} (want at most ${MAX_SCALE}, or ${FIXED_SCALE} + 1 to ${MAX_SCALE})`,
+    );
+  return [stored & FIXED_SCALE ? V_FIXED : V_DEC, scale];
+}
+
 function decodeColumn(
   r: ByteReader,
   name: string,
@@ -503,12 +583,11 @@ function decodeColumn(
     return col(V_HEX, noNums, b.end / count);
   }
   if (type === COL_DEC) {
-    const scale = b.uvarint();
-    if (scale > MAX_SCALE) b.fail(`decimal scale ${scale} (want at most ${MAX_SCALE})`);
+    const [kind, scale] = decScale(b, b.uvarint());
     const nums = new Float64Array(count);
     zigzags(b, count, nums);
     if (b.pos !== b.end) b.fail(`${b.end - b.pos} bytes left after ${count} decimals`);
-    return col(V_DEC, nums, scale);
+    return col(kind, nums, scale);
   }
   if (type === COL_CLF) {
     if (recordMs === undefined || recordMs.length !== count)
@@ -554,8 +633,7 @@ function decodeColumn(
     return col(V_INT, nums);
   }
   if (type === COL_INT_PLANES || type === COL_DEC_PLANES) {
-    const scale = type === COL_DEC_PLANES ? b.byte() : 0;
-    if (scale > MAX_SCALE) b.fail(`decimal scale ${scale} (want at most ${MAX_SCALE})`);
+    const [kind, scale] = type === COL_DEC_PLANES ? decScale(b, b.byte()) : [V_INT, 0];
     const width = b.byte();
     if (width < 1 || width > MAX_PLANES) b.fail(`${width} byte planes (want 1 to ${MAX_PLANES})`);
     if (b.end - b.pos !== width * count)
@@ -573,7 +651,7 @@ function decodeColumn(
         b.fail(`integer ${v} out of range at value ${i}`);
       nums[i] = v;
     }
-    return col(type === COL_DEC_PLANES ? V_DEC : V_INT, nums, scale);
+    return col(kind, nums, scale);
   }
   if (type === COL_DICT) {
     const size = b.uvarint();

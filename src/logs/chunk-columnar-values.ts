@@ -32,6 +32,8 @@ export const V_DICT = 5;
 export const V_DOTTED = 6;
 /** v3: Common Log Format times (`[15/Jan/2026:10:00:00`) as Unix seconds, read as UTC. */
 export const V_CLF = 7;
+/** v3: fixed-point decimals (exactly `width` fraction digits) as scaled integers. */
+export const V_FIXED = 8;
 export const CLF_MONTHS = [
   'Jan',
   'Feb',
@@ -95,7 +97,7 @@ export class ColumnValues {
   ) {
     this.pre = Buffer.from(prefix, 'utf8');
     // Dictionary: `width` is its longest value; dotted: the part count.
-    this.typedMax = [0, width * 2, 17, 28, 24, width, width * 4, 21][kind];
+    this.typedMax = [0, width * 2, 17, 28, 24, width, width * 4, 21, 28][kind];
   }
 
   /** Checks what loading did not (a text column's value count: its starts are found lazily). */
@@ -190,6 +192,8 @@ export class ColumnValues {
       }
       case V_DEC:
         return writeDec(this.nums[v], this.width, out, o);
+      case V_FIXED:
+        return writeFixed(this.nums[v], this.width, out, o);
       case V_CLF: {
         const sec = this.nums[v];
         if (sec !== this.lastSec) {
@@ -370,6 +374,24 @@ function writeInt(v: number, out: Uint8Array, o: number): number {
     v = Math.floor(v / 10);
   }
   return e + 1;
+}
+
+/** Writes `v / 10^scale` with exactly `scale` (≥ 1) fraction digits; returns the end. */
+function writeFixed(v: number, scale: number, out: Uint8Array, o: number): number {
+  if (v < 0) {
+    out[o++] = 45;
+    v = -v;
+  }
+  const p = 10 ** scale;
+  const int = Math.floor(v / p);
+  let frac = v - int * p;
+  o = writeInt(int, out, o);
+  out[o] = 46;
+  for (let k = o + scale; k > o; k--) {
+    out[k] = 48 + (frac % 10);
+    frac = Math.floor(frac / 10);
+  }
+  return o + scale + 1;
 }
 
 /** Writes `v / 10^scale` as `decText` does; returns the end. */

@@ -361,6 +361,34 @@ describe('columnar v3: quoted fields, dictionaries, dotted numbers', () => {
     }
   });
 
+  it('stores fixed-point decimals (nginx request times) exactly, with a prefix cut at "="', () => {
+    const lines = Array.from({ length: 200 }, (_, i) => {
+      const t = ((i * 7919) % 5000) / 1000; // 0.000 to 4.999
+      return `GET /x rt=${t.toFixed(3)} up=${(-t).toFixed(2)} w=${(i % 3) - 1}.${i % 10}`;
+    });
+    lines.push('GET /x rt=12.000 up=-0.50 w=0.5');
+    const data = roundTrip(lines);
+    const cols = new Map(parseColumnar(data).cols.map((c) => [c.name, c]));
+    const rt = cols.get('f:2')!;
+    assert.equal(rt.prefix, 'rt=');
+    assert.ok(rt.type === COL_DEC || rt.type === COL_DEC_PLANES, String(rt.type));
+    assert.equal(cols.get('f:-2')!.prefix, 'up=');
+    assert.notEqual(cols.get('f:-2')!.type, COL_TEXT);
+    for (const lit of ['rt=0.0', '.000 ', '=12.', '-0.5', 'up=-4.99', '0.120', ' w=-']) {
+      const pass = (l: string): boolean => l.includes(lit);
+      assert.deepEqual(scanColumnar(data, pass, [[lit]]).data.lines, lines.filter(pass), lit);
+    }
+    // Mixed fraction lengths, or "-0.000", are not fixed-point: text (or canonical decimals).
+    for (const odd of [
+      ['1.50', '1.5'],
+      ['-0.000', '0.001'],
+      ['1.000', '01.000'],
+    ]) {
+      const ls = Array.from({ length: 8 }, (_, i) => `v ${odd[i % 2]}`);
+      assert.deepEqual(decodeChunk(encodeChunk(chunk(ls), 'columnar')).lines, ls);
+    }
+  });
+
   it('refuses damaged dictionaries and dotted columns, and v3 types in v2 chunks', () => {
     const lines = Array.from({ length: 40 }, (_, i) => nginx(i));
     const data = encodeChunk(chunk(lines), 'columnar');
