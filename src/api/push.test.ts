@@ -322,7 +322,7 @@ describe('Pushgateway API, protobuf bodies', () => {
     assert.equal(cut.statusCode, 400);
     assert.match(
       cut.body,
-      /cannot decode protobuf exposition: byte 0: length \d+ runs past the end/,
+      /cannot decode protobuf exposition: byte \d+: length \d+ at byte 0 runs past the end/,
     );
     assert.equal(read('pb_gauge').filter((x) => /hand2/.test(x.labels)).length, 0);
   });

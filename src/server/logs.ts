@@ -194,7 +194,7 @@ export class Logs {
       const syslog = new SyslogServer({
         config: cfg.logs.syslog,
         appendable,
-        logger: this.deps.logger.child({ component: 'syslog' }),
+        logger: this.deps.logger.child({ input: 'syslog' }),
         registry: this.deps.registry,
       });
       try {
@@ -210,7 +210,7 @@ export class Logs {
         config: cfg.logs.files,
         appendable,
         checkpointPath: path.join(this.deps.dataDir, 'logs', 'file-positions.json'),
-        logger: this.deps.logger.child({ component: 'files' }),
+        logger: this.deps.logger.child({ input: 'files' }),
       });
       try {
         await this.files.start();

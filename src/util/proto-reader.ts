@@ -114,7 +114,7 @@ export abstract class ProtoReader {
     const at = this.pos;
     const n = this.varint(end);
     const e = this.pos + n;
-    if (e > end) this.fail(`length ${n} runs past the end of its message (byte ${end})`, at);
+    if (e > end) this.fail(`length ${n} at byte ${at} runs past the end of its message`, end);
     return e;
   }
 

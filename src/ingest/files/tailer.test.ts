@@ -187,6 +187,28 @@ describe('FileTailer', () => {
     assert.deepEqual(await lines(store, want.length), want);
   });
 
+  it('reads to its end a file rotated outside the glob while stopped (app.log -> app.log.1)', async () => {
+    const f = join(dir, 'app.log');
+    writeFileSync(f, text(seq(1, 3)));
+    const store = new MemLogStore();
+    const cfg = [{ path: join(dir, '*.log') }];
+    const t1 = tailer(cfg, store);
+    await t1.start();
+    assert.deepEqual(await lines(store, 3), seq(1, 3));
+    await t1.stop();
+    // While stopped: more lines, then logrotate renames the file and a new one starts.
+    appendFileSync(f, text(seq(4, 6)));
+    renameSync(f, join(dir, 'app.log.1'));
+    writeFileSync(f, text(seq(7, 8)));
+    const t2 = tailer(cfg, store);
+    await t2.start();
+    assert.deepEqual((await lines(store, 8)).sort(), seq(1, 8).sort());
+    // The rotated file's lines keep the name they were tailed under.
+    const names = new Set((await records(store)).map((r) => r.filename));
+    assert.deepEqual([...names], [f]);
+    assert.equal(t2.stats().rotations, 1);
+  });
+
   it('picks up new files matching the glob, honours exclude', async () => {
     const store = new MemLogStore();
     await tailer(

@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { RE2JS } from 're2js';
 import { Labels, tenantId, type TenantId } from '../../model/index.js';
 import type { LogAppendable } from '../../storage/index.js';
@@ -227,32 +227,67 @@ export class FileTailer {
         await this.openFile(target, p);
       }
     }
-    // Checkpointed files not found at start are gone; later files start at 0.
+    // Checkpointed files rotated away while Argus was stopped (app.log → app.log.1, a name the
+    // glob does not match): found by inode beside their old path, read from their offset to
+    // their end, then closed, as a rotation seen while running. Any still missing are gone.
     if (this.saved.size > 0) {
+      await this.findRotated();
       this.saved = new Map();
       this.checkpointDirty = true;
     }
     this.updateWatchers();
   }
 
-  private async openFile(target: Target, path: string): Promise<void> {
+  private async findRotated(): Promise<void> {
+    const byDir = new Map<string, FilePosition[]>();
+    for (const p of this.saved.values()) {
+      const d = dirname(p.path);
+      byDir.set(d, [...(byDir.get(d) ?? []), p]);
+    }
+    for (const [dir, positions] of byDir) {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      for (const name of names) {
+        const path = join(dir, name);
+        const st = await stat(path).catch(() => undefined);
+        if (!st?.isFile()) continue;
+        const p = positions.find((x) => x.dev === st.dev && x.ino === st.ino);
+        const target = p && this.targets.find((t) => t.include.matches(p.path));
+        if (!p || !target) continue;
+        const t = await this.openFile(target, path, p.path);
+        if (!t) continue;
+        t.gone = true;
+        this.counts.rotations++;
+        this.logger.info(
+          { path, was: p.path, offset: t.readPos },
+          'tailed file rotated while stopped: reading it to its end',
+        );
+      }
+    }
+  }
+
+  /** Starts tailing `path`; its lines carry `filename` = `labelPath` (its name when first seen). */
+  private async openFile(
+    target: Target,
+    path: string,
+    labelPath = path,
+  ): Promise<TrackedFile | undefined> {
     const fh = await open(path, 'r').catch(() => undefined);
-    if (!fh) return;
+    if (!fh) return undefined;
     const st = await fh.stat();
     const key = `${st.dev}:${st.ino}`;
     if (this.tracked.has(key)) {
       await fh.close();
-      return;
+      return undefined;
     }
     const cp = this.saved.get(key);
     this.saved.delete(key);
     const offset = cp && cp.offset <= st.size ? cp.offset : 0;
     const labels = Labels.fromPairs([
       ...Object.entries(target.cfg.labels).filter(([n]) => n !== 'filename'),
-      ['filename', path],
+      ['filename', labelPath],
     ]);
     const ml = target.cfg.multiline;
-    this.tracked.set(key, {
+    const t: TrackedFile = {
       key,
       path,
       dev: st.dev,
@@ -270,9 +305,11 @@ export class FileTailer {
       gone: false,
       closing: false,
       lastDataAt: Date.now(),
-    });
+    };
+    this.tracked.set(key, t);
     this.checkpointDirty = true;
     this.logger.info({ path, offset }, 'tailing file');
+    return t;
   }
 
   /** Rotation (the path is another file or none) and truncation (smaller than read). */

@@ -121,9 +121,9 @@ describe('toEntry', () => {
       (s) => toEntry(parseSyslog(`<${8 + s}>x: y`), 0n).fields![2][1],
     );
     assert.deepEqual(levels, [
-      'critical',
-      'critical',
-      'critical',
+      'fatal',
+      'fatal',
+      'fatal',
       'error',
       'warn',
       'info',

@@ -42,11 +42,11 @@ export const SEVERITIES = [
   'debug',
 ] as const;
 
-/** Severity → the `level` values Grafana's log views colour (critical, error, warn, info, debug). */
+/** Severity → the `level` every log input normalises to (logs-common's severity: crit → fatal). */
 export const LEVELS = [
-  'critical',
-  'critical',
-  'critical',
+  'fatal',
+  'fatal',
+  'fatal',
   'error',
   'warn',
   'info',

@@ -15,11 +15,16 @@ export function Facets({ facets, total, onFilter }: FacetsProps) {
   return (
     <details class="logs-facets card" open>
       <summary>Fields ({facets.length})</summary>
-      <p class="muted small">Top values among the {total} lines shown. Click one to filter.</p>
+      <p class="muted small">
+        Top values among the {total} {total === 1 ? 'line' : 'lines'} shown. Click one to filter.
+      </p>
       {facets.map((f) => (
         <section key={f.name} class="logs-facet" aria-label={`Field ${f.name}`}>
           <h3 class="logs-facet-name">
-            {f.name} <span class="muted small">{f.distinct} values</span>
+            {f.name}{' '}
+            <span class="muted small">
+              {f.distinct} {f.distinct === 1 ? 'value' : 'values'}
+            </span>
           </h3>
           <ul>
             {f.top.map((v) => (
