@@ -75,6 +75,18 @@ export class HeadChunk {
     return this.fl !== null && this.fl.some((f) => f !== undefined && f.length > 0);
   }
 
+  /**
+   * Whether an entry with timestamp `ts` and exactly this line is held (a shipper's retry of a
+   * batch already stored). One comparison for entries newer than all held.
+   */
+  has(ts: bigint, line: string): boolean {
+    const n = this.n;
+    if (n === 0 || ts > this.tsv[n - 1] || ts < this.tsv[0]) return false;
+    for (let i = upperBound(this.tsv, ts, n) - 1; i >= 0 && this.tsv[i] === ts; i--)
+      if (this.line(i) === line) return true;
+    return false;
+  }
+
   line(i: number): string {
     const o = this.off[i];
     return this.buf.toString('utf8', o, o + this.len[i]);

@@ -91,6 +91,7 @@ export async function commitBatch(
   let nextId = head.nextId;
   let created = 0;
   let lineBytes = 0;
+  let duplicates = 0;
   const tailing = ctx.tails.has(tenant);
   for (const p of pending) {
     const s = head.get(tenant, p.key);
@@ -118,6 +119,16 @@ export async function commitBatch(
             e = e.fields ? { ts: e.ts, line: cut, fields: e.fields } : { ts: e.ts, line: cut };
             result.truncated++;
           }
+        }
+        // (After truncation: the head holds lines as stored.) An exact duplicate (same time and line) of an entry in the open chunk, or of the
+        // entry before it: a shipper retrying a batch. Stored once, counted as accepted (Loki).
+        const prev = kept.length > 0 ? kept[kept.length - 1] : undefined;
+        if (
+          (prev !== undefined && prev.ts === e.ts && prev.line === e.line) ||
+          s?.open?.has(e.ts, e.line) === true
+        ) {
+          duplicates++;
+          continue;
         }
         kept.push(e);
       }
@@ -162,6 +173,8 @@ export async function commitBatch(
       from = to;
     }
   }
+  // Duplicates are in the store already: they count as accepted whatever happens to the rest.
+  result.accepted += duplicates;
   if (records.length === 0) return { result, sealDue: false };
   ctx.bucket.take(tenant, lineBytes, limits, ctx.nowMs);
 

@@ -277,6 +277,40 @@ describe('LogStore', () => {
     }
   });
 
+  it('stores an exact duplicate (a retried batch) once and counts it as accepted', async () => {
+    const { dir, cleanup } = await tempDir();
+    let store = await openStore(dir);
+    try {
+      const batch = [
+        { ts: T0 + 1n * MS, line: 'one' },
+        { ts: T0 + 2n * MS, line: 'two' },
+        { ts: T0 + 2n * MS, line: 'two' }, // the same entry twice in one batch
+      ];
+      let r = await appendOne(store, DEFAULT_TENANT, app1, batch);
+      assert.equal(r.accepted, 3);
+      r = await appendOne(store, DEFAULT_TENANT, app1, [
+        ...batch, // the retry
+        { ts: T0 + 2n * MS, line: 'two, other text' }, // same time, another line: kept
+        { ts: T0 + 3n * MS, line: 'three' },
+      ]);
+      assert.deepEqual([r.accepted, r.rejected], [5, []]);
+      const want = ['one', 'two', 'two, other text', 'three'];
+      assert.deepEqual(
+        lines(await dump(store.logQuerier(DEFAULT_TENANT), [eq('app', 'a')]), app1.toString()),
+        want,
+      );
+      await store.close();
+      store = await openStore(dir); // the WAL never held the duplicates
+      assert.deepEqual(
+        lines(await dump(store.logQuerier(DEFAULT_TENANT), [eq('app', 'a')]), app1.toString()),
+        want,
+      );
+    } finally {
+      await store.close();
+      await cleanup();
+    }
+  });
+
   it('replays the WAL on reopen, including sealed and checkpointed state, exactly once', async () => {
     const { dir, cleanup } = await tempDir();
     let store = await openStore(dir, { walSegmentSize: 4096, walCheckpointBytes: 1 << 40 });

@@ -29,7 +29,10 @@ export interface LogEntry {
 
 /** Counts of one committed batch. Entries not accepted are counted, never silently lost. */
 export interface LogAppendResult {
-  /** Entries stored. */
+  /**
+   * Entries stored. An exact duplicate (same time and line) of an entry the stream holds in its
+   * newest chunk, a shipper's retry, is stored once and counted here: it is in the store.
+   */
   accepted: number;
   /** Bytes of lines stored (UTF-8), after truncation. */
   bytes: number;
