@@ -250,7 +250,11 @@ function withLabels(...pairs: [string, string | number[]][]): Buffer {
 describe('decodeMetricFamilies errors', () => {
   const cases: [string, Buffer, RegExp, object?][] = [
     ['truncated length varint', Buffer.from([0x80]), /byte 0: truncated varint/],
-    ['length past the end', Buffer.from([0x05, 0x0a]), /byte 2: length 5 at byte 0 runs past the end/],
+    [
+      'length past the end',
+      Buffer.from([0x05, 0x0a]),
+      /byte 2: length 5 at byte 0 runs past the end/,
+    ],
     ['varint over 10 bytes', Buffer.from([0x0b, ...Array(11).fill(0xff)]), /varint longer than 10/],
     [
       'wrong wire type',

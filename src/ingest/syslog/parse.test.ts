@@ -120,16 +120,7 @@ describe('toEntry', () => {
     const levels = [0, 1, 2, 3, 4, 5, 6, 7].map(
       (s) => toEntry(parseSyslog(`<${8 + s}>x: y`), 0n).fields![2][1],
     );
-    assert.deepEqual(levels, [
-      'fatal',
-      'fatal',
-      'fatal',
-      'error',
-      'warn',
-      'info',
-      'info',
-      'debug',
-    ]);
+    assert.deepEqual(levels, ['fatal', 'fatal', 'fatal', 'error', 'warn', 'info', 'info', 'debug']);
   });
 
   it('sanitizes names to label-name syntax', () => {
