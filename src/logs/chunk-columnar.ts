@@ -6,8 +6,8 @@ import {
   skipBlock,
   readColumn,
   writeBlock,
-  writeColumn,
 } from './chunk-columnar-cols.js';
+import { writeColumn } from './chunk-columnar-write.js';
 import {
   ByteReader,
   ByteWriter,
