@@ -148,7 +148,7 @@ describe('loki protobuf push', { skip: HAVE_PROTO ? false : `no ${PROTO}` }, () 
     });
     assert.throws(
       () => decodeLokiProto(buf.subarray(0, buf.length - 1)),
-      err(400, /cannot decode Loki push request: length \d+ runs past/),
+      err(400, /cannot decode Loki push request: length \d+ at byte \d+ runs past/),
     );
     assert.throws(
       () => decodeLokiProto(Buffer.from([0x08, 0x01])),

@@ -226,7 +226,7 @@ describe('OTLP logs', () => {
   it('refuses truncated and mistyped protobuf', () => {
     assert.throws(
       () => decodeLogsProto(Buffer.from([0x0a, 0x05, 0x12])),
-      err(/cannot decode OTLP logs request: length 5 runs past/),
+      err(/cannot decode OTLP logs request: length 5 at byte 1 runs past/),
     );
     assert.throws(
       () => decodeLogsProto(Buffer.from([0x08, 0x01])),
