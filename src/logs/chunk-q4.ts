@@ -330,25 +330,3 @@ export function decodeQ4(data: Uint8Array): ChunkData {
   if (body.pos !== body.end) body.fail(`${body.end - body.pos} bytes left after the fields`);
   return { ts, lines, fields };
 }
-
-export function scanQ4(
-  data: Uint8Array,
-  pass: (line: string) => boolean,
-  required: readonly string[],
-): ChunkData {
-  const { n, ts, body } = header(data);
-  const text = linesText(body);
-  const buf = Buffer.from(text.buffer, text.byteOffset, text.length);
-  for (const lit of required)
-    if (buf.indexOf(lit, 0, 'utf8') < 0) return { ts: new BigInt64Array(0), lines: [], fields: [] };
-  const lines = readLines(body, text, n);
-  const fields = readFields(body, n);
-  const keep: number[] = [];
-  for (let i = 0; i < n; i++) if (pass(lines[i])) keep.push(i);
-  if (keep.length === n) return { ts, lines, fields };
-  return {
-    ts: BigInt64Array.from(keep, (i) => ts[i]),
-    lines: keep.map((i) => lines[i]),
-    fields: keep.map((i) => fields[i]),
-  };
-}
