@@ -101,6 +101,18 @@ export default function LogsPage() {
   const isStreamLabel = (name: string) => streamNames?.includes(name) ?? false;
 
   const runKey = JSON.stringify([state.query, state.range, state.direction]);
+  /** Fetches the histogram of the query over [start, end) (seconds) into the page. */
+  const loadHistogram = (start: number, end: number, signal: AbortSignal) =>
+    fetchHistogram(
+      state.query,
+      start,
+      end,
+      niceStep(Math.max(1, (end - start) / BARS)),
+      signal,
+    ).then(
+      (data) => setHistogram(data && { data, window: [start, end] }),
+      () => undefined, // aborted: a newer run replaces this one
+    );
   useEffect(() => {
     if (state.query.trim() === '') {
       setResult(undefined);
@@ -110,7 +122,6 @@ export default function LogsPage() {
     const ac = new AbortController();
     const { start, end } = resolveRange(state.range, Date.now());
     bounds.current = { start: secToNs(start), end: secToNs(end) };
-    const step = niceStep(Math.max(1, (end - start) / BARS));
     setRunning(true);
     fetchLines(
       state.query,
@@ -127,10 +138,7 @@ export default function LogsPage() {
         // Aborted: a newer run replaces this one.
       },
     );
-    fetchHistogram(state.query, start, end, step, ac.signal).then(
-      (data) => setHistogram(data && { data, window: [start, end] }),
-      () => undefined,
-    );
+    void loadHistogram(start, end, ac.signal);
     return () => ac.abort();
   }, [runKey, runId]);
 
@@ -142,11 +150,7 @@ export default function LogsPage() {
       ac.abort();
       ac = new AbortController();
       const { start, end } = resolveRange(state.range, Date.now());
-      const step = niceStep(Math.max(1, (end - start) / BARS));
-      fetchHistogram(state.query, start, end, step, ac.signal).then(
-        (data) => setHistogram(data && { data, window: [start, end] }),
-        () => undefined,
-      );
+      void loadHistogram(start, end, ac.signal);
     }, LIVE_HISTOGRAM_MS);
     return () => {
       clearInterval(timer);
