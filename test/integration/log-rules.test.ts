@@ -28,9 +28,13 @@ async function hookServer(): Promise<{ url: string; server: Server; got: Notific
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, server, got };
 }
 
-async function until(ok: () => boolean, what: string, ms = 30_000): Promise<void> {
+async function until(
+  ok: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 30_000,
+): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!ok()) {
+  while (!(await ok())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -108,10 +112,17 @@ describe('log rules in the server', () => {
 
       // /api/v1/rules lists the log rules (Prometheus shape, marked logql); the recording
       // rule wrote to the TSDB.
-      const rules = (await (await adminFetch(`${argus.url}/api/v1/rules`)).json()) as {
+      // The recording rule runs after the alert in the group: wait for its first evaluation.
+      type Rules = {
         data: { groups: { name: string; file: string; rules: Record<string, unknown>[] }[] };
       };
-      const g = rules.data.groups.find((x) => x.name === 'api-logs')!;
+      let rules: Rules | undefined;
+      await until(async () => {
+        rules = (await (await adminFetch(`${argus.url}/api/v1/rules`)).json()) as Rules;
+        const grp = rules.data.groups.find((x) => x.name === 'api-logs');
+        return grp !== undefined && grp.rules.every((r) => r.health !== 'unknown');
+      }, 'both log rules evaluated');
+      const g = rules!.data.groups.find((x) => x.name === 'api-logs')!;
       assert.equal(path.basename(g.file), 'log-rules.yml');
       assert.deepEqual(
         g.rules.map((r) => [r.name, r.type, r.lang, r.health]),
